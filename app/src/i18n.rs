@@ -1,0 +1,124 @@
+//! The card page's own words in each card language (BRIEF R2: ko, en, ja, zh).
+//!
+//! A table of static strings per language, so a missing translation is a compile error.
+
+use crate::model::Lang;
+
+pub struct CardText {
+    pub languages: &'static str,
+    pub office_phone: &'static str,
+    pub mobile: &'static str,
+    pub fax: &'static str,
+    pub email: &'static str,
+    pub homepage: &'static str,
+    pub address: &'static str,
+    pub links: &'static str,
+    pub call: &'static str,
+    pub call_for_free: &'static str,
+    pub save_contact: &'static str,
+    pub share_by_email: &'static str,
+    pub qr_code: &'static str,
+    pub qr_alt: &'static str,
+    pub photo_alt: &'static str,
+    pub logo_alt: &'static str,
+    pub call_coming: &'static str,
+    pub call_meanwhile: &'static str,
+    pub back_to_card: &'static str,
+}
+
+pub fn text(lang: Lang) -> &'static CardText {
+    match lang {
+        Lang::Ko => &KO,
+        Lang::En => &EN,
+        Lang::Ja => &JA,
+        Lang::Zh => &ZH,
+    }
+}
+
+static KO: CardText = CardText {
+    languages: "언어",
+    office_phone: "전화",
+    mobile: "휴대폰",
+    fax: "팩스",
+    email: "이메일",
+    homepage: "홈페이지",
+    address: "주소",
+    links: "링크",
+    call: "무료 전화하기",
+    call_for_free: "무료로 전화할 수 있는 명함",
+    save_contact: "연락처 저장",
+    share_by_email: "이메일로 공유",
+    qr_code: "QR 코드",
+    qr_alt: "이 명함의 QR 코드",
+    photo_alt: "사진",
+    logo_alt: "회사 로고",
+    call_coming: "무료 통화 기능은 곧 제공됩니다. 아직은 이 페이지에서 전화를 걸 수 없습니다.",
+    call_meanwhile: "그동안에는 명함의 전화번호로 직접 연락해 주세요.",
+    back_to_card: "명함으로 돌아가기",
+};
+
+static EN: CardText = CardText {
+    languages: "Languages",
+    office_phone: "Tel",
+    mobile: "Mobile",
+    fax: "Fax",
+    email: "E-mail",
+    homepage: "Homepage",
+    address: "Address",
+    links: "Links",
+    call: "Call for free",
+    call_for_free: "A business card you can call for free",
+    save_contact: "Save contact",
+    share_by_email: "Share by e-mail",
+    qr_code: "QR code",
+    qr_alt: "QR code of this card",
+    photo_alt: "Photo",
+    logo_alt: "Company logo",
+    call_coming: "Free calling is coming soon: calls cannot be placed from this page yet.",
+    call_meanwhile: "Meanwhile, please use the numbers on the card.",
+    back_to_card: "Back to the card",
+};
+
+static JA: CardText = CardText {
+    languages: "言語",
+    office_phone: "電話",
+    mobile: "携帯",
+    fax: "FAX",
+    email: "メール",
+    homepage: "ホームページ",
+    address: "住所",
+    links: "リンク",
+    call: "無料で電話する",
+    call_for_free: "無料で電話できる名刺",
+    save_contact: "連絡先を保存",
+    share_by_email: "メールで共有",
+    qr_code: "QRコード",
+    qr_alt: "この名刺のQRコード",
+    photo_alt: "写真",
+    logo_alt: "会社ロゴ",
+    call_coming: "無料通話はまもなく提供されます。現在このページからは発信できません。",
+    call_meanwhile: "それまでは名刺の電話番号をご利用ください。",
+    back_to_card: "名刺に戻る",
+};
+
+static ZH: CardText = CardText {
+    languages: "语言",
+    office_phone: "电话",
+    mobile: "手机",
+    fax: "传真",
+    email: "电子邮件",
+    homepage: "主页",
+    address: "地址",
+    links: "链接",
+    call: "免费通话",
+    call_for_free: "可免费拨打的名片",
+    save_contact: "保存联系人",
+    share_by_email: "通过电子邮件分享",
+    qr_code: "二维码",
+    qr_alt: "此名片的二维码",
+    photo_alt: "照片",
+    logo_alt: "公司标志",
+    call_coming: "免费通话功能即将推出，目前还不能从此页面拨打电话。",
+    call_meanwhile: "在此之前，请使用名片上的电话号码联系。",
+    back_to_card: "返回名片",
+};

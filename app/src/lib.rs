@@ -1,0 +1,48 @@
+//! callcard's pages, as Leptos components rendered on the server and hydrated in the browser.
+//!
+//! The server decides which page a request gets and loads its data into a [`model::Page`], then
+//! renders it here. Leptos' islands mode hydrates only the interactive parts (`#[island]`
+//! components, whose props travel in the HTML); the rest stays server-rendered HTML, so the
+//! browser bundle carries only the code of the islands. There is no client-side routing: links
+//! are ordinary navigations and forms are ordinary posts, so every page works before (and
+//! without) the WebAssembly.
+#![forbid(unsafe_code)]
+// Deeply nested view types (the card page) exceed the default when the compiler lays them out.
+#![recursion_limit = "256"]
+
+pub mod i18n;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod shell;
+
+use leptos::prelude::*;
+use model::Page;
+
+/// The root component: picks the page component for the server's [`Page`].
+#[component]
+pub fn App() -> impl IntoView {
+    let page = expect_context::<Page>();
+    match page {
+        Page::Home { account, demo_slug } => {
+            view! { <pages::home::HomePage account demo_slug/> }.into_any()
+        }
+        Page::Card { card, lang } => view! { <pages::card::CardPage card lang/> }.into_any(),
+        Page::Call { card, lang } => view! { <pages::call::CallPage card lang/> }.into_any(),
+        Page::SignUp { form } => view! { <pages::auth::SignUpPage form/> }.into_any(),
+        Page::LogIn { form } => view! { <pages::auth::LogInPage form/> }.into_any(),
+        Page::Dashboard { dashboard } => {
+            view! { <pages::dashboard::DashboardPage dashboard/> }.into_any()
+        }
+        Page::Editor { form } => view! { <pages::editor::EditorPage form/> }.into_any(),
+        Page::NotFound => view! { <pages::not_found::NotFoundPage/> }.into_any(),
+    }
+}
+
+/// The browser's entry point, called by the script that `HydrationScripts` writes.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

@@ -1,0 +1,345 @@
+//! Wire types: what the server hands to the pages and what the JSON API sends and receives.
+//!
+//! They live here, in `app`, so the browser bundle and the server share one definition (STYLE §1).
+//! Plain data only: validation rules live in the server's card service.
+
+use serde::{Deserialize, Serialize};
+
+/// The languages a card can be written in (BRIEF R2, patent ¶48).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Ko,
+    En,
+    Ja,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 4] = [Lang::Ko, Lang::En, Lang::Ja, Lang::Zh];
+
+    /// The BCP 47 tag, as used in `lang=` attributes, `?lang=` links and vCard `LANGUAGE=`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ko => "ko",
+            Lang::En => "en",
+            Lang::Ja => "ja",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The language's own name, shown on its switch icon.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Ko => "한국어",
+            Lang::En => "English",
+            Lang::Ja => "日本語",
+            Lang::Zh => "中文",
+        }
+    }
+
+    /// Accepts `ko`, `EN`, `zh-Hant`, `ja-JP`…: the primary subtag decides.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|lang| lang.code() == primary)
+    }
+}
+
+/// One language's text of a card.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CardContent {
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub company: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// An extra link on a card (a portfolio, a social profile…).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CardLink {
+    pub label: String,
+    pub url: String,
+}
+
+/// The layout templates a card can take.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Template {
+    #[default]
+    Classic,
+    Modern,
+    Minimal,
+}
+
+impl Template {
+    pub const ALL: [Template; 3] = [Template::Classic, Template::Modern, Template::Minimal];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Template::Classic => "classic",
+            Template::Modern => "modern",
+            Template::Minimal => "minimal",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Template> {
+        Template::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+/// Colours are `#rrggbb`; the server validates them before they reach a `style` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Theme {
+    pub template: Template,
+    pub primary_color: String,
+    pub accent_color: String,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme {
+            template: Template::Classic,
+            primary_color: "#1f3a5f".into(),
+            accent_color: "#e07a1f".into(),
+        }
+    }
+}
+
+/// How a card's phone numbers and addresses are reached, shared by every language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Contacts {
+    #[serde(default)]
+    pub office_phone: String,
+    #[serde(default)]
+    pub mobile: String,
+    #[serde(default)]
+    pub fax: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub homepage: String,
+}
+
+/// What an issuer submits to create or change a card (JSON API body and the editor form's fields).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CardInput {
+    /// Wanted public slug; generated when absent. Fixed once the card exists.
+    #[serde(default)]
+    pub slug: Option<String>,
+    pub default_lang: Lang,
+    /// At least one language, and `default_lang` among them.
+    pub contents: Vec<LocalizedContent>,
+    #[serde(default)]
+    pub contacts: Contacts,
+    #[serde(default)]
+    pub links: Vec<CardLink>,
+    #[serde(default)]
+    pub theme: Theme,
+    #[serde(default = "default_true")]
+    pub published: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl Default for CardInput {
+    fn default() -> Self {
+        CardInput {
+            slug: None,
+            default_lang: Lang::Ko,
+            contents: Vec::new(),
+            contacts: Contacts::default(),
+            links: Vec::new(),
+            theme: Theme::default(),
+            published: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LocalizedContent {
+    pub lang: Lang,
+    #[serde(flatten)]
+    pub content: CardContent,
+}
+
+/// A card as it is shown: the public page, the API and the vCard all start from this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CardView {
+    pub slug: String,
+    /// Absolute URL of the public page, e.g. `https://callcard.example/c/hong`.
+    pub url: String,
+    pub published: bool,
+    pub default_lang: Lang,
+    /// Ordered as `Lang::ALL`, only the languages the card has.
+    pub contents: Vec<LocalizedContent>,
+    pub contacts: Contacts,
+    pub links: Vec<CardLink>,
+    pub theme: Theme,
+    /// Site-relative URLs of the uploaded images, if any.
+    pub photo_url: Option<String>,
+    pub logo_url: Option<String>,
+    /// RFC 3339 time of the last edit (vCard `REV`).
+    pub updated_at: String,
+}
+
+impl CardView {
+    /// The content in `lang`, else in the card's default language, else the first one it has.
+    pub fn content(&self, lang: Lang) -> &CardContent {
+        self.contents
+            .iter()
+            .find(|c| c.lang == lang)
+            .or_else(|| self.contents.iter().find(|c| c.lang == self.default_lang))
+            .or_else(|| self.contents.first())
+            .map(|c| &c.content)
+            .unwrap_or(&EMPTY_CONTENT)
+    }
+
+    pub fn languages(&self) -> Vec<Lang> {
+        self.contents.iter().map(|c| c.lang).collect()
+    }
+
+    /// Which of the card's languages to show first for a wanted one.
+    pub fn resolve_lang(&self, wanted: Option<Lang>) -> Lang {
+        match wanted {
+            Some(lang) if self.contents.iter().any(|c| c.lang == lang) => lang,
+            _ if self.contents.iter().any(|c| c.lang == self.default_lang) => self.default_lang,
+            _ => self.contents.first().map(|c| c.lang).unwrap_or(self.default_lang),
+        }
+    }
+
+    /// Turn the view back into what the editor form edits.
+    pub fn to_input(&self) -> CardInput {
+        CardInput {
+            slug: Some(self.slug.clone()),
+            default_lang: self.default_lang,
+            contents: self.contents.clone(),
+            contacts: self.contacts.clone(),
+            links: self.links.clone(),
+            theme: self.theme.clone(),
+            published: self.published,
+        }
+    }
+}
+
+static EMPTY_CONTENT: CardContent = CardContent {
+    name: String::new(),
+    title: String::new(),
+    company: String::new(),
+    department: String::new(),
+    address: String::new(),
+    note: String::new(),
+};
+
+/// The signed-in issuer, as pages and `/api/me` see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AccountView {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Issuer,
+    Operator,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Issuer => "issuer",
+            Role::Operator => "operator",
+        }
+    }
+}
+
+/// A refused field: which one (the form's field name) and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// A card in the issuer's dashboard list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CardSummary {
+    pub slug: String,
+    pub name: String,
+    pub published: bool,
+    pub updated_at: String,
+}
+
+/// The sign-up and log-in forms, as typed (never the password) and with what was refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthForm {
+    pub email: String,
+    pub display_name: String,
+    pub errors: Vec<FieldError>,
+}
+
+/// The card editor: a new card (`slug` None) or an existing one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorForm {
+    pub existing_slug: Option<String>,
+    pub input: CardInput,
+    pub photo_url: Option<String>,
+    pub logo_url: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub account: AccountView,
+    pub cards: Vec<CardSummary>,
+    pub notice: Option<String>,
+}
+
+/// Which page to render, with everything it shows. The server builds it; the browser reads the
+/// same value back from the page before hydrating, so both render the same tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "page", rename_all = "snake_case")]
+pub enum Page {
+    Home { account: Option<AccountView>, demo_slug: Option<String> },
+    Card { card: CardView, lang: Lang },
+    Call { card: CardView, lang: Lang },
+    SignUp { form: AuthForm },
+    LogIn { form: AuthForm },
+    Dashboard { dashboard: Dashboard },
+    Editor { form: EditorForm },
+    NotFound,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), message: message.into() }
+    }
+}
+
+/// The message for `field`, if it was refused.
+pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+}

@@ -1,0 +1,285 @@
+//! The public card page `/c/{slug}` (BRIEF R3, R5, R6).
+//!
+//! Rendered complete on the server; the card is an island, so once hydrated its language icons
+//! switch the text in place (and rewrite the address bar) instead of loading `?lang=xx`, which
+//! they still are as links.
+
+use leptos::prelude::*;
+
+use crate::i18n;
+use crate::model::{CardView, Lang};
+
+#[component]
+pub fn CardPage(card: CardView, lang: Lang) -> impl IntoView {
+    view! {
+        <main class="card-page">
+            <Card card lang/>
+        </main>
+    }
+}
+
+/// The card itself: everything in it follows the language chosen with the icons.
+#[island]
+fn Card(card: CardView, lang: Lang) -> impl IntoView {
+    let (lang, set_lang) = signal(lang);
+    let card = StoredValue::new(card);
+    let content = move |pick: fn(&crate::model::CardContent) -> String| {
+        move || card.with_value(|card| pick(card.content(lang.get())))
+    };
+    let text = move || i18n::text(lang.get());
+    let slug = card.with_value(|card| card.slug.clone());
+    let (theme_class, theme_style) = card.with_value(|card| {
+        (
+            format!("card template-{}", card.theme.template.code()),
+            format!(
+                "--card-primary:{};--card-accent:{}",
+                card.theme.primary_color, card.theme.accent_color
+            ),
+        )
+    });
+    // Effects run only in the browser, once the island is live: tests (and styles) can tell a
+    // hydrated card from a server-rendered one.
+    Effect::new(|_| mark_hydrated());
+    let has = move |pick: fn(&crate::model::CardContent) -> &str| {
+        move || card.with_value(|card| !pick(card.content(lang.get())).is_empty())
+    };
+
+    view! {
+            <article class=theme_class style=theme_style lang=move || lang.get().code()>
+                <LanguageSwitch languages=card.with_value(CardView::languages) lang set_lang/>
+                <header class="card-header">
+                    {card.with_value(|card| card.logo_url.clone()).map(|src| view! {
+                        <img class="card-logo" src=src alt=move || text().logo_alt height="48"/>
+                    })}
+                    {card.with_value(|card| card.photo_url.clone()).map(|src| view! {
+                        <img class="card-photo" src=src alt=move || text().photo_alt width="96" height="96"/>
+                    })}
+                    <h1 class="card-name">{content(|c| c.name.clone())}</h1>
+                    <Show when=has(|c| &c.title)>
+                        <p class="card-title">{content(|c| c.title.clone())}</p>
+                    </Show>
+                    <Show when=move || has(|c| &c.company)() || has(|c| &c.department)()>
+                        <p class="card-org">
+                            <span class="card-company">{content(|c| c.company.clone())}</span>
+                            " "
+                            <span class="card-department">{content(|c| c.department.clone())}</span>
+                        </p>
+                    </Show>
+                </header>
+                <ContactList card lang/>
+                <Show when=has(|c| &c.address)>
+                    <p class="card-address">
+                        <span class="label">{move || text().address}</span>
+                        <span>{content(|c| c.address.clone())}</span>
+                    </p>
+                </Show>
+                <Show when=has(|c| &c.note)>
+                    <p class="card-note">{content(|c| c.note.clone())}</p>
+                </Show>
+                <CardActions card slug lang/>
+            </article>
+    }
+}
+
+/// The language icons (patent ¶48): plain `?lang=` links, switched in place once hydrated.
+#[component]
+fn LanguageSwitch(languages: Vec<Lang>, lang: ReadSignal<Lang>, set_lang: WriteSignal<Lang>) -> impl IntoView {
+    if languages.len() < 2 {
+        return None;
+    }
+    let links = languages
+        .into_iter()
+        .map(|option| {
+            let href = format!("?lang={}", option.code());
+            view! {
+                <a
+                    href=href
+                    hreflang=option.code()
+                    lang=option.code()
+                    aria-current=move || (lang.get() == option).then_some("true")
+                    on:click=move |event| {
+                        event.prevent_default();
+                        set_lang.set(option);
+                        remember_language_in_address(option);
+                    }
+                >
+                    {option.native_name()}
+                </a>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <nav class="lang-switch" aria-label="Languages">{links}</nav>
+    })
+}
+
+fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    let _ = gloo::utils::body().set_attribute("data-hydrated", "true");
+}
+
+/// Keeps the address bar in step with the shown language, so a shared or reloaded link shows
+/// the same text, without adding a history entry per click.
+fn remember_language_in_address(lang: Lang) {
+    #[cfg(feature = "hydrate")]
+    {
+        let window = gloo::utils::window();
+        let url = format!("?lang={}", lang.code());
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = lang;
+}
+
+#[component]
+fn ContactList(card: StoredValue<CardView>, lang: ReadSignal<Lang>) -> impl IntoView {
+    let text = move || i18n::text(lang.get());
+    let contacts = card.with_value(|card| card.contacts.clone());
+    let phone = |label: fn(&'static i18n::CardText) -> &'static str, class: &'static str, number: String| {
+        (!number.is_empty()).then(|| {
+            let href = format!("tel:{}", dialable(&number));
+            view! {
+                <div class=class>
+                    <dt>{move || label(text())}</dt>
+                    <dd><a href=href>{number}</a></dd>
+                </div>
+            }
+        })
+    };
+    let email = (!contacts.email.is_empty()).then(|| {
+        let href = format!("mailto:{}", contacts.email);
+        view! {
+            <div class="contact-email">
+                <dt>{move || text().email}</dt>
+                <dd><a href=href>{contacts.email.clone()}</a></dd>
+            </div>
+        }
+    });
+    let homepage = (!contacts.homepage.is_empty()).then(|| {
+        view! {
+            <div class="contact-homepage">
+                <dt>{move || text().homepage}</dt>
+                <dd><a href=contacts.homepage.clone() rel="noopener">{display_url(&contacts.homepage)}</a></dd>
+            </div>
+        }
+    });
+    let links = card.with_value(|card| card.links.clone());
+    let links = (!links.is_empty()).then(|| {
+        view! {
+            <div class="contact-links">
+                <dt>{move || text().links}</dt>
+                <dd>
+                    <ul>
+                        {links.into_iter().map(|link| view! {
+                            <li><a href=link.url rel="noopener">{link.label}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </dd>
+            </div>
+        }
+    });
+    view! {
+        <dl class="contacts">
+            {phone(|t| t.office_phone, "contact-office", contacts.office_phone.clone())}
+            {phone(|t| t.mobile, "contact-mobile", contacts.mobile.clone())}
+            {phone(|t| t.fax, "contact-fax", contacts.fax.clone())}
+            {email}
+            {homepage}
+            {links}
+        </dl>
+    }
+}
+
+#[component]
+fn CardActions(card: StoredValue<CardView>, slug: String, lang: ReadSignal<Lang>) -> impl IntoView {
+    let text = move || i18n::text(lang.get());
+    let call_href = move || format!("/c/{slug}/call?lang={}", lang.get().code());
+    let slug = card.with_value(|card| card.slug.clone());
+    let share_href = card.with_value(|card| {
+        let name = card.content(card.default_lang).name.clone();
+        format!(
+            "mailto:?subject={}&body={}",
+            percent_encode(&name),
+            percent_encode(&card.url)
+        )
+    });
+    view! {
+        <div class="card-actions">
+            <a class="button call-button" href=call_href>{move || text().call}</a>
+            <a class="button" href=format!("/c/{slug}/vcard") download=format!("{slug}.vcf")>
+                {move || text().save_contact}
+            </a>
+            <a class="button" href=share_href>{move || text().share_by_email}</a>
+        </div>
+        <figure class="card-qr">
+            <img src=format!("/c/{slug}/qr.svg") alt=move || text().qr_alt width="128" height="128"/>
+            <figcaption>
+                <a href=format!("/c/{slug}/qr.png") download=format!("{slug}-qr.png")>{move || text().qr_code}" (PNG)"</a>
+            </figcaption>
+        </figure>
+    }
+}
+
+/// `02-3456-1234` → `02-3456-1234` (kept), `(02) 3456 1234` → `02-3456-1234`: what a `tel:` URI
+/// may carry (RFC 3966 visual separators are `-`, `.`, `(`, `)`).
+pub fn dialable(number: &str) -> String {
+    let mut out = String::with_capacity(number.len());
+    for ch in number.chars() {
+        match ch {
+            '0'..='9' | '+' | '*' | '#' | '-' => out.push(ch),
+            ' ' | '.' | '(' | ')' if !out.ends_with('-') && !out.is_empty() => out.push('-'),
+            _ => {}
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// `http://abcd.co.kr/` → `abcd.co.kr`: what a person reads on a card.
+pub fn display_url(url: &str) -> String {
+    let without_scheme = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    without_scheme.trim_end_matches('/').to_string()
+}
+
+/// Percent-encodes for a `mailto:` query (RFC 6068): everything but unreserved characters.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dialable_keeps_digits_and_turns_spaces_into_dashes() {
+        assert_eq!(dialable("02-3456-1234"), "02-3456-1234");
+        assert_eq!(dialable("(02) 3456 1234"), "02-3456-1234");
+        assert_eq!(dialable("+82 10 1234 5678"), "+82-10-1234-5678");
+        assert_eq!(dialable("tel 010;x"), "010");
+    }
+
+    #[test]
+    fn display_url_drops_scheme_and_trailing_slash() {
+        assert_eq!(display_url("http://abcd.co.kr/"), "abcd.co.kr");
+        assert_eq!(display_url("https://a.example/p"), "a.example/p");
+    }
+
+    #[test]
+    fn percent_encode_escapes_non_ascii_and_reserved() {
+        assert_eq!(percent_encode("a b&c"), "a%20b%26c");
+        assert_eq!(percent_encode("홍"), "%ED%99%8D");
+    }
+}

@@ -1,0 +1,65 @@
+//! The issuer's dashboard: their cards, with edit, publish and delete, and a vCard import.
+
+use leptos::prelude::*;
+
+use crate::model::{CardSummary, Dashboard};
+
+#[component]
+pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
+    let Dashboard { account, cards, notice } = dashboard;
+    let list = if cards.is_empty() {
+        view! { <p class="empty">"You have no cards yet."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="card-list">
+                {cards.into_iter().map(|card| view! { <CardRow card/> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <main class="dashboard-page">
+            <header class="dashboard-header">
+                <h1>"Your cards"</h1>
+                <p>
+                    "Signed in as "{account.display_name}" ("{account.email}")"
+                    {(account.role == crate::model::Role::Operator).then_some(" · operator")}
+                </p>
+                <form method="post" action="/logout">
+                    <button type="submit" class="button secondary">"Log out"</button>
+                </form>
+            </header>
+            {notice.map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
+            <p><a class="button" href="/dashboard/cards/new">"New card"</a></p>
+            {list}
+            <section class="import">
+                <h2>"Start from a contact file"</h2>
+                <form method="post" action="/dashboard/cards/import" enctype="multipart/form-data">
+                    <label for="vcard-file">"vCard file (.vcf)"</label>
+                    <input id="vcard-file" type="file" name="vcard" accept=".vcf,text/vcard,text/x-vcard"/>
+                    <button type="submit" class="button secondary">"Import into a new card"</button>
+                </form>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn CardRow(card: CardSummary) -> impl IntoView {
+    let slug = card.slug;
+    let toggle_label = if card.published { "Unpublish" } else { "Publish" };
+    view! {
+        <li class="card-row">
+            <a class="card-link" href=format!("/c/{slug}")>{card.name}</a>
+            <span class="status">{if card.published { "published" } else { "unpublished" }}</span>
+            <a href=format!("/dashboard/cards/{slug}/edit")>"Edit"</a>
+            <form method="post" action=format!("/dashboard/cards/{slug}/publish")>
+                <input type="hidden" name="published" value=(!card.published).to_string()/>
+                <button type="submit" class="link-button">{toggle_label}</button>
+            </form>
+            <form method="post" action=format!("/dashboard/cards/{slug}/delete")>
+                <button type="submit" class="link-button danger">"Delete"</button>
+            </form>
+        </li>
+    }
+}

@@ -1,0 +1,129 @@
+//! The HTML document around [`App`](crate::App), rendered on the server only.
+
+use leptos::hydration::HydrationScripts;
+use leptos::prelude::*;
+
+use crate::model::{Lang, Page};
+use crate::App;
+
+/// Everything the `<head>` needs beyond the page itself.
+#[derive(Clone, Debug)]
+pub struct HeadInfo {
+    /// The installation's public base URL, without a trailing slash.
+    pub public_url: String,
+}
+
+/// The whole document for the [`Page`] in context.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let page = expect_context::<Page>();
+    let head = expect_context::<HeadInfo>();
+    let meta = PageMeta::of(&page, &head.public_url);
+    // `property=` is not an attribute Leptos' view macro knows; these tags are never hydrated
+    // (the shell is server-only), so writing them as escaped HTML is safe and simple.
+    let open_graph = leptos::tachys::html::InertElement::new(meta.open_graph_tags());
+    view! {
+        <!DOCTYPE html>
+        <html lang=meta.lang>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <title>{meta.title.clone()}</title>
+                <meta name="description" content=meta.description.clone()/>
+                {open_graph}
+                <meta name="twitter:card" content="summary"/>
+                <meta name="theme-color" content="#1f3a5f"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href="/pkg/main.css"/>
+                <HydrationScripts options islands=true/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+impl PageMeta {
+    fn open_graph_tags(&self) -> String {
+        let mut tags = vec![
+            ("og:type", self.og_type.to_string()),
+            ("og:title", self.title.clone()),
+            ("og:description", self.description.clone()),
+            ("og:site_name", "callcard".to_string()),
+        ];
+        tags.extend(self.url.clone().map(|url| ("og:url", url)));
+        tags.extend(self.image.clone().map(|image| ("og:image", image)));
+        let mut html: String = tags
+            .into_iter()
+            .map(|(property, content)| {
+                format!(r#"<meta property="{property}" content="{}">"#, escape_attribute(&content))
+            })
+            .collect();
+        if let Some(url) = &self.url {
+            html.push_str(&format!(r#"<link rel="canonical" href="{}">"#, escape_attribute(url)));
+        }
+        html
+    }
+}
+
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Title, description and link-preview data (Open Graph) for a page (BRIEF R3).
+struct PageMeta {
+    lang: &'static str,
+    title: String,
+    description: String,
+    og_type: &'static str,
+    url: Option<String>,
+    image: Option<String>,
+}
+
+impl PageMeta {
+    fn of(page: &Page, public_url: &str) -> PageMeta {
+        let plain = |title: &str| PageMeta {
+            lang: Lang::En.code(),
+            title: format!("{title} · callcard"),
+            description: "Online business cards you can call for free.".into(),
+            og_type: "website",
+            url: None,
+            image: None,
+        };
+        match page {
+            Page::Card { card, lang } | Page::Call { card, lang } => {
+                let content = card.content(*lang);
+                let org = [content.title.as_str(), content.company.as_str()]
+                    .into_iter()
+                    .filter(|part| !part.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                PageMeta {
+                    lang: lang.code(),
+                    title: content.name.clone(),
+                    description: if org.is_empty() {
+                        crate::i18n::text(*lang).call_for_free.to_string()
+                    } else {
+                        format!("{org} — {}", crate::i18n::text(*lang).call_for_free)
+                    },
+                    og_type: "profile",
+                    url: Some(card.url.clone()),
+                    image: card
+                        .photo_url
+                        .as_ref()
+                        .or(card.logo_url.as_ref())
+                        .map(|path| format!("{public_url}{path}")),
+                }
+            }
+            Page::Home { .. } => plain("Call me for free"),
+            Page::SignUp { .. } => plain("Sign up"),
+            Page::LogIn { .. } => plain("Log in"),
+            Page::Dashboard { .. } => plain("Your cards"),
+            Page::Editor { .. } => plain("Card editor"),
+            Page::NotFound => plain("Not found"),
+        }
+    }
+}

@@ -1,0 +1,135 @@
+// Shared helpers of the browser tests: the demo card's facts, waiting for hydration, unique
+// accounts, and a small vCard (RFC 6350 §3) reader that keeps the raw bytes around so the tests
+// can check the wire format (CRLF, folding at 75 octets) as well as the content.
+import { expect, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+
+/** The demo card that the server seeds into every fresh database. */
+export const DEMO_CARD = {
+  slug: 'hong-gildong',
+  path: '/c/hong-gildong',
+  names: { ko: '홍길동', en: 'Hong Gildong', ja: '洪吉童', zh: '洪吉童' },
+  officePhone: '02-3456-1234',
+  email: 'kildong@abcd.co.kr',
+} as const;
+
+/** The selector of one language icon on a card page. */
+export function languageLink(lang: string): string {
+  return `nav[aria-label="Languages"] a[hreflang=${lang}]`;
+}
+
+/**
+ * Waits until the WASM app has hydrated the page: the app marks `<body data-hydrated="true">`
+ * at the end of its `hydrate()`. Before that, clicks are plain browser navigations.
+ */
+export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 15_000 });
+}
+
+/** Opens `url` and waits for hydration. */
+export async function gotoHydrated(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await waitForHydration(page);
+}
+
+/** An e-mail address no earlier run has used, so sign-up never collides with stored accounts. */
+export function uniqueEmail(label = 'issuer'): string {
+  return `e2e-${label}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}@example.com`;
+}
+
+/** One content line of a vCard, after unfolding. Names are upper-cased, group prefixes dropped. */
+export interface VcardProperty {
+  /** e.g. `item1` for `item1.TEL`, otherwise undefined. */
+  group?: string;
+  name: string;
+  /** Parameter names upper-cased; each value list unquoted and split on unquoted commas. */
+  params: Record<string, string[]>;
+  /** The value exactly as written (still escaped). */
+  rawValue: string;
+  /** The value with text escapes (`\\`, `\,`, `\;`, `\n`) undone. */
+  value: string;
+}
+
+export interface ParsedVcard {
+  /** The physical lines, as split on CRLF (the final empty string after the last CRLF dropped). */
+  physicalLines: string[];
+  /** True when every line break in the file is CRLF and the file ends with one. */
+  crlfOnly: boolean;
+  properties: VcardProperty[];
+}
+
+/** Reads one vCard object. Throws on a content line without a name/value colon. */
+export function parseVcard(text: string): ParsedVcard {
+  const crlfOnly = text.endsWith('\r\n') && !/\r(?!\n)|(?<!\r)\n/.test(text);
+  const physicalLines = text.split('\r\n');
+  if (physicalLines.at(-1) === '') physicalLines.pop();
+
+  // RFC 6350 §3.2: a line break followed by one space or tab continues the previous line.
+  const unfolded = text.replace(/\r?\n[ \t]/g, '');
+  const logicalLines = unfolded.split(/\r?\n/).filter((line) => line.length > 0);
+  return { physicalLines, crlfOnly, properties: logicalLines.map(parseContentLine) };
+}
+
+/** The properties named `name` (case-insensitive). */
+export function propertiesNamed(card: ParsedVcard, name: string): VcardProperty[] {
+  return card.properties.filter((property) => property.name === name.toUpperCase());
+}
+
+/** The value of `param` on `property`, lower-cased and joined, or undefined when absent. */
+export function paramValue(property: VcardProperty, param: string): string | undefined {
+  return property.params[param.toUpperCase()]?.join(',').toLowerCase();
+}
+
+function parseContentLine(line: string): VcardProperty {
+  // The name/parameters part ends at the first colon that is not inside a quoted parameter value.
+  let inQuotes = false;
+  let colon = -1;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (ch === ':' && !inQuotes) {
+      colon = i;
+      break;
+    }
+  }
+  if (colon < 0) throw new Error(`vCard content line without a colon: ${JSON.stringify(line)}`);
+
+  const [nameWithGroup, ...rawParams] = splitUnquoted(line.slice(0, colon), ';');
+  const dot = nameWithGroup.lastIndexOf('.');
+  const group = dot >= 0 ? nameWithGroup.slice(0, dot) : undefined;
+  const name = nameWithGroup.slice(dot + 1).toUpperCase();
+
+  const params: Record<string, string[]> = {};
+  for (const rawParam of rawParams) {
+    const equals = rawParam.indexOf('=');
+    // vCard 3.0 allows a bare parameter value (`TEL;CELL:`), meaning TYPE=CELL.
+    const paramName = equals >= 0 ? rawParam.slice(0, equals).toUpperCase() : 'TYPE';
+    const rawList = equals >= 0 ? rawParam.slice(equals + 1) : rawParam;
+    const values = splitUnquoted(rawList, ',').map((v) => v.replace(/^"(.*)"$/, '$1'));
+    (params[paramName] ??= []).push(...values);
+  }
+
+  const rawValue = line.slice(colon + 1);
+  return { group, name, params, rawValue, value: unescapeText(rawValue) };
+}
+
+function splitUnquoted(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let inQuotes = false;
+  for (const ch of text) {
+    if (ch === '"') inQuotes = !inQuotes;
+    if (ch === separator && !inQuotes) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  parts.push(current);
+  return parts;
+}
+
+function unescapeText(value: string): string {
+  return value.replace(/\\([\\,;nN])/g, (_, ch: string) => (ch === 'n' || ch === 'N' ? '\n' : ch));
+}

@@ -1,0 +1,22 @@
+//! callcard's schema as sea-orm migrations, one file per step, for SQLite and PostgreSQL alike.
+//!
+//! Migrations only ever add steps: a released step is never edited, so every installation
+//! reaches the same schema. Each step has a `down` so the up/down test can prove it reversible.
+#![forbid(unsafe_code)]
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_accounts;
+mod m20261126_000002_cards;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_accounts::Migration),
+            Box::new(m20261126_000002_cards::Migration),
+        ]
+    }
+}

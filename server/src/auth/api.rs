@@ -1,0 +1,111 @@
+//! The accounts JSON API: `/api/auth/*` and `/api/me`.
+
+use app::model::AccountView;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use crate::error::ApiJson;
+use serde::Deserialize;
+use utoipa::{OpenApi, ToSchema};
+
+use super::service::{self, SignUp};
+use super::{ClientAddress, CurrentAccount, cookie};
+use crate::error::{ApiError, ErrorBody};
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/signup", post(sign_up))
+        .route("/api/auth/login", post(log_in))
+        .route("/api/auth/logout", post(log_out))
+        .route("/api/me", get(me))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(sign_up, log_in, log_out, me),
+    components(schemas(SignUpRequest, LogInRequest, AccountView, app::model::Role, ErrorBody))
+)]
+pub struct ApiDoc;
+
+#[derive(Deserialize, ToSchema)]
+pub struct SignUpRequest {
+    email: String,
+    display_name: String,
+    /// 10 to 256 characters.
+    password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LogInRequest {
+    email: String,
+    password: String,
+}
+
+/// Create an issuer account and start a session (sets the session cookie).
+#[utoipa::path(post, path = "/api/auth/signup", tag = "accounts", request_body = SignUpRequest,
+    responses(
+        (status = 201, description = "Account created, signed in", body = AccountView),
+        (status = 409, description = "E-mail already taken", body = ErrorBody),
+        (status = 422, description = "A field was refused", body = ErrorBody),
+    ))]
+async fn sign_up(State(state): State<AppState>, ApiJson(body): ApiJson<SignUpRequest>) -> Result<Response, ApiError> {
+    let account = service::sign_up(
+        &state.db,
+        SignUp { email: body.email, display_name: body.display_name, password: body.password },
+    )
+    .await?;
+    with_session(&state, StatusCode::CREATED, account).await
+}
+
+/// Log in (sets the session cookie). Throttled after repeated failures.
+#[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LogInRequest,
+    responses(
+        (status = 200, description = "Signed in", body = AccountView),
+        (status = 400, description = "Wrong e-mail or password", body = ErrorBody),
+        (status = 429, description = "Too many failed log-ins", body = ErrorBody),
+    ))]
+async fn log_in(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    ApiJson(body): ApiJson<LogInRequest>,
+) -> Result<Response, ApiError> {
+    let account = service::log_in(&state, &body.email, &body.password, &client).await?;
+    with_session(&state, StatusCode::OK, account).await
+}
+
+/// End the current session.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "accounts",
+    responses((status = 204, description = "Signed out")))]
+async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = cookie::token(&headers) {
+        service::end_session(&state.db, &token).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie::clear(state.settings.cookies_secure()));
+    Ok(response)
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/me", tag = "accounts",
+    responses(
+        (status = 200, description = "The signed-in account", body = AccountView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ))]
+async fn me(CurrentAccount(account): CurrentAccount) -> Json<AccountView> {
+    Json(account)
+}
+
+async fn with_session(state: &AppState, status: StatusCode, account: AccountView) -> Result<Response, ApiError> {
+    let token = service::start_session(&state.db, account.id, state.settings.session_days).await?;
+    let mut response = (status, Json(account)).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie::set(&token, state.settings.session_days, state.settings.cookies_secure()),
+    );
+    Ok(response)
+}

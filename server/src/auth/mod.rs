@@ -1,0 +1,87 @@
+//! Accounts (BRIEF R1): sign-up, log-in, log-out, sessions and the operator role.
+//!
+//! Pages post plain forms (they work without JavaScript); the JSON API under `/api/auth` does
+//! the same through the same service.
+
+pub mod cookie;
+pub mod entity;
+pub mod password;
+pub mod service;
+pub mod throttle;
+
+mod api;
+mod pages;
+
+use app::model::{AccountView, Role};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::Router;
+
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    pages::router().merge(api::router())
+}
+
+pub use api::ApiDoc;
+
+/// The signed-in account; API handlers that take it answer 401 to everyone else.
+pub struct CurrentAccount(pub AccountView);
+
+/// The signed-in account, if any; never refuses.
+pub struct MaybeAccount(pub Option<AccountView>);
+
+impl FromRequestParts<AppState> for MaybeAccount {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie::token(&parts.headers) else {
+            return Ok(MaybeAccount(None));
+        };
+        Ok(MaybeAccount(service::session_account(&state.db, &token).await?))
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentAccount {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match MaybeAccount::from_request_parts(parts, state).await? {
+            MaybeAccount(Some(account)) => Ok(CurrentAccount(account)),
+            MaybeAccount(None) => Err(ApiError::Unauthenticated),
+        }
+    }
+}
+
+/// An operator (BRIEF R1, R18: only operators set rates and credit money).
+pub struct Operator(pub AccountView);
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let CurrentAccount(account) = CurrentAccount::from_request_parts(parts, state).await?;
+        if account.role == Role::Operator {
+            Ok(Operator(account))
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+/// Where a request comes from (the peer's IP), for log-in throttling.
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(ClientAddress(address))
+    }
+}

@@ -1,0 +1,78 @@
+//! sea-orm models of the `cards`, `card_contents` and `card_links` tables.
+
+pub mod card {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cards")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub account_id: i64,
+        #[sea_orm(unique)]
+        pub slug: String,
+        pub published: bool,
+        pub default_lang: String,
+        pub template: String,
+        pub primary_color: String,
+        pub accent_color: String,
+        pub office_phone: String,
+        pub mobile: String,
+        pub fax: String,
+        pub email: String,
+        pub homepage: String,
+        pub photo_file: Option<String>,
+        pub logo_file: Option<String>,
+        pub created_at: ChronoDateTimeUtc,
+        pub updated_at: ChronoDateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod content {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "card_contents")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub card_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub lang: String,
+        pub name: String,
+        pub title: String,
+        pub company: String,
+        pub department: String,
+        pub address: String,
+        pub note: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod link {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "card_links")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub card_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub position: i32,
+        pub label: String,
+        pub url: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

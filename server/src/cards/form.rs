@@ -1,0 +1,125 @@
+//! The card editor's form fields → a [`CardInput`]. Field names are the editor's:
+//! `content.ko.name`, `contacts.email`, `links.0.url`, `theme.template`, … Pure, so the mapping
+//! is tested without HTTP; the multipart reading lives in pages.rs.
+
+use std::collections::HashMap;
+
+use app::model::{CardContent, CardInput, CardLink, Contacts, FieldError, Lang, LocalizedContent, Template, Theme};
+
+use super::validate::MAX_LINKS;
+
+/// The card as typed, and the choices that were not among the offered ones (those fall back to
+/// a default, so the form can be shown again with everything else kept).
+pub fn card_input(fields: &HashMap<String, String>, existing_slug: Option<&str>) -> (CardInput, Vec<FieldError>) {
+    let text = |name: &str| fields.get(name).cloned().unwrap_or_default();
+    let mut errors = Vec::new();
+    let default_lang = match Lang::from_tag(&text("default_lang")) {
+        Some(lang) => lang,
+        None => {
+            errors.push(FieldError::new("default_lang", "Pick one of the offered languages."));
+            Lang::Ko
+        }
+    };
+    let template = match fields.get("theme.template") {
+        None => Template::default(),
+        Some(code) => Template::from_code(code).unwrap_or_else(|| {
+            errors.push(FieldError::new("theme.template", "Pick one of the offered templates."));
+            Template::default()
+        }),
+    };
+    let contents = Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            let field = |name: &str| text(&format!("content.{}.{name}", lang.code()));
+            LocalizedContent {
+                lang,
+                content: CardContent {
+                    name: field("name"),
+                    title: field("title"),
+                    company: field("company"),
+                    department: field("department"),
+                    address: field("address"),
+                    note: field("note"),
+                },
+            }
+        })
+        .collect();
+    // Rows beyond MAX_LINKS + a few are ignored rather than refused: validation reports the count.
+    let links = (0..MAX_LINKS + 5)
+        .map(|index| CardLink {
+            label: text(&format!("links.{index}.label")),
+            url: text(&format!("links.{index}.url")),
+        })
+        .collect();
+    let defaults = Theme::default();
+    let input = CardInput {
+        slug: match existing_slug {
+            Some(slug) => Some(slug.to_string()),
+            None => fields.get("slug").cloned(),
+        },
+        default_lang,
+        contents,
+        contacts: Contacts {
+            office_phone: text("contacts.office_phone"),
+            mobile: text("contacts.mobile"),
+            fax: text("contacts.fax"),
+            email: text("contacts.email"),
+            homepage: text("contacts.homepage"),
+        },
+        links,
+        theme: Theme {
+            template,
+            primary_color: fields.get("theme.primary_color").cloned().unwrap_or(defaults.primary_color),
+            accent_color: fields.get("theme.accent_color").cloned().unwrap_or(defaults.accent_color),
+        },
+        // An unchecked checkbox sends nothing at all.
+        published: fields.get("published").is_some_and(|value| value == "true" || value == "on"),
+    };
+    (input, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn maps_editor_fields_to_a_card() {
+        let input = card_input(
+            &fields(&[
+                ("default_lang", "en"),
+                ("content.en.name", "Ada"),
+                ("contacts.mobile", "010"),
+                ("links.1.url", "https://a.example"),
+                ("theme.template", "modern"),
+                ("published", "true"),
+            ]),
+            None,
+        )
+        .0;
+        assert_eq!(input.default_lang, Lang::En);
+        assert_eq!(input.contents.iter().find(|c| c.lang == Lang::En).unwrap().content.name, "Ada");
+        assert_eq!(input.contacts.mobile, "010");
+        assert_eq!(input.links[1].url, "https://a.example");
+        assert_eq!(input.theme.template, Template::Modern);
+        assert!(input.published);
+    }
+
+    #[test]
+    fn missing_checkbox_means_unpublished_and_existing_slug_wins() {
+        let (input, errors) = card_input(&fields(&[("default_lang", "ko"), ("slug", "other")]), Some("mine"));
+        assert!(errors.is_empty());
+        assert!(!input.published);
+        assert_eq!(input.slug.as_deref(), Some("mine"));
+    }
+
+    #[test]
+    fn unknown_choices_are_refused_by_field() {
+        let (_, errors) = card_input(&fields(&[("default_lang", "fr"), ("theme.template", "neon")]), None);
+        let names: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(names, ["default_lang", "theme.template"]);
+    }
+}

@@ -1,0 +1,345 @@
+//! Uploaded card images (photo and logo, BRIEF R2): checked, shrunk and re-encoded.
+//!
+//! Model: an upload is untrusted bytes. Its type is sniffed from the bytes (never from the file
+//! name or the client's Content-Type), only JPEG and PNG pass, the byte size is capped before
+//! any decoding, and the pixel count is checked from the header before pixels are allocated, so
+//! a small file that claims to be a gigapixel image (a decompression bomb) costs nothing.
+//! The image is then decoded, turned upright, scaled to fit `max_dimension` and encoded afresh
+//! in its own format. Invariant: what comes out is bytes this module wrote, holding pixels and
+//! at most a colour profile — no EXIF (camera serial, GPS position), XMP or text chunks.
+
+use std::io::Cursor;
+
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader, Limits};
+
+/// Pixels an upload may declare; 40 MP is more than any phone camera, far less than a bomb.
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// JPEG quality of re-encoded photos: visually lossless for a card-sized picture.
+const JPEG_QUALITY: u8 = 85;
+
+/// Colour profiles above this size are dropped rather than copied into every card image.
+const MAX_ICC_PROFILE_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageLimits {
+    /// Largest upload accepted, in bytes.
+    pub max_bytes: usize,
+    /// Longest side of the stored image, in pixels; larger images are scaled down.
+    pub max_dimension: u32,
+}
+
+impl Default for ImageLimits {
+    fn default() -> Self {
+        ImageLimits {
+            max_bytes: 5 * 1024 * 1024,
+            max_dimension: 1024,
+        }
+    }
+}
+
+/// An image safe to store and serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CleanImage {
+    pub bytes: Vec<u8>,
+    /// `image/jpeg` or `image/png`.
+    pub media_type: &'static str,
+    /// `jpg` or `png`, without the dot.
+    pub extension: &'static str,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImageError {
+    #[error("the image is larger than {}; choose a smaller file", human_size(*.max_bytes))]
+    TooLarge { max_bytes: usize },
+    #[error("only JPEG and PNG images are accepted")]
+    UnsupportedFormat,
+    #[error("the image file is damaged or incomplete; export it again and retry")]
+    Corrupt,
+    #[error("the image has too many pixels (more than {} megapixels)", MAX_PIXELS / 1_000_000)]
+    TooManyPixels,
+}
+
+/// Checks `upload` against `limits` and returns it re-encoded (see the module header).
+pub fn sanitize(upload: &[u8], limits: &ImageLimits) -> Result<CleanImage, ImageError> {
+    if upload.len() > limits.max_bytes {
+        return Err(ImageError::TooLarge {
+            max_bytes: limits.max_bytes,
+        });
+    }
+    let format = match image::guess_format(upload) {
+        Ok(format @ (ImageFormat::Jpeg | ImageFormat::Png)) => format,
+        _ => return Err(ImageError::UnsupportedFormat),
+    };
+
+    let mut reader = ImageReader::with_format(Cursor::new(upload), format);
+    reader.limits(decoder_limits());
+    let mut decoder = reader.into_decoder().map_err(decode_error)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(ImageError::TooManyPixels);
+    }
+    // Read before decoding consumes the decoder; a broken EXIF block only costs the rotation.
+    let orientation = decoder.orientation().ok();
+    let icc_profile = decoder
+        .icc_profile()
+        .ok()
+        .flatten()
+        .filter(|profile| profile.len() <= MAX_ICC_PROFILE_BYTES);
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+
+    // Phones store portrait photos sideways plus an EXIF rotation; EXIF is about to be dropped,
+    // so the rotation is applied to the pixels instead.
+    if let Some(orientation) = orientation {
+        picture.apply_orientation(orientation);
+    }
+    if picture.width() > limits.max_dimension || picture.height() > limits.max_dimension {
+        // `resize` keeps the aspect ratio, fitting the image inside the square.
+        picture = picture.resize(
+            limits.max_dimension,
+            limits.max_dimension,
+            FilterType::CatmullRom,
+        );
+    }
+
+    // Encoding from pixels is what strips the metadata: the encoders write only what we hand
+    // them. The colour profile is kept on purpose: it describes colours, not the person, and
+    // without it wide-gamut phone photos look washed out.
+    let mut bytes = Vec::new();
+    let (media_type, extension) = match format {
+        ImageFormat::Jpeg => {
+            let mut encoder = JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY);
+            if let Some(profile) = icc_profile {
+                let _ = encoder.set_icc_profile(profile);
+            }
+            // JPEG has no alpha channel; `write_with_encoder` converts what the encoder lacks.
+            picture
+                .write_with_encoder(encoder)
+                .map_err(|_| ImageError::Corrupt)?;
+            ("image/jpeg", "jpg")
+        }
+        _ => {
+            let mut encoder = PngEncoder::new(&mut bytes);
+            if let Some(profile) = icc_profile {
+                let _ = encoder.set_icc_profile(profile);
+            }
+            picture
+                .write_with_encoder(encoder)
+                .map_err(|_| ImageError::Corrupt)?;
+            ("image/png", "png")
+        }
+    };
+
+    Ok(CleanImage {
+        bytes,
+        media_type,
+        extension,
+        width: picture.width(),
+        height: picture.height(),
+    })
+}
+
+/// A backstop behind the explicit pixel check: decoders also refuse to allocate more than
+/// a 40 MP RGBA image would need.
+fn decoder_limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_PIXELS * 4 + 16 * 1024 * 1024);
+    limits
+}
+
+fn human_size(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    match bytes {
+        b if b >= MIB => format!("{} MB", b / MIB),
+        b if b >= 1024 => format!("{} KB", b / 1024),
+        b => format!("{b} bytes"),
+    }
+}
+
+fn decode_error(error: image::ImageError) -> ImageError {
+    match error {
+        image::ImageError::Limits(_) => ImageError::TooManyPixels,
+        _ => ImageError::Corrupt,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Rgb, RgbImage, Rgba, RgbaImage};
+
+    fn png_bytes(width: u32, height: u32) -> Vec<u8> {
+        let picture = RgbaImage::from_fn(width, height, |x, y| {
+            Rgba([(x % 256) as u8, (y % 256) as u8, 128, 255])
+        });
+        let mut bytes = Cursor::new(Vec::new());
+        picture.write_to(&mut bytes, ImageFormat::Png).unwrap();
+        bytes.into_inner()
+    }
+
+    fn jpeg_bytes(width: u32, height: u32) -> Vec<u8> {
+        let picture = RgbImage::from_fn(width, height, |x, y| {
+            Rgb([(x % 256) as u8, (y % 256) as u8, 64])
+        });
+        let mut bytes = Vec::new();
+        JpegEncoder::new_with_quality(&mut bytes, 90)
+            .write_image(
+                picture.as_raw(),
+                width,
+                height,
+                image::ExtendedColorType::Rgb8,
+            )
+            .unwrap();
+        bytes
+    }
+
+    /// An APP1 segment holding a little-endian TIFF block with one IFD entry, `Orientation`.
+    fn exif_segment(orientation: u16) -> Vec<u8> {
+        let mut tiff = Vec::new();
+        tiff.extend_from_slice(b"II*\0");
+        tiff.extend_from_slice(&8u32.to_le_bytes()); // first IFD right after the header
+        tiff.extend_from_slice(&1u16.to_le_bytes()); // one entry
+        tiff.extend_from_slice(&0x0112u16.to_le_bytes()); // Orientation
+        tiff.extend_from_slice(&3u16.to_le_bytes()); // SHORT
+        tiff.extend_from_slice(&1u32.to_le_bytes()); // count
+        tiff.extend_from_slice(&orientation.to_le_bytes());
+        tiff.extend_from_slice(&[0, 0]); // value padding
+        tiff.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
+        let mut payload = b"Exif\0\0".to_vec();
+        payload.extend_from_slice(&tiff);
+        let mut segment = vec![0xFF, 0xE1];
+        segment.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        segment.extend_from_slice(&payload);
+        segment
+    }
+
+    fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+        let mut tagged = jpeg[..2].to_vec(); // SOI
+        tagged.extend_from_slice(&exif_segment(orientation));
+        tagged.extend_from_slice(&jpeg[2..]);
+        tagged
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn small_png_is_accepted_and_re_encoded_as_png() {
+        let clean = sanitize(&png_bytes(40, 30), &ImageLimits::default()).unwrap();
+        assert_eq!(clean.media_type, "image/png");
+        assert_eq!(clean.extension, "png");
+        assert_eq!((clean.width, clean.height), (40, 30));
+        let decoded = image::load_from_memory_with_format(&clean.bytes, ImageFormat::Png).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (40, 30));
+    }
+
+    #[test]
+    fn jpeg_is_re_encoded_as_jpeg() {
+        let clean = sanitize(&jpeg_bytes(64, 48), &ImageLimits::default()).unwrap();
+        assert_eq!(clean.media_type, "image/jpeg");
+        assert_eq!(clean.extension, "jpg");
+        let decoded = image::load_from_memory_with_format(&clean.bytes, ImageFormat::Jpeg).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (64, 48));
+    }
+
+    #[test]
+    fn big_image_is_scaled_down_keeping_its_aspect_ratio() {
+        let limits = ImageLimits {
+            max_dimension: 100,
+            ..ImageLimits::default()
+        };
+        let clean = sanitize(&png_bytes(400, 200), &limits).unwrap();
+        assert_eq!((clean.width, clean.height), (100, 50));
+        let decoded = image::load_from_memory(&clean.bytes).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (100, 50));
+    }
+
+    #[test]
+    fn text_is_an_unsupported_format() {
+        let result = sanitize(b"hello, this is not a picture", &ImageLimits::default());
+        assert_eq!(result, Err(ImageError::UnsupportedFormat));
+    }
+
+    #[test]
+    fn gif_is_an_unsupported_format() {
+        let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
+        let result = sanitize(gif, &ImageLimits::default());
+        assert_eq!(result, Err(ImageError::UnsupportedFormat));
+        assert!(result.unwrap_err().to_string().contains("JPEG and PNG"));
+    }
+
+    #[test]
+    fn truncated_png_is_corrupt() {
+        let png = png_bytes(64, 64);
+        let result = sanitize(&png[..png.len() / 2], &ImageLimits::default());
+        assert_eq!(result, Err(ImageError::Corrupt));
+        assert_eq!(
+            sanitize(&png[..20], &ImageLimits::default()),
+            Err(ImageError::Corrupt)
+        );
+    }
+
+    #[test]
+    fn oversize_upload_is_refused_before_decoding() {
+        let limits = ImageLimits {
+            max_bytes: 100,
+            ..ImageLimits::default()
+        };
+        let result = sanitize(&png_bytes(64, 64), &limits);
+        assert_eq!(result, Err(ImageError::TooLarge { max_bytes: 100 }));
+    }
+
+    #[test]
+    fn header_claiming_too_many_pixels_is_refused() {
+        // A valid 1×1 PNG whose IHDR is rewritten to claim 10 000 × 10 000 pixels; the pixel
+        // data is never read, so the check must come from the header alone.
+        let mut png = png_bytes(1, 1);
+        png[16..20].copy_from_slice(&10_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&10_000u32.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert_eq!(
+            sanitize(&png, &ImageLimits::default()),
+            Err(ImageError::TooManyPixels)
+        );
+    }
+
+    #[test]
+    fn exif_metadata_is_stripped_from_jpeg() {
+        let tagged = with_exif(&jpeg_bytes(32, 32), 1);
+        assert!(contains(&tagged, b"Exif"));
+        let clean = sanitize(&tagged, &ImageLimits::default()).unwrap();
+        assert!(!contains(&clean.bytes, b"Exif"));
+        assert!(image::load_from_memory(&clean.bytes).is_ok());
+    }
+
+    #[test]
+    fn exif_rotation_is_applied_to_the_pixels() {
+        // Orientation 6: the stored pixels must be turned 90° clockwise to be upright.
+        let tagged = with_exif(&jpeg_bytes(40, 20), 6);
+        let clean = sanitize(&tagged, &ImageLimits::default()).unwrap();
+        assert_eq!((clean.width, clean.height), (20, 40));
+    }
+
+    /// The CRC-32 of PNG chunks (ISO 3309), bit by bit; only used to forge a test header.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &byte in bytes {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+}

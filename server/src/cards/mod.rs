@@ -1,0 +1,27 @@
+//! Cards (BRIEF R2-R6): an issuer's online business cards, their public page, vCard and QR code.
+//!
+//! `validate`, `form`, `negotiate`, `vcard`, `qr` and `media` are pure rules; `service` applies
+//! them to the database; `public`, `pages` and `api` are the HTTP faces.
+
+pub mod entity;
+pub mod form;
+pub mod media;
+pub mod negotiate;
+pub mod qr;
+pub mod service;
+pub mod validate;
+pub mod vcard;
+
+mod api;
+pub mod pages;
+mod public;
+
+use axum::Router;
+
+use crate::startup::AppState;
+
+pub use api::ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    public::router().merge(pages::router()).merge(api::router())
+}

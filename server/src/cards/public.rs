@@ -1,0 +1,163 @@
+//! What anyone can fetch: the card page, the call window, the vCard, the QR codes and images
+//! (BRIEF R3, R4, R5, R6). An unpublished card is "not found" to everyone but its owner.
+
+use app::model::{CardView, Page};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+use super::service::MediaStore;
+use super::{negotiate, qr, vcard};
+use crate::auth::MaybeAccount;
+use crate::error::ApiError;
+use crate::render;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/c/{slug}", get(card_page))
+        .route("/c/{slug}/call", get(call_page))
+        .route("/c/{slug}/vcard", get(vcard_file))
+        .route("/c/{slug}/qr.svg", get(qr_svg))
+        .route("/c/{slug}/qr.png", get(qr_png))
+        .route("/media/{file}", get(media_file))
+}
+
+#[derive(Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct VCardQuery {
+    version: Option<String>,
+}
+
+/// The card if the viewer may see it.
+async fn visible_card(state: &AppState, slug: &str, viewer: &Option<app::model::AccountView>) -> Result<Option<CardView>, ApiError> {
+    let found = state.cards().by_slug(slug).await?;
+    Ok(found.and_then(|(card, owner)| {
+        let is_owner = viewer.as_ref().is_some_and(|account| account.id == owner);
+        (card.published || is_owner).then_some(card)
+    }))
+}
+
+async fn card_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<LangQuery>,
+    headers: HeaderMap,
+    MaybeAccount(viewer): MaybeAccount,
+) -> Result<Response, ApiError> {
+    let Some(card) = visible_card(&state, &slug, &viewer).await? else {
+        return Ok(render::not_found(&state).await);
+    };
+    let lang = pick_lang(&card, query.lang.as_deref(), &headers);
+    let mut response = render::page(&state, StatusCode::OK, Page::Card { card, lang }).await;
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    Ok(response)
+}
+
+async fn call_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<LangQuery>,
+    headers: HeaderMap,
+    MaybeAccount(viewer): MaybeAccount,
+) -> Result<Response, ApiError> {
+    let Some(card) = visible_card(&state, &slug, &viewer).await? else {
+        return Ok(render::not_found(&state).await);
+    };
+    let lang = pick_lang(&card, query.lang.as_deref(), &headers);
+    Ok(render::page(&state, StatusCode::OK, Page::Call { card, lang }).await)
+}
+
+fn pick_lang(card: &CardView, query: Option<&str>, headers: &HeaderMap) -> app::model::Lang {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    negotiate::choose(&card.languages(), query, accept, card.default_lang)
+}
+
+async fn vcard_file(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<VCardQuery>,
+    MaybeAccount(viewer): MaybeAccount,
+) -> Result<Response, ApiError> {
+    let version = match query.version.as_deref() {
+        None | Some("4.0") | Some("4") => vcard::VCardVersion::V4,
+        Some("3.0") | Some("3") => vcard::VCardVersion::V3,
+        Some(other) => {
+            return Err(ApiError::BadRequest {
+                code: "unsupported_version",
+                message: format!("vCard version `{other}` is not offered; use 4.0 or 3.0."),
+            });
+        }
+    };
+    let card = visible_card(&state, &slug, &viewer).await?.ok_or(ApiError::NotFound)?;
+    let photo = read_image(&state.media, card.photo_url.as_deref()).await;
+    let logo = read_image(&state.media, card.logo_url.as_deref()).await;
+    let text = vcard::export(&card, version, as_photo(&photo), as_photo(&logo));
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/vcard; charset=utf-8")),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{}.vcf\"", card.slug))
+                    .expect("slugs are header-safe"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+/// The bytes and media type of a stored image from its public URL, for embedding.
+async fn read_image(media: &MediaStore, url: Option<&str>) -> Option<(Vec<u8>, &'static str)> {
+    let file = url?.strip_prefix("/media/")?;
+    let path = media.path(file)?;
+    let bytes = tokio::fs::read(&path).await.ok()?;
+    Some((bytes, media_type(file)))
+}
+
+fn as_photo<'a>(image: &'a Option<(Vec<u8>, &'static str)>) -> Option<vcard::Photo<'a>> {
+    image.as_ref().map(|(bytes, media_type)| vcard::Photo { bytes, media_type })
+}
+
+fn media_type(file: &str) -> &'static str {
+    if file.ends_with(".png") { "image/png" } else { "image/jpeg" }
+}
+
+async fn qr_svg(State(state): State<AppState>, Path(slug): Path<String>, MaybeAccount(viewer): MaybeAccount) -> Result<Response, ApiError> {
+    let card = visible_card(&state, &slug, &viewer).await?.ok_or(ApiError::NotFound)?;
+    let svg = qr::svg(&card.url).map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=3600")], svg).into_response())
+}
+
+async fn qr_png(State(state): State<AppState>, Path(slug): Path<String>, MaybeAccount(viewer): MaybeAccount) -> Result<Response, ApiError> {
+    let card = visible_card(&state, &slug, &viewer).await?.ok_or(ApiError::NotFound)?;
+    let png = qr::png(&card.url, 8).map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "public, max-age=3600")], png).into_response())
+}
+
+/// Uploaded images; their names are fresh UUIDs, so they never change and cache forever.
+async fn media_file(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, ApiError> {
+    let path = state.media.path(&file).ok_or(ApiError::NotFound)?;
+    let bytes = tokio::fs::read(&path).await.map_err(|_| ApiError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, media_type(&file)),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,398 @@
+//! Creating, changing, publishing and deleting cards, and loading them for display.
+//!
+//! Every change is one transaction; uploaded images are cleaned (media.rs) before anything is
+//! written, stored under new names, and old files are removed only after the commit, so a
+//! refused or failed request leaves the card and its images exactly as they were.
+
+use std::path::{Path, PathBuf};
+
+use app::model::{
+    CardContent, CardInput, CardLink, CardSummary, CardView, Contacts, FieldError, Lang,
+    LocalizedContent, Template, Theme,
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+
+use super::entity::{card, content, link};
+use super::media::CleanImage;
+use super::validate::{random_slug, validate};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CardError {
+    #[error("some fields were refused")]
+    Invalid(Vec<FieldError>),
+    #[error("this public address is already taken")]
+    SlugTaken,
+    #[error("no such card")]
+    NotFound,
+    #[error("cannot store the image: {0}")]
+    Storage(#[from] std::io::Error),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// What to do with a card's photo or logo in an edit.
+pub enum ImageChange {
+    Keep,
+    Remove,
+    Replace(CleanImage),
+}
+
+/// Where uploaded images live, and the public URL path they are served under.
+#[derive(Clone, Debug)]
+pub struct MediaStore {
+    dir: PathBuf,
+}
+
+impl MediaStore {
+    pub fn new(data_dir: &Path) -> MediaStore {
+        MediaStore { dir: data_dir.join("media") }
+    }
+
+    pub fn url(file: &str) -> String {
+        format!("/media/{file}")
+    }
+
+    /// The path of a stored file, or None for any name we would not have made ourselves
+    /// (which keeps `..` and friends out).
+    pub fn path(&self, file: &str) -> Option<PathBuf> {
+        let (stem, extension) = file.rsplit_once('.')?;
+        let valid = uuid::Uuid::try_parse(stem).is_ok() && matches!(extension, "jpg" | "png");
+        valid.then(|| self.dir.join(file))
+    }
+
+    async fn save(&self, image: &CleanImage) -> std::io::Result<String> {
+        tokio::fs::create_dir_all(&self.dir).await?;
+        let file = format!("{}.{}", uuid::Uuid::new_v4(), image.extension);
+        let temporary = self.dir.join(format!(".{file}.part"));
+        tokio::fs::write(&temporary, &image.bytes).await?;
+        tokio::fs::rename(&temporary, self.dir.join(&file)).await?;
+        Ok(file)
+    }
+
+    async fn remove(&self, file: &str) {
+        if let Some(path) = self.path(file) {
+            if let Err(error) = tokio::fs::remove_file(&path).await {
+                tracing::warn!(%error, file, "could not remove an unused image");
+            }
+        }
+    }
+}
+
+pub struct CardService<'a> {
+    pub db: &'a DatabaseConnection,
+    pub media: &'a MediaStore,
+    pub public_url: &'a str,
+}
+
+impl CardService<'_> {
+    pub async fn create(
+        &self,
+        owner: i64,
+        input: &CardInput,
+        photo: ImageChange,
+        logo: ImageChange,
+    ) -> Result<CardView, CardError> {
+        let card = validate(input).map_err(CardError::Invalid)?;
+        let wanted_slug = card.slug.clone();
+        let (photo_file, logo_file) = (self.store(&photo).await?, self.store(&logo).await?);
+        // A generated slug can collide (rarely); a chosen one that collides is the issuer's to change.
+        let attempts = if wanted_slug.is_some() { 1 } else { 5 };
+        let mut result = Err(CardError::SlugTaken);
+        for _ in 0..attempts {
+            let slug = wanted_slug.clone().unwrap_or_else(random_slug);
+            result = self
+                .insert(owner, &slug, &card, photo_file.clone(), logo_file.clone())
+                .await;
+            if !matches!(result, Err(CardError::SlugTaken)) {
+                break;
+            }
+        }
+        if result.is_err() {
+            for file in [photo_file, logo_file].into_iter().flatten() {
+                self.media.remove(&file).await;
+            }
+        }
+        let model = result?;
+        self.view(&model).await.map_err(Into::into)
+    }
+
+    async fn insert(
+        &self,
+        owner: i64,
+        slug: &str,
+        input: &CardInput,
+        photo_file: Option<String>,
+        logo_file: Option<String>,
+    ) -> Result<card::Model, CardError> {
+        let now = Utc::now();
+        let transaction = self.db.begin().await?;
+        let row = card::ActiveModel {
+            account_id: Set(owner),
+            slug: Set(slug.to_string()),
+            photo_file: Set(photo_file),
+            logo_file: Set(logo_file),
+            created_at: Set(now),
+            ..Default::default()
+        };
+        let model = with_fields(row, input, now)
+            .insert(&transaction)
+            .await
+            .map_err(slug_conflict)?;
+        write_children(&transaction, model.id, input).await?;
+        transaction.commit().await?;
+        Ok(model)
+    }
+
+    pub async fn update(
+        &self,
+        owner: i64,
+        slug: &str,
+        input: &CardInput,
+        photo: ImageChange,
+        logo: ImageChange,
+    ) -> Result<CardView, CardError> {
+        let existing = self.owned_model(owner, slug).await?;
+        let mut input = validate(input).map_err(CardError::Invalid)?;
+        input.slug = Some(existing.slug.clone());
+        let new_photo = self.store(&photo).await?;
+        let new_logo = self.store(&logo).await?;
+        let photo_file = pick_file(&photo, new_photo.clone(), existing.photo_file.clone());
+        let logo_file = pick_file(&logo, new_logo.clone(), existing.logo_file.clone());
+
+        let written = async {
+            let transaction = self.db.begin().await?;
+            let mut row: card::ActiveModel = existing.clone().into();
+            row.photo_file = Set(photo_file.clone());
+            row.logo_file = Set(logo_file.clone());
+            let model = with_fields(row, &input, Utc::now()).update(&transaction).await?;
+            content::Entity::delete_many()
+                .filter(content::Column::CardId.eq(model.id))
+                .exec(&transaction)
+                .await?;
+            link::Entity::delete_many()
+                .filter(link::Column::CardId.eq(model.id))
+                .exec(&transaction)
+                .await?;
+            write_children(&transaction, model.id, &input).await?;
+            transaction.commit().await?;
+            Ok::<_, DbErr>(model)
+        }
+        .await;
+        match written {
+            Ok(model) => {
+                for (old, new) in [(&existing.photo_file, &photo_file), (&existing.logo_file, &logo_file)] {
+                    if let Some(old) = old.as_ref().filter(|old| Some(*old) != new.as_ref()) {
+                        self.media.remove(old).await;
+                    }
+                }
+                Ok(self.view(&model).await?)
+            }
+            Err(error) => {
+                for file in [new_photo, new_logo].into_iter().flatten() {
+                    self.media.remove(&file).await;
+                }
+                Err(error.into())
+            }
+        }
+    }
+
+    pub async fn set_published(&self, owner: i64, slug: &str, published: bool) -> Result<(), CardError> {
+        let existing = self.owned_model(owner, slug).await?;
+        let mut row: card::ActiveModel = existing.into();
+        row.published = Set(published);
+        row.updated_at = Set(Utc::now());
+        row.update(self.db).await?;
+        Ok(())
+    }
+
+    pub async fn delete(&self, owner: i64, slug: &str) -> Result<(), CardError> {
+        let existing = self.owned_model(owner, slug).await?;
+        // Children go by ON DELETE CASCADE; images after the commit.
+        card::Entity::delete_by_id(existing.id).exec(self.db).await?;
+        for file in [existing.photo_file, existing.logo_file].into_iter().flatten() {
+            self.media.remove(&file).await;
+        }
+        Ok(())
+    }
+
+    pub async fn list(&self, owner: i64) -> Result<Vec<CardSummary>, DbErr> {
+        let cards = card::Entity::find()
+            .filter(card::Column::AccountId.eq(owner))
+            .order_by_desc(card::Column::UpdatedAt)
+            .all(self.db)
+            .await?;
+        let mut summaries = Vec::with_capacity(cards.len());
+        for model in cards {
+            let view = self.view(&model).await?;
+            summaries.push(CardSummary {
+                name: view.content(view.default_lang).name.clone(),
+                slug: view.slug,
+                published: view.published,
+                updated_at: view.updated_at,
+            });
+        }
+        Ok(summaries)
+    }
+
+    /// An issuer's own card, published or not. Someone else's card is "not found" to them.
+    pub async fn owned(&self, owner: i64, slug: &str) -> Result<CardView, CardError> {
+        let model = self.owned_model(owner, slug).await?;
+        Ok(self.view(&model).await?)
+    }
+
+    /// A card for its public page, with its owner's id (who may see it unpublished).
+    pub async fn by_slug(&self, slug: &str) -> Result<Option<(CardView, i64)>, DbErr> {
+        let Some(model) = card::Entity::find()
+            .filter(card::Column::Slug.eq(slug))
+            .one(self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some((self.view(&model).await?, model.account_id)))
+    }
+
+    /// The stored file of a card's photo or logo, for embedding in its vCard.
+    pub fn media(&self) -> &MediaStore {
+        self.media
+    }
+
+    async fn owned_model(&self, owner: i64, slug: &str) -> Result<card::Model, CardError> {
+        card::Entity::find()
+            .filter(card::Column::Slug.eq(slug))
+            .filter(card::Column::AccountId.eq(owner))
+            .one(self.db)
+            .await?
+            .ok_or(CardError::NotFound)
+    }
+
+    async fn store(&self, change: &ImageChange) -> Result<Option<String>, CardError> {
+        match change {
+            ImageChange::Replace(image) => Ok(Some(self.media.save(image).await?)),
+            ImageChange::Keep | ImageChange::Remove => Ok(None),
+        }
+    }
+
+    async fn view(&self, model: &card::Model) -> Result<CardView, DbErr> {
+        let contents = content::Entity::find()
+            .filter(content::Column::CardId.eq(model.id))
+            .all(self.db)
+            .await?;
+        let links = link::Entity::find()
+            .filter(link::Column::CardId.eq(model.id))
+            .order_by_asc(link::Column::Position)
+            .all(self.db)
+            .await?;
+        Ok(to_view(model, contents, links, self.public_url))
+    }
+}
+
+fn pick_file(change: &ImageChange, new: Option<String>, old: Option<String>) -> Option<String> {
+    match change {
+        ImageChange::Keep => old,
+        ImageChange::Remove => None,
+        ImageChange::Replace(_) => new,
+    }
+}
+
+fn slug_conflict(error: DbErr) -> CardError {
+    if crate::db::is_unique_violation(&error) {
+        CardError::SlugTaken
+    } else {
+        CardError::Database(error)
+    }
+}
+
+fn with_fields(mut row: card::ActiveModel, input: &CardInput, now: chrono::DateTime<Utc>) -> card::ActiveModel {
+    row.published = Set(input.published);
+    row.default_lang = Set(input.default_lang.code().to_string());
+    row.template = Set(input.theme.template.code().to_string());
+    row.primary_color = Set(input.theme.primary_color.clone());
+    row.accent_color = Set(input.theme.accent_color.clone());
+    row.office_phone = Set(input.contacts.office_phone.clone());
+    row.mobile = Set(input.contacts.mobile.clone());
+    row.fax = Set(input.contacts.fax.clone());
+    row.email = Set(input.contacts.email.clone());
+    row.homepage = Set(input.contacts.homepage.clone());
+    row.updated_at = Set(now);
+    row
+}
+
+async fn write_children(db: &impl ConnectionTrait, card_id: i64, input: &CardInput) -> Result<(), DbErr> {
+    for localized in &input.contents {
+        let text = &localized.content;
+        content::ActiveModel {
+            card_id: Set(card_id),
+            lang: Set(localized.lang.code().to_string()),
+            name: Set(text.name.clone()),
+            title: Set(text.title.clone()),
+            company: Set(text.company.clone()),
+            department: Set(text.department.clone()),
+            address: Set(text.address.clone()),
+            note: Set(text.note.clone()),
+        }
+        .insert(db)
+        .await?;
+    }
+    for (position, card_link) in input.links.iter().enumerate() {
+        link::ActiveModel {
+            card_id: Set(card_id),
+            position: Set(position as i32),
+            label: Set(card_link.label.clone()),
+            url: Set(card_link.url.clone()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+fn to_view(model: &card::Model, contents: Vec<content::Model>, links: Vec<link::Model>, public_url: &str) -> CardView {
+    let mut contents: Vec<LocalizedContent> = contents
+        .into_iter()
+        .filter_map(|row| {
+            Some(LocalizedContent {
+                lang: Lang::from_tag(&row.lang)?,
+                content: CardContent {
+                    name: row.name,
+                    title: row.title,
+                    company: row.company,
+                    department: row.department,
+                    address: row.address,
+                    note: row.note,
+                },
+            })
+        })
+        .collect();
+    contents.sort_by_key(|c| c.lang);
+    CardView {
+        slug: model.slug.clone(),
+        url: format!("{public_url}/c/{}", model.slug),
+        published: model.published,
+        default_lang: Lang::from_tag(&model.default_lang).unwrap_or(Lang::Ko),
+        contents,
+        contacts: Contacts {
+            office_phone: model.office_phone.clone(),
+            mobile: model.mobile.clone(),
+            fax: model.fax.clone(),
+            email: model.email.clone(),
+            homepage: model.homepage.clone(),
+        },
+        links: links
+            .into_iter()
+            .map(|row| CardLink { label: row.label, url: row.url })
+            .collect(),
+        theme: Theme {
+            template: Template::from_code(&model.template).unwrap_or_default(),
+            primary_color: model.primary_color.clone(),
+            accent_color: model.accent_color.clone(),
+        },
+        photo_url: model.photo_file.as_deref().map(MediaStore::url),
+        logo_url: model.logo_file.as_deref().map(MediaStore::url),
+        updated_at: model.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }
+}

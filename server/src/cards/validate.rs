@@ -1,0 +1,322 @@
+//! The rules a card must follow before it is stored (BRIEF R2, R18). Pure: input in, a cleaned
+//! card or every refused field (named as the editor form names it) out.
+
+use app::model::{CardInput, CardLink, FieldError, Lang, LocalizedContent};
+
+pub const MAX_LINKS: usize = 10;
+const MAX_SHORT: usize = 200;
+const MAX_NOTE: usize = 2000;
+
+/// Paths under `/c/` that must never be a card's slug.
+const RESERVED_SLUGS: &[&str] = &["new", "edit", "admin", "api", "static", "pkg", "media", "call"];
+
+/// Cleans and checks a card: text trimmed, empty languages dropped, links without a URL dropped.
+pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut card = input.clone();
+
+    if let Some(slug) = &card.slug {
+        let slug = slug.trim().to_ascii_lowercase();
+        if slug.is_empty() {
+            card.slug = None;
+        } else {
+            if let Err(message) = check_slug(&slug) {
+                errors.push(FieldError::new("slug", message));
+            }
+            card.slug = Some(slug);
+        }
+    }
+
+    card.contents = Lang::ALL
+        .into_iter()
+        .filter_map(|lang| input.contents.iter().find(|c| c.lang == lang))
+        .map(|localized| {
+            let mut content = localized.content.clone();
+            for text in [
+                &mut content.name,
+                &mut content.title,
+                &mut content.company,
+                &mut content.department,
+                &mut content.address,
+                &mut content.note,
+            ] {
+                *text = text.trim().to_string();
+            }
+            LocalizedContent { lang: localized.lang, content }
+        })
+        .filter(|localized| localized.content != Default::default())
+        .collect();
+    for localized in &card.contents {
+        let field = |name: &str| format!("content.{}.{name}", localized.lang.code());
+        let content = &localized.content;
+        if content.name.is_empty() {
+            errors.push(FieldError::new(field("name"), "Enter the name for this language, or clear its other fields."));
+        }
+        for (name, text, max) in [
+            ("name", &content.name, MAX_SHORT),
+            ("title", &content.title, MAX_SHORT),
+            ("company", &content.company, MAX_SHORT),
+            ("department", &content.department, MAX_SHORT),
+            ("address", &content.address, MAX_SHORT),
+            ("note", &content.note, MAX_NOTE),
+        ] {
+            if text.chars().count() > max {
+                errors.push(FieldError::new(field(name), format!("Use at most {max} characters.")));
+            }
+        }
+    }
+    if card.contents.is_empty() {
+        errors.push(FieldError::new("contents", "Give the card a name in at least one language."));
+    } else if !card.contents.iter().any(|c| c.lang == card.default_lang) {
+        errors.push(FieldError::new(
+            "default_lang",
+            format!(
+                "The language shown first ({}) has no text yet: fill it in or pick another.",
+                card.default_lang.native_name()
+            ),
+        ));
+    }
+
+    let contacts = &mut card.contacts;
+    for (name, number) in [
+        ("office_phone", &mut contacts.office_phone),
+        ("mobile", &mut contacts.mobile),
+        ("fax", &mut contacts.fax),
+    ] {
+        *number = number.trim().to_string();
+        if let Err(message) = check_phone(number) {
+            errors.push(FieldError::new(format!("contacts.{name}"), message));
+        }
+    }
+    contacts.email = contacts.email.trim().to_string();
+    if !contacts.email.is_empty() {
+        if let Err(message) = crate::auth::service::check_email(&contacts.email) {
+            errors.push(FieldError::new("contacts.email", message));
+        }
+    }
+    contacts.homepage = contacts.homepage.trim().to_string();
+    if !contacts.homepage.is_empty() {
+        match normalize_url(&contacts.homepage) {
+            Ok(url) => contacts.homepage = url,
+            Err(message) => errors.push(FieldError::new("contacts.homepage", message)),
+        }
+    }
+
+    let mut links = Vec::new();
+    for (index, link) in input.links.iter().enumerate() {
+        let label = link.label.trim().to_string();
+        let url = link.url.trim().to_string();
+        if label.is_empty() && url.is_empty() {
+            continue;
+        }
+        match normalize_url(&url) {
+            Ok(url) => links.push(CardLink {
+                label: if label.is_empty() { crate::cards::validate::host_of(&url) } else { label },
+                url,
+            }),
+            Err(message) => errors.push(FieldError::new(format!("links.{index}.url"), message)),
+        }
+        if link.label.chars().count() > MAX_SHORT {
+            errors.push(FieldError::new(format!("links.{index}.label"), format!("Use at most {MAX_SHORT} characters.")));
+        }
+    }
+    if links.len() > MAX_LINKS {
+        errors.push(FieldError::new("links", format!("A card has at most {MAX_LINKS} links.")));
+    }
+    card.links = links;
+
+    for (name, colour) in [
+        ("primary_color", &mut card.theme.primary_color),
+        ("accent_color", &mut card.theme.accent_color),
+    ] {
+        *colour = colour.trim().to_ascii_lowercase();
+        if !is_hex_colour(colour) {
+            errors.push(FieldError::new(format!("theme.{name}"), "Use a colour like #1f3a5f."));
+        }
+    }
+
+    if errors.is_empty() { Ok(card) } else { Err(errors) }
+}
+
+/// Slugs are what people type and read aloud: 3-40 lower-case letters, digits and inner dashes.
+pub fn check_slug(slug: &str) -> Result<(), String> {
+    let length = slug.len();
+    if !(3..=40).contains(&length) {
+        return Err("Use 3 to 40 characters.".into());
+    }
+    if !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        return Err("Use only letters a-z, digits and dashes.".into());
+    }
+    if slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
+        return Err("Dashes go between letters or digits, one at a time.".into());
+    }
+    if RESERVED_SLUGS.contains(&slug) {
+        return Err(format!("“{slug}” is reserved; pick another."));
+    }
+    Ok(())
+}
+
+/// Phone numbers are kept as typed (parsing for calls comes with the calling engine), but only
+/// with the characters a phone number has, and a digit or more.
+pub fn check_phone(number: &str) -> Result<(), String> {
+    if number.is_empty() {
+        return Ok(());
+    }
+    if number.chars().count() > 40 {
+        return Err("Use at most 40 characters.".into());
+    }
+    let allowed = |c: char| c.is_ascii_digit() || " +-().;#*/".contains(c);
+    if !number.chars().all(allowed) || !number.chars().any(|c| c.is_ascii_digit()) {
+        return Err("Use digits, spaces and + - ( ) ; only, e.g. 02-3456-1234.".into());
+    }
+    Ok(())
+}
+
+/// `abcd.co.kr` → `http://abcd.co.kr`: only http(s) links, so a card never carries `javascript:`.
+pub fn normalize_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err("Enter a web address.".into());
+    }
+    let with_scheme = if url.contains("://") { url.to_string() } else { format!("http://{url}") };
+    let lower = with_scheme.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"))
+        .ok_or("Use an http:// or https:// address.")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || !host.contains('.') && !host.starts_with("localhost") {
+        return Err("This is not a web address, e.g. https://example.com.".into());
+    }
+    if with_scheme.len() > 2000 || with_scheme.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>') {
+        return Err("This web address has characters it cannot have.".into());
+    }
+    Ok(with_scheme)
+}
+
+/// The host of an http(s) URL, as a link's label when none is given.
+pub fn host_of(url: &str) -> String {
+    url.split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .unwrap_or(url)
+        .to_string()
+}
+
+fn is_hex_colour(colour: &str) -> bool {
+    colour.len() == 7
+        && colour.starts_with('#')
+        && colour[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A fresh random slug: 8 characters from an alphabet without look-alikes (no 0/o, 1/l).
+pub fn random_slug() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    (0..8)
+        .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::model::{CardContent, Contacts};
+
+    fn input(name: &str) -> CardInput {
+        CardInput {
+            default_lang: Lang::En,
+            contents: vec![LocalizedContent {
+                lang: Lang::En,
+                content: CardContent { name: name.into(), ..Default::default() },
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn a_name_in_the_default_language_is_enough() {
+        let card = validate(&input("  Ada  ")).unwrap();
+        assert_eq!(card.contents[0].content.name, "Ada");
+    }
+
+    #[test]
+    fn card_without_any_name_is_refused() {
+        let errors = validate(&input("   ")).unwrap_err();
+        assert_eq!(fields(&errors), ["contents"]);
+    }
+
+    #[test]
+    fn default_language_must_have_text() {
+        let mut card = input("Ada");
+        card.default_lang = Lang::Ko;
+        assert_eq!(fields(&validate(&card).unwrap_err()), ["default_lang"]);
+    }
+
+    #[test]
+    fn language_with_text_but_no_name_is_refused_by_field() {
+        let mut card = input("Ada");
+        card.contents.push(LocalizedContent {
+            lang: Lang::Ja,
+            content: CardContent { title: "技師".into(), ..Default::default() },
+        });
+        assert_eq!(fields(&validate(&card).unwrap_err()), ["content.ja.name"]);
+    }
+
+    #[test]
+    fn slugs_follow_the_rules() {
+        assert!(check_slug("hong-gildong").is_ok());
+        for bad in ["ab", "Hong", "hong_gil", "-hong", "hong-", "a--b", "new", "홍길동"] {
+            assert!(check_slug(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn links_and_homepage_must_be_http() {
+        assert_eq!(normalize_url("abcd.co.kr").unwrap(), "http://abcd.co.kr");
+        assert!(normalize_url("javascript:alert(1)").is_err());
+        assert!(normalize_url("ftp://x.example").is_err());
+        assert!(normalize_url("http://a b.example").is_err());
+        let mut card = input("Ada");
+        card.contacts = Contacts { homepage: "javascript:alert(1)".into(), ..Default::default() };
+        card.links = vec![CardLink { label: "x".into(), url: "data:text/html,hi".into() }];
+        assert_eq!(fields(&validate(&card).unwrap_err()), ["contacts.homepage", "links.0.url"]);
+    }
+
+    #[test]
+    fn empty_link_rows_are_dropped_and_labels_default_to_host() {
+        let mut card = input("Ada");
+        card.links = vec![
+            CardLink::default(),
+            CardLink { label: String::new(), url: "https://ada.example/about".into() },
+        ];
+        let card = validate(&card).unwrap();
+        assert_eq!(card.links, [CardLink { label: "ada.example".into(), url: "https://ada.example/about".into() }]);
+    }
+
+    #[test]
+    fn phones_allow_extensions_but_not_letters() {
+        assert!(check_phone("025561234;235").is_ok());
+        assert!(check_phone("+82 (2) 3456-1234").is_ok());
+        assert!(check_phone("call me").is_err());
+        assert!(check_phone("---").is_err());
+    }
+
+    #[test]
+    fn colours_must_be_hex() {
+        let mut card = input("Ada");
+        card.theme.primary_color = "red;background:url(x)".into();
+        assert_eq!(fields(&validate(&card).unwrap_err()), ["theme.primary_color"]);
+    }
+
+    #[test]
+    fn random_slugs_pass_the_slug_rules() {
+        for _ in 0..100 {
+            let slug = random_slug();
+            assert!(check_slug(&slug).is_ok(), "{slug}");
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! One typed settings struct, read once at start: defaults, then an optional TOML file, then
+//! `CALLCARD_*` environment variables (and `DATABASE_URL`). Secrets stay wrapped so they never print.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("the config file {path} is not valid: {source}")]
+    Parse { path: PathBuf, source: Box<toml::de::Error> },
+    #[error("setting `{key}` is not valid: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the HTTP server listens.
+    pub listen: SocketAddr,
+    /// The address people use to reach this installation, without a trailing slash; card links,
+    /// QR codes and vCards carry it. An `https` URL also marks session cookies `Secure`.
+    pub public_url: String,
+    /// Holds the SQLite file (the embedded default) and uploaded images.
+    pub data_dir: PathBuf,
+    /// PostgreSQL (or another SQLite file) instead of the embedded default.
+    pub database_url: Option<SecretString>,
+    /// The Trunk output: `pkg/app.js`, `pkg/app_bg.wasm`, `pkg/main.css`.
+    pub site_root: PathBuf,
+    /// Create the demo issuer and the patent's sample card when the database has no account.
+    pub seed_demo: bool,
+    pub session_days: u32,
+    pub login_max_failures: u32,
+    pub login_window_secs: u64,
+    pub upload_max_bytes: usize,
+}
+
+/// The file form: every key optional, the same names as the fields above.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    listen: Option<String>,
+    public_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<SecretString>,
+    site_root: Option<PathBuf>,
+    seed_demo: Option<bool>,
+    session_days: Option<u32>,
+    login_max_failures: Option<u32>,
+    login_window_secs: Option<u64>,
+    upload_max_bytes: Option<usize>,
+}
+
+impl Settings {
+    /// Reads the settings: `file` (if any), then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        let file_settings = match file {
+            Some(path) => read_file(path)?,
+            None => FileSettings::default(),
+        };
+        Settings::from_sources(file_settings, |key| std::env::var(key).ok())
+    }
+
+    /// Settings for tests and tools: defaults plus the given environment, no file.
+    pub fn from_env_map(env: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        Settings::from_sources(FileSettings::default(), env)
+    }
+
+    fn from_sources(
+        file: FileSettings,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, ConfigError> {
+        let listen_text = env("CALLCARD_LISTEN")
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let listen: SocketAddr = listen_text.parse().map_err(|_| ConfigError::Invalid {
+            key: "listen",
+            message: format!("`{listen_text}` is not an address like 127.0.0.1:3000"),
+        })?;
+        let public_url = env("CALLCARD_PUBLIC_URL")
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"));
+        let public_url = validate_public_url(&public_url)?;
+        let database_url = env("DATABASE_URL")
+            .map(SecretString::from)
+            .or(file.database_url)
+            .filter(|url| !url.expose_secret().trim().is_empty());
+        if let Some(url) = &database_url {
+            let url = url.expose_secret();
+            if !(url.starts_with("postgres://")
+                || url.starts_with("postgresql://")
+                || url.starts_with("sqlite:"))
+            {
+                return Err(ConfigError::Invalid {
+                    key: "database_url",
+                    message: "use a postgres://… or sqlite:… URL".into(),
+                });
+            }
+        }
+        Ok(Settings {
+            listen,
+            public_url,
+            data_dir: env("CALLCARD_DATA_DIR")
+                .map(PathBuf::from)
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("data")),
+            database_url,
+            site_root: env("CALLCARD_SITE_ROOT")
+                .map(PathBuf::from)
+                .or(file.site_root)
+                .unwrap_or_else(|| PathBuf::from("target/site")),
+            seed_demo: parse_env(&env, "CALLCARD_SEED_DEMO", "seed_demo")?
+                .or(file.seed_demo)
+                .unwrap_or(true),
+            session_days: parse_env(&env, "CALLCARD_SESSION_DAYS", "session_days")?
+                .or(file.session_days)
+                .unwrap_or(30),
+            login_max_failures: parse_env(&env, "CALLCARD_LOGIN_MAX_FAILURES", "login_max_failures")?
+                .or(file.login_max_failures)
+                .unwrap_or(5),
+            login_window_secs: parse_env(&env, "CALLCARD_LOGIN_WINDOW_SECS", "login_window_secs")?
+                .or(file.login_window_secs)
+                .unwrap_or(15 * 60),
+            upload_max_bytes: parse_env(&env, "CALLCARD_UPLOAD_MAX_BYTES", "upload_max_bytes")?
+                .or(file.upload_max_bytes)
+                .unwrap_or(5 * 1024 * 1024),
+        })
+    }
+
+    /// Session cookies get `Secure` when people reach us over TLS.
+    pub fn cookies_secure(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The origin (`scheme://host[:port]`) that state-changing requests must come from.
+    pub fn public_origin(&self) -> &str {
+        // A validated public URL has no path, so it is its own origin.
+        &self.public_url
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileSettings, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: path.to_owned(),
+        source: Box::new(source),
+    })
+}
+
+fn parse_env<T: std::str::FromStr>(
+    env: &impl Fn(&str) -> Option<String>,
+    var: &str,
+    key: &'static str,
+) -> Result<Option<T>, ConfigError> {
+    env(var)
+        .map(|text| {
+            text.trim().parse().map_err(|_| ConfigError::Invalid {
+                key,
+                message: format!("{var}=`{text}` is not a valid value"),
+            })
+        })
+        .transpose()
+}
+
+fn validate_public_url(url: &str) -> Result<String, ConfigError> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("http://")
+        .or_else(|| trimmed.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains('/') => Ok(trimmed.to_string()),
+        _ => Err(ConfigError::Invalid {
+            key: "public_url",
+            message: format!("`{url}` must look like https://cards.example.com (no path)"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let env: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_env_map(|key| env.get(key).cloned())
+    }
+
+    #[test]
+    fn defaults_give_an_embedded_installation_on_localhost() {
+        let settings = settings(&[]).unwrap();
+        assert_eq!(settings.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(settings.public_url, "http://127.0.0.1:3000");
+        assert!(settings.database_url.is_none());
+        assert!(!settings.cookies_secure());
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure_and_loses_trailing_slash() {
+        let settings = settings(&[("CALLCARD_PUBLIC_URL", "https://cards.example/")]).unwrap();
+        assert_eq!(settings.public_url, "https://cards.example");
+        assert!(settings.cookies_secure());
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        let error = settings(&[("CALLCARD_LISTEN", "localhost")]).unwrap_err();
+        assert!(error.to_string().contains("listen"), "{error}");
+        let error = settings(&[("CALLCARD_PUBLIC_URL", "cards.example/x")]).unwrap_err();
+        assert!(error.to_string().contains("public_url"), "{error}");
+        let error = settings(&[("CALLCARD_SESSION_DAYS", "many")]).unwrap_err();
+        assert!(error.to_string().contains("session_days"), "{error}");
+        let error = settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert!(error.to_string().contains("database_url"), "{error}");
+    }
+
+    #[test]
+    fn database_url_never_appears_in_debug_output() {
+        let settings = settings(&[("DATABASE_URL", "postgres://u:hunter2@db/x")]).unwrap();
+        assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn file_rejects_unknown_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("callcard.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:4000\"\nlisten_port = 1\n").unwrap();
+        let error = Settings::load(Some(&path)).unwrap_err();
+        assert!(matches!(error, ConfigError::Parse { .. }), "{error}");
+    }
+}

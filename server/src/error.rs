@@ -1,0 +1,150 @@
+//! The HTTP edge's one error type: a status, a stable code, a message a person can act on, and
+//! the refused fields. 5xx bodies say nothing internal; the cause is logged once, here.
+
+use app::model::FieldError;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("some fields were refused")]
+    Validation(Vec<FieldError>),
+    #[error("log in first")]
+    Unauthenticated,
+    #[error("this is not yours")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("{message}")]
+    PayloadTooLarge { message: String },
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The JSON body of every error answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for programs: `validation_failed`, `unauthenticated`, `not_found`, …
+    pub code: String,
+    /// For people.
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn internal(error: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal(error.to_string())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound => "not_found",
+            ApiError::Conflict { code, .. } | ApiError::BadRequest { code, .. } => code,
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = match &self {
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                "Something went wrong on our side; nothing was changed. Please try again.".into()
+            }
+            other => other.to_string(),
+        };
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().into(),
+                message,
+                fields: match self {
+                    ApiError::Validation(fields) => fields,
+                    _ => Vec::new(),
+                },
+            },
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        ApiError::internal(error)
+    }
+}
+
+impl From<crate::auth::service::AuthError> for ApiError {
+    fn from(error: crate::auth::service::AuthError) -> Self {
+        use crate::auth::service::AuthError;
+        match error {
+            AuthError::Invalid(fields) => ApiError::Validation(fields),
+            AuthError::EmailTaken => ApiError::Conflict {
+                code: "email_taken",
+                message: error.to_string(),
+            },
+            AuthError::WrongCredentials => ApiError::BadRequest {
+                code: "wrong_credentials",
+                message: error.to_string(),
+            },
+            AuthError::Throttled { retry_after_secs } => ApiError::TooManyRequests { retry_after_secs },
+            AuthError::UnknownAccount(_) => ApiError::NotFound,
+            AuthError::Database(error) => ApiError::internal(error),
+        }
+    }
+}
+
+/// `Json<T>` whose refusals (bad JSON, wrong content type, missing fields) are [`ApiError`]s,
+/// so even a malformed body gets the JSON error shape.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        ApiError::BadRequest { code: "invalid_body", message: rejection.body_text() }
+    }
+}

@@ -1,0 +1,14 @@
+//! The callcard server: axum routes by feature (`auth`, `cards`), server-side rendering of the
+//! `app` pages, the database through sea-orm, and the JSON API with its OpenAPI document.
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod cards;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod openapi;
+pub mod render;
+pub mod security;
+pub mod seed;
+pub mod startup;

@@ -1,0 +1,124 @@
+//! `callcard`: run the server, or manage its database and accounts.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use migrations::{Migrator, MigratorTrait};
+use server::config::Settings;
+use server::startup::{self, AppState};
+use server::{auth, db, seed};
+use tracing_subscriber::EnvFilter;
+
+const USAGE: &str = "\
+usage: callcard [--config FILE] [COMMAND]
+
+commands:
+  serve                  run the server (the default)
+  migrate [up|down|status]
+                         apply all migrations (up), roll back the last one (down),
+                         or list them (status)
+  make-operator EMAIL    give an existing account the operator role
+
+Settings come from FILE (TOML) and CALLCARD_* / DATABASE_URL environment variables;
+see README.md.";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .init();
+
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let config_file = take_option(&mut args, "--config")?
+        .or_else(|| std::env::var("CALLCARD_CONFIG").ok())
+        .map(PathBuf::from);
+    let settings = Settings::load(config_file.as_deref())?;
+
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        [] | ["serve"] => serve(settings).await,
+        ["migrate"] | ["migrate", "up"] => {
+            let db = db::connect(&settings).await?;
+            Migrator::up(&db, None).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        ["migrate", "down"] => {
+            let db = db::connect(&settings).await?;
+            Migrator::down(&db, Some(1)).await?;
+            println!("rolled back the last migration");
+            Ok(())
+        }
+        ["migrate", "status"] => {
+            let db = db::connect(&settings).await?;
+            for migration in Migrator::get_migration_with_status(&db).await? {
+                println!("{:<8} {}", format!("{:?}", migration.status()), migration.name());
+            }
+            Ok(())
+        }
+        ["make-operator", email] => {
+            let db = db::connect_and_migrate(&settings).await?;
+            let account = auth::service::make_operator(&db, email).await?;
+            println!("{} is now an operator", account.email);
+            Ok(())
+        }
+        ["help"] | ["--help"] | ["-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let db = db::connect_and_migrate(&settings).await?;
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    if !settings.site_root.join("pkg/app.js").exists() {
+        tracing::warn!(site_root = %settings.site_root.display(),
+            "no browser bundle found: pages render but will not hydrate (build it with trunk)");
+    }
+    let state = AppState::new(db, settings.clone());
+    if settings.seed_demo {
+        if let Some(seeded) = seed::seed_if_empty(&state).await? {
+            println!("Seeded the demo issuer {} (password: {})", seeded.email, seeded.password);
+            println!("Sample card: {}", seeded.card_url);
+        }
+    }
+    println!("callcard is running at {}", settings.public_url);
+    startup::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop taking connections, finish the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+fn take_option(args: &mut Vec<String>, name: &str) -> anyhow::Result<Option<String>> {
+    let Some(index) = args.iter().position(|arg| arg == name) else {
+        return Ok(None);
+    };
+    anyhow::ensure!(index + 1 < args.len(), "{name} needs a value\n\n{USAGE}");
+    let value = args.remove(index + 1);
+    args.remove(index);
+    Ok(Some(value))
+}

@@ -1,0 +1,36 @@
+//! Server-side rendering of a [`Page`] through leptos_axum: the same `App` the browser hydrates.
+
+use app::model::Page;
+use app::shell::HeadInfo;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::provide_context;
+
+use crate::startup::AppState;
+
+/// Renders `page` as a whole HTML document with the given status.
+pub async fn page(state: &AppState, status: StatusCode, page: Page) -> Response {
+    let head = HeadInfo { public_url: state.settings.public_url.clone() };
+    let options = state.leptos.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(page.clone());
+            provide_context(head.clone());
+        },
+        move || app::shell::shell(options.clone()),
+    );
+    // The app picks its page from context, not from the path, so any request will do here.
+    let request = Request::builder().uri("/").body(Body::empty()).expect("static request");
+    let mut response = handler(request).await.into_response();
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-cache"),
+    );
+    response
+}
+
+pub async fn not_found(state: &AppState) -> Response {
+    page(state, StatusCode::NOT_FOUND, Page::NotFound).await
+}

@@ -1,0 +1,130 @@
+//! Builds the application from its settings: state, router, listener. Tests call the same
+//! functions with a port-0 listener, so they drive exactly what production runs.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::cards::service::{CardService, MediaStore};
+use crate::config::Settings;
+use crate::{auth, cards, openapi, render, security};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub leptos: LeptosOptions,
+    pub media: MediaStore,
+    pub throttle: Arc<Mutex<LoginThrottle>>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, settings: Settings) -> AppState {
+        // Leptos renders on tokio; a second call (another AppState in tests) is a harmless no-op.
+        let _ = any_spawner::Executor::init_tokio();
+        let leptos = LeptosOptions::builder()
+            .output_name("app")
+            .site_root(settings.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .build();
+        AppState {
+            db,
+            media: MediaStore::new(&settings.data_dir),
+            throttle: Arc::new(Mutex::new(LoginThrottle::new(
+                settings.login_max_failures,
+                Duration::from_secs(settings.login_window_secs),
+            ))),
+            settings: Arc::new(settings),
+            leptos,
+        }
+    }
+
+    pub fn cards(&self) -> CardService<'_> {
+        CardService { db: &self.db, media: &self.media, public_url: &self.settings.public_url }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let pkg_dir = state.settings.site_root.join("pkg");
+    // Trunk's file names are fixed (app.js, app_bg.wasm), so browsers must revalidate them;
+    // ServeDir answers revalidation with 304 from Last-Modified.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir).precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+    // Room for two images and the text of a card; the image rules themselves are in media.rs.
+    let body_limit = state.settings.upload_max_bytes * 2 + 256 * 1024;
+    Router::new()
+        .merge(auth::router())
+        .merge(cards::router())
+        .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(|| async { Json(openapi::document()) }))
+        .route("/favicon.svg", get(favicon))
+        .route("/robots.txt", get(robots))
+        .nest("/pkg", pkg)
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::reject_cross_site))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ok"),
+        Err(error) => {
+            tracing::error!(%error, "health check: database unreachable");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+async fn not_found(axum::extract::State(state): axum::extract::State<AppState>, uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError::NotFound.into_response();
+    }
+    render::not_found(&state).await
+}
+
+async fn favicon() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("../../public/favicon.svg"),
+    )
+}
+
+async fn robots() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain")], include_str!("../../public/robots.txt"))
+}
+
+/// Serves until `shutdown` resolves, then lets requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
