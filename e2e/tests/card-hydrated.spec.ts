@@ -14,6 +14,10 @@ function collectErrors(page: Page): string[] {
   return errors;
 }
 
+// The server picks the card's language from ?lang=, then Accept-Language, then the card's default
+// (server/src/cards/negotiate.rs); these tests read the card as a Korean reader would.
+test.use({ locale: 'ko-KR' });
+
 test.describe('card page after hydration', () => {
   // R3
   test('hydrates without console errors', async ({ page }) => {

@@ -5,7 +5,9 @@
 import { expect, test } from '@playwright/test';
 import { DEMO_CARD, languageLink } from './helpers';
 
-test.use({ javaScriptEnabled: false });
+// The server picks the card's language from ?lang=, then Accept-Language, then the card's default
+// (server/src/cards/negotiate.rs); these tests read the card as a Korean reader would.
+test.use({ javaScriptEnabled: false, locale: 'ko-KR' });
 
 test.describe('card page without JavaScript', () => {
   // R3, R2

@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn sign_up_reports_every_bad_field_at_once() {
-        let errors = validate_sign_up(&form("nope", "", "short")).unwrap_err();
+        let errors = validate_sign_up(&form("nope", "", "short")).err().expect("refused");
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["email", "display_name", "password"]);
     }

@@ -77,6 +77,27 @@ pub fn sanitize(upload: &[u8], limits: &ImageLimits) -> Result<CleanImage, Image
         _ => return Err(ImageError::UnsupportedFormat),
     };
 
+    let (mut picture, icc_profile) = decode(upload, format)?;
+    let side = limits.max_dimension.max(1);
+    if picture.width() > side || picture.height() > side {
+        // `resize` keeps the aspect ratio, fitting the image inside the square.
+        picture = picture.resize(side, side, FilterType::CatmullRom);
+    }
+    let (bytes, media_type, extension) = encode(&picture, format, icc_profile)?;
+    Ok(CleanImage {
+        bytes,
+        media_type,
+        extension,
+        width: picture.width(),
+        height: picture.height(),
+    })
+}
+
+/// Upright pixels and the colour profile, after checking the header's size claim.
+fn decode(
+    upload: &[u8],
+    format: ImageFormat,
+) -> Result<(DynamicImage, Option<Vec<u8>>), ImageError> {
     let mut reader = ImageReader::with_format(Cursor::new(upload), format);
     reader.limits(decoder_limits());
     let mut decoder = reader.into_decoder().map_err(decode_error)?;
@@ -92,55 +113,42 @@ pub fn sanitize(upload: &[u8], limits: &ImageLimits) -> Result<CleanImage, Image
         .flatten()
         .filter(|profile| profile.len() <= MAX_ICC_PROFILE_BYTES);
     let mut picture = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
-
     // Phones store portrait photos sideways plus an EXIF rotation; EXIF is about to be dropped,
     // so the rotation is applied to the pixels instead.
     if let Some(orientation) = orientation {
         picture.apply_orientation(orientation);
     }
-    if picture.width() > limits.max_dimension || picture.height() > limits.max_dimension {
-        // `resize` keeps the aspect ratio, fitting the image inside the square.
-        picture = picture.resize(
-            limits.max_dimension,
-            limits.max_dimension,
-            FilterType::CatmullRom,
-        );
-    }
+    Ok((picture, icc_profile))
+}
 
-    // Encoding from pixels is what strips the metadata: the encoders write only what we hand
-    // them. The colour profile is kept on purpose: it describes colours, not the person, and
-    // without it wide-gamut phone photos look washed out.
+/// Encoding from pixels is what strips the metadata: the encoders write only what we hand
+/// them. The colour profile is kept on purpose: it describes colours, not the person, and
+/// without it wide-gamut phone photos look washed out.
+fn encode(
+    picture: &DynamicImage,
+    format: ImageFormat,
+    icc_profile: Option<Vec<u8>>,
+) -> Result<(Vec<u8>, &'static str, &'static str), ImageError> {
     let mut bytes = Vec::new();
-    let (media_type, extension) = match format {
-        ImageFormat::Jpeg => {
-            let mut encoder = JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY);
-            if let Some(profile) = icc_profile {
-                let _ = encoder.set_icc_profile(profile);
-            }
-            // JPEG has no alpha channel; `write_with_encoder` converts what the encoder lacks.
-            picture
-                .write_with_encoder(encoder)
-                .map_err(|_| ImageError::Corrupt)?;
-            ("image/jpeg", "jpg")
+    // `write_with_encoder` converts to what the encoder takes (JPEG has no alpha channel), so
+    // encoding a decoded image cannot meet an unsupported layout; any failure means bad pixels.
+    let written = if format == ImageFormat::Jpeg {
+        let mut encoder = JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY);
+        if let Some(profile) = icc_profile {
+            let _ = encoder.set_icc_profile(profile);
         }
-        _ => {
-            let mut encoder = PngEncoder::new(&mut bytes);
-            if let Some(profile) = icc_profile {
-                let _ = encoder.set_icc_profile(profile);
-            }
-            picture
-                .write_with_encoder(encoder)
-                .map_err(|_| ImageError::Corrupt)?;
-            ("image/png", "png")
+        picture.write_with_encoder(encoder)
+    } else {
+        let mut encoder = PngEncoder::new(&mut bytes);
+        if let Some(profile) = icc_profile {
+            let _ = encoder.set_icc_profile(profile);
         }
+        picture.write_with_encoder(encoder)
     };
-
-    Ok(CleanImage {
-        bytes,
-        media_type,
-        extension,
-        width: picture.width(),
-        height: picture.height(),
+    written.map_err(|_| ImageError::Corrupt)?;
+    Ok(match format {
+        ImageFormat::Jpeg => (bytes, "image/jpeg", "jpg"),
+        _ => (bytes, "image/png", "png"),
     })
 }
 

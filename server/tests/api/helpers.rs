@@ -1,0 +1,149 @@
+//! Spawns the app for a test and gives it an HTTP client with its own cookie jar.
+
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use server::config::Settings;
+use server::startup::{self, AppState};
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Writes `name::sqlite` and `name::postgres` tests for `async fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::helpers::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub state: AppState,
+    /// Kept so the directory (SQLite file, images) lives as long as the app.
+    _data_dir: tempfile::TempDir,
+    pub client: reqwest::Client,
+}
+
+/// Where the tests find PostgreSQL; every test gets a database of its own inside it.
+pub fn postgres_admin_url() -> String {
+    std::env::var("CALLCARD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A fresh, empty database URL for one test.
+pub async fn fresh_database(backend: Backend, data_dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}?mode=rwc", data_dir.join("test.sqlite").display()),
+        Backend::Postgres => {
+            let admin_url = postgres_admin_url();
+            let admin = server::db::connect_url(&admin_url).await.unwrap_or_else(|error| {
+                panic!("PostgreSQL must run at {admin_url} for these tests (scripts/test.sh starts it): {error}")
+            });
+            let name = format!("callcard_test_{}", uuid::Uuid::new_v4().simple());
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create the test database");
+            let base = admin_url.rsplit_once('/').expect("URL has a database").0;
+            format!("{base}/{name}")
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let database_url = fresh_database(backend, data_dir.path()).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let mut settings = Settings::from_env_map(|key| match key {
+            "CALLCARD_PUBLIC_URL" => Some(address.clone()),
+            "CALLCARD_DATA_DIR" => Some(data_dir.path().display().to_string()),
+            "DATABASE_URL" => Some(database_url.clone()),
+            "CALLCARD_SEED_DEMO" => Some("false".into()),
+            _ => None,
+        })
+        .expect("test settings are valid");
+        adjust(&mut settings);
+        let db = server::db::connect_and_migrate(&settings).await.expect("migrated database");
+        let state = AppState::new(db.clone(), settings);
+        tokio::spawn(startup::serve(listener, state.clone(), std::future::pending()));
+        TestApp { address, db, state, _data_dir: data_dir, client: client() }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A second browser: its own cookies.
+    pub fn new_client(&self) -> reqwest::Client {
+        client()
+    }
+
+    pub async fn sign_up(&self, client: &reqwest::Client, email: &str) -> serde_json::Value {
+        let response = client
+            .post(self.url("/api/auth/signup"))
+            .json(&serde_json::json!({
+                "email": email, "display_name": "Test Issuer", "password": "a long enough password"
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "sign-up of {email} failed");
+        response.json().await.unwrap()
+    }
+
+    pub async fn create_card(&self, client: &reqwest::Client, body: serde_json::Value) -> reqwest::Response {
+        client.post(self.url("/api/cards")).json(&body).send().await.unwrap()
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// A minimal valid card in English (and Korean when `with_korean`).
+pub fn card_json(slug: Option<&str>, name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "slug": slug,
+        "default_lang": "en",
+        "contents": [
+            { "lang": "en", "name": name, "title": "Engineer", "company": "Analytical Engines" },
+            { "lang": "ko", "name": "에이다", "title": "엔지니어" }
+        ],
+        "contacts": { "office_phone": "02-555-0100", "email": "ada@example.com", "homepage": "ada.example" },
+        "links": [ { "label": "Notes", "url": "https://ada.example/notes" } ],
+        "published": true
+    })
+}
+
+/// A small PNG made here, so uploads test real image bytes.
+pub fn png_bytes(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 128]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+    bytes.into_inner()
+}

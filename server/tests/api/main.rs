@@ -1,0 +1,12 @@
+//! Server integration tests: the real router on a port-0 listener, over a fresh database built
+//! by the real migrations, once on SQLite and once on the machine's PostgreSQL (STYLE §6).
+//!
+//! Each scenario is written once as `async fn name(backend: Backend)`; `both_backends!` turns it
+//! into `name::sqlite` and `name::postgres` tests.
+
+mod helpers;
+
+mod accounts;
+mod cards;
+mod migrations_up_down;
+mod pages;
