@@ -221,7 +221,11 @@ impl CardView {
         match wanted {
             Some(lang) if self.contents.iter().any(|c| c.lang == lang) => lang,
             _ if self.contents.iter().any(|c| c.lang == self.default_lang) => self.default_lang,
-            _ => self.contents.first().map(|c| c.lang).unwrap_or(self.default_lang),
+            _ => self
+                .contents
+                .first()
+                .map(|c| c.lang)
+                .unwrap_or(self.default_lang),
         }
     }
 
@@ -323,23 +327,46 @@ pub struct Dashboard {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "page", rename_all = "snake_case")]
 pub enum Page {
-    Home { account: Option<AccountView>, demo_slug: Option<String> },
-    Card { card: CardView, lang: Lang },
-    Call { card: CardView, lang: Lang },
-    SignUp { form: AuthForm },
-    LogIn { form: AuthForm },
-    Dashboard { dashboard: Dashboard },
-    Editor { form: EditorForm },
+    Home {
+        account: Option<AccountView>,
+        demo_slug: Option<String>,
+    },
+    Card {
+        card: CardView,
+        lang: Lang,
+    },
+    Call {
+        card: CardView,
+        lang: Lang,
+    },
+    SignUp {
+        form: AuthForm,
+    },
+    LogIn {
+        form: AuthForm,
+    },
+    Dashboard {
+        dashboard: Dashboard,
+    },
+    Editor {
+        form: EditorForm,
+    },
     NotFound,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), message: message.into() }
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
 /// The message for `field`, if it was refused.
 pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
 }

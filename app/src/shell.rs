@@ -3,8 +3,8 @@
 use leptos::hydration::HydrationScripts;
 use leptos::prelude::*;
 
-use crate::model::{Lang, Page};
 use crate::App;
+use crate::model::{Lang, Page};
 
 /// Everything the `<head>` needs beyond the page itself.
 #[derive(Clone, Debug)]
@@ -56,11 +56,17 @@ impl PageMeta {
         let mut html: String = tags
             .into_iter()
             .map(|(property, content)| {
-                format!(r#"<meta property="{property}" content="{}">"#, escape_attribute(&content))
+                format!(
+                    r#"<meta property="{property}" content="{}">"#,
+                    escape_attribute(&content)
+                )
             })
             .collect();
         if let Some(url) = &self.url {
-            html.push_str(&format!(r#"<link rel="canonical" href="{}">"#, escape_attribute(url)));
+            html.push_str(&format!(
+                r#"<link rel="canonical" href="{}">"#,
+                escape_attribute(url)
+            ));
         }
         html
     }

@@ -10,9 +10,15 @@ use serde::Deserialize;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the config file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the config file {path} is not valid: {source}")]
-    Parse { path: PathBuf, source: Box<toml::de::Error> },
+    Parse {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
     #[error("setting `{key}` is not valid: {message}")]
     Invalid { key: &'static str, message: String },
 }
@@ -118,9 +124,13 @@ impl Settings {
             session_days: parse_env(&env, "CALLCARD_SESSION_DAYS", "session_days")?
                 .or(file.session_days)
                 .unwrap_or(30),
-            login_max_failures: parse_env(&env, "CALLCARD_LOGIN_MAX_FAILURES", "login_max_failures")?
-                .or(file.login_max_failures)
-                .unwrap_or(5),
+            login_max_failures: parse_env(
+                &env,
+                "CALLCARD_LOGIN_MAX_FAILURES",
+                "login_max_failures",
+            )?
+            .or(file.login_max_failures)
+            .unwrap_or(5),
             login_window_secs: parse_env(&env, "CALLCARD_LOGIN_WINDOW_SECS", "login_window_secs")?
                 .or(file.login_window_secs)
                 .unwrap_or(15 * 60),
@@ -188,8 +198,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let env: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_env_map(|key| env.get(key).cloned())
     }
 

@@ -12,7 +12,10 @@ use crate::config::Settings;
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir { path: std::path::PathBuf, source: std::io::Error },
+    DataDir {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot open the database: {0}")]
     Connect(#[source] DbErr),
     #[error("cannot apply the database migrations: {0}")]
@@ -21,7 +24,10 @@ pub enum DbSetupError {
 
 /// The URL of the embedded default: a SQLite file inside the data directory, created if missing.
 pub fn embedded_url(settings: &Settings) -> String {
-    format!("sqlite://{}?mode=rwc", settings.data_dir.join("callcard.sqlite").display())
+    format!(
+        "sqlite://{}?mode=rwc",
+        settings.data_dir.join("callcard.sqlite").display()
+    )
 }
 
 /// Opens the configured database (creating the data directory on first run), without migrating.
@@ -43,7 +49,9 @@ pub async fn connect_url(url: &str) -> Result<DatabaseConnection, DbSetupError> 
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10));
-    let db = Database::connect(options).await.map_err(DbSetupError::Connect)?;
+    let db = Database::connect(options)
+        .await
+        .map_err(DbSetupError::Connect)?;
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets page reads go on while a write commits; it is a property of the file, so
         // setting it once per connection pool is enough.
@@ -57,7 +65,9 @@ pub async fn connect_url(url: &str) -> Result<DatabaseConnection, DbSetupError> 
 /// Opens the database and brings its schema up to date.
 pub async fn connect_and_migrate(settings: &Settings) -> Result<DatabaseConnection, DbSetupError> {
     let db = connect(settings).await?;
-    Migrator::up(&db, None).await.map_err(DbSetupError::Migrate)?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(DbSetupError::Migrate)?;
     Ok(db)
 }
 

@@ -130,7 +130,9 @@ impl From<crate::auth::service::AuthError> for ApiError {
                 code: "wrong_credentials",
                 message: error.to_string(),
             },
-            AuthError::Throttled { retry_after_secs } => ApiError::TooManyRequests { retry_after_secs },
+            AuthError::Throttled { retry_after_secs } => {
+                ApiError::TooManyRequests { retry_after_secs }
+            }
             AuthError::UnknownAccount(_) => ApiError::NotFound,
             AuthError::Database(error) => ApiError::internal(error),
         }
@@ -145,6 +147,9 @@ pub struct ApiJson<T>(pub T);
 
 impl From<axum::extract::rejection::JsonRejection> for ApiError {
     fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
-        ApiError::BadRequest { code: "invalid_body", message: rejection.body_text() }
+        ApiError::BadRequest {
+            code: "invalid_body",
+            message: rejection.body_text(),
+        }
     }
 }

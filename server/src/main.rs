@@ -25,7 +25,9 @@ see README.md.";
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .init();
 
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,7 +36,12 @@ async fn main() -> anyhow::Result<()> {
         .map(PathBuf::from);
     let settings = Settings::load(config_file.as_deref())?;
 
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [] | ["serve"] => serve(settings).await,
         ["migrate"] | ["migrate", "up"] => {
             let db = db::connect(&settings).await?;
@@ -51,7 +58,11 @@ async fn main() -> anyhow::Result<()> {
         ["migrate", "status"] => {
             let db = db::connect(&settings).await?;
             for migration in Migrator::get_migration_with_status(&db).await? {
-                println!("{:<8} {}", format!("{:?}", migration.status()), migration.name());
+                println!(
+                    "{:<8} {}",
+                    format!("{:?}", migration.status()),
+                    migration.name()
+                );
             }
             Ok(())
         }
@@ -84,7 +95,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let state = AppState::new(db, settings.clone());
     if settings.seed_demo {
         if let Some(seeded) = seed::seed_if_empty(&state).await? {
-            println!("Seeded the demo issuer {} (password: {})", seeded.email, seeded.password);
+            println!(
+                "Seeded the demo issuer {} (password: {})",
+                seeded.email, seeded.password
+            );
             println!("Sample card: {}", seeded.card_url);
         }
     }

@@ -4,7 +4,10 @@
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
-#[openapi(info(title = "callcard API", description = "Online business cards you can call for free."))]
+#[openapi(info(
+    title = "callcard API",
+    description = "Online business cards you can call for free."
+))]
 struct Root;
 
 pub fn document() -> utoipa::openapi::OpenApi {

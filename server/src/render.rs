@@ -11,7 +11,9 @@ use crate::startup::AppState;
 
 /// Renders `page` as a whole HTML document with the given status.
 pub async fn page(state: &AppState, status: StatusCode, page: Page) -> Response {
-    let head = HeadInfo { public_url: state.settings.public_url.clone() };
+    let head = HeadInfo {
+        public_url: state.settings.public_url.clone(),
+    };
     let options = state.leptos.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
@@ -21,7 +23,10 @@ pub async fn page(state: &AppState, status: StatusCode, page: Page) -> Response 
         move || app::shell::shell(options.clone()),
     );
     // The app picks its page from context, not from the path, so any request will do here.
-    let request = Request::builder().uri("/").body(Body::empty()).expect("static request");
+    let request = Request::builder()
+        .uri("/")
+        .body(Body::empty())
+        .expect("static request");
     let mut response = handler(request).await.into_response();
     *response.status_mut() = status;
     response.headers_mut().insert(

@@ -14,7 +14,11 @@ use axum::response::{IntoResponse, Response};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
-pub async fn reject_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn reject_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if is_safe(request.method()) {
         return next.run(request).await;
     }
@@ -66,15 +70,38 @@ mod tests {
 
     #[test]
     fn same_origin_requests_pass() {
-        assert!(!is_cross_site(Some("same-origin"), Some(PUBLIC), Some("cards.example"), PUBLIC));
-        assert!(!is_cross_site(None, Some("http://127.0.0.1:3000"), Some("127.0.0.1:3000"), PUBLIC));
-        assert!(!is_cross_site(None, None, None, PUBLIC), "no browser headers: no ambient cookies");
+        assert!(!is_cross_site(
+            Some("same-origin"),
+            Some(PUBLIC),
+            Some("cards.example"),
+            PUBLIC
+        ));
+        assert!(!is_cross_site(
+            None,
+            Some("http://127.0.0.1:3000"),
+            Some("127.0.0.1:3000"),
+            PUBLIC
+        ));
+        assert!(
+            !is_cross_site(None, None, None, PUBLIC),
+            "no browser headers: no ambient cookies"
+        );
     }
 
     #[test]
     fn other_sites_are_refused() {
         assert!(is_cross_site(Some("cross-site"), None, None, PUBLIC));
-        assert!(is_cross_site(None, Some("https://evil.example"), Some("cards.example"), PUBLIC));
-        assert!(is_cross_site(None, Some("null"), Some("cards.example"), PUBLIC));
+        assert!(is_cross_site(
+            None,
+            Some("https://evil.example"),
+            Some("cards.example"),
+            PUBLIC
+        ));
+        assert!(is_cross_site(
+            None,
+            Some("null"),
+            Some("cards.example"),
+            PUBLIC
+        ));
     }
 }

@@ -24,19 +24,38 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     let email = "demo@callcard.example".to_string();
     let account = service::sign_up(
         &state.db,
-        SignUp { email: email.clone(), display_name: "Demo issuer".into(), password: password.clone() },
+        SignUp {
+            email: email.clone(),
+            display_name: "Demo issuer".into(),
+            password: password.clone(),
+        },
     )
     .await?;
     let card = state
         .cards()
-        .create(account.id, &sample_card(), ImageChange::Keep, ImageChange::Keep)
+        .create(
+            account.id,
+            &sample_card(),
+            ImageChange::Keep,
+            ImageChange::Keep,
+        )
         .await?;
-    Ok(Some(Seeded { email, password, card_url: card.url }))
+    Ok(Some(Seeded {
+        email,
+        password,
+        card_url: card.url,
+    }))
 }
 
 /// 홍길동's card, in the four languages the brief asks for.
 pub fn sample_card() -> CardInput {
-    let content = |lang, name: &str, title: &str, company: &str, department: &str, address: &str, note: &str| {
+    let content = |lang,
+                   name: &str,
+                   title: &str,
+                   company: &str,
+                   department: &str,
+                   address: &str,
+                   note: &str| {
         LocalizedContent {
             lang,
             content: CardContent {
@@ -53,14 +72,42 @@ pub fn sample_card() -> CardInput {
         slug: Some(DEMO_SLUG.into()),
         default_lang: Lang::Ko,
         contents: vec![
-            content(Lang::Ko, "홍길동", "영업부장", "(주)에이비씨디", "영업부",
-                "서울특별시 강남구 역삼2동 123-45", "언제든 무료로 전화 주세요."),
-            content(Lang::En, "Hong Gildong", "Sales Manager", "ABCD Co., Ltd.", "Sales",
-                "123-45 Yeoksam 2-dong, Gangnam-gu, Seoul", "Call me any time, free of charge."),
-            content(Lang::Ja, "洪吉童", "営業部長", "ABCD株式会社", "営業部",
-                "ソウル特別市江南区駅三2洞123-45", "いつでも無料でお電話ください。"),
-            content(Lang::Zh, "洪吉童", "销售经理", "ABCD株式会社", "销售部",
-                "首尔特别市江南区驿三2洞123-45", "欢迎随时免费来电。"),
+            content(
+                Lang::Ko,
+                "홍길동",
+                "영업부장",
+                "(주)에이비씨디",
+                "영업부",
+                "서울특별시 강남구 역삼2동 123-45",
+                "언제든 무료로 전화 주세요.",
+            ),
+            content(
+                Lang::En,
+                "Hong Gildong",
+                "Sales Manager",
+                "ABCD Co., Ltd.",
+                "Sales",
+                "123-45 Yeoksam 2-dong, Gangnam-gu, Seoul",
+                "Call me any time, free of charge.",
+            ),
+            content(
+                Lang::Ja,
+                "洪吉童",
+                "営業部長",
+                "ABCD株式会社",
+                "営業部",
+                "ソウル特別市江南区駅三2洞123-45",
+                "いつでも無料でお電話ください。",
+            ),
+            content(
+                Lang::Zh,
+                "洪吉童",
+                "销售经理",
+                "ABCD株式会社",
+                "销售部",
+                "首尔特别市江南区驿三2洞123-45",
+                "欢迎随时免费来电。",
+            ),
         ],
         contacts: Contacts {
             office_phone: "02-3456-1234".into(),

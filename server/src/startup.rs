@@ -52,7 +52,11 @@ impl AppState {
     }
 
     pub fn cards(&self) -> CardService<'_> {
-        CardService { db: &self.db, media: &self.media, public_url: &self.settings.public_url }
+        CardService {
+            db: &self.db,
+            media: &self.media,
+            public_url: &self.settings.public_url,
+        }
     }
 }
 
@@ -72,12 +76,18 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(cards::router())
         .route("/healthz", get(healthz))
-        .route("/api/openapi.json", get(|| async { Json(openapi::document()) }))
+        .route(
+            "/api/openapi.json",
+            get(|| async { Json(openapi::document()) }),
+        )
         .route("/favicon.svg", get(favicon))
         .route("/robots.txt", get(robots))
         .nest("/pkg", pkg)
         .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::reject_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::reject_cross_site,
+        ))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -96,12 +106,18 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
         Ok(()) => (axum::http::StatusCode::OK, "ok"),
         Err(error) => {
             tracing::error!(%error, "health check: database unreachable");
-            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unreachable",
+            )
         }
     }
 }
 
-async fn not_found(axum::extract::State(state): axum::extract::State<AppState>, uri: axum::http::Uri) -> axum::response::Response {
+async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
     if uri.path().starts_with("/api/") {
         return crate::error::ApiError::NotFound.into_response();
     }
@@ -110,13 +126,19 @@ async fn not_found(axum::extract::State(state): axum::extract::State<AppState>, 
 
 async fn favicon() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
         include_str!("../../public/favicon.svg"),
     )
 }
 
 async fn robots() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain")], include_str!("../../public/robots.txt"))
+    (
+        [(header::CONTENT_TYPE, "text/plain")],
+        include_str!("../../public/robots.txt"),
+    )
 }
 
 /// Serves until `shutdown` resolves, then lets requests in flight finish.
@@ -126,5 +148,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -83,7 +83,11 @@ fn Card(card: CardView, lang: Lang) -> impl IntoView {
 
 /// The language icons (patent ¶48): plain `?lang=` links, switched in place once hydrated.
 #[component]
-fn LanguageSwitch(languages: Vec<Lang>, lang: ReadSignal<Lang>, set_lang: WriteSignal<Lang>) -> impl IntoView {
+fn LanguageSwitch(
+    languages: Vec<Lang>,
+    lang: ReadSignal<Lang>,
+    set_lang: WriteSignal<Lang>,
+) -> impl IntoView {
     if languages.len() < 2 {
         return None;
     }
@@ -137,7 +141,9 @@ fn remember_language_in_address(lang: Lang) {
 fn ContactList(card: StoredValue<CardView>, lang: ReadSignal<Lang>) -> impl IntoView {
     let text = move || i18n::text(lang.get());
     let contacts = card.with_value(|card| card.contacts.clone());
-    let phone = |label: fn(&'static i18n::CardText) -> &'static str, class: &'static str, number: String| {
+    let phone = |label: fn(&'static i18n::CardText) -> &'static str,
+                 class: &'static str,
+                 number: String| {
         (!number.is_empty()).then(|| {
             let href = format!("tel:{}", dialable(&number));
             view! {

@@ -6,7 +6,11 @@ use crate::model::{CardSummary, Dashboard};
 
 #[component]
 pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
-    let Dashboard { account, cards, notice } = dashboard;
+    let Dashboard {
+        account,
+        cards,
+        notice,
+    } = dashboard;
     let list = if cards.is_empty() {
         view! { <p class="empty">"You have no cards yet."</p> }.into_any()
     } else {
@@ -47,7 +51,11 @@ pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
 #[component]
 fn CardRow(card: CardSummary) -> impl IntoView {
     let slug = card.slug;
-    let toggle_label = if card.published { "Unpublish" } else { "Publish" };
+    let toggle_label = if card.published {
+        "Unpublish"
+    } else {
+        "Publish"
+    };
     view! {
         <li class="card-row">
             <a class="card-link" href=format!("/c/{slug}")>{card.name}</a>

@@ -10,7 +10,13 @@ const SPARE_LINK_ROWS: usize = 2;
 
 #[component]
 pub fn EditorPage(form: EditorForm) -> impl IntoView {
-    let EditorForm { existing_slug, input, photo_url, logo_url, errors } = form;
+    let EditorForm {
+        existing_slug,
+        input,
+        photo_url,
+        logo_url,
+        errors,
+    } = form;
     let (title, action) = match &existing_slug {
         Some(slug) => ("Edit card".to_string(), format!("/dashboard/cards/{slug}")),
         None => ("New card".to_string(), "/dashboard/cards".to_string()),
@@ -167,7 +173,12 @@ fn FieldErrorText(name: String, error: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn ImageField(name: &'static str, label: &'static str, current: Option<String>, error: Option<String>) -> impl IntoView {
+fn ImageField(
+    name: &'static str,
+    label: &'static str,
+    current: Option<String>,
+    error: Option<String>,
+) -> impl IntoView {
     view! {
         <div class="field">
             <label for=format!("field-{name}")>{label}</label>

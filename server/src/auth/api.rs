@@ -1,12 +1,12 @@
 //! The accounts JSON API: `/api/auth/*` and `/api/me`.
 
+use crate::error::ApiJson;
 use app::model::AccountView;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use crate::error::ApiJson;
 use serde::Deserialize;
 use utoipa::{OpenApi, ToSchema};
 
@@ -51,10 +51,17 @@ pub struct LogInRequest {
         (status = 409, description = "E-mail already taken", body = ErrorBody),
         (status = 422, description = "A field was refused", body = ErrorBody),
     ))]
-async fn sign_up(State(state): State<AppState>, ApiJson(body): ApiJson<SignUpRequest>) -> Result<Response, ApiError> {
+async fn sign_up(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SignUpRequest>,
+) -> Result<Response, ApiError> {
     let account = service::sign_up(
         &state.db,
-        SignUp { email: body.email, display_name: body.display_name, password: body.password },
+        SignUp {
+            email: body.email,
+            display_name: body.display_name,
+            password: body.password,
+        },
     )
     .await?;
     with_session(&state, StatusCode::CREATED, account).await
@@ -84,9 +91,10 @@ async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
         service::end_session(&state.db, &token).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, cookie::clear(state.settings.cookies_secure()));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie::clear(state.settings.cookies_secure()),
+    );
     Ok(response)
 }
 
@@ -100,12 +108,20 @@ async fn me(CurrentAccount(account): CurrentAccount) -> Json<AccountView> {
     Json(account)
 }
 
-async fn with_session(state: &AppState, status: StatusCode, account: AccountView) -> Result<Response, ApiError> {
+async fn with_session(
+    state: &AppState,
+    status: StatusCode,
+    account: AccountView,
+) -> Result<Response, ApiError> {
     let token = service::start_session(&state.db, account.id, state.settings.session_days).await?;
     let mut response = (status, Json(account)).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        cookie::set(&token, state.settings.session_days, state.settings.cookies_secure()),
+        cookie::set(
+            &token,
+            state.settings.session_days,
+            state.settings.cookies_secure(),
+        ),
     );
     Ok(response)
 }

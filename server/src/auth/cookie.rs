@@ -29,8 +29,10 @@ pub fn set(token: &str, days: u32, secure: bool) -> HeaderValue {
 
 pub fn clear(secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"))
-        .expect("static header")
+    HeaderValue::from_str(&format!(
+        "{NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+    ))
+    .expect("static header")
 }
 
 #[cfg(test)]
@@ -40,9 +42,15 @@ mod tests {
     #[test]
     fn finds_the_session_among_other_cookies() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; callcard_session=tok; b=2"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; callcard_session=tok; b=2"),
+        );
         assert_eq!(token(&headers).as_deref(), Some("tok"));
-        headers.insert(header::COOKIE, HeaderValue::from_static("callcard_session="));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("callcard_session="),
+        );
         assert_eq!(token(&headers), None);
     }
 

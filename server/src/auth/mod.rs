@@ -13,9 +13,9 @@ mod api;
 mod pages;
 
 use app::model::{AccountView, Role};
+use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::Router;
 
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -35,18 +35,26 @@ pub struct MaybeAccount(pub Option<AccountView>);
 impl FromRequestParts<AppState> for MaybeAccount {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(token) = cookie::token(&parts.headers) else {
             return Ok(MaybeAccount(None));
         };
-        Ok(MaybeAccount(service::session_account(&state.db, &token).await?))
+        Ok(MaybeAccount(
+            service::session_account(&state.db, &token).await?,
+        ))
     }
 }
 
 impl FromRequestParts<AppState> for CurrentAccount {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match MaybeAccount::from_request_parts(parts, state).await? {
             MaybeAccount(Some(account)) => Ok(CurrentAccount(account)),
             MaybeAccount(None) => Err(ApiError::Unauthenticated),
@@ -60,7 +68,10 @@ pub struct Operator(pub AccountView);
 impl FromRequestParts<AppState> for Operator {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let CurrentAccount(account) = CurrentAccount::from_request_parts(parts, state).await?;
         if account.role == Role::Operator {
             Ok(Operator(account))

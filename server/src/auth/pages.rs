@@ -38,11 +38,21 @@ struct LogInForm {
     password: String,
 }
 
-async fn sign_up_page(State(state): State<AppState>, MaybeAccount(account): MaybeAccount) -> Response {
+async fn sign_up_page(
+    State(state): State<AppState>,
+    MaybeAccount(account): MaybeAccount,
+) -> Response {
     if account.is_some() {
         return Redirect::to("/dashboard").into_response();
     }
-    render::page(&state, StatusCode::OK, Page::SignUp { form: AuthForm::default() }).await
+    render::page(
+        &state,
+        StatusCode::OK,
+        Page::SignUp {
+            form: AuthForm::default(),
+        },
+    )
+    .await
 }
 
 async fn sign_up(State(state): State<AppState>, Form(form): Form<SignUpForm>) -> Response {
@@ -53,7 +63,11 @@ async fn sign_up(State(state): State<AppState>, Form(form): Form<SignUpForm>) ->
     };
     let result = service::sign_up(
         &state.db,
-        SignUp { email: form.email, display_name: form.display_name, password: form.password },
+        SignUp {
+            email: form.email,
+            display_name: form.display_name,
+            password: form.password,
+        },
     )
     .await;
     match result {
@@ -66,11 +80,21 @@ async fn sign_up(State(state): State<AppState>, Form(form): Form<SignUpForm>) ->
     }
 }
 
-async fn log_in_page(State(state): State<AppState>, MaybeAccount(account): MaybeAccount) -> Response {
+async fn log_in_page(
+    State(state): State<AppState>,
+    MaybeAccount(account): MaybeAccount,
+) -> Response {
     if account.is_some() {
         return Redirect::to("/dashboard").into_response();
     }
-    render::page(&state, StatusCode::OK, Page::LogIn { form: AuthForm::default() }).await
+    render::page(
+        &state,
+        StatusCode::OK,
+        Page::LogIn {
+            form: AuthForm::default(),
+        },
+    )
+    .await
 }
 
 async fn log_in(
@@ -82,7 +106,11 @@ async fn log_in(
         Ok(account) => signed_in(&state, account.id).await,
         Err(error) => {
             let (status, errors) = form_errors(error);
-            let form = AuthForm { email: form.email, display_name: String::new(), errors };
+            let form = AuthForm {
+                email: form.email,
+                display_name: String::new(),
+                errors,
+            };
             render::page(&state, status, Page::LogIn { form }).await
         }
     }
@@ -95,9 +123,10 @@ async fn log_out(State(state): State<AppState>, headers: axum::http::HeaderMap) 
         }
     }
     let mut response = Redirect::to("/").into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, cookie::clear(state.settings.cookies_secure()));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie::clear(state.settings.cookies_secure()),
+    );
     response
 }
 
@@ -108,7 +137,11 @@ async fn signed_in(state: &AppState, account_id: i64) -> Response {
             let mut response = Redirect::to("/dashboard").into_response();
             response.headers_mut().insert(
                 header::SET_COOKIE,
-                cookie::set(&token, state.settings.session_days, state.settings.cookies_secure()),
+                cookie::set(
+                    &token,
+                    state.settings.session_days,
+                    state.settings.cookies_secure(),
+                ),
             );
             response
         }
@@ -122,7 +155,10 @@ fn form_errors(error: AuthError) -> (StatusCode, Vec<FieldError>) {
         AuthError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
         AuthError::EmailTaken => (
             StatusCode::CONFLICT,
-            vec![FieldError::new("email", "An account with this e-mail already exists. Log in instead?")],
+            vec![FieldError::new(
+                "email",
+                "An account with this e-mail already exists. Log in instead?",
+            )],
         ),
         AuthError::WrongCredentials => (
             StatusCode::UNAUTHORIZED,
@@ -132,14 +168,20 @@ fn form_errors(error: AuthError) -> (StatusCode, Vec<FieldError>) {
             StatusCode::TOO_MANY_REQUESTS,
             vec![FieldError::new(
                 "form",
-                format!("Too many failed log-ins. Try again in {} minutes.", retry_after_secs.div_ceil(60)),
+                format!(
+                    "Too many failed log-ins. Try again in {} minutes.",
+                    retry_after_secs.div_ceil(60)
+                ),
             )],
         ),
         AuthError::UnknownAccount(_) | AuthError::Database(_) => {
             tracing::error!(%error, "account form failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                vec![FieldError::new("form", "Something went wrong on our side. Please try again.")],
+                vec![FieldError::new(
+                    "form",
+                    "Something went wrong on our side. Please try again.",
+                )],
             )
         }
     }

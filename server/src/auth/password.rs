@@ -20,7 +20,11 @@ pub fn hash(password: &str) -> String {
 /// False for a wrong password and for a stored hash that cannot be parsed.
 pub fn verify(password: &str, stored_hash: &str) -> bool {
     PasswordHash::new(stored_hash)
-        .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            hasher()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -44,7 +48,10 @@ mod tests {
     #[test]
     fn hash_is_argon2id_and_verifies_only_the_right_password() {
         let stored = hash("correct horse battery");
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         assert!(verify("correct horse battery", &stored));
         assert!(!verify("correct horse battery!", &stored));
     }

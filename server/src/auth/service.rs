@@ -4,7 +4,9 @@ use std::time::Instant;
 
 use app::model::{AccountView, FieldError, Role};
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+};
 use sha2::{Digest, Sha256};
 
 use super::entity::{account, session};
@@ -44,7 +46,10 @@ pub fn validate_sign_up(form: &SignUp) -> Result<SignUp, Vec<FieldError>> {
     if display_name.is_empty() {
         errors.push(FieldError::new("display_name", "Enter your name."));
     } else if display_name.chars().count() > 100 {
-        errors.push(FieldError::new("display_name", "Use at most 100 characters."));
+        errors.push(FieldError::new(
+            "display_name",
+            "Use at most 100 characters.",
+        ));
     }
     let length = form.password.chars().count();
     if length < 10 {
@@ -53,7 +58,11 @@ pub fn validate_sign_up(form: &SignUp) -> Result<SignUp, Vec<FieldError>> {
         errors.push(FieldError::new("password", "Use at most 256 characters."));
     }
     if errors.is_empty() {
-        Ok(SignUp { email, display_name, password: form.password.clone() })
+        Ok(SignUp {
+            email,
+            display_name,
+            password: form.password.clone(),
+        })
     } else {
         Err(errors)
     }
@@ -118,11 +127,16 @@ pub async fn log_in(
     let email = email.trim().to_lowercase();
     let keys = [format!("email:{email}"), format!("client:{client}")];
     {
-        let mut throttle = state.throttle.lock().expect("throttle lock is never poisoned");
+        let mut throttle = state
+            .throttle
+            .lock()
+            .expect("throttle lock is never poisoned");
         let now = Instant::now();
         for key in &keys {
             if let Err(wait) = throttle.check(key, now) {
-                return Err(AuthError::Throttled { retry_after_secs: wait.as_secs().max(1) });
+                return Err(AuthError::Throttled {
+                    retry_after_secs: wait.as_secs().max(1),
+                });
             }
         }
     }
@@ -138,7 +152,10 @@ pub async fn log_in(
     let matches = tokio::task::spawn_blocking(move || password::verify(&password, &stored_hash))
         .await
         .expect("password verification does not panic");
-    let mut throttle = state.throttle.lock().expect("throttle lock is never poisoned");
+    let mut throttle = state
+        .throttle
+        .lock()
+        .expect("throttle lock is never poisoned");
     match found {
         Some(account) if matches => {
             throttle.record_success(&keys[0]);
@@ -178,11 +195,16 @@ pub async fn session_account(
     db: &DatabaseConnection,
     token: &str,
 ) -> Result<Option<AccountView>, DbErr> {
-    let Some(session) = session::Entity::find_by_id(token_hash(token)).one(db).await? else {
+    let Some(session) = session::Entity::find_by_id(token_hash(token))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     if session.expires_at <= Utc::now() {
-        session::Entity::delete_by_id(session.token_hash).exec(db).await?;
+        session::Entity::delete_by_id(session.token_hash)
+            .exec(db)
+            .await?;
         return Ok(None);
     }
     Ok(account::Entity::find_by_id(session.account_id)
@@ -193,7 +215,9 @@ pub async fn session_account(
 }
 
 pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), DbErr> {
-    session::Entity::delete_by_id(token_hash(token)).exec(db).await?;
+    session::Entity::delete_by_id(token_hash(token))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -222,7 +246,11 @@ pub fn view(account: &account::Model) -> AccountView {
         id: account.id,
         email: account.email.clone(),
         display_name: account.display_name.clone(),
-        role: if account.role == Role::Operator.code() { Role::Operator } else { Role::Issuer },
+        role: if account.role == Role::Operator.code() {
+            Role::Operator
+        } else {
+            Role::Issuer
+        },
     }
 }
 
@@ -231,7 +259,11 @@ mod tests {
     use super::*;
 
     fn form(email: &str, name: &str, password: &str) -> SignUp {
-        SignUp { email: email.into(), display_name: name.into(), password: password.into() }
+        SignUp {
+            email: email.into(),
+            display_name: name.into(),
+            password: password.into(),
+        }
     }
 
     #[test]
@@ -243,7 +275,9 @@ mod tests {
 
     #[test]
     fn sign_up_reports_every_bad_field_at_once() {
-        let errors = validate_sign_up(&form("nope", "", "short")).err().expect("refused");
+        let errors = validate_sign_up(&form("nope", "", "short"))
+            .err()
+            .expect("refused");
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["email", "display_name", "password"]);
     }

@@ -80,9 +80,14 @@ mod tests {
             assert!(throttle.check("a", start + Duration::from_secs(i)).is_ok());
             throttle.record_failure("a", start + Duration::from_secs(i));
         }
-        let wait = throttle.check("a", start + Duration::from_secs(10)).unwrap_err();
+        let wait = throttle
+            .check("a", start + Duration::from_secs(10))
+            .unwrap_err();
         assert_eq!(wait, WINDOW - Duration::from_secs(10));
-        assert!(throttle.check("b", start).is_ok(), "other keys are not affected");
+        assert!(
+            throttle.check("b", start).is_ok(),
+            "other keys are not affected"
+        );
     }
 
     #[test]
@@ -91,7 +96,11 @@ mod tests {
         let start = Instant::now();
         throttle.record_failure("a", start);
         throttle.record_failure("a", start);
-        assert!(throttle.check("a", start + WINDOW - Duration::from_secs(1)).is_err());
+        assert!(
+            throttle
+                .check("a", start + WINDOW - Duration::from_secs(1))
+                .is_err()
+        );
         assert!(throttle.check("a", start + WINDOW).is_ok());
     }
 

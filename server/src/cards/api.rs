@@ -20,18 +20,41 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/cards", get(list).post(create))
         .route("/api/cards/{slug}", get(show).put(update).delete(remove))
-        .route("/api/cards/{slug}/photo", put(put_photo).delete(delete_photo))
+        .route(
+            "/api/cards/{slug}/photo",
+            put(put_photo).delete(delete_photo),
+        )
         .route("/api/cards/{slug}/logo", put(put_logo).delete(delete_logo))
         .route("/api/vcard/import", post(import))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list, create, show, update, remove, put_photo, delete_photo, put_logo, delete_logo, import),
+    paths(
+        list,
+        create,
+        show,
+        update,
+        remove,
+        put_photo,
+        delete_photo,
+        put_logo,
+        delete_logo,
+        import
+    ),
     components(schemas(
-        CardInput, CardView, CardSummary, app::model::LocalizedContent, app::model::CardContent,
-        app::model::Contacts, app::model::CardLink, app::model::Theme, app::model::Template,
-        app::model::Lang, app::model::FieldError, ErrorBody
+        CardInput,
+        CardView,
+        CardSummary,
+        app::model::LocalizedContent,
+        app::model::CardContent,
+        app::model::Contacts,
+        app::model::CardLink,
+        app::model::Theme,
+        app::model::Template,
+        app::model::Lang,
+        app::model::FieldError,
+        ErrorBody
     ))
 )]
 pub struct ApiDoc;
@@ -39,7 +62,10 @@ pub struct ApiDoc;
 /// The signed-in issuer's cards, most recently changed first.
 #[utoipa::path(get, path = "/api/cards", tag = "cards",
     responses((status = 200, body = [CardSummary]), (status = 401, body = ErrorBody)))]
-async fn list(State(state): State<AppState>, CurrentAccount(account): CurrentAccount) -> Result<Json<Vec<CardSummary>>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+) -> Result<Json<Vec<CardSummary>>, ApiError> {
     Ok(Json(state.cards().list(account.id).await?))
 }
 
@@ -67,8 +93,18 @@ async fn create(
 #[utoipa::path(get, path = "/api/cards/{slug}", tag = "cards",
     params(("slug" = String, Path)),
     responses((status = 200, body = CardView), (status = 404, body = ErrorBody)))]
-async fn show(State(state): State<AppState>, CurrentAccount(account): CurrentAccount, Path(slug): Path<String>) -> Result<Json<CardView>, ApiError> {
-    Ok(Json(state.cards().owned(account.id, &slug).await.map_err(card_error)?))
+async fn show(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(slug): Path<String>,
+) -> Result<Json<CardView>, ApiError> {
+    Ok(Json(
+        state
+            .cards()
+            .owned(account.id, &slug)
+            .await
+            .map_err(card_error)?,
+    ))
 }
 
 /// Replace a card's content (the slug never changes; images are kept).
@@ -83,7 +119,13 @@ async fn update(
 ) -> Result<Json<CardView>, ApiError> {
     let card = state
         .cards()
-        .update(account.id, &slug, &input, ImageChange::Keep, ImageChange::Keep)
+        .update(
+            account.id,
+            &slug,
+            &input,
+            ImageChange::Keep,
+            ImageChange::Keep,
+        )
         .await
         .map_err(card_error)?;
     Ok(Json(card))
@@ -93,8 +135,16 @@ async fn update(
 #[utoipa::path(delete, path = "/api/cards/{slug}", tag = "cards",
     params(("slug" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-async fn remove(State(state): State<AppState>, CurrentAccount(account): CurrentAccount, Path(slug): Path<String>) -> Result<StatusCode, ApiError> {
-    state.cards().delete(account.id, &slug).await.map_err(card_error)?;
+async fn remove(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .cards()
+        .delete(account.id, &slug)
+        .await
+        .map_err(card_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -104,7 +154,13 @@ enum Slot {
     Logo,
 }
 
-async fn set_image(state: &AppState, owner: i64, slug: &str, slot: Slot, change: ImageChange) -> Result<Json<CardView>, ApiError> {
+async fn set_image(
+    state: &AppState,
+    owner: i64,
+    slug: &str,
+    slot: Slot,
+    change: ImageChange,
+) -> Result<Json<CardView>, ApiError> {
     let cards = state.cards();
     let card = cards.owned(owner, slug).await.map_err(card_error)?;
     let input = card.to_input();
@@ -112,21 +168,36 @@ async fn set_image(state: &AppState, owner: i64, slug: &str, slot: Slot, change:
         Slot::Photo => (change, ImageChange::Keep),
         Slot::Logo => (ImageChange::Keep, change),
     };
-    Ok(Json(cards.update(owner, slug, &input, photo, logo).await.map_err(card_error)?))
+    Ok(Json(
+        cards
+            .update(owner, slug, &input, photo, logo)
+            .await
+            .map_err(card_error)?,
+    ))
 }
 
 fn clean(state: &AppState, body: &[u8], field: &str) -> Result<ImageChange, ApiError> {
-    let limits = ImageLimits { max_bytes: state.settings.upload_max_bytes, ..ImageLimits::default() };
+    let limits = ImageLimits {
+        max_bytes: state.settings.upload_max_bytes,
+        ..ImageLimits::default()
+    };
     media::sanitize(body, &limits)
         .map(ImageChange::Replace)
-        .map_err(|error| ApiError::Validation(vec![app::model::FieldError::new(field, error.to_string())]))
+        .map_err(|error| {
+            ApiError::Validation(vec![app::model::FieldError::new(field, error.to_string())])
+        })
 }
 
 /// Upload the card's photo: the request body is the JPEG or PNG file.
 #[utoipa::path(put, path = "/api/cards/{slug}/photo", tag = "cards",
     params(("slug" = String, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 200, body = CardView), (status = 422, description = "Not a JPEG/PNG, too large or corrupt", body = ErrorBody)))]
-async fn put_photo(State(state): State<AppState>, CurrentAccount(account): CurrentAccount, Path(slug): Path<String>, body: Bytes) -> Result<Json<CardView>, ApiError> {
+async fn put_photo(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Json<CardView>, ApiError> {
     let change = clean(&state, &body, "photo")?;
     set_image(&state, account.id, &slug, Slot::Photo, change).await
 }
@@ -134,7 +205,11 @@ async fn put_photo(State(state): State<AppState>, CurrentAccount(account): Curre
 /// Remove the card's photo.
 #[utoipa::path(delete, path = "/api/cards/{slug}/photo", tag = "cards",
     params(("slug" = String, Path)), responses((status = 200, body = CardView)))]
-async fn delete_photo(State(state): State<AppState>, CurrentAccount(account): CurrentAccount, Path(slug): Path<String>) -> Result<Json<CardView>, ApiError> {
+async fn delete_photo(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(slug): Path<String>,
+) -> Result<Json<CardView>, ApiError> {
     set_image(&state, account.id, &slug, Slot::Photo, ImageChange::Remove).await
 }
 
@@ -142,7 +217,12 @@ async fn delete_photo(State(state): State<AppState>, CurrentAccount(account): Cu
 #[utoipa::path(put, path = "/api/cards/{slug}/logo", tag = "cards",
     params(("slug" = String, Path)), request_body(content = Vec<u8>, content_type = "image/png"),
     responses((status = 200, body = CardView), (status = 422, body = ErrorBody)))]
-async fn put_logo(State(state): State<AppState>, CurrentAccount(account): CurrentAccount, Path(slug): Path<String>, body: Bytes) -> Result<Json<CardView>, ApiError> {
+async fn put_logo(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Json<CardView>, ApiError> {
     let change = clean(&state, &body, "logo")?;
     set_image(&state, account.id, &slug, Slot::Logo, change).await
 }
@@ -150,7 +230,11 @@ async fn put_logo(State(state): State<AppState>, CurrentAccount(account): Curren
 /// Remove the company logo.
 #[utoipa::path(delete, path = "/api/cards/{slug}/logo", tag = "cards",
     params(("slug" = String, Path)), responses((status = 200, body = CardView)))]
-async fn delete_logo(State(state): State<AppState>, CurrentAccount(account): CurrentAccount, Path(slug): Path<String>) -> Result<Json<CardView>, ApiError> {
+async fn delete_logo(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(slug): Path<String>,
+) -> Result<Json<CardView>, ApiError> {
     set_image(&state, account.id, &slug, Slot::Logo, ImageChange::Remove).await
 }
 
@@ -160,7 +244,10 @@ async fn delete_logo(State(state): State<AppState>, CurrentAccount(account): Cur
     responses((status = 200, body = CardInput), (status = 422, body = ErrorBody)))]
 async fn import(_account: CurrentAccount, body: Bytes) -> Result<Json<CardInput>, ApiError> {
     let text = String::from_utf8_lossy(&body);
-    vcard::import(&text)
-        .map(Json)
-        .map_err(|error| ApiError::Validation(vec![app::model::FieldError::new("vcard", error.to_string())]))
+    vcard::import(&text).map(Json).map_err(|error| {
+        ApiError::Validation(vec![app::model::FieldError::new(
+            "vcard",
+            error.to_string(),
+        )])
+    })
 }

@@ -4,26 +4,37 @@
 
 use std::collections::HashMap;
 
-use app::model::{CardContent, CardInput, CardLink, Contacts, FieldError, Lang, LocalizedContent, Template, Theme};
+use app::model::{
+    CardContent, CardInput, CardLink, Contacts, FieldError, Lang, LocalizedContent, Template, Theme,
+};
 
 use super::validate::MAX_LINKS;
 
 /// The card as typed, and the choices that were not among the offered ones (those fall back to
 /// a default, so the form can be shown again with everything else kept).
-pub fn card_input(fields: &HashMap<String, String>, existing_slug: Option<&str>) -> (CardInput, Vec<FieldError>) {
+pub fn card_input(
+    fields: &HashMap<String, String>,
+    existing_slug: Option<&str>,
+) -> (CardInput, Vec<FieldError>) {
     let text = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let mut errors = Vec::new();
     let default_lang = match Lang::from_tag(&text("default_lang")) {
         Some(lang) => lang,
         None => {
-            errors.push(FieldError::new("default_lang", "Pick one of the offered languages."));
+            errors.push(FieldError::new(
+                "default_lang",
+                "Pick one of the offered languages.",
+            ));
             Lang::Ko
         }
     };
     let template = match fields.get("theme.template") {
         None => Template::default(),
         Some(code) => Template::from_code(code).unwrap_or_else(|| {
-            errors.push(FieldError::new("theme.template", "Pick one of the offered templates."));
+            errors.push(FieldError::new(
+                "theme.template",
+                "Pick one of the offered templates.",
+            ));
             Template::default()
         }),
     };
@@ -69,11 +80,19 @@ pub fn card_input(fields: &HashMap<String, String>, existing_slug: Option<&str>)
         links,
         theme: Theme {
             template,
-            primary_color: fields.get("theme.primary_color").cloned().unwrap_or(defaults.primary_color),
-            accent_color: fields.get("theme.accent_color").cloned().unwrap_or(defaults.accent_color),
+            primary_color: fields
+                .get("theme.primary_color")
+                .cloned()
+                .unwrap_or(defaults.primary_color),
+            accent_color: fields
+                .get("theme.accent_color")
+                .cloned()
+                .unwrap_or(defaults.accent_color),
         },
         // An unchecked checkbox sends nothing at all.
-        published: fields.get("published").is_some_and(|value| value == "true" || value == "on"),
+        published: fields
+            .get("published")
+            .is_some_and(|value| value == "true" || value == "on"),
     };
     (input, errors)
 }
@@ -83,7 +102,10 @@ mod tests {
     use super::*;
 
     fn fields(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -101,7 +123,16 @@ mod tests {
         )
         .0;
         assert_eq!(input.default_lang, Lang::En);
-        assert_eq!(input.contents.iter().find(|c| c.lang == Lang::En).unwrap().content.name, "Ada");
+        assert_eq!(
+            input
+                .contents
+                .iter()
+                .find(|c| c.lang == Lang::En)
+                .unwrap()
+                .content
+                .name,
+            "Ada"
+        );
         assert_eq!(input.contacts.mobile, "010");
         assert_eq!(input.links[1].url, "https://a.example");
         assert_eq!(input.theme.template, Template::Modern);
@@ -110,7 +141,10 @@ mod tests {
 
     #[test]
     fn missing_checkbox_means_unpublished_and_existing_slug_wins() {
-        let (input, errors) = card_input(&fields(&[("default_lang", "ko"), ("slug", "other")]), Some("mine"));
+        let (input, errors) = card_input(
+            &fields(&[("default_lang", "ko"), ("slug", "other")]),
+            Some("mine"),
+        );
         assert!(errors.is_empty());
         assert!(!input.published);
         assert_eq!(input.slug.as_deref(), Some("mine"));
@@ -118,7 +152,10 @@ mod tests {
 
     #[test]
     fn unknown_choices_are_refused_by_field() {
-        let (_, errors) = card_input(&fields(&[("default_lang", "fr"), ("theme.template", "neon")]), None);
+        let (_, errors) = card_input(
+            &fields(&[("default_lang", "fr"), ("theme.template", "neon")]),
+            None,
+        );
         let names: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(names, ["default_lang", "theme.template"]);
     }

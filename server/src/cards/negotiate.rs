@@ -3,8 +3,16 @@
 
 use app::model::Lang;
 
-pub fn choose(available: &[Lang], query: Option<&str>, accept_language: Option<&str>, default: Lang) -> Lang {
-    if let Some(lang) = query.and_then(Lang::from_tag).filter(|lang| available.contains(lang)) {
+pub fn choose(
+    available: &[Lang],
+    query: Option<&str>,
+    accept_language: Option<&str>,
+    default: Lang,
+) -> Lang {
+    if let Some(lang) = query
+        .and_then(Lang::from_tag)
+        .filter(|lang| available.contains(lang))
+    {
         return lang;
     }
     if let Some(lang) = accept_language.and_then(|header| best_accepted(available, header)) {
@@ -68,15 +76,24 @@ mod tests {
 
     #[test]
     fn accept_language_quality_decides() {
-        assert_eq!(choose(&ALL, None, Some("fr;q=1, ja;q=0.5, en;q=0.8"), Lang::Ko), Lang::En);
-        assert_eq!(choose(&ALL, None, Some("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Ko), Lang::Zh);
+        assert_eq!(
+            choose(&ALL, None, Some("fr;q=1, ja;q=0.5, en;q=0.8"), Lang::Ko),
+            Lang::En
+        );
+        assert_eq!(
+            choose(&ALL, None, Some("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Ko),
+            Lang::Zh
+        );
         assert_eq!(choose(&ALL, None, Some("en;q=0"), Lang::Ko), Lang::Ko);
     }
 
     #[test]
     fn falls_back_to_default_then_first() {
         assert_eq!(choose(&ALL, None, Some("fr"), Lang::Ja), Lang::Ja);
-        assert_eq!(choose(&[Lang::En, Lang::Zh], None, None, Lang::Ko), Lang::En);
+        assert_eq!(
+            choose(&[Lang::En, Lang::Zh], None, None, Lang::Ko),
+            Lang::En
+        );
     }
 
     #[test]

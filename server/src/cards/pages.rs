@@ -35,9 +35,14 @@ pub fn router() -> Router<AppState> {
 /// The demo card's slug, shown on the front page when it exists.
 pub const DEMO_SLUG: &str = "hong-gildong";
 
-async fn home(State(state): State<AppState>, MaybeAccount(account): MaybeAccount) -> Result<Response, ApiError> {
+async fn home(
+    State(state): State<AppState>,
+    MaybeAccount(account): MaybeAccount,
+) -> Result<Response, ApiError> {
     let demo = state.cards().by_slug(DEMO_SLUG).await?;
-    let demo_slug = demo.filter(|(card, _)| card.published).map(|(card, _)| card.slug);
+    let demo_slug = demo
+        .filter(|(card, _)| card.published)
+        .map(|(card, _)| card.slug);
     Ok(render::page(&state, StatusCode::OK, Page::Home { account, demo_slug }).await)
 }
 
@@ -67,7 +72,11 @@ async fn dashboard(
         (_, Some(_)) => Some("The card was deleted.".to_string()),
         _ => None,
     };
-    let dashboard = Dashboard { account, cards, notice };
+    let dashboard = Dashboard {
+        account,
+        cards,
+        notice,
+    };
     Ok(render::page(&state, StatusCode::OK, Page::Dashboard { dashboard }).await)
 }
 
@@ -75,8 +84,19 @@ async fn new_card(State(state): State<AppState>, MaybeAccount(account): MaybeAcc
     if let Err(redirect) = require(account) {
         return redirect;
     }
-    let input = CardInput { default_lang: app::model::Lang::En, ..Default::default() };
-    editor(&state, StatusCode::OK, None, input, Vec::new(), (None, None)).await
+    let input = CardInput {
+        default_lang: app::model::Lang::En,
+        ..Default::default()
+    };
+    editor(
+        &state,
+        StatusCode::OK,
+        None,
+        input,
+        Vec::new(),
+        (None, None),
+    )
+    .await
 }
 
 async fn edit(
@@ -91,14 +111,26 @@ async fn edit(
     match state.cards().owned(account.id, &slug).await {
         Ok(card) => {
             let images = (card.photo_url.clone(), card.logo_url.clone());
-            Ok(editor(&state, StatusCode::OK, Some(slug), card.to_input(), Vec::new(), images).await)
+            Ok(editor(
+                &state,
+                StatusCode::OK,
+                Some(slug),
+                card.to_input(),
+                Vec::new(),
+                images,
+            )
+            .await)
         }
         Err(CardError::NotFound) => Ok(render::not_found(&state).await),
         Err(error) => Err(card_error(error)),
     }
 }
 
-async fn create(State(state): State<AppState>, MaybeAccount(account): MaybeAccount, multipart: Multipart) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    MaybeAccount(account): MaybeAccount,
+    multipart: Multipart,
+) -> Response {
     let account = match require(account) {
         Ok(account) => account,
         Err(redirect) => return redirect,
@@ -110,7 +142,15 @@ async fn create(State(state): State<AppState>, MaybeAccount(account): MaybeAccou
     let (input, photo, logo) = match submitted {
         Submitted::Valid { input, photo, logo } => (input, photo, logo),
         Submitted::Refused { input, errors } => {
-            return editor(&state, StatusCode::UNPROCESSABLE_ENTITY, None, input, errors, (None, None)).await;
+            return editor(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                input,
+                errors,
+                (None, None),
+            )
+            .await;
         }
     };
     match state.cards().create(account.id, &input, photo, logo).await {
@@ -142,10 +182,22 @@ async fn update(
     let (input, photo, logo) = match submitted {
         Submitted::Valid { input, photo, logo } => (input, photo, logo),
         Submitted::Refused { input, errors } => {
-            return editor(&state, StatusCode::UNPROCESSABLE_ENTITY, Some(slug), input, errors, images).await;
+            return editor(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(slug),
+                input,
+                errors,
+                images,
+            )
+            .await;
         }
     };
-    match state.cards().update(account.id, &slug, &input, photo, logo).await {
+    match state
+        .cards()
+        .update(account.id, &slug, &input, photo, logo)
+        .await
+    {
         Ok(card) => Redirect::to(&format!("/dashboard?saved={}", card.slug)).into_response(),
         Err(error) => refused_editor(&state, Some(slug), input, error, images).await,
     }
@@ -167,14 +219,22 @@ async fn publish(
         Ok(account) => account,
         Err(redirect) => return redirect,
     };
-    match state.cards().set_published(account.id, &slug, form.published == "true").await {
+    match state
+        .cards()
+        .set_published(account.id, &slug, form.published == "true")
+        .await
+    {
         Ok(()) => Redirect::to(&format!("/dashboard?saved={slug}")).into_response(),
         Err(CardError::NotFound) => render::not_found(&state).await,
         Err(error) => card_error(error).into_response(),
     }
 }
 
-async fn delete(State(state): State<AppState>, MaybeAccount(account): MaybeAccount, Path(slug): Path<String>) -> Response {
+async fn delete(
+    State(state): State<AppState>,
+    MaybeAccount(account): MaybeAccount,
+    Path(slug): Path<String>,
+) -> Response {
     let account = match require(account) {
         Ok(account) => account,
         Err(redirect) => return redirect,
@@ -187,7 +247,11 @@ async fn delete(State(state): State<AppState>, MaybeAccount(account): MaybeAccou
 }
 
 /// A `.vcf` upload becomes a new-card editor, prefilled (BRIEF R4); nothing is stored yet.
-async fn import(State(state): State<AppState>, MaybeAccount(account): MaybeAccount, mut multipart: Multipart) -> Response {
+async fn import(
+    State(state): State<AppState>,
+    MaybeAccount(account): MaybeAccount,
+    mut multipart: Multipart,
+) -> Response {
     let account = match require(account) {
         Ok(account) => account,
         Err(redirect) => return redirect,
@@ -209,25 +273,55 @@ async fn import(State(state): State<AppState>, MaybeAccount(account): MaybeAccou
         Some(text) => vcard::import(&text).map_err(|error| error.to_string()),
     };
     match result {
-        Ok(input) => editor(&state, StatusCode::OK, None, input, Vec::new(), (None, None)).await,
+        Ok(input) => {
+            editor(
+                &state,
+                StatusCode::OK,
+                None,
+                input,
+                Vec::new(),
+                (None, None),
+            )
+            .await
+        }
         Err(message) => {
             let cards = match state.cards().list(account.id).await {
                 Ok(cards) => cards,
                 Err(error) => return ApiError::from(error).into_response(),
             };
-            let dashboard = Dashboard { account, cards, notice: Some(format!("Import refused: {message}")) };
-            render::page(&state, StatusCode::UNPROCESSABLE_ENTITY, Page::Dashboard { dashboard }).await
+            let dashboard = Dashboard {
+                account,
+                cards,
+                notice: Some(format!("Import refused: {message}")),
+            };
+            render::page(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Page::Dashboard { dashboard },
+            )
+            .await
         }
     }
 }
 
 enum Submitted {
-    Valid { input: CardInput, photo: ImageChange, logo: ImageChange },
-    Refused { input: CardInput, errors: Vec<FieldError> },
+    Valid {
+        input: CardInput,
+        photo: ImageChange,
+        logo: ImageChange,
+    },
+    Refused {
+        input: CardInput,
+        errors: Vec<FieldError>,
+    },
 }
 
 /// Reads the editor's multipart body: text fields, then images cleaned before anything is stored.
-async fn read_editor_form(state: &AppState, mut multipart: Multipart, existing_slug: Option<&str>) -> Result<Submitted, ApiError> {
+async fn read_editor_form(
+    state: &AppState,
+    mut multipart: Multipart,
+    existing_slug: Option<&str>,
+) -> Result<Submitted, ApiError> {
     let mut fields = HashMap::new();
     let mut uploads: HashMap<String, Vec<u8>> = HashMap::new();
     while let Some(field) = multipart.next_field().await.map_err(bad_multipart)? {
@@ -242,7 +336,10 @@ async fn read_editor_form(state: &AppState, mut multipart: Multipart, existing_s
         }
     }
     let (input, mut errors) = form::card_input(&fields, existing_slug);
-    let limits = ImageLimits { max_bytes: state.settings.upload_max_bytes, ..ImageLimits::default() };
+    let limits = ImageLimits {
+        max_bytes: state.settings.upload_max_bytes,
+        ..ImageLimits::default()
+    };
     let mut image_change = |name: &str| -> ImageChange {
         if let Some(bytes) = uploads.get(name) {
             match media::sanitize(bytes, &limits) {
@@ -250,7 +347,10 @@ async fn read_editor_form(state: &AppState, mut multipart: Multipart, existing_s
                 Err(error) => errors.push(FieldError::new(name, error.to_string())),
             }
         }
-        if fields.get(&format!("remove_{name}")).is_some_and(|v| v == "true") {
+        if fields
+            .get(&format!("remove_{name}"))
+            .is_some_and(|v| v == "true")
+        {
             ImageChange::Remove
         } else {
             ImageChange::Keep
@@ -268,9 +368,14 @@ async fn read_editor_form(state: &AppState, mut multipart: Multipart, existing_s
 fn bad_multipart(error: axum::extract::multipart::MultipartError) -> ApiError {
     let status = error.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::PayloadTooLarge { message: "The upload is too large: images may be up to 5 MB.".into() }
+        ApiError::PayloadTooLarge {
+            message: "The upload is too large: images may be up to 5 MB.".into(),
+        }
     } else {
-        ApiError::BadRequest { code: "invalid_form", message: error.body_text() }
+        ApiError::BadRequest {
+            code: "invalid_form",
+            message: error.body_text(),
+        }
     }
 }
 
@@ -285,7 +390,10 @@ async fn refused_editor(
         CardError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
         CardError::SlugTaken => (
             StatusCode::CONFLICT,
-            vec![FieldError::new("slug", "This public address is already taken; pick another.")],
+            vec![FieldError::new(
+                "slug",
+                "This public address is already taken; pick another.",
+            )],
         ),
         CardError::NotFound => return render::not_found(state).await,
         other => return card_error(other).into_response(),
@@ -301,14 +409,23 @@ async fn editor(
     errors: Vec<FieldError>,
     (photo_url, logo_url): (Option<String>, Option<String>),
 ) -> Response {
-    let form = EditorForm { existing_slug, input, photo_url, logo_url, errors };
+    let form = EditorForm {
+        existing_slug,
+        input,
+        photo_url,
+        logo_url,
+        errors,
+    };
     render::page(state, status, Page::Editor { form }).await
 }
 
 pub fn card_error(error: CardError) -> ApiError {
     match error {
         CardError::Invalid(fields) => ApiError::Validation(fields),
-        CardError::SlugTaken => ApiError::Conflict { code: "slug_taken", message: error.to_string() },
+        CardError::SlugTaken => ApiError::Conflict {
+            code: "slug_taken",
+            message: error.to_string(),
+        },
         CardError::NotFound => ApiError::NotFound,
         CardError::Storage(error) => ApiError::internal(error),
         CardError::Database(error) => ApiError::internal(error),

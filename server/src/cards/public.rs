@@ -2,11 +2,11 @@
 //! (BRIEF R3, R4, R5, R6). An unpublished card is "not found" to everyone but its owner.
 
 use app::model::{CardView, Page};
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 
 use super::service::MediaStore;
@@ -37,7 +37,11 @@ struct VCardQuery {
 }
 
 /// The card if the viewer may see it.
-async fn visible_card(state: &AppState, slug: &str, viewer: &Option<app::model::AccountView>) -> Result<Option<CardView>, ApiError> {
+async fn visible_card(
+    state: &AppState,
+    slug: &str,
+    viewer: &Option<app::model::AccountView>,
+) -> Result<Option<CardView>, ApiError> {
     let found = state.cards().by_slug(slug).await?;
     Ok(found.and_then(|(card, owner)| {
         let is_owner = viewer.as_ref().is_some_and(|account| account.id == owner);
@@ -57,9 +61,10 @@ async fn card_page(
     };
     let lang = pick_lang(&card, query.lang.as_deref(), &headers);
     let mut response = render::page(&state, StatusCode::OK, Page::Card { card, lang }).await;
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    response.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
     Ok(response)
 }
 
@@ -100,13 +105,18 @@ async fn vcard_file(
             });
         }
     };
-    let card = visible_card(&state, &slug, &viewer).await?.ok_or(ApiError::NotFound)?;
+    let card = visible_card(&state, &slug, &viewer)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let photo = read_image(&state.media, card.photo_url.as_deref()).await;
     let logo = read_image(&state.media, card.logo_url.as_deref()).await;
     let text = vcard::export(&card, version, as_photo(&photo), as_photo(&logo));
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/vcard; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/vcard; charset=utf-8"),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_str(&format!("attachment; filename=\"{}.vcf\"", card.slug))
@@ -128,29 +138,66 @@ async fn read_image(media: &MediaStore, url: Option<&str>) -> Option<(Vec<u8>, &
 }
 
 fn as_photo<'a>(image: &'a Option<(Vec<u8>, &'static str)>) -> Option<vcard::Photo<'a>> {
-    image.as_ref().map(|(bytes, media_type)| vcard::Photo { bytes, media_type })
+    image
+        .as_ref()
+        .map(|(bytes, media_type)| vcard::Photo { bytes, media_type })
 }
 
 fn media_type(file: &str) -> &'static str {
-    if file.ends_with(".png") { "image/png" } else { "image/jpeg" }
+    if file.ends_with(".png") {
+        "image/png"
+    } else {
+        "image/jpeg"
+    }
 }
 
-async fn qr_svg(State(state): State<AppState>, Path(slug): Path<String>, MaybeAccount(viewer): MaybeAccount) -> Result<Response, ApiError> {
-    let card = visible_card(&state, &slug, &viewer).await?.ok_or(ApiError::NotFound)?;
+async fn qr_svg(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    MaybeAccount(viewer): MaybeAccount,
+) -> Result<Response, ApiError> {
+    let card = visible_card(&state, &slug, &viewer)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let svg = qr::svg(&card.url).map_err(ApiError::internal)?;
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=3600")], svg).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        svg,
+    )
+        .into_response())
 }
 
-async fn qr_png(State(state): State<AppState>, Path(slug): Path<String>, MaybeAccount(viewer): MaybeAccount) -> Result<Response, ApiError> {
-    let card = visible_card(&state, &slug, &viewer).await?.ok_or(ApiError::NotFound)?;
+async fn qr_png(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    MaybeAccount(viewer): MaybeAccount,
+) -> Result<Response, ApiError> {
+    let card = visible_card(&state, &slug, &viewer)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let png = qr::png(&card.url, 8).map_err(ApiError::internal)?;
-    Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "public, max-age=3600")], png).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        png,
+    )
+        .into_response())
 }
 
 /// Uploaded images; their names are fresh UUIDs, so they never change and cache forever.
-async fn media_file(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, ApiError> {
+async fn media_file(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, ApiError> {
     let path = state.media.path(&file).ok_or(ApiError::NotFound)?;
-    let bytes = tokio::fs::read(&path).await.map_err(|_| ApiError::NotFound)?;
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|_| ApiError::NotFound)?;
     Ok((
         [
             (header::CONTENT_TYPE, media_type(&file)),

@@ -49,7 +49,9 @@ pub struct MediaStore {
 
 impl MediaStore {
     pub fn new(data_dir: &Path) -> MediaStore {
-        MediaStore { dir: data_dir.join("media") }
+        MediaStore {
+            dir: data_dir.join("media"),
+        }
     }
 
     pub fn url(file: &str) -> String {
@@ -168,7 +170,9 @@ impl CardService<'_> {
             let mut row: card::ActiveModel = existing.clone().into();
             row.photo_file = Set(photo_file.clone());
             row.logo_file = Set(logo_file.clone());
-            let model = with_fields(row, &input, Utc::now()).update(&transaction).await?;
+            let model = with_fields(row, &input, Utc::now())
+                .update(&transaction)
+                .await?;
             content::Entity::delete_many()
                 .filter(content::Column::CardId.eq(model.id))
                 .exec(&transaction)
@@ -184,7 +188,10 @@ impl CardService<'_> {
         .await;
         match written {
             Ok(model) => {
-                for (old, new) in [(&existing.photo_file, &photo_file), (&existing.logo_file, &logo_file)] {
+                for (old, new) in [
+                    (&existing.photo_file, &photo_file),
+                    (&existing.logo_file, &logo_file),
+                ] {
                     if let Some(old) = old.as_ref().filter(|old| Some(*old) != new.as_ref()) {
                         self.media.remove(old).await;
                     }
@@ -200,7 +207,12 @@ impl CardService<'_> {
         }
     }
 
-    pub async fn set_published(&self, owner: i64, slug: &str, published: bool) -> Result<(), CardError> {
+    pub async fn set_published(
+        &self,
+        owner: i64,
+        slug: &str,
+        published: bool,
+    ) -> Result<(), CardError> {
         let existing = self.owned_model(owner, slug).await?;
         let mut row: card::ActiveModel = existing.into();
         row.published = Set(published);
@@ -212,8 +224,13 @@ impl CardService<'_> {
     pub async fn delete(&self, owner: i64, slug: &str) -> Result<(), CardError> {
         let existing = self.owned_model(owner, slug).await?;
         // Children go by ON DELETE CASCADE; images after the commit.
-        card::Entity::delete_by_id(existing.id).exec(self.db).await?;
-        for file in [existing.photo_file, existing.logo_file].into_iter().flatten() {
+        card::Entity::delete_by_id(existing.id)
+            .exec(self.db)
+            .await?;
+        for file in [existing.photo_file, existing.logo_file]
+            .into_iter()
+            .flatten()
+        {
             self.media.remove(&file).await;
         }
         Ok(())
@@ -307,7 +324,11 @@ fn slug_conflict(error: DbErr) -> CardError {
     }
 }
 
-fn with_fields(mut row: card::ActiveModel, input: &CardInput, now: chrono::DateTime<Utc>) -> card::ActiveModel {
+fn with_fields(
+    mut row: card::ActiveModel,
+    input: &CardInput,
+    now: chrono::DateTime<Utc>,
+) -> card::ActiveModel {
     row.published = Set(input.published);
     row.default_lang = Set(input.default_lang.code().to_string());
     row.template = Set(input.theme.template.code().to_string());
@@ -322,7 +343,11 @@ fn with_fields(mut row: card::ActiveModel, input: &CardInput, now: chrono::DateT
     row
 }
 
-async fn write_children(db: &impl ConnectionTrait, card_id: i64, input: &CardInput) -> Result<(), DbErr> {
+async fn write_children(
+    db: &impl ConnectionTrait,
+    card_id: i64,
+    input: &CardInput,
+) -> Result<(), DbErr> {
     for localized in &input.contents {
         let text = &localized.content;
         content::ActiveModel {
@@ -351,7 +376,12 @@ async fn write_children(db: &impl ConnectionTrait, card_id: i64, input: &CardInp
     Ok(())
 }
 
-fn to_view(model: &card::Model, contents: Vec<content::Model>, links: Vec<link::Model>, public_url: &str) -> CardView {
+fn to_view(
+    model: &card::Model,
+    contents: Vec<content::Model>,
+    links: Vec<link::Model>,
+    public_url: &str,
+) -> CardView {
     let mut contents: Vec<LocalizedContent> = contents
         .into_iter()
         .filter_map(|row| {
@@ -384,7 +414,10 @@ fn to_view(model: &card::Model, contents: Vec<content::Model>, links: Vec<link::
         },
         links: links
             .into_iter()
-            .map(|row| CardLink { label: row.label, url: row.url })
+            .map(|row| CardLink {
+                label: row.label,
+                url: row.url,
+            })
             .collect(),
         theme: Theme {
             template: Template::from_code(&model.template).unwrap_or_default(),
@@ -393,6 +426,8 @@ fn to_view(model: &card::Model, contents: Vec<content::Model>, links: Vec<link::
         },
         photo_url: model.photo_file.as_deref().map(MediaStore::url),
         logo_url: model.logo_file.as_deref().map(MediaStore::url),
-        updated_at: model.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        updated_at: model
+            .updated_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     }
 }

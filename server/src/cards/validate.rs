@@ -8,7 +8,9 @@ const MAX_SHORT: usize = 200;
 const MAX_NOTE: usize = 2000;
 
 /// Paths under `/c/` that must never be a card's slug.
-const RESERVED_SLUGS: &[&str] = &["new", "edit", "admin", "api", "static", "pkg", "media", "call"];
+const RESERVED_SLUGS: &[&str] = &[
+    "new", "edit", "admin", "api", "static", "pkg", "media", "call",
+];
 
 /// Cleans and checks a card: text trimmed, empty languages dropped, links without a URL dropped.
 pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
@@ -42,7 +44,10 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
             ] {
                 *text = text.trim().to_string();
             }
-            LocalizedContent { lang: localized.lang, content }
+            LocalizedContent {
+                lang: localized.lang,
+                content,
+            }
         })
         .filter(|localized| localized.content != Default::default())
         .collect();
@@ -50,7 +55,10 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
         let field = |name: &str| format!("content.{}.{name}", localized.lang.code());
         let content = &localized.content;
         if content.name.is_empty() {
-            errors.push(FieldError::new(field("name"), "Enter the name for this language, or clear its other fields."));
+            errors.push(FieldError::new(
+                field("name"),
+                "Enter the name for this language, or clear its other fields.",
+            ));
         }
         for (name, text, max) in [
             ("name", &content.name, MAX_SHORT),
@@ -61,12 +69,18 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
             ("note", &content.note, MAX_NOTE),
         ] {
             if text.chars().count() > max {
-                errors.push(FieldError::new(field(name), format!("Use at most {max} characters.")));
+                errors.push(FieldError::new(
+                    field(name),
+                    format!("Use at most {max} characters."),
+                ));
             }
         }
     }
     if card.contents.is_empty() {
-        errors.push(FieldError::new("contents", "Give the card a name in at least one language."));
+        errors.push(FieldError::new(
+            "contents",
+            "Give the card a name in at least one language.",
+        ));
     } else if !card.contents.iter().any(|c| c.lang == card.default_lang) {
         errors.push(FieldError::new(
             "default_lang",
@@ -111,17 +125,27 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
         }
         match normalize_url(&url) {
             Ok(url) => links.push(CardLink {
-                label: if label.is_empty() { crate::cards::validate::host_of(&url) } else { label },
+                label: if label.is_empty() {
+                    crate::cards::validate::host_of(&url)
+                } else {
+                    label
+                },
                 url,
             }),
             Err(message) => errors.push(FieldError::new(format!("links.{index}.url"), message)),
         }
         if link.label.chars().count() > MAX_SHORT {
-            errors.push(FieldError::new(format!("links.{index}.label"), format!("Use at most {MAX_SHORT} characters.")));
+            errors.push(FieldError::new(
+                format!("links.{index}.label"),
+                format!("Use at most {MAX_SHORT} characters."),
+            ));
         }
     }
     if links.len() > MAX_LINKS {
-        errors.push(FieldError::new("links", format!("A card has at most {MAX_LINKS} links.")));
+        errors.push(FieldError::new(
+            "links",
+            format!("A card has at most {MAX_LINKS} links."),
+        ));
     }
     card.links = links;
 
@@ -131,11 +155,18 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
     ] {
         *colour = colour.trim().to_ascii_lowercase();
         if !is_hex_colour(colour) {
-            errors.push(FieldError::new(format!("theme.{name}"), "Use a colour like #1f3a5f."));
+            errors.push(FieldError::new(
+                format!("theme.{name}"),
+                "Use a colour like #1f3a5f.",
+            ));
         }
     }
 
-    if errors.is_empty() { Ok(card) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(card)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Slugs are what people type and read aloud: 3-40 lower-case letters, digits and inner dashes.
@@ -144,7 +175,10 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     if !(3..=40).contains(&length) {
         return Err("Use 3 to 40 characters.".into());
     }
-    if !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if !slug
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return Err("Use only letters a-z, digits and dashes.".into());
     }
     if slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
@@ -178,7 +212,11 @@ pub fn normalize_url(url: &str) -> Result<String, String> {
     if url.is_empty() {
         return Err("Enter a web address.".into());
     }
-    let with_scheme = if url.contains("://") { url.to_string() } else { format!("http://{url}") };
+    let with_scheme = if url.contains("://") {
+        url.to_string()
+    } else {
+        format!("http://{url}")
+    };
     let lower = with_scheme.to_ascii_lowercase();
     let rest = lower
         .strip_prefix("http://")
@@ -188,7 +226,11 @@ pub fn normalize_url(url: &str) -> Result<String, String> {
     if host.is_empty() || !host.contains('.') && !host.starts_with("localhost") {
         return Err("This is not a web address, e.g. https://example.com.".into());
     }
-    if with_scheme.len() > 2000 || with_scheme.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>') {
+    if with_scheme.len() > 2000
+        || with_scheme
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+    {
         return Err("This web address has characters it cannot have.".into());
     }
     Ok(with_scheme)
@@ -227,7 +269,10 @@ mod tests {
             default_lang: Lang::En,
             contents: vec![LocalizedContent {
                 lang: Lang::En,
-                content: CardContent { name: name.into(), ..Default::default() },
+                content: CardContent {
+                    name: name.into(),
+                    ..Default::default()
+                },
             }],
             ..Default::default()
         }
@@ -261,7 +306,10 @@ mod tests {
         let mut card = input("Ada");
         card.contents.push(LocalizedContent {
             lang: Lang::Ja,
-            content: CardContent { title: "技師".into(), ..Default::default() },
+            content: CardContent {
+                title: "技師".into(),
+                ..Default::default()
+            },
         });
         assert_eq!(fields(&validate(&card).unwrap_err()), ["content.ja.name"]);
     }
@@ -269,7 +317,16 @@ mod tests {
     #[test]
     fn slugs_follow_the_rules() {
         assert!(check_slug("hong-gildong").is_ok());
-        for bad in ["ab", "Hong", "hong_gil", "-hong", "hong-", "a--b", "new", "홍길동"] {
+        for bad in [
+            "ab",
+            "Hong",
+            "hong_gil",
+            "-hong",
+            "hong-",
+            "a--b",
+            "new",
+            "홍길동",
+        ] {
             assert!(check_slug(bad).is_err(), "{bad}");
         }
     }
@@ -281,9 +338,18 @@ mod tests {
         assert!(normalize_url("ftp://x.example").is_err());
         assert!(normalize_url("http://a b.example").is_err());
         let mut card = input("Ada");
-        card.contacts = Contacts { homepage: "javascript:alert(1)".into(), ..Default::default() };
-        card.links = vec![CardLink { label: "x".into(), url: "data:text/html,hi".into() }];
-        assert_eq!(fields(&validate(&card).unwrap_err()), ["contacts.homepage", "links.0.url"]);
+        card.contacts = Contacts {
+            homepage: "javascript:alert(1)".into(),
+            ..Default::default()
+        };
+        card.links = vec![CardLink {
+            label: "x".into(),
+            url: "data:text/html,hi".into(),
+        }];
+        assert_eq!(
+            fields(&validate(&card).unwrap_err()),
+            ["contacts.homepage", "links.0.url"]
+        );
     }
 
     #[test]
@@ -291,10 +357,19 @@ mod tests {
         let mut card = input("Ada");
         card.links = vec![
             CardLink::default(),
-            CardLink { label: String::new(), url: "https://ada.example/about".into() },
+            CardLink {
+                label: String::new(),
+                url: "https://ada.example/about".into(),
+            },
         ];
         let card = validate(&card).unwrap();
-        assert_eq!(card.links, [CardLink { label: "ada.example".into(), url: "https://ada.example/about".into() }]);
+        assert_eq!(
+            card.links,
+            [CardLink {
+                label: "ada.example".into(),
+                url: "https://ada.example/about".into()
+            }]
+        );
     }
 
     #[test]
@@ -309,7 +384,10 @@ mod tests {
     fn colours_must_be_hex() {
         let mut card = input("Ada");
         card.theme.primary_color = "red;background:url(x)".into();
-        assert_eq!(fields(&validate(&card).unwrap_err()), ["theme.primary_color"]);
+        assert_eq!(
+            fields(&validate(&card).unwrap_err()),
+            ["theme.primary_color"]
+        );
     }
 
     #[test]

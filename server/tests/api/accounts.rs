@@ -23,9 +23,22 @@ async fn sign_up_signs_in_and_me_returns_the_account(backend: Backend) {
     let account = app.sign_up(&app.client, "Ada@Example.com").await;
     assert_eq!(account["email"], "ada@example.com");
     assert_eq!(account["role"], "issuer");
-    let me: serde_json::Value = app.client.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value = app
+        .client
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["id"], account["id"]);
-    let stranger = app.new_client().get(app.url("/api/me")).send().await.unwrap();
+    let stranger = app
+        .new_client()
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
     let body: serde_json::Value = stranger.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unauthenticated");
@@ -89,7 +102,12 @@ async fn wrong_password_is_refused_then_throttled(backend: Backend) {
 async fn log_out_ends_the_session(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    let response = app.client.post(app.url("/api/auth/logout")).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let me = app.client.get(app.url("/api/me")).send().await.unwrap();
     assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
@@ -104,16 +122,30 @@ async fn session_cookie_is_http_only_and_lax(backend: Backend) {
         .send()
         .await
         .unwrap();
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.starts_with("callcard_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain-HTTP installation: {cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain-HTTP installation: {cookie}"
+    );
 }
 
 async fn cross_site_posts_are_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    let created = app.create_card(&app.client, crate::helpers::card_json(Some("ada-card"), "Ada")).await;
+    let created = app
+        .create_card(
+            &app.client,
+            crate::helpers::card_json(Some("ada-card"), "Ada"),
+        )
+        .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let forged = app
         .client
@@ -131,7 +163,12 @@ async fn cross_site_posts_are_refused(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
-    let still_there = app.client.get(app.url("/api/cards/ada-card")).send().await.unwrap();
+    let still_there = app
+        .client
+        .get(app.url("/api/cards/ada-card"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(still_there.status(), StatusCode::OK, "nothing was deleted");
     let same_site = app
         .client
@@ -161,10 +198,28 @@ async fn malformed_json_gets_a_json_error(backend: Backend) {
 async fn operator_role_is_granted_only_by_the_command(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "op@example.com").await;
-    let before: serde_json::Value = app.client.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap();
+    let before: serde_json::Value = app
+        .client
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(before["role"], "issuer");
-    server::auth::service::make_operator(&app.db, "OP@example.com").await.unwrap();
-    let after: serde_json::Value = app.client.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap();
+    server::auth::service::make_operator(&app.db, "OP@example.com")
+        .await
+        .unwrap();
+    let after: serde_json::Value = app
+        .client
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(after["role"], "operator");
     let unknown = server::auth::service::make_operator(&app.db, "nobody@example.com").await;
     assert!(unknown.is_err());

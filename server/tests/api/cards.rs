@@ -23,15 +23,25 @@ both_backends!(
 async fn issuer_creates_reads_updates_and_deletes_a_card(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    let response = app.create_card(&app.client, card_json(None, "Ada Lovelace")).await;
+    let response = app
+        .create_card(&app.client, card_json(None, "Ada Lovelace"))
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let card: serde_json::Value = response.json().await.unwrap();
     let slug = card["slug"].as_str().unwrap().to_string();
     assert_eq!(slug.len(), 8, "a generated slug");
     assert_eq!(card["url"], app.url(&format!("/c/{slug}")));
-    assert_eq!(card["contacts"]["homepage"], "http://ada.example", "homepage normalised");
+    assert_eq!(
+        card["contacts"]["homepage"], "http://ada.example",
+        "homepage normalised"
+    );
 
-    let page = app.client.get(app.url(&format!("/c/{slug}?lang=en"))).send().await.unwrap();
+    let page = app
+        .client
+        .get(app.url(&format!("/c/{slug}?lang=en")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("Ada Lovelace"));
 
@@ -50,15 +60,41 @@ async fn issuer_creates_reads_updates_and_deletes_a_card(backend: Backend) {
     assert_eq!(updated["slug"], slug.as_str(), "the slug never changes");
     assert_eq!(updated["contents"][1]["name"], "Ada King");
     // R5: the public page shows the edit at once.
-    let page = app.client.get(app.url(&format!("/c/{slug}?lang=en"))).send().await.unwrap().text().await.unwrap();
+    let page = app
+        .client
+        .get(app.url(&format!("/c/{slug}?lang=en")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Ada King") && page.contains("Countess"));
 
-    let list: serde_json::Value = app.client.get(app.url("/api/cards")).send().await.unwrap().json().await.unwrap();
+    let list: serde_json::Value = app
+        .client
+        .get(app.url("/api/cards"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
 
-    let deleted = app.client.delete(app.url(&format!("/api/cards/{slug}"))).send().await.unwrap();
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/api/cards/{slug}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
-    let gone = app.client.get(app.url(&format!("/c/{slug}"))).send().await.unwrap();
+    let gone = app
+        .client
+        .get(app.url(&format!("/c/{slug}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
 }
 
@@ -67,47 +103,105 @@ async fn refused_card_stores_nothing(backend: Backend) {
     app.sign_up(&app.client, "ada@example.com").await;
     let mut bad = card_json(Some("ada"), "Ada");
     bad["contacts"]["homepage"] = json!("javascript:alert(1)");
-    bad["theme"] = json!({ "template": "classic", "primary_color": "red", "accent_color": "#000000" });
+    bad["theme"] =
+        json!({ "template": "classic", "primary_color": "red", "accent_color": "#000000" });
     let response = app.create_card(&app.client, bad).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: serde_json::Value = response.json().await.unwrap();
-    let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["contacts.homepage", "theme.primary_color"]);
-    let list: serde_json::Value = app.client.get(app.url("/api/cards")).send().await.unwrap().json().await.unwrap();
+    let list: serde_json::Value = app
+        .client
+        .get(app.url("/api/cards"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list, json!([]));
 }
 
 async fn taken_slug_conflicts_and_keeps_the_first_card(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    assert_eq!(app.create_card(&app.client, card_json(Some("ada"), "First")).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.create_card(&app.client, card_json(Some("ada"), "First"))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
     let other = app.new_client();
     app.sign_up(&other, "bob@example.com").await;
-    let response = app.create_card(&other, card_json(Some("ada"), "Second")).await;
+    let response = app
+        .create_card(&other, card_json(Some("ada"), "Second"))
+        .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "slug_taken");
-    let page = app.client.get(app.url("/c/ada?lang=en")).send().await.unwrap().text().await.unwrap();
+    let page = app
+        .client
+        .get(app.url("/c/ada?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("First") && !page.contains("Second"));
 }
 
 async fn another_issuer_can_neither_see_nor_change_a_card(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    app.create_card(&app.client, card_json(Some("ada"), "Ada")).await;
+    app.create_card(&app.client, card_json(Some("ada"), "Ada"))
+        .await;
     let mallory = app.new_client();
     app.sign_up(&mallory, "mallory@example.com").await;
     let read = mallory.get(app.url("/api/cards/ada")).send().await.unwrap();
     assert_eq!(read.status(), StatusCode::NOT_FOUND);
-    let write = mallory.put(app.url("/api/cards/ada")).json(&card_json(None, "Hacked")).send().await.unwrap();
+    let write = mallory
+        .put(app.url("/api/cards/ada"))
+        .json(&card_json(None, "Hacked"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(write.status(), StatusCode::NOT_FOUND);
-    let delete = mallory.delete(app.url("/api/cards/ada")).send().await.unwrap();
+    let delete = mallory
+        .delete(app.url("/api/cards/ada"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(delete.status(), StatusCode::NOT_FOUND);
-    let edit_page = mallory.get(app.url("/dashboard/cards/ada/edit")).send().await.unwrap();
+    let edit_page = mallory
+        .get(app.url("/dashboard/cards/ada/edit"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(edit_page.status(), StatusCode::NOT_FOUND);
-    let list: serde_json::Value = mallory.get(app.url("/api/cards")).send().await.unwrap().json().await.unwrap();
+    let list: serde_json::Value = mallory
+        .get(app.url("/api/cards"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list, json!([]));
-    let page = app.client.get(app.url("/c/ada?lang=en")).send().await.unwrap().text().await.unwrap();
+    let page = app
+        .client
+        .get(app.url("/c/ada?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Ada") && !page.contains("Hacked"));
 }
 
@@ -133,35 +227,63 @@ async fn unpublished_card_is_hidden_from_the_public_but_not_its_owner(backend: B
         .await
         .unwrap();
     assert_eq!(published.status(), StatusCode::SEE_OTHER);
-    assert_eq!(public.get(app.url("/c/ada")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        public.get(app.url("/c/ada")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
 }
 
 async fn vcard_exports_every_language_in_4_0_and_the_default_in_3_0(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    app.create_card(&app.client, card_json(Some("ada"), "Ada Lovelace")).await;
+    app.create_card(&app.client, card_json(Some("ada"), "Ada Lovelace"))
+        .await;
     let response = reqwest::get(app.url("/c/ada/vcard")).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/vcard"));
-    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("ada.vcf"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/vcard")
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("ada.vcf")
+    );
     let text = response.text().await.unwrap();
     assert!(text.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\n"), "{text}");
     assert!(text.contains("LANGUAGE=en") && text.contains("Ada Lovelace"));
     assert!(text.contains("LANGUAGE=ko") && text.contains("에이다"));
-    assert!(text.contains(&app.url("/c/ada")), "R5: the card URL travels with the contact");
+    assert!(
+        text.contains(&app.url("/c/ada")),
+        "R5: the card URL travels with the contact"
+    );
     let parsed = server::cards::vcard::import(&text).expect("our own export parses");
     assert_eq!(parsed.contents.len(), 2);
 
-    let v3 = reqwest::get(app.url("/c/ada/vcard?version=3.0")).await.unwrap().text().await.unwrap();
-    assert!(v3.contains("VERSION:3.0") && v3.contains("FN:Ada Lovelace"), "{v3}");
-    let bad = reqwest::get(app.url("/c/ada/vcard?version=2.1")).await.unwrap();
+    let v3 = reqwest::get(app.url("/c/ada/vcard?version=3.0"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        v3.contains("VERSION:3.0") && v3.contains("FN:Ada Lovelace"),
+        "{v3}"
+    );
+    let bad = reqwest::get(app.url("/c/ada/vcard?version=2.1"))
+        .await
+        .unwrap();
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }
 
 async fn qr_codes_encode_the_card_url(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    app.create_card(&app.client, card_json(Some("ada"), "Ada")).await;
+    app.create_card(&app.client, card_json(Some("ada"), "Ada"))
+        .await;
     let svg = reqwest::get(app.url("/c/ada/qr.svg")).await.unwrap();
     assert_eq!(svg.headers()["content-type"], "image/svg+xml");
     assert!(svg.text().await.unwrap().contains("<svg"));
@@ -180,7 +302,8 @@ async fn qr_codes_encode_the_card_url(backend: Backend) {
 async fn photo_upload_is_cleaned_served_and_embedded(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    app.create_card(&app.client, card_json(Some("ada"), "Ada")).await;
+    app.create_card(&app.client, card_json(Some("ada"), "Ada"))
+        .await;
     let response = app
         .client
         .put(app.url("/api/cards/ada/photo"))
@@ -195,18 +318,41 @@ async fn photo_upload_is_cleaned_served_and_embedded(backend: Backend) {
     let served = reqwest::get(app.url(&photo_url)).await.unwrap();
     assert_eq!(served.headers()["content-type"], "image/png");
     let image = image::load_from_memory(&served.bytes().await.unwrap()).unwrap();
-    assert_eq!((image.width(), image.height()), (1024, 512), "downscaled to fit 1024 px");
-    let vcard = reqwest::get(app.url("/c/ada/vcard")).await.unwrap().text().await.unwrap();
-    assert!(vcard.contains("PHOTO:data:image/png;base64,"), "R4: photo embedded");
-    let page = reqwest::get(app.url("/c/ada")).await.unwrap().text().await.unwrap();
+    assert_eq!(
+        (image.width(), image.height()),
+        (1024, 512),
+        "downscaled to fit 1024 px"
+    );
+    let vcard = reqwest::get(app.url("/c/ada/vcard"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        vcard.contains("PHOTO:data:image/png;base64,"),
+        "R4: photo embedded"
+    );
+    let page = reqwest::get(app.url("/c/ada"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains(&photo_url));
 }
 
 async fn bad_upload_is_refused_and_keeps_the_old_photo(backend: Backend) {
     let app = TestApp::spawn_with(backend, |settings| settings.upload_max_bytes = 64 * 1024).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    app.create_card(&app.client, card_json(Some("ada"), "Ada")).await;
-    let put = |body: Vec<u8>| app.client.put(app.url("/api/cards/ada/photo")).body(body).send();
+    app.create_card(&app.client, card_json(Some("ada"), "Ada"))
+        .await;
+    let put = |body: Vec<u8>| {
+        app.client
+            .put(app.url("/api/cards/ada/photo"))
+            .body(body)
+            .send()
+    };
     let first: serde_json::Value = put(png_bytes(10, 10)).await.unwrap().json().await.unwrap();
     let photo_url = first["photo_url"].as_str().unwrap().to_string();
 
@@ -217,10 +363,27 @@ async fn bad_upload_is_refused_and_keeps_the_old_photo(backend: Backend) {
     let huge = put(vec![0u8; 100 * 1024]).await.unwrap();
     assert!(huge.status().is_client_error(), "{}", huge.status());
 
-    let card: serde_json::Value = app.client.get(app.url("/api/cards/ada")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(card["photo_url"], photo_url.as_str(), "the old photo is kept");
-    assert_eq!(reqwest::get(app.url(&photo_url)).await.unwrap().status(), StatusCode::OK);
-    let traversal = reqwest::get(app.url("/media/..%2Fcallcard.sqlite")).await.unwrap();
+    let card: serde_json::Value = app
+        .client
+        .get(app.url("/api/cards/ada"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        card["photo_url"],
+        photo_url.as_str(),
+        "the old photo is kept"
+    );
+    assert_eq!(
+        reqwest::get(app.url(&photo_url)).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let traversal = reqwest::get(app.url("/media/..%2Fcallcard.sqlite"))
+        .await
+        .unwrap();
     assert_eq!(traversal.status(), StatusCode::NOT_FOUND);
 }
 
@@ -242,18 +405,45 @@ async fn vcard_import_prefills_a_card_draft(backend: Backend) {
     assert_eq!(draft["contents"][0]["name"], "Grace Hopper");
     assert_eq!(draft["contents"][0]["company"], "US Navy");
     assert_eq!(draft["contacts"]["mobile"], "010-9999-0000");
-    let refused = app.client.post(app.url("/api/vcard/import")).body("hello").send().await.unwrap();
+    let refused = app
+        .client
+        .post(app.url("/api/vcard/import"))
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let list: serde_json::Value = app.client.get(app.url("/api/cards")).send().await.unwrap().json().await.unwrap();
+    let list: serde_json::Value = app
+        .client
+        .get(app.url("/api/cards"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list, json!([]), "an import stores nothing");
 }
 
 async fn openapi_document_lists_the_endpoints(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let document: serde_json::Value = reqwest::get(app.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
+    let document: serde_json::Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(document["openapi"].as_str().unwrap().starts_with("3."));
     let paths = document["paths"].as_object().unwrap();
-    for path in ["/api/auth/signup", "/api/auth/login", "/api/me", "/api/cards", "/api/cards/{slug}", "/api/cards/{slug}/photo", "/api/vcard/import"] {
+    for path in [
+        "/api/auth/signup",
+        "/api/auth/login",
+        "/api/me",
+        "/api/cards",
+        "/api/cards/{slug}",
+        "/api/cards/{slug}/photo",
+        "/api/vcard/import",
+    ] {
         assert!(paths.contains_key(path), "missing {path}");
     }
     assert!(document["components"]["schemas"]["CardInput"].is_object());

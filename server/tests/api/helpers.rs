@@ -47,7 +47,10 @@ pub fn postgres_admin_url() -> String {
 /// A fresh, empty database URL for one test.
 pub async fn fresh_database(backend: Backend, data_dir: &std::path::Path) -> String {
     match backend {
-        Backend::Sqlite => format!("sqlite://{}?mode=rwc", data_dir.join("test.sqlite").display()),
+        Backend::Sqlite => format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("test.sqlite").display()
+        ),
         Backend::Postgres => {
             let admin_url = postgres_admin_url();
             let admin = server::db::connect_url(&admin_url).await.unwrap_or_else(|error| {
@@ -83,10 +86,22 @@ impl TestApp {
         })
         .expect("test settings are valid");
         adjust(&mut settings);
-        let db = server::db::connect_and_migrate(&settings).await.expect("migrated database");
+        let db = server::db::connect_and_migrate(&settings)
+            .await
+            .expect("migrated database");
         let state = AppState::new(db.clone(), settings);
-        tokio::spawn(startup::serve(listener, state.clone(), std::future::pending()));
-        TestApp { address, db, state, _data_dir: data_dir, client: client() }
+        tokio::spawn(startup::serve(
+            listener,
+            state.clone(),
+            std::future::pending(),
+        ));
+        TestApp {
+            address,
+            db,
+            state,
+            _data_dir: data_dir,
+            client: client(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -111,8 +126,17 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
-    pub async fn create_card(&self, client: &reqwest::Client, body: serde_json::Value) -> reqwest::Response {
-        client.post(self.url("/api/cards")).json(&body).send().await.unwrap()
+    pub async fn create_card(
+        &self,
+        client: &reqwest::Client,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        client
+            .post(self.url("/api/cards"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 }
 

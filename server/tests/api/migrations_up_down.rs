@@ -25,8 +25,12 @@ async fn migrations_go_up_down_and_up_again(backend: Backend) {
 
 async fn table_exists(db: &sea_orm::DatabaseConnection, backend: Backend, table: &str) -> bool {
     let sql = match backend {
-        Backend::Sqlite => format!("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '{table}'"),
-        Backend::Postgres => format!("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = '{table}'"),
+        Backend::Sqlite => {
+            format!("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '{table}'")
+        }
+        Backend::Postgres => format!(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = '{table}'"
+        ),
     };
     db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
         .await

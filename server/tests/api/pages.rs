@@ -19,7 +19,8 @@ both_backends!(
 async fn card_page_is_complete_html_before_any_script(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    app.create_card(&app.client, card_json(Some("ada"), "Ada Lovelace")).await;
+    app.create_card(&app.client, card_json(Some("ada"), "Ada Lovelace"))
+        .await;
     let response = reqwest::get(app.url("/c/ada?lang=en")).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let html = response.text().await.unwrap();
@@ -36,14 +37,23 @@ async fn card_page_is_complete_html_before_any_script(backend: Backend) {
     ] {
         assert!(html.contains(needle), "missing {needle}");
     }
-    let call = reqwest::get(app.url("/c/ada/call?lang=en")).await.unwrap().text().await.unwrap();
-    assert!(call.contains("coming soon"), "the call window says honestly that calling is not there yet");
+    let call = reqwest::get(app.url("/c/ada/call?lang=en"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        call.contains("coming soon"),
+        "the call window says honestly that calling is not there yet"
+    );
 }
 
 async fn card_language_follows_query_then_accept_language(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    app.create_card(&app.client, card_json(Some("ada"), "Ada Lovelace")).await;
+    app.create_card(&app.client, card_json(Some("ada"), "Ada Lovelace"))
+        .await;
     let client = reqwest::Client::new();
     let korean = client
         .get(app.url("/c/ada"))
@@ -65,8 +75,18 @@ async fn card_language_follows_query_then_accept_language(backend: Backend) {
         .await
         .unwrap();
     assert!(english.contains(">Ada Lovelace</h1>"));
-    let fallback = client.get(app.url("/c/ada?lang=ja")).send().await.unwrap().text().await.unwrap();
-    assert!(fallback.contains(">Ada Lovelace</h1>"), "no Japanese text: the default language");
+    let fallback = client
+        .get(app.url("/c/ada?lang=ja"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        fallback.contains(">Ada Lovelace</h1>"),
+        "no Japanese text: the default language"
+    );
 }
 
 async fn unknown_card_and_page_get_a_404_page(backend: Backend) {
@@ -75,11 +95,17 @@ async fn unknown_card_and_page_get_a_404_page(backend: Backend) {
         let response = reqwest::get(app.url(path)).await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
         let html = response.text().await.unwrap();
-        assert!(html.contains("Page not found") && html.contains("href=\"/\""), "{path}");
+        assert!(
+            html.contains("Page not found") && html.contains("href=\"/\""),
+            "{path}"
+        );
     }
     let api = reqwest::get(app.url("/api/nothing")).await.unwrap();
     assert_eq!(api.status(), StatusCode::NOT_FOUND);
-    assert_eq!(api.json::<serde_json::Value>().await.unwrap()["error"]["code"], "not_found");
+    assert_eq!(
+        api.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+        "not_found"
+    );
 }
 
 async fn sign_up_form_redirects_to_the_dashboard_or_marks_fields(backend: Backend) {
@@ -87,20 +113,31 @@ async fn sign_up_form_redirects_to_the_dashboard_or_marks_fields(backend: Backen
     let refused = app
         .client
         .post(app.url("/signup"))
-        .form(&[("email", "ada@example.com"), ("display_name", "Ada"), ("password", "abc")])
+        .form(&[
+            ("email", "ada@example.com"),
+            ("display_name", "Ada"),
+            ("password", "abc"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = refused.text().await.unwrap();
     assert!(html.contains("data-field-error=\"password\""));
-    assert!(html.contains("value=\"ada@example.com\""), "the typed e-mail is kept");
+    assert!(
+        html.contains("value=\"ada@example.com\""),
+        "the typed e-mail is kept"
+    );
     assert!(!html.contains("abc\""), "the password is never echoed");
 
     let accepted = app
         .client
         .post(app.url("/signup"))
-        .form(&[("email", "ada@example.com"), ("display_name", "Ada"), ("password", "a long enough password")])
+        .form(&[
+            ("email", "ada@example.com"),
+            ("display_name", "Ada"),
+            ("password", "a long enough password"),
+        ])
         .send()
         .await
         .unwrap();
@@ -113,12 +150,21 @@ async fn sign_up_form_redirects_to_the_dashboard_or_marks_fields(backend: Backen
     let wrong = app
         .new_client()
         .post(app.url("/login"))
-        .form(&[("email", "ada@example.com"), ("password", "not the password")])
+        .form(&[
+            ("email", "ada@example.com"),
+            ("password", "not the password"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
-    assert!(wrong.text().await.unwrap().contains("Wrong e-mail or password"));
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Wrong e-mail or password")
+    );
 }
 
 async fn dashboard_requires_log_in(backend: Backend) {
@@ -144,7 +190,10 @@ async fn editor_form_creates_a_card_or_shows_field_errors(backend: Backend) {
             .text("theme.primary_color", "#112233")
             .text("theme.accent_color", "#445566")
             .text("published", "true")
-            .part("photo", reqwest::multipart::Part::bytes(Vec::new()).file_name(""))
+            .part(
+                "photo",
+                reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+            )
     };
     let refused = app
         .client
@@ -167,17 +216,43 @@ async fn editor_form_creates_a_card_or_shows_field_errors(backend: Backend) {
         .unwrap();
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     assert_eq!(created.headers()["location"], "/dashboard?saved=ada-form");
-    let page = reqwest::get(app.url("/c/ada-form")).await.unwrap().text().await.unwrap();
+    let page = reqwest::get(app.url("/c/ada-form"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("template-modern") && page.contains("--card-primary:#112233"));
 }
 
 async fn demo_seed_runs_once_with_the_patent_card(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let seeded = server::seed::seed_if_empty(&app.state).await.unwrap().expect("an empty database is seeded");
+    let seeded = server::seed::seed_if_empty(&app.state)
+        .await
+        .unwrap()
+        .expect("an empty database is seeded");
     assert_eq!(seeded.card_url, app.url("/c/hong-gildong"));
-    assert!(server::seed::seed_if_empty(&app.state).await.unwrap().is_none(), "only once");
-    let html = reqwest::get(app.url("/c/hong-gildong")).await.unwrap().text().await.unwrap();
-    for needle in ["홍길동", "02-3456-1234", "010-1234-5678", "02-3456-1235", "kildong@abcd.co.kr", "서울특별시 강남구 역삼2동 123-45"] {
+    assert!(
+        server::seed::seed_if_empty(&app.state)
+            .await
+            .unwrap()
+            .is_none(),
+        "only once"
+    );
+    let html = reqwest::get(app.url("/c/hong-gildong"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for needle in [
+        "홍길동",
+        "02-3456-1234",
+        "010-1234-5678",
+        "02-3456-1235",
+        "kildong@abcd.co.kr",
+        "서울특별시 강남구 역삼2동 123-45",
+    ] {
         assert!(html.contains(needle), "missing {needle}");
     }
     let login = app
@@ -187,7 +262,11 @@ async fn demo_seed_runs_once_with_the_patent_card(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(login.status(), StatusCode::OK, "the printed demo password works");
+    assert_eq!(
+        login.status(),
+        StatusCode::OK,
+        "the printed demo password works"
+    );
 }
 
 async fn health_check_answers(backend: Backend) {
