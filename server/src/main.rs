@@ -93,14 +93,14 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             "no browser bundle found: pages render but will not hydrate (build it with trunk)");
     }
     let state = AppState::new(db, settings.clone());
-    if settings.seed_demo {
-        if let Some(seeded) = seed::seed_if_empty(&state).await? {
-            println!(
-                "Seeded the demo issuer {} (password: {})",
-                seeded.email, seeded.password
-            );
-            println!("Sample card: {}", seeded.card_url);
-        }
+    if settings.seed_demo
+        && let Some(seeded) = seed::seed_if_empty(&state).await?
+    {
+        println!(
+            "Seeded the demo issuer {} (password: {})",
+            seeded.email, seeded.password
+        );
+        println!("Sample card: {}", seeded.card_url);
     }
     println!("callcard is running at {}", settings.public_url);
     startup::serve(listener, state, shutdown_signal()).await?;

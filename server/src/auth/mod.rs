@@ -62,6 +62,25 @@ impl FromRequestParts<AppState> for CurrentAccount {
     }
 }
 
+/// The signed-in account for a page; everyone else is sent to the log-in page.
+pub struct SignedIn(pub AccountView);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        match MaybeAccount::from_request_parts(parts, state).await {
+            Ok(MaybeAccount(Some(account))) => Ok(SignedIn(account)),
+            Ok(MaybeAccount(None)) => Err(axum::response::Redirect::to("/login").into_response()),
+            Err(error) => Err(error.into_response()),
+        }
+    }
+}
+
 /// An operator (BRIEF R1, R18: only operators set rates and credit money).
 pub struct Operator(pub AccountView);
 

@@ -117,10 +117,10 @@ async fn log_in(
 }
 
 async fn log_out(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    if let Some(token) = cookie::token(&headers) {
-        if let Err(error) = service::end_session(&state.db, &token).await {
-            return crate::error::ApiError::from(error).into_response();
-        }
+    if let Some(token) = cookie::token(&headers)
+        && let Err(error) = service::end_session(&state.db, &token).await
+    {
+        return crate::error::ApiError::from(error).into_response();
     }
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().insert(

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use app::model::{AccountView, CardInput, Dashboard, EditorForm, FieldError, Page};
+use app::model::{CardInput, Dashboard, EditorForm, FieldError, Page};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::media::{self, ImageLimits};
 use super::service::{CardError, ImageChange};
 use super::{form, vcard};
-use crate::auth::MaybeAccount;
+use crate::auth::{MaybeAccount, SignedIn};
 use crate::error::ApiError;
 use crate::render;
 use crate::startup::AppState;
@@ -46,11 +46,6 @@ async fn home(
     Ok(render::page(&state, StatusCode::OK, Page::Home { account, demo_slug }).await)
 }
 
-/// Signed-in pages send everyone else to the log-in page.
-fn require(account: Option<AccountView>) -> Result<AccountView, Response> {
-    account.ok_or_else(|| Redirect::to("/login").into_response())
-}
-
 #[derive(Deserialize)]
 struct DashboardQuery {
     saved: Option<String>,
@@ -59,13 +54,9 @@ struct DashboardQuery {
 
 async fn dashboard(
     State(state): State<AppState>,
-    MaybeAccount(account): MaybeAccount,
+    SignedIn(account): SignedIn,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, ApiError> {
-    let account = match require(account) {
-        Ok(account) => account,
-        Err(redirect) => return Ok(redirect),
-    };
     let cards = state.cards().list(account.id).await?;
     let notice = match (query.saved, query.deleted) {
         (Some(slug), _) => Some(format!("Saved. The card is at /c/{slug}.")),
@@ -80,10 +71,7 @@ async fn dashboard(
     Ok(render::page(&state, StatusCode::OK, Page::Dashboard { dashboard }).await)
 }
 
-async fn new_card(State(state): State<AppState>, MaybeAccount(account): MaybeAccount) -> Response {
-    if let Err(redirect) = require(account) {
-        return redirect;
-    }
+async fn new_card(State(state): State<AppState>, _: SignedIn) -> Response {
     let input = CardInput {
         default_lang: app::model::Lang::En,
         ..Default::default()
@@ -101,13 +89,9 @@ async fn new_card(State(state): State<AppState>, MaybeAccount(account): MaybeAcc
 
 async fn edit(
     State(state): State<AppState>,
-    MaybeAccount(account): MaybeAccount,
+    SignedIn(account): SignedIn,
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
-    let account = match require(account) {
-        Ok(account) => account,
-        Err(redirect) => return Ok(redirect),
-    };
     match state.cards().owned(account.id, &slug).await {
         Ok(card) => {
             let images = (card.photo_url.clone(), card.logo_url.clone());
@@ -128,13 +112,9 @@ async fn edit(
 
 async fn create(
     State(state): State<AppState>,
-    MaybeAccount(account): MaybeAccount,
+    SignedIn(account): SignedIn,
     multipart: Multipart,
 ) -> Response {
-    let account = match require(account) {
-        Ok(account) => account,
-        Err(redirect) => return redirect,
-    };
     let submitted = match read_editor_form(&state, multipart, None).await {
         Ok(submitted) => submitted,
         Err(error) => return error.into_response(),
@@ -161,14 +141,10 @@ async fn create(
 
 async fn update(
     State(state): State<AppState>,
-    MaybeAccount(account): MaybeAccount,
+    SignedIn(account): SignedIn,
     Path(slug): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let account = match require(account) {
-        Ok(account) => account,
-        Err(redirect) => return redirect,
-    };
     let current = match state.cards().owned(account.id, &slug).await {
         Ok(card) => card,
         Err(CardError::NotFound) => return render::not_found(&state).await,
@@ -211,14 +187,10 @@ struct PublishForm {
 
 async fn publish(
     State(state): State<AppState>,
-    MaybeAccount(account): MaybeAccount,
+    SignedIn(account): SignedIn,
     Path(slug): Path<String>,
     Form(form): Form<PublishForm>,
 ) -> Response {
-    let account = match require(account) {
-        Ok(account) => account,
-        Err(redirect) => return redirect,
-    };
     match state
         .cards()
         .set_published(account.id, &slug, form.published == "true")
@@ -232,13 +204,9 @@ async fn publish(
 
 async fn delete(
     State(state): State<AppState>,
-    MaybeAccount(account): MaybeAccount,
+    SignedIn(account): SignedIn,
     Path(slug): Path<String>,
 ) -> Response {
-    let account = match require(account) {
-        Ok(account) => account,
-        Err(redirect) => return redirect,
-    };
     match state.cards().delete(account.id, &slug).await {
         Ok(()) => Redirect::to("/dashboard?deleted=1").into_response(),
         Err(CardError::NotFound) => render::not_found(&state).await,
@@ -249,13 +217,9 @@ async fn delete(
 /// A `.vcf` upload becomes a new-card editor, prefilled (BRIEF R4); nothing is stored yet.
 async fn import(
     State(state): State<AppState>,
-    MaybeAccount(account): MaybeAccount,
+    SignedIn(account): SignedIn,
     mut multipart: Multipart,
 ) -> Response {
-    let account = match require(account) {
-        Ok(account) => account,
-        Err(redirect) => return redirect,
-    };
     let mut text = None;
     loop {
         match multipart.next_field().await {

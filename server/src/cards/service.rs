@@ -76,10 +76,10 @@ impl MediaStore {
     }
 
     async fn remove(&self, file: &str) {
-        if let Some(path) = self.path(file) {
-            if let Err(error) = tokio::fs::remove_file(&path).await {
-                tracing::warn!(%error, file, "could not remove an unused image");
-            }
+        if let Some(path) = self.path(file)
+            && let Err(error) = tokio::fs::remove_file(&path).await
+        {
+            tracing::warn!(%error, file, "could not remove an unused image");
         }
     }
 }

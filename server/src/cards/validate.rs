@@ -103,10 +103,10 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
         }
     }
     contacts.email = contacts.email.trim().to_string();
-    if !contacts.email.is_empty() {
-        if let Err(message) = crate::auth::service::check_email(&contacts.email) {
-            errors.push(FieldError::new("contacts.email", message));
-        }
+    if !contacts.email.is_empty()
+        && let Err(message) = crate::auth::service::check_email(&contacts.email)
+    {
+        errors.push(FieldError::new("contacts.email", message));
     }
     contacts.homepage = contacts.homepage.trim().to_string();
     if !contacts.homepage.is_empty() {
