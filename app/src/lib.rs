@@ -45,4 +45,20 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
+    // Pages without islands are done now; islands mark the page themselves once live.
+    let has_islands = gloo::utils::document()
+        .query_selector("leptos-island")
+        .ok()
+        .flatten()
+        .is_some();
+    if !has_islands {
+        mark_hydrated();
+    }
+}
+
+/// Sets `data-hydrated` on `<body>` so tests (and styles) can tell a live page from a
+/// server-rendered one.
+pub(crate) fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    let _ = gloo::utils::body().set_attribute("data-hydrated", "true");
 }

@@ -37,9 +37,8 @@ fn Card(card: CardView, lang: Lang) -> impl IntoView {
             ),
         )
     });
-    // Effects run only in the browser, once the island is live: tests (and styles) can tell a
-    // hydrated card from a server-rendered one.
-    Effect::new(|_| mark_hydrated());
+    // Effects run only in the browser, once the island is live.
+    Effect::new(|_| crate::mark_hydrated());
     let has = move |pick: fn(&crate::model::CardContent) -> &str| {
         move || card.with_value(|card| !pick(card.content(lang.get())).is_empty())
     };
@@ -115,11 +114,6 @@ fn LanguageSwitch(
     Some(view! {
         <nav class="lang-switch" aria-label="Languages">{links}</nav>
     })
-}
-
-fn mark_hydrated() {
-    #[cfg(feature = "hydrate")]
-    let _ = gloo::utils::body().set_attribute("data-hydrated", "true");
 }
 
 /// Keeps the address bar in step with the shown language, so a shared or reloaded link shows

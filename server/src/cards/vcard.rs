@@ -78,7 +78,8 @@ pub enum VCardError {
 /// a vCard 2.1 parameter that RFC 2426 dropped but without which Outlook may read the text in
 /// the local ANSI code page; other readers ignore unknown parameters (RFC 2425 §5.8.2).
 ///
-/// `SOURCE` (4.0) and a `URL;TYPE=x-callcard` line hold the card's public URL; extra links are
+/// `SOURCE` (4.0) is where this vCard itself is refreshed from (RFC 6350 §6.1.3: the card's
+/// `/vcard` address), and a `URL;TYPE=x-callcard` line holds the card's public page; extra links are
 /// grouped with an `X-ABLabel` (Apple's convention, also in Google's exports) to keep labels.
 pub fn export(
     card: &CardView,
@@ -258,7 +259,7 @@ fn write_contacts(out: &mut Writer, contacts: &Contacts) {
 
 fn write_links(out: &mut Writer, card: &CardView) {
     if out.version == VCardVersion::V4 {
-        out.property("SOURCE", &[], &uri(&card.url));
+        out.property("SOURCE", &[], &uri(&format!("{}/vcard", card.url)));
     }
     let card_type = out.case(CARD_URL_TYPE);
     out.property("URL", &[("TYPE", card_type)], &uri(&card.url));
@@ -679,7 +680,9 @@ impl Draft {
         let mut homepage = String::new();
         let mut links: Vec<CardLink> = Vec::new();
         for found in &self.urls {
-            let is_source = self.source.as_deref() == Some(found.url.as_str());
+            let is_source = self.source.as_deref().is_some_and(|source| {
+                source == found.url || source.strip_suffix("/vcard") == Some(found.url.as_str())
+            });
             if found.url.is_empty() || found.is_card || is_source {
                 continue;
             }
@@ -1107,7 +1110,7 @@ mod tests {
             "TEL;TYPE=work,fax;VALUE=text:02-3456-1235",
             "EMAIL;TYPE=work:kildong@abcd.co.kr",
             "URL;TYPE=work:http://abcd.co.kr",
-            "SOURCE:https://callcard.example/c/hong",
+            "SOURCE:https://callcard.example/c/hong/vcard",
             "URL;TYPE=x-callcard:https://callcard.example/c/hong",
             "item1.URL:https://blog.abcd.co.kr/hong",
             "item1.X-ABLabel:Blog",
