@@ -36,4 +36,9 @@ step "browser bundle"
 step "browser tests (Playwright, Debian's Chromium)"
 cargo build --locked -p server
 cd e2e
-CALLCARD_BIN="$CARGO_TARGET_DIR/debug/callcard" npx playwright test
+results=$(mktemp)
+CALLCARD_BIN="$CARGO_TARGET_DIR/debug/callcard" PLAYWRIGHT_JSON_OUTPUT_NAME="$results" \
+  npx playwright test --reporter=list,json
+# One plain closing line for the browser tests, in the form every CI log reader understands.
+node -e 'const s = require(process.argv[1]).stats;
+  console.log(`browser: ${s.expected + s.flaky} passed, ${s.unexpected} failed, ${s.skipped} skipped`);' "$results"

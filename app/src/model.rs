@@ -112,8 +112,52 @@ impl Default for Theme {
         Theme {
             template: Template::Classic,
             primary_color: "#1f3a5f".into(),
-            accent_color: "#e07a1f".into(),
+            accent_color: "#b45309".into(),
         }
+    }
+}
+
+/// Black or white, whichever reads better on `background` (`#rrggbb`): the WCAG relative
+/// luminance decides, so an issuer's colour choice never leaves unreadable button text.
+pub fn readable_text_on(background: &str) -> &'static str {
+    let channel = |index: usize| {
+        let value = background
+            .get(1 + index * 2..3 + index * 2)
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            .unwrap_or(0) as f64
+            / 255.0;
+        if value <= 0.04045 {
+            value / 12.92
+        } else {
+            ((value + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+    // Contrast with white is 1.05 / (L + 0.05), with black (L + 0.05) / 0.05; equal at L ≈ 0.179.
+    if luminance > 0.179 {
+        "#111111"
+    } else {
+        "#ffffff"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_colour_contrasts_with_the_background() {
+        assert_eq!(readable_text_on("#1f3a5f"), "#ffffff");
+        assert_eq!(readable_text_on("#b45309"), "#ffffff");
+        assert_eq!(readable_text_on("#ffd54f"), "#111111");
+        assert_eq!(readable_text_on("#ffffff"), "#111111");
+    }
+
+    #[test]
+    fn language_tags_match_by_primary_subtag() {
+        assert_eq!(Lang::from_tag("zh-Hant"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag("EN_us"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("fr"), None);
     }
 }
 

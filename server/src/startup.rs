@@ -17,6 +17,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::throttle::LoginThrottle;
+use crate::cards::page_cache::PageCache;
 use crate::cards::service::{CardService, MediaStore};
 use crate::config::Settings;
 use crate::{auth, cards, openapi, render, security};
@@ -28,6 +29,7 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub media: MediaStore,
     pub throttle: Arc<Mutex<LoginThrottle>>,
+    pub page_cache: Arc<PageCache>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             ))),
             settings: Arc::new(settings),
             leptos,
+            page_cache: Arc::default(),
         }
     }
 
@@ -147,6 +150,14 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // Responses go out in several writes (headers, then body chunks); without TCP_NODELAY,
+    // Nagle's algorithm meets the client's delayed ACK and stalls each one ~40 ms.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -32,8 +32,11 @@ fn Card(card: CardView, lang: Lang) -> impl IntoView {
         (
             format!("card template-{}", card.theme.template.code()),
             format!(
-                "--card-primary:{};--card-accent:{}",
-                card.theme.primary_color, card.theme.accent_color
+                "--card-primary:{};--card-accent:{};--card-on-primary:{};--card-on-accent:{}",
+                card.theme.primary_color,
+                card.theme.accent_color,
+                crate::model::readable_text_on(&card.theme.primary_color),
+                crate::model::readable_text_on(&card.theme.accent_color),
             ),
         )
     });

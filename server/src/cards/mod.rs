@@ -7,6 +7,7 @@ pub mod entity;
 pub mod form;
 pub mod media;
 pub mod negotiate;
+pub mod page_cache;
 pub mod qr;
 pub mod service;
 pub mod validate;

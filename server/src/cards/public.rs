@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
+use super::page_cache::CachedCard;
 use super::service::MediaStore;
 use super::{negotiate, qr, vcard};
 use crate::auth::MaybeAccount;
@@ -49,6 +50,8 @@ async fn visible_card(
     }))
 }
 
+/// The card page. Rendered pages are kept per language for the card's current `updated_at`,
+/// so a busy card costs one small query per view; any edit shows at once (page_cache.rs).
 async fn card_page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -56,16 +59,58 @@ async fn card_page(
     headers: HeaderMap,
     MaybeAccount(viewer): MaybeAccount,
 ) -> Result<Response, ApiError> {
-    let Some(card) = visible_card(&state, &slug, &viewer).await? else {
+    let cards = state.cards();
+    let Some(row) = cards.row_by_slug(&slug).await? else {
         return Ok(render::not_found(&state).await);
     };
-    let lang = pick_lang(&card, query.lang.as_deref(), &headers);
-    let mut response = render::page(&state, StatusCode::OK, Page::Card { card, lang }).await;
-    response.headers_mut().insert(
-        header::VARY,
-        HeaderValue::from_static("Accept-Language, Cookie"),
+    let is_owner = viewer.is_some_and(|account| account.id == row.account_id);
+    if !(row.published || is_owner) {
+        return Ok(render::not_found(&state).await);
+    }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    if let Some(known) = state.page_cache.card(&slug, row.updated_at) {
+        let lang = negotiate::choose(
+            &known.languages,
+            query.lang.as_deref(),
+            accept,
+            known.default_lang,
+        );
+        if let Some(page) = state.page_cache.page(&slug, row.updated_at, lang) {
+            return Ok(card_html(page));
+        }
+    }
+    let card = cards.view(&row).await?;
+    let lang = negotiate::choose(
+        &card.languages(),
+        query.lang.as_deref(),
+        accept,
+        card.default_lang,
     );
-    Ok(response)
+    let known = CachedCard {
+        updated_at: row.updated_at,
+        languages: card.languages(),
+        default_lang: card.default_lang,
+    };
+    let rendered = render::page(&state, StatusCode::OK, Page::Card { card, lang }).await;
+    let page = axum::body::to_bytes(rendered.into_body(), usize::MAX)
+        .await
+        .map_err(ApiError::internal)?;
+    state.page_cache.store(&slug, known, lang, page.clone());
+    Ok(card_html(page))
+}
+
+fn card_html(page: axum::body::Bytes) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::VARY, "Accept-Language, Cookie"),
+        ],
+        page,
+    )
+        .into_response()
 }
 
 async fn call_page(

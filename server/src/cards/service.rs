@@ -273,6 +273,14 @@ impl CardService<'_> {
         Ok(Some((self.view(&model).await?, model.account_id)))
     }
 
+    /// A card's row alone (one query): enough to decide visibility and cache validity.
+    pub async fn row_by_slug(&self, slug: &str) -> Result<Option<card::Model>, DbErr> {
+        card::Entity::find()
+            .filter(card::Column::Slug.eq(slug))
+            .one(self.db)
+            .await
+    }
+
     /// The stored file of a card's photo or logo, for embedding in its vCard.
     pub fn media(&self) -> &MediaStore {
         self.media
@@ -294,7 +302,7 @@ impl CardService<'_> {
         }
     }
 
-    async fn view(&self, model: &card::Model) -> Result<CardView, DbErr> {
+    pub async fn view(&self, model: &card::Model) -> Result<CardView, DbErr> {
         let contents = content::Entity::find()
             .filter(content::Column::CardId.eq(model.id))
             .all(self.db)

@@ -231,6 +231,17 @@ async fn unpublished_card_is_hidden_from_the_public_but_not_its_owner(backend: B
         public.get(app.url("/c/ada")).send().await.unwrap().status(),
         StatusCode::OK
     );
+    // A page seen (and kept rendered) before unpublishing is not served after it.
+    app.client
+        .post(app.url("/dashboard/cards/ada/publish"))
+        .form(&[("published", "false")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        public.get(app.url("/c/ada")).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn vcard_exports_every_language_in_4_0_and_the_default_in_3_0(backend: Backend) {

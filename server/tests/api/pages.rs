@@ -222,7 +222,7 @@ async fn editor_form_creates_a_card_or_shows_field_errors(backend: Backend) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("template-modern") && page.contains("--card-primary:#112233"));
+    assert!(page.contains("template-modern") && page.contains("--card-primary:#112233;"));
 }
 
 async fn demo_seed_runs_once_with_the_patent_card(backend: Backend) {
