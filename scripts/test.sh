@@ -40,5 +40,5 @@ results=$(mktemp)
 CALLCARD_BIN="$CARGO_TARGET_DIR/debug/callcard" PLAYWRIGHT_JSON_OUTPUT_NAME="$results" \
   npx playwright test --reporter=list,json
 # One plain closing line for the browser tests, in the form every CI log reader understands.
-node -e 'const s = require(process.argv[1]).stats;
+node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stats;
   console.log(`browser: ${s.expected + s.flaky} passed, ${s.unexpected} failed, ${s.skipped} skipped`);' "$results"
