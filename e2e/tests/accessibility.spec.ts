@@ -1,0 +1,58 @@
+// Accessibility (BRIEF R3: keyboard, screen reader, contrast): axe-core's WCAG 2.1 A/AA rules on
+// every page a caller or an issuer sees, and the card's language switch driven by keyboard alone.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { DEMO_CARD, gotoHydrated, languageLink, uniqueEmail } from './helpers';
+
+async function expectNoViolations(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const summary = results.violations.map(
+    (violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
+  );
+  expect(summary, `${what} has accessibility violations`).toEqual([]);
+}
+
+test.describe('accessibility', () => {
+  test.use({ locale: 'ko-KR' });
+
+  test('public pages pass WCAG 2.1 AA checks', async ({ page }) => {
+    await gotoHydrated(page, DEMO_CARD.path);
+    await expectNoViolations(page, 'the card page');
+    await page.goto(`${DEMO_CARD.path}/call`);
+    await expectNoViolations(page, 'the call window');
+    await page.goto('/c/no-such-card');
+    await expectNoViolations(page, 'the 404 page');
+    await page.goto('/');
+    await expectNoViolations(page, 'the home page');
+  });
+
+  test('issuer pages pass WCAG 2.1 AA checks, with and without field errors', async ({ page }) => {
+    await page.goto('/signup');
+    await expectNoViolations(page, 'the sign-up page');
+    await page.fill('input[name=email]', uniqueEmail('a11y'));
+    await page.fill('input[name=display_name]', 'A11y Tester');
+    await page.fill('input[name=password]', 'abc');
+    await page.locator('form[action="/signup"] button[type=submit]').click();
+    await expectNoViolations(page, 'the sign-up page with errors');
+    await page.fill('input[name=password]', 'a long enough password');
+    await page.locator('form[action="/signup"] button[type=submit]').click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expectNoViolations(page, 'the dashboard');
+    await page.goto('/dashboard/cards/new');
+    await expectNoViolations(page, 'the card editor');
+    await page.goto('/login');
+    await expectNoViolations(page, 'the log-in page');
+  });
+
+  test('the language switch works from the keyboard alone', async ({ page }) => {
+    await gotoHydrated(page, DEMO_CARD.path);
+    await page.locator(languageLink('ko')).focus();
+    await page.keyboard.press('Tab');
+    await expect(page.locator(languageLink('en'))).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('h1')).toHaveText(DEMO_CARD.names.en);
+    await expect(page.locator(languageLink('en'))).toHaveAttribute('aria-current', 'true');
+  });
+});
