@@ -1,0 +1,473 @@
+//! vCard text → card draft: unfolding, content lines, parameters, unescaping.
+
+use std::collections::{BTreeMap, HashMap};
+
+use app::model::{CardContent, CardInput, CardLink, Contacts, Lang, LocalizedContent};
+
+use super::*;
+
+/// A 3.0 or 4.0 vCard as a card draft (see the module header). Only the first vCard of the
+/// text is read. Texts go to the language of their `LANGUAGE` parameter; texts without one (or
+/// with a language cards do not offer) go to the default language, guessed from the script of
+/// the name. Slug, theme and images are left to the designer.
+pub fn import(text: &str) -> Result<CardInput, VCardError> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(VCardError::TooLarge {
+            max_bytes: MAX_IMPORT_BYTES,
+        });
+    }
+    let lines = first_vcard(text)?;
+    let mut lines: Vec<ContentLine> = lines.iter().filter_map(|l| ContentLine::parse(l)).collect();
+    check_version(&lines)?;
+    let named = |property: &str| {
+        lines
+            .iter()
+            .any(|l| l.name == property && !l.value.trim().is_empty())
+    };
+    if !named("FN") && !named("N") {
+        return Err(VCardError::NoName);
+    }
+    let default_lang = default_language(&lines);
+    // Several addresses, e-mails or phones of one kind: the work one wins (first one wins below).
+    lines.sort_by_key(|l| !l.has_type("work"));
+    Ok(Draft::read(&lines, default_lang).into_input(default_lang))
+}
+
+/// The unfolded content lines between the first `BEGIN:VCARD` and its `END:VCARD`.
+pub(super) fn first_vcard(text: &str) -> Result<Vec<String>, VCardError> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let lines = unfold(text);
+    let is = |line: &String, marker: &str| line.trim().eq_ignore_ascii_case(marker);
+    let begin = lines
+        .iter()
+        .position(|l| is(l, "BEGIN:VCARD"))
+        .ok_or(VCardError::NotAVCard)?;
+    let body = &lines[begin + 1..];
+    let end = body
+        .iter()
+        .position(|l| is(l, "END:VCARD"))
+        .ok_or(VCardError::Unterminated)?;
+    Ok(body[..end].to_vec())
+}
+
+/// Physical lines → logical lines: CRLF, LF or CR breaks; a line starting with a space or a
+/// tab continues the previous one, minus that one character.
+pub(super) fn unfold(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut lines: Vec<String> = Vec::new();
+    for physical in text.split('\n') {
+        match (physical.strip_prefix([' ', '\t']), lines.last_mut()) {
+            (Some(continuation), Some(previous)) => previous.push_str(continuation),
+            _ => lines.push(physical.to_string()),
+        }
+    }
+    lines
+}
+
+pub(super) fn check_version(lines: &[ContentLine]) -> Result<(), VCardError> {
+    // A missing VERSION is tolerated: the rest of the card is still worth reading.
+    match lines.iter().find(|l| l.name == "VERSION") {
+        None => Ok(()),
+        Some(line) if matches!(line.value.trim(), "3.0" | "4.0") => Ok(()),
+        Some(line) => Err(VCardError::UnsupportedVersion {
+            // Echoed to a person: keep it short and printable.
+            found: line
+                .value
+                .trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(12)
+                .collect(),
+        }),
+    }
+}
+
+/// The language of an unmarked name (or of the preferred one when all are marked).
+pub(super) fn default_language(lines: &[ContentLine]) -> Lang {
+    for property in ["FN", "N"] {
+        let names: Vec<&ContentLine> = lines
+            .iter()
+            .filter(|l| l.name == property && !l.value.trim().is_empty())
+            .collect();
+        if let Some(unmarked) = names.iter().find(|l| l.language().is_none()) {
+            return guess_language(&unmarked.value);
+        }
+        let preferred = names.iter().min_by_key(|l| l.pref().unwrap_or(u32::MAX));
+        if let Some(lang) = preferred.and_then(|l| l.language()) {
+            return lang;
+        }
+    }
+    Lang::En
+}
+
+/// Hangul → ko, kana → ja, only Han characters → zh, anything else → en.
+pub(super) fn guess_language(text: &str) -> Lang {
+    let letters = || text.chars().filter(|c| c.is_alphabetic());
+    if letters().any(is_hangul) {
+        Lang::Ko
+    } else if letters().any(is_kana) {
+        Lang::Ja
+    } else if letters().any(is_han) && letters().all(is_han) {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+/// A URL found in the vCard, with the label its group gives it, if any.
+pub(super) struct FoundUrl {
+    pub(super) url: String,
+    pub(super) label: Option<String>,
+    pub(super) is_card: bool,
+}
+
+/// What the vCard says, gathered before it is shaped into a `CardInput`.
+#[derive(Default)]
+pub(super) struct Draft {
+    pub(super) contents: BTreeMap<Lang, CardContent>,
+    pub(super) names_from_n: BTreeMap<Lang, String>,
+    pub(super) contacts: Contacts,
+    pub(super) urls: Vec<FoundUrl>,
+    pub(super) source: Option<String>,
+}
+
+impl Draft {
+    pub(super) fn read(lines: &[ContentLine], default_lang: Lang) -> Draft {
+        let labels: HashMap<String, String> = lines
+            .iter()
+            .filter(|l| l.name == "X-ABLABEL")
+            .filter_map(|l| Some((l.group.clone()?, unescape(&l.value))))
+            .collect();
+        let mut draft = Draft::default();
+        for line in lines {
+            let lang = line.language().unwrap_or(default_lang);
+            let content = draft.contents.entry(lang).or_default();
+            match line.name.as_str() {
+                "FN" => fill(&mut content.name, unescape(&line.value)),
+                "N" => fill(
+                    draft.names_from_n.entry(lang).or_default(),
+                    name_from_n(&line.value),
+                ),
+                // The first ORG of a language wins whole; mixing two would invent a company.
+                "ORG" if content.company.is_empty() && content.department.is_empty() => {
+                    let mut units = components(&line.value).into_iter();
+                    content.company = units.next().unwrap_or_default();
+                    let rest: Vec<String> = units.filter(|u| !u.is_empty()).collect();
+                    content.department = rest.join(", ");
+                }
+                "TITLE" => fill(&mut content.title, unescape(&line.value)),
+                "ADR" => fill(&mut content.address, address(line)),
+                "NOTE" => fill(&mut content.note, unescape(&line.value)),
+                "TEL" => {
+                    let number = unescape(&line.value);
+                    let number = strip_scheme(&number, "tel:").trim().to_string();
+                    let slot = if line.has_type("cell") {
+                        &mut draft.contacts.mobile
+                    } else if line.has_type("fax") {
+                        &mut draft.contacts.fax
+                    } else {
+                        &mut draft.contacts.office_phone
+                    };
+                    fill(slot, number);
+                }
+                "EMAIL" => {
+                    let email = unescape(&line.value);
+                    fill(
+                        &mut draft.contacts.email,
+                        strip_scheme(&email, "mailto:").trim().to_string(),
+                    );
+                }
+                "URL" => draft.urls.push(FoundUrl {
+                    url: unescape(&line.value).trim().to_string(),
+                    label: line.group.as_ref().and_then(|g| labels.get(g)).cloned(),
+                    is_card: line.has_type(CARD_URL_TYPE),
+                }),
+                "SOURCE" => draft.source = Some(unescape(&line.value).trim().to_string()),
+                // PHOTO and LOGO are skipped on purpose: the import prefills text, and images
+                // are uploaded separately so they pass `cards::media::sanitize`.
+                _ => {}
+            }
+        }
+        draft
+    }
+
+    pub(super) fn into_input(mut self, default_lang: Lang) -> CardInput {
+        for (lang, name) in std::mem::take(&mut self.names_from_n) {
+            fill(&mut self.contents.entry(lang).or_default().name, name);
+        }
+        self.contents.entry(default_lang).or_default();
+        let contents = std::mem::take(&mut self.contents)
+            .into_iter()
+            .filter(|(lang, c)| *lang == default_lang || *c != CardContent::default())
+            .map(|(lang, content)| LocalizedContent { lang, content })
+            .collect();
+        let (homepage, links) = self.homepage_and_links();
+        self.contacts.homepage = homepage;
+        CardInput {
+            default_lang,
+            contents,
+            contacts: self.contacts,
+            links,
+            ..CardInput::default()
+        }
+    }
+
+    /// The first URL without a label of its own is the homepage; the others become links,
+    /// labelled by their `X-ABLabel` or else by their host. The card's own URL is dropped.
+    pub(super) fn homepage_and_links(&self) -> (String, Vec<CardLink>) {
+        let mut homepage = String::new();
+        let mut links: Vec<CardLink> = Vec::new();
+        for found in &self.urls {
+            let is_source = self.source.as_deref().is_some_and(|source| {
+                source == found.url || source.strip_suffix("/vcard") == Some(found.url.as_str())
+            });
+            if found.url.is_empty() || found.is_card || is_source {
+                continue;
+            }
+            let label = found.label.as_deref().and_then(custom_label);
+            if homepage.is_empty() && label.is_none() {
+                homepage = found.url.clone();
+            } else if found.url != homepage && links.iter().all(|l| l.url != found.url) {
+                links.push(CardLink {
+                    label: label.unwrap_or_else(|| host(&found.url)).to_string(),
+                    url: found.url.clone(),
+                });
+            }
+        }
+        (homepage, links)
+    }
+}
+
+/// Apple's built-in labels look like `_$!<HomePage>!$_`; only a person's own label counts.
+pub(super) fn custom_label(label: &str) -> Option<&str> {
+    let label = label.trim();
+    (!label.is_empty() && !label.starts_with("_$!<")).then_some(label)
+}
+
+pub(super) fn fill(slot: &mut String, value: String) {
+    if slot.is_empty() {
+        *slot = value;
+    }
+}
+
+pub(super) fn strip_scheme<'a>(value: &'a str, scheme: &str) -> &'a str {
+    match value.get(..scheme.len()) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(scheme) => &value[scheme.len()..],
+        _ => value,
+    }
+}
+
+/// `http://user@www.example.com:8080/x` → `www.example.com`.
+pub(super) fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host);
+    if host.is_empty() { url } else { host }
+}
+
+/// A name from `N` (family; given; additional; prefixes; suffixes), in the name's own order.
+pub(super) fn name_from_n(value: &str) -> String {
+    let parts: Vec<String> = components(value)
+        .into_iter()
+        .map(|c| c.split(',').map(str::trim).collect::<Vec<_>>().join(" "))
+        .collect();
+    let part = |i: usize| parts.get(i).map(String::as_str).unwrap_or("");
+    let (family, given, additional) = (part(0), part(1), part(2));
+    let family_first = family
+        .chars()
+        .next()
+        .is_some_and(|c| is_hangul(c) || is_han(c) || is_kana(c));
+    // Korean and Chinese names are written family first and without spaces.
+    let (ordered, separator) = if family_first {
+        (vec![family, given, additional], "")
+    } else {
+        (vec![part(3), given, additional, family, part(4)], " ")
+    };
+    ordered
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// A one-line address: the `LABEL` parameter (4.0) when present, else the non-empty parts.
+pub(super) fn address(line: &ContentLine) -> String {
+    if let Some(label) = line.param("LABEL").next().filter(|l| !l.trim().is_empty()) {
+        return label.to_string();
+    }
+    components(&line.value)
+        .iter()
+        .flat_map(|c| c.split(','))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A structured value split at unescaped `;` and unescaped. Commas inside a component are
+/// unescaped too, so list items come back joined by `,`.
+pub(super) fn components(value: &str) -> Vec<String> {
+    split_unescaped(value, ';')
+        .into_iter()
+        .map(unescape)
+        .collect()
+}
+
+pub(super) fn split_unescaped(value: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut escaped = false;
+    for (index, ch) in value.char_indices() {
+        match ch {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            ch if ch == separator => {
+                parts.push(&value[start..index]);
+                start = index + ch.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&value[start..]);
+    parts
+}
+
+/// Reverses RFC 6350 §3.4 escaping; also accepts escapes exporters add beyond the RFC
+/// (Apple writes `http\://`), keeping the escaped character.
+pub(super) fn unescape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(ch) = chars.next() {
+        if ch != '\\' {
+            out.push(ch);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// One logical line: `[group.]NAME *(;PARAM[=value[,value]]) : value`.
+#[derive(Debug)]
+pub(super) struct ContentLine {
+    /// Lower-cased, to match `item1.TEL` with `ITEM1.X-ABLabel`.
+    pub(super) group: Option<String>,
+    /// Upper-cased.
+    pub(super) name: String,
+    /// Upper-cased names; values unquoted. A bare parameter (`TEL;WORK;VOICE:`) is a `TYPE`.
+    pub(super) params: Vec<(String, String)>,
+    /// Still escaped: how to unescape depends on the property.
+    pub(super) value: String,
+}
+
+impl ContentLine {
+    pub(super) fn parse(line: &str) -> Option<ContentLine> {
+        let name_end = line.find([';', ':'])?;
+        let (group, name) = match line[..name_end].split_once('.') {
+            Some((group, name)) => (Some(group.trim().to_ascii_lowercase()), name),
+            None => (None, &line[..name_end]),
+        };
+        let mut params = Vec::new();
+        let mut rest = &line[name_end..];
+        while let Some(after) = rest.strip_prefix(';') {
+            let end = unquoted_position(after, |c| c == ';' || c == ':')?;
+            params.extend(parse_param(&after[..end]));
+            rest = &after[end..];
+        }
+        let value = rest.strip_prefix(':')?;
+        Some(ContentLine {
+            group,
+            name: name.trim().to_ascii_uppercase(),
+            params,
+            value: value.to_string(),
+        })
+    }
+
+    pub(super) fn param<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.params
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `TYPE=work,voice`, `TYPE=WORK;TYPE=VOICE` and `TYPE="work,voice"` alike.
+    pub(super) fn has_type(&self, wanted: &str) -> bool {
+        self.param("TYPE")
+            .flat_map(|v| v.split(','))
+            .any(|v| v.trim().eq_ignore_ascii_case(wanted))
+    }
+
+    pub(super) fn language(&self) -> Option<Lang> {
+        self.param("LANGUAGE").find_map(Lang::from_tag)
+    }
+
+    /// 4.0 `PREF=1`, or 3.0 `TYPE=pref` counted as 1.
+    pub(super) fn pref(&self) -> Option<u32> {
+        let explicit = self.param("PREF").find_map(|p| p.trim().parse().ok());
+        explicit.or_else(|| self.has_type("pref").then_some(1))
+    }
+}
+
+/// The byte position of the first `stop` character outside double quotes.
+pub(super) fn unquoted_position(text: &str, stop: impl Fn(char) -> bool) -> Option<usize> {
+    let mut quoted = false;
+    for (index, ch) in text.char_indices() {
+        match ch {
+            '"' => quoted = !quoted,
+            ch if !quoted && stop(ch) => return Some(index),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `NAME=v1,"v2"` → one `(NAME, value)` pair per value; a bare `WORK` → `(TYPE, WORK)`.
+pub(super) fn parse_param(param: &str) -> Vec<(String, String)> {
+    let (name, values) = match param.split_once('=') {
+        Some((name, values)) => (name.trim().to_ascii_uppercase(), values),
+        None => ("TYPE".to_string(), param),
+    };
+    let mut pairs = Vec::new();
+    let mut rest = values;
+    loop {
+        let end = unquoted_position(rest, |c| c == ',').unwrap_or(rest.len());
+        let value = rest[..end].trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(value);
+        pairs.push((name.clone(), decode_caret(value)));
+        match rest.get(end + 1..) {
+            Some(next) => rest = next,
+            None => break,
+        }
+    }
+    pairs
+}
+
+/// RFC 6868: `^n` is a line break, `^'` a double quote and `^^` a caret in parameter values.
+pub(super) fn decode_caret(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(ch) = chars.next() {
+        let decoded = match (ch, chars.peek()) {
+            ('^', Some('n')) => Some('\n'),
+            ('^', Some('\'')) => Some('"'),
+            ('^', Some('^')) => Some('^'),
+            _ => None,
+        };
+        match decoded {
+            Some(decoded) => {
+                chars.next();
+                out.push(decoded);
+            }
+            None => out.push(ch),
+        }
+    }
+    out
+}

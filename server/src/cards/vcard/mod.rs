@@ -1,0 +1,82 @@
+//! vCard export and import (BRIEF R4, R5).
+//!
+//! Model: a card becomes one vCard, either 4.0 (RFC 6350) carrying every language of the card,
+//! or 3.0 (RFC 2426) for Outlook carrying only the default language. Every vCard also carries
+//! the card's public URL, so a saved contact keeps a way back to the always-current card (R5).
+//! Import goes the other way, from any 3.0 or 4.0 vCard to a `CardInput` that prefills the card
+//! designer; it is lenient about what real exporters write and strict only about what would
+//! make the result meaningless (no card, no name, the wrong version, too much input).
+//!
+//! Invariants of the output: CRLF line endings, every physical line at most 75 octets and
+//! never cut inside a UTF-8 sequence, text escaped per RFC 6350 §3.4, `BEGIN`/`VERSION` first
+//! and `END` last. `import(export(card, V4, ..))` gives back the card's texts in every
+//! language, its contacts and its links.
+//!
+//! Lines are modelled in three steps both ways: a physical line (folded, ≤ 75 octets), a
+//! logical content line (`group.NAME;PARAM=value:value`), and the escaped value.
+
+mod export;
+mod import;
+#[cfg(test)]
+mod tests;
+
+pub use export::export;
+pub use import::import;
+
+/// Largest vCard `import` reads; a single contact is a few KB, with a photo a few hundred.
+pub const MAX_IMPORT_BYTES: usize = 1024 * 1024;
+
+/// RFC 6350 §3.2: lines SHOULD NOT be longer than 75 octets, excluding the line break.
+const MAX_LINE_OCTETS: usize = 75;
+
+/// The `TYPE` of the URL line that points back to the card; marks it so import can skip it.
+const CARD_URL_TYPE: &str = "x-callcard";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VCardVersion {
+    /// RFC 6350, vCard 4.0: all languages, told apart with `ALTID` and `LANGUAGE`.
+    V4,
+    /// RFC 2426, vCard 3.0: what Outlook reads; the default language only.
+    V3,
+}
+
+/// An image to embed, already sanitised (see `cards::media`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Photo<'a> {
+    pub bytes: &'a [u8],
+    /// `image/jpeg` or `image/png`.
+    pub media_type: &'a str,
+}
+
+/// Why an uploaded vCard cannot prefill a card; shown to the person who uploaded it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VCardError {
+    #[error("this file is not a vCard: it has no BEGIN:VCARD line")]
+    NotAVCard,
+    #[error("this vCard is cut off: BEGIN:VCARD has no matching END:VCARD")]
+    Unterminated,
+    #[error("vCard version {found} is not supported; export the contact as vCard 3.0 or 4.0")]
+    UnsupportedVersion { found: String },
+    #[error("this vCard has no name (neither FN nor N); add a name to the contact and retry")]
+    NoName,
+    #[error(
+        "this file is larger than {} MB; export a single contact, without its photo",
+        .max_bytes / (1024 * 1024)
+    )]
+    TooLarge { max_bytes: usize },
+}
+
+// Scripts, to split and guess names by language.
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}')
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FA1F}')
+}
