@@ -76,15 +76,12 @@ async fn new_card(State(state): State<AppState>, _: SignedIn) -> Response {
         default_lang: app::model::Lang::En,
         ..Default::default()
     };
-    editor(
-        &state,
-        StatusCode::OK,
-        None,
-        input,
-        Vec::new(),
-        (None, None),
-    )
-    .await
+    new_card_editor(&state, input).await
+}
+
+/// The editor for a card not stored yet: empty, or prefilled from an import.
+async fn new_card_editor(state: &AppState, input: CardInput) -> Response {
+    editor(state, StatusCode::OK, None, input, Vec::new(), (None, None)).await
 }
 
 async fn edit(
@@ -237,17 +234,7 @@ async fn import(
         Some(text) => vcard::import(&text).map_err(|error| error.to_string()),
     };
     match result {
-        Ok(input) => {
-            editor(
-                &state,
-                StatusCode::OK,
-                None,
-                input,
-                Vec::new(),
-                (None, None),
-            )
-            .await
-        }
+        Ok(input) => new_card_editor(&state, input).await,
         Err(message) => {
             let cards = match state.cards().list(account.id).await {
                 Ok(cards) => cards,

@@ -201,18 +201,10 @@ async fn qr_svg(
     Path(slug): Path<String>,
     MaybeAccount(viewer): MaybeAccount,
 ) -> Result<Response, ApiError> {
-    let card = visible_card(&state, &slug, &viewer)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let svg = qr::svg(&card.url).map_err(ApiError::internal)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        svg,
-    )
-        .into_response())
+    qr_code(&state, &slug, &viewer, "image/svg+xml", |url| {
+        qr::svg(url).map(String::into_bytes)
+    })
+    .await
 }
 
 async fn qr_png(
@@ -220,16 +212,27 @@ async fn qr_png(
     Path(slug): Path<String>,
     MaybeAccount(viewer): MaybeAccount,
 ) -> Result<Response, ApiError> {
-    let card = visible_card(&state, &slug, &viewer)
+    qr_code(&state, &slug, &viewer, "image/png", |url| qr::png(url, 8)).await
+}
+
+/// The QR code of a visible card's absolute URL, in the format `encode` makes.
+async fn qr_code(
+    state: &AppState,
+    slug: &str,
+    viewer: &Option<app::model::AccountView>,
+    media_type: &'static str,
+    encode: impl FnOnce(&str) -> Result<Vec<u8>, qr::QrError>,
+) -> Result<Response, ApiError> {
+    let card = visible_card(state, slug, viewer)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let png = qr::png(&card.url, 8).map_err(ApiError::internal)?;
+    let image = encode(&card.url).map_err(ApiError::internal)?;
     Ok((
         [
-            (header::CONTENT_TYPE, "image/png"),
+            (header::CONTENT_TYPE, media_type),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        png,
+        image,
     )
         .into_response())
 }
