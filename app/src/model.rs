@@ -362,6 +362,7 @@ pub struct EditorForm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub account: AccountView,
+    pub guild: GuildView,
     pub cards: Vec<CardSummary>,
     pub notice: Option<String>,
 }
@@ -413,4 +414,34 @@ pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
         .iter()
         .find(|e| e.field == field)
         .map(|e| e.message.as_str())
+}
+
+/// An issuer's Guild as they see it (BRIEF R13): amounts in minor units, plus display strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GuildView {
+    pub currency: String,
+    pub balance: i64,
+    pub held: i64,
+    pub credit_limit: i64,
+    /// What calls may still spend: balance + credit limit − held.
+    pub available: i64,
+    /// `available`, formatted, e.g. `5,000 KRW`.
+    pub available_display: String,
+    /// Newest first.
+    pub entries: Vec<LedgerEntryView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LedgerEntryView {
+    pub id: i64,
+    /// `signup_grant`, `operator_credit`, `voucher`, `payment`, `call_debit`, `refund`, `adjustment`.
+    pub kind: String,
+    pub amount: i64,
+    pub amount_display: String,
+    pub balance_after: i64,
+    pub note: String,
+    /// RFC 3339.
+    pub created_at: String,
 }

@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
+
+use crate::ledger::money::{Currency, Money};
 use serde::Deserialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,10 @@ pub struct Settings {
     pub login_max_failures: u32,
     pub login_window_secs: u64,
     pub upload_max_bytes: usize,
+    /// The one currency of this installation's Guilds (ISO 4217), KRW by default.
+    pub currency: Currency,
+    /// Credited to every new account (BRIEF R1, patent ¶57); zero for none.
+    pub signup_grant: Money,
 }
 
 /// The file form: every key optional, the same names as the fields above.
@@ -58,6 +64,9 @@ struct FileSettings {
     login_max_failures: Option<u32>,
     login_window_secs: Option<u64>,
     upload_max_bytes: Option<usize>,
+    currency: Option<String>,
+    /// An amount in the currency, e.g. "5000" (KRW) or "2.50" (USD).
+    signup_grant: Option<String>,
 }
 
 impl Settings {
@@ -106,7 +115,25 @@ impl Settings {
                 });
             }
         }
+        let currency_code = env("CALLCARD_CURRENCY")
+            .or(file.currency)
+            .unwrap_or_else(|| "KRW".into());
+        let currency = Currency::new(&currency_code).map_err(|error| ConfigError::Invalid {
+            key: "currency",
+            message: error.to_string(),
+        })?;
+        let grant_text = env("CALLCARD_SIGNUP_GRANT")
+            .or(file.signup_grant)
+            .unwrap_or_else(|| "5000".into());
+        let signup_grant = currency
+            .parse(&grant_text)
+            .map_err(|error| ConfigError::Invalid {
+                key: "signup_grant",
+                message: error.to_string(),
+            })?;
         Ok(Settings {
+            currency,
+            signup_grant,
             listen,
             public_url,
             data_dir: env("CALLCARD_DATA_DIR")
@@ -231,6 +258,26 @@ mod tests {
         assert!(error.to_string().contains("session_days"), "{error}");
         let error = settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
         assert!(error.to_string().contains("database_url"), "{error}");
+    }
+
+    #[test]
+    fn signup_grant_is_read_in_the_currency() {
+        let usd = settings(&[
+            ("CALLCARD_CURRENCY", "usd"),
+            ("CALLCARD_SIGNUP_GRANT", "2.50"),
+        ])
+        .unwrap();
+        assert_eq!(usd.currency.code(), "USD");
+        assert_eq!(usd.signup_grant, Money(250));
+        assert_eq!(
+            settings(&[]).unwrap().signup_grant,
+            Money(5000),
+            "5,000 KRW by default"
+        );
+        let error = settings(&[("CALLCARD_SIGNUP_GRANT", "2.50")]).unwrap_err();
+        assert!(error.to_string().contains("signup_grant"), "{error}");
+        let error = settings(&[("CALLCARD_CURRENCY", "won!")]).unwrap_err();
+        assert!(error.to_string().contains("currency"), "{error}");
     }
 
     #[test]

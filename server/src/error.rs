@@ -135,6 +135,7 @@ impl From<crate::auth::service::AuthError> for ApiError {
             }
             AuthError::UnknownAccount(_) => ApiError::NotFound,
             AuthError::Database(error) => ApiError::internal(error),
+            AuthError::Ledger(error) => crate::ledger::api_error(error),
         }
     }
 }

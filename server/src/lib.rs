@@ -1,4 +1,4 @@
-//! The callcard server: axum routes by feature (`auth`, `cards`), server-side rendering of the
+//! The callcard server: axum routes by feature (`auth`, `cards`, `ledger`), server-side rendering of the
 //! `app` pages, the database through sea-orm, and the JSON API with its OpenAPI document.
 #![forbid(unsafe_code)]
 
@@ -7,6 +7,7 @@ pub mod cards;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod ledger;
 pub mod openapi;
 pub mod render;
 pub mod security;

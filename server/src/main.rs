@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use server::config::Settings;
+use server::ledger::money::Money;
 use server::startup::{self, AppState};
 use server::{auth, db, seed};
 use tracing_subscriber::EnvFilter;
@@ -18,6 +19,8 @@ commands:
                          apply all migrations (up), roll back the last one (down),
                          or list them (status)
   make-operator EMAIL    give an existing account the operator role
+  credit EMAIL AMOUNT [NOTE]
+                         credit an account's Guild (AMOUNT in the currency, e.g. 5000)
 
 Settings come from FILE (TOML) and CALLCARD_* / DATABASE_URL environment variables;
 see README.md.";
@@ -70,6 +73,19 @@ async fn main() -> anyhow::Result<()> {
             let db = db::connect_and_migrate(&settings).await?;
             let account = auth::service::make_operator(&db, email).await?;
             println!("{} is now an operator", account.email);
+            Ok(())
+        }
+        ["credit", email, amount, note @ ..] => {
+            let db = db::connect_and_migrate(&settings).await?;
+            let amount = settings.currency.parse(amount)?;
+            let note = note.join(" ");
+            let entry = server::ledger::service::credit_by_email(&db, email, amount, &note).await?;
+            println!(
+                "credited {} to {}; balance now {}",
+                settings.currency.format(Money(entry.amount)),
+                email.trim().to_lowercase(),
+                settings.currency.format(Money(entry.balance_after))
+            );
             Ok(())
         }
         ["help"] | ["--help"] | ["-h"] => {

@@ -14,5 +14,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = Root::openapi();
     document.merge(crate::auth::ApiDoc::openapi());
     document.merge(crate::cards::ApiDoc::openapi());
+    document.merge(crate::ledger::ApiDoc::openapi());
     document
 }

@@ -29,6 +29,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
             display_name: "Demo issuer".into(),
             password: password.clone(),
         },
+        state.settings.signup_grant,
     )
     .await?;
     let card = state

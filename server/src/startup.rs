@@ -20,7 +20,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::cards::page_cache::PageCache;
 use crate::cards::service::{CardService, MediaStore};
 use crate::config::Settings;
-use crate::{auth, cards, openapi, render, security};
+use crate::{auth, cards, ledger, openapi, render, security};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(auth::router())
         .merge(cards::router())
+        .merge(ledger::router())
         .route("/healthz", get(healthz))
         .route(
             "/api/openapi.json",

@@ -2,12 +2,13 @@
 
 use leptos::prelude::*;
 
-use crate::model::{CardSummary, Dashboard};
+use crate::model::{CardSummary, Dashboard, GuildView};
 
 #[component]
 pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
     let Dashboard {
         account,
+        guild,
         cards,
         notice,
     } = dashboard;
@@ -36,6 +37,7 @@ pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
             {notice.map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
             <p><a class="button" href="/dashboard/cards/new">"New card"</a></p>
             {list}
+            <GuildSection guild/>
             <section class="import">
                 <h2>"Start from a contact file"</h2>
                 <form method="post" action="/dashboard/cards/import" enctype="multipart/form-data">
@@ -45,6 +47,41 @@ pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
                 </form>
             </section>
         </main>
+    }
+}
+
+/// The balance and the latest ledger entries (BRIEF R13).
+#[component]
+fn GuildSection(guild: GuildView) -> impl IntoView {
+    let entries = if guild.entries.is_empty() {
+        view! { <p class="empty">"No entries yet."</p> }.into_any()
+    } else {
+        view! {
+            <table class="ledger">
+                <caption>"Latest entries"</caption>
+                <thead>
+                    <tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col">"Amount"</th><th scope="col">"Note"</th></tr>
+                </thead>
+                <tbody>
+                    {guild.entries.into_iter().map(|entry| view! {
+                        <tr>
+                            <td>{entry.created_at.get(..10).unwrap_or_default().to_string()}</td>
+                            <td>{entry.kind.replace('_', " ")}</td>
+                            <td class="amount">{entry.amount_display}</td>
+                            <td>{entry.note}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="guild">
+            <h2>"Guild"</h2>
+            <p class="balance">"Available for calls: "<strong data-guild-available=guild.available.to_string()>{guild.available_display}</strong></p>
+            {entries}
+        </section>
     }
 }
 

@@ -62,6 +62,7 @@ async fn sign_up(
             display_name: body.display_name,
             password: body.password,
         },
+        state.settings.signup_grant,
     )
     .await?;
     with_session(&state, StatusCode::CREATED, account).await

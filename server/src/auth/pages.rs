@@ -68,6 +68,7 @@ async fn sign_up(State(state): State<AppState>, Form(form): Form<SignUpForm>) ->
             display_name: form.display_name,
             password: form.password,
         },
+        state.settings.signup_grant,
     )
     .await;
     match result {
@@ -174,7 +175,7 @@ fn form_errors(error: AuthError) -> (StatusCode, Vec<FieldError>) {
                 ),
             )],
         ),
-        AuthError::UnknownAccount(_) | AuthError::Database(_) => {
+        AuthError::UnknownAccount(_) | AuthError::Database(_) | AuthError::Ledger(_) => {
             tracing::error!(%error, "account form failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,

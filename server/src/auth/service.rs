@@ -6,11 +6,14 @@ use app::model::{AccountView, FieldError, Role};
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
 use super::entity::{account, session};
 use super::password;
+use crate::ledger;
+use crate::ledger::money::Money;
 use crate::startup::AppState;
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +30,8 @@ pub enum AuthError {
     UnknownAccount(String),
     #[error(transparent)]
     Database(#[from] DbErr),
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::service::LedgerError),
 }
 
 pub struct SignUp {
@@ -91,12 +96,18 @@ pub fn check_email(email: &str) -> Result<(), &'static str> {
     }
 }
 
-pub async fn sign_up(db: &DatabaseConnection, form: SignUp) -> Result<AccountView, AuthError> {
+/// Creates an issuer account and its Guild with the sign-up grant, in one transaction.
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    form: SignUp,
+    grant: Money,
+) -> Result<AccountView, AuthError> {
     let form = validate_sign_up(&form).map_err(AuthError::Invalid)?;
     let password = form.password;
     let hash = tokio::task::spawn_blocking(move || password::hash(&password))
         .await
         .expect("password hashing does not panic");
+    let transaction = db.begin().await?;
     let inserted = account::ActiveModel {
         email: Set(form.email),
         password_hash: Set(hash),
@@ -105,7 +116,7 @@ pub async fn sign_up(db: &DatabaseConnection, form: SignUp) -> Result<AccountVie
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&transaction)
     .await
     .map_err(|error| {
         if crate::db::is_unique_violation(&error) {
@@ -114,6 +125,8 @@ pub async fn sign_up(db: &DatabaseConnection, form: SignUp) -> Result<AccountVie
             AuthError::Database(error)
         }
     })?;
+    ledger::service::open(&transaction, inserted.id, grant).await?;
+    transaction.commit().await?;
     Ok(view(&inserted))
 }
 

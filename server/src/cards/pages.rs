@@ -63,8 +63,10 @@ async fn dashboard(
         (_, Some(_)) => Some("The card was deleted.".to_string()),
         _ => None,
     };
+    let guild = crate::ledger::guild_view(&state, account.id).await?;
     let dashboard = Dashboard {
         account,
+        guild,
         cards,
         notice,
     };
@@ -240,8 +242,13 @@ async fn import(
                 Ok(cards) => cards,
                 Err(error) => return ApiError::from(error).into_response(),
             };
+            let guild = match crate::ledger::guild_view(&state, account.id).await {
+                Ok(guild) => guild,
+                Err(error) => return error.into_response(),
+            };
             let dashboard = Dashboard {
                 account,
+                guild,
                 cards,
                 notice: Some(format!("Import refused: {message}")),
             };

@@ -8,5 +8,6 @@ mod helpers;
 
 mod accounts;
 mod cards;
+mod guild;
 mod migrations_up_down;
 mod pages;

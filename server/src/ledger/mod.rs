@@ -1,0 +1,46 @@
+//! The Guild (BRIEF R13, R17, the sign-up grant of R1): each account's prepaid call money.
+//!
+//! Model: every change is an immutable ledger entry, posted in the same transaction as the
+//! change to the account's running balance, so balance = sum of entries always (a test checks
+//! it on both databases). `rules` says what an entry may do; `service` does it atomically.
+//! Reservations, rating and metering of calls build on this (docs/ROADMAP.md).
+
+pub mod entity;
+pub mod money;
+pub mod rules;
+pub mod service;
+
+mod api;
+
+pub use api::{ApiDoc, guild_view, ledger_error as api_error, router};
+
+use app::model::{GuildView, LedgerEntryView};
+
+use money::{Currency, Money};
+use rules::GuildState;
+
+/// The issuer's view of a Guild statement.
+pub fn view(currency: &Currency, state: GuildState, entries: &[entity::entry::Model]) -> GuildView {
+    GuildView {
+        currency: currency.code().to_string(),
+        balance: state.balance.0,
+        held: state.held.0,
+        credit_limit: state.credit_limit.0,
+        available: state.available().0,
+        available_display: currency.format(state.available()),
+        entries: entries
+            .iter()
+            .map(|entry| LedgerEntryView {
+                id: entry.id,
+                kind: entry.kind.clone(),
+                amount: entry.amount,
+                amount_display: currency.format(Money(entry.amount)),
+                balance_after: entry.balance_after,
+                note: entry.note.clone(),
+                created_at: entry
+                    .created_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            })
+            .collect(),
+    }
+}

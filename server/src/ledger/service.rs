@@ -1,0 +1,203 @@
+//! Posting ledger entries: each one changes `guilds.balance` and adds its row in one transaction.
+//!
+//! Concurrency: the balance changes through one conditional `UPDATE … SET balance = balance + x
+//! WHERE account_id = ? AND <the rule of rules.rs>`. It takes the row lock on PostgreSQL and the
+//! write lock on SQLite before anything is read, so concurrent posts to one Guild serialise and
+//! none can spend money another just spent — without read-then-write races or lock upgrades.
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use super::entity::{entry, guild};
+use super::money::Money;
+use super::rules::{self, EntryKind, GuildState, RuleError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    #[error("this account has no Guild")]
+    NoGuild,
+    #[error("reference {0} was already used")]
+    DuplicateReference(String),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// One entry to post.
+pub struct Posting<'a> {
+    pub account_id: i64,
+    pub kind: EntryKind,
+    pub amount: Money,
+    /// A voucher code or payment event id; the same (kind, reference) is refused the second time.
+    pub reference: Option<&'a str>,
+    pub note: &'a str,
+    /// The operator who posted it, if one did.
+    pub created_by: Option<i64>,
+}
+
+/// Gives a new account its Guild, with the sign-up grant (R1, ¶57) when there is one. Runs in
+/// the caller's transaction, so an account never exists without its Guild.
+pub async fn open(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    grant: Money,
+) -> Result<(), LedgerError> {
+    guild::ActiveModel {
+        account_id: Set(account_id),
+        balance: Set(0),
+        held: Set(0),
+        credit_limit: Set(0),
+    }
+    .insert(db)
+    .await?;
+    if grant.0 > 0 {
+        post(
+            db,
+            Posting {
+                account_id,
+                kind: EntryKind::SignupGrant,
+                amount: grant,
+                reference: None,
+                note: "Welcome grant",
+                created_by: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Posts an entry inside the caller's transaction (see the module header for why it is safe).
+pub async fn post(
+    db: &impl ConnectionTrait,
+    posting: Posting<'_>,
+) -> Result<entry::Model, LedgerError> {
+    rules::check_entry(posting.kind, posting.amount)?;
+    let amount = posting.amount.0;
+    let mut update = guild::Entity::update_many()
+        .col_expr(
+            guild::Column::Balance,
+            Expr::col(guild::Column::Balance).add(amount),
+        )
+        .filter(guild::Column::AccountId.eq(posting.account_id));
+    if amount < 0 {
+        // rules::apply's floor: balance + amount + credit_limit - held ≥ 0.
+        update = update.filter(
+            Expr::col(guild::Column::Balance)
+                .add(Expr::col(guild::Column::CreditLimit))
+                .sub(Expr::col(guild::Column::Held))
+                .add(amount)
+                .gte(0),
+        );
+    }
+    let changed = update.exec(db).await?.rows_affected;
+    let after = guild::Entity::find_by_id(posting.account_id)
+        .one(db)
+        .await?;
+    let Some(after) = after else {
+        return Err(LedgerError::NoGuild);
+    };
+    if changed == 0 {
+        let state = state_of(&after);
+        return Err(rules::apply(state, posting.kind, posting.amount)
+            .err()
+            .unwrap_or(RuleError::InsufficientGuild {
+                available: state.available(),
+            })
+            .into());
+    }
+    entry::ActiveModel {
+        account_id: Set(posting.account_id),
+        kind: Set(posting.kind.code().to_string()),
+        amount: Set(amount),
+        balance_after: Set(after.balance),
+        reference: Set(posting.reference.map(str::to_string)),
+        note: Set(posting.note.to_string()),
+        created_by: Set(posting.created_by),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|error| match posting.reference {
+        Some(reference) if crate::db::is_unique_violation(&error) => {
+            LedgerError::DuplicateReference(reference.to_string())
+        }
+        _ => LedgerError::Database(error),
+    })
+}
+
+/// Posts one entry in a transaction of its own.
+pub async fn post_alone(
+    db: &DatabaseConnection,
+    posting: Posting<'_>,
+) -> Result<entry::Model, LedgerError> {
+    let transaction = db.begin().await?;
+    let entry = post(&transaction, posting).await?;
+    transaction.commit().await?;
+    Ok(entry)
+}
+
+/// An operator credit from the command line (`callcard credit`), by the account's e-mail.
+pub async fn credit_by_email(
+    db: &DatabaseConnection,
+    email: &str,
+    amount: Money,
+    note: &str,
+) -> Result<entry::Model, LedgerError> {
+    let email = email.trim().to_lowercase();
+    let account = crate::auth::entity::account::Entity::find()
+        .filter(crate::auth::entity::account::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await?
+        .ok_or(LedgerError::NoGuild)?;
+    let note = note.trim();
+    post_alone(
+        db,
+        Posting {
+            account_id: account.id,
+            kind: EntryKind::OperatorCredit,
+            amount,
+            reference: None,
+            note: if note.is_empty() {
+                "Operator credit"
+            } else {
+                note
+            },
+            created_by: None,
+        },
+    )
+    .await
+}
+
+/// The Guild's numbers and its latest entries, newest first.
+pub async fn statement(
+    db: &DatabaseConnection,
+    account_id: i64,
+    limit: u64,
+) -> Result<(GuildState, Vec<entry::Model>), LedgerError> {
+    let guild = guild::Entity::find_by_id(account_id)
+        .one(db)
+        .await?
+        .ok_or(LedgerError::NoGuild)?;
+    let entries = entry::Entity::find()
+        .filter(entry::Column::AccountId.eq(account_id))
+        .order_by_desc(entry::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((state_of(&guild), entries))
+}
+
+fn state_of(guild: &guild::Model) -> GuildState {
+    GuildState {
+        balance: Money(guild.balance),
+        held: Money(guild.held),
+        credit_limit: Money(guild.credit_limit),
+    }
+}
