@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_accounts;
 mod m20261126_000002_cards;
 mod m20261126_000003_guild;
+mod m20261126_000004_vouchers;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_accounts::Migration),
             Box::new(m20261126_000002_cards::Migration),
             Box::new(m20261126_000003_guild::Migration),
+            Box::new(m20261126_000004_vouchers::Migration),
         ]
     }
 }

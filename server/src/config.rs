@@ -48,6 +48,8 @@ pub struct Settings {
     pub currency: Currency,
     /// Credited to every new account (BRIEF R1, patent ¶57); zero for none.
     pub signup_grant: Money,
+    /// Shared with the payment provider to sign webhooks; the webhook is off without it.
+    pub payment_webhook_secret: Option<SecretString>,
 }
 
 /// The file form: every key optional, the same names as the fields above.
@@ -67,6 +69,7 @@ struct FileSettings {
     currency: Option<String>,
     /// An amount in the currency, e.g. "5000" (KRW) or "2.50" (USD).
     signup_grant: Option<String>,
+    payment_webhook_secret: Option<SecretString>,
 }
 
 impl Settings {
@@ -132,6 +135,10 @@ impl Settings {
                 message: error.to_string(),
             })?;
         Ok(Settings {
+            payment_webhook_secret: env("CALLCARD_PAYMENT_WEBHOOK_SECRET")
+                .map(SecretString::from)
+                .or(file.payment_webhook_secret)
+                .filter(|secret| !secret.expose_secret().is_empty()),
             currency,
             signup_grant,
             listen,

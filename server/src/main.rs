@@ -21,6 +21,11 @@ commands:
   make-operator EMAIL    give an existing account the operator role
   credit EMAIL AMOUNT [NOTE]
                          credit an account's Guild (AMOUNT in the currency, e.g. 5000)
+  credit-limit EMAIL AMOUNT
+                         let an account go AMOUNT below zero (postpaid); 0 = prepaid
+  vouchers AMOUNT COUNT [VALID_DAYS]
+                         issue COUNT voucher codes worth AMOUNT each, printed one a line
+  accounts               list accounts with role and Guild balance
 
 Settings come from FILE (TOML) and CALLCARD_* / DATABASE_URL environment variables;
 see README.md.";
@@ -86,6 +91,46 @@ async fn main() -> anyhow::Result<()> {
                 email.trim().to_lowercase(),
                 settings.currency.format(Money(entry.balance_after))
             );
+            Ok(())
+        }
+        ["credit-limit", email, amount] => {
+            let db = db::connect_and_migrate(&settings).await?;
+            let limit = settings.currency.parse(amount)?;
+            server::ledger::service::set_credit_limit_by_email(&db, email, limit).await?;
+            println!(
+                "credit limit of {} is now {}",
+                email.trim().to_lowercase(),
+                settings.currency.format(limit)
+            );
+            Ok(())
+        }
+        ["vouchers", amount, count, rest @ ..] if rest.len() <= 1 => {
+            let db = db::connect_and_migrate(&settings).await?;
+            let amount = settings.currency.parse(amount)?;
+            let count: u32 = count.parse().context("COUNT must be a whole number")?;
+            let valid_days = rest
+                .first()
+                .map(|days| days.parse::<u32>())
+                .transpose()
+                .context("VALID_DAYS must be a whole number")?;
+            for code in
+                server::ledger::vouchers::create(&db, amount, count, valid_days, None).await?
+            {
+                println!("{code}");
+            }
+            Ok(())
+        }
+        ["accounts"] => {
+            let db = db::connect_and_migrate(&settings).await?;
+            for (account, balance) in server::ledger::service::accounts_with_balances(&db).await? {
+                println!(
+                    "{:<6} {:<9} {:>18}  {}",
+                    account.id,
+                    account.role,
+                    settings.currency.format(Money(balance)),
+                    account.email
+                );
+            }
             Ok(())
         }
         ["help"] | ["--help"] | ["-h"] => {

@@ -80,6 +80,11 @@ fn GuildSection(guild: GuildView) -> impl IntoView {
         <section class="guild">
             <h2>"Guild"</h2>
             <p class="balance">"Available for calls: "<strong data-guild-available=guild.available.to_string()>{guild.available_display}</strong></p>
+            <form method="post" action="/dashboard/guild/voucher" class="voucher">
+                <label for="voucher-code">"Voucher code"</label>
+                <input id="voucher-code" name="code" autocomplete="off" placeholder="ABCD-EFGH-JKMN-PQRS"/>
+                <button type="submit" class="button secondary">"Redeem"</button>
+            </form>
             {entries}
         </section>
     }

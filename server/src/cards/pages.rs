@@ -50,6 +50,7 @@ async fn home(
 struct DashboardQuery {
     saved: Option<String>,
     deleted: Option<String>,
+    voucher: Option<String>,
 }
 
 async fn dashboard(
@@ -58,9 +59,10 @@ async fn dashboard(
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, ApiError> {
     let cards = state.cards().list(account.id).await?;
-    let notice = match (query.saved, query.deleted) {
-        (Some(slug), _) => Some(format!("Saved. The card is at /c/{slug}.")),
-        (_, Some(_)) => Some("The card was deleted.".to_string()),
+    let notice = match (query.saved, query.deleted, query.voucher) {
+        (Some(slug), _, _) => Some(format!("Saved. The card is at /c/{slug}.")),
+        (_, Some(_), _) => Some("The card was deleted.".to_string()),
+        (_, _, Some(outcome)) => crate::ledger::voucher_notice(&outcome).map(str::to_string),
         _ => None,
     };
     let guild = crate::ledger::guild_view(&state, account.id).await?;

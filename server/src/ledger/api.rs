@@ -4,15 +4,17 @@
 use app::model::{GuildView, LedgerEntryView};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use super::money::Money;
 use super::rules::EntryKind;
 use super::service::{self, LedgerError, Posting};
+use super::vouchers::{self, VoucherError};
+use super::webhook;
 use crate::auth::entity::account;
 use crate::auth::{CurrentAccount, Operator};
 use crate::error::{ApiError, ApiJson, ErrorBody};
@@ -25,12 +27,35 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/guild", get(statement))
         .route("/api/operator/credits", post(credit))
+        .route("/api/operator/vouchers", post(create_vouchers))
+        .route("/api/operator/credit-limits", put(set_credit_limit))
+        .route("/api/guild/vouchers", post(redeem_voucher))
+        .route("/api/payments/webhook", post(payment_webhook))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(statement, credit),
-    components(schemas(GuildView, LedgerEntryView, CreditRequest, ErrorBody))
+    paths(
+        statement,
+        credit,
+        create_vouchers,
+        set_credit_limit,
+        redeem_voucher,
+        payment_webhook
+    ),
+    components(schemas(
+        GuildView,
+        LedgerEntryView,
+        CreditRequest,
+        VoucherBatchRequest,
+        VoucherBatch,
+        CreditLimitRequest,
+        RedeemRequest,
+        PaymentEvent,
+        PaymentData,
+        WebhookOutcome,
+        ErrorBody
+    ))
 )]
 pub struct ApiDoc;
 
@@ -74,11 +99,7 @@ async fn credit(
     Operator(operator): Operator,
     ApiJson(body): ApiJson<CreditRequest>,
 ) -> Result<(StatusCode, Json<LedgerEntryView>), ApiError> {
-    let target = account::Entity::find()
-        .filter(account::Column::Email.eq(body.email.trim().to_lowercase()))
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let target = find_account(&state, &body.email).await?;
     let note = body.note.trim();
     if note.chars().count() > 200 {
         return Err(field_error("note", "Use at most 200 characters."));
@@ -109,6 +130,208 @@ async fn credit(
         StatusCode::CREATED,
         Json(view.entries.into_iter().next().expect("one entry")),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct VoucherBatchRequest {
+    /// Minor units each voucher is worth.
+    amount: i64,
+    /// 1 to 1000.
+    count: u32,
+    /// Days until the codes expire; never when absent.
+    #[serde(default)]
+    valid_days: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VoucherBatch {
+    /// As printed, e.g. `ABCD-EFGH-JKMN-PQRS`; case and dashes do not matter when redeeming.
+    codes: Vec<String>,
+}
+
+/// Issue voucher codes (operators only).
+#[utoipa::path(post, path = "/api/operator/vouchers", tag = "guild", request_body = VoucherBatchRequest,
+    responses((status = 201, body = VoucherBatch), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_vouchers(
+    State(state): State<AppState>,
+    Operator(operator): Operator,
+    ApiJson(body): ApiJson<VoucherBatchRequest>,
+) -> Result<(StatusCode, Json<VoucherBatch>), ApiError> {
+    let codes = vouchers::create(
+        &state.db,
+        Money(body.amount),
+        body.count,
+        body.valid_days,
+        Some(operator.id),
+    )
+    .await
+    .map_err(voucher_error)?;
+    Ok((StatusCode::CREATED, Json(VoucherBatch { codes })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RedeemRequest {
+    code: String,
+}
+
+/// Redeem a voucher code into the signed-in issuer's Guild.
+#[utoipa::path(post, path = "/api/guild/vouchers", tag = "guild", request_body = RedeemRequest,
+    responses(
+        (status = 201, body = LedgerEntryView),
+        (status = 409, description = "Already redeemed", body = ErrorBody),
+        (status = 422, description = "Unknown or expired code", body = ErrorBody),
+    ))]
+async fn redeem_voucher(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    ApiJson(body): ApiJson<RedeemRequest>,
+) -> Result<(StatusCode, Json<LedgerEntryView>), ApiError> {
+    let entry = vouchers::redeem(&state.db, account.id, &body.code, chrono::Utc::now())
+        .await
+        .map_err(voucher_error)?;
+    Ok((StatusCode::CREATED, Json(entry_view(&state, entry))))
+}
+
+pub fn voucher_error(error: VoucherError) -> ApiError {
+    match error {
+        VoucherError::AlreadyRedeemed => ApiError::Conflict {
+            code: "voucher_redeemed",
+            message: error.to_string(),
+        },
+        VoucherError::Unknown | VoucherError::Expired => field_error("code", &error.to_string()),
+        VoucherError::BadCount => field_error("count", &error.to_string()),
+        VoucherError::Ledger(error) => ledger_error(error),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreditLimitRequest {
+    email: String,
+    /// Minor units the account may go below zero (postpaid); 0 for prepaid.
+    credit_limit: i64,
+}
+
+/// Set an account's credit limit (operators only).
+#[utoipa::path(put, path = "/api/operator/credit-limits", tag = "guild", request_body = CreditLimitRequest,
+    responses((status = 200, body = GuildView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_credit_limit(
+    State(state): State<AppState>,
+    _: Operator,
+    ApiJson(body): ApiJson<CreditLimitRequest>,
+) -> Result<Json<GuildView>, ApiError> {
+    if !(0..=super::money::MAX_ENTRY).contains(&body.credit_limit) {
+        return Err(field_error(
+            "credit_limit",
+            "Use 0 or a positive amount in minor units.",
+        ));
+    }
+    let target = find_account(&state, &body.email).await?;
+    service::set_credit_limit(&state.db, target.id, Money(body.credit_limit))
+        .await
+        .map_err(ledger_error)?;
+    Ok(Json(guild_view(&state, target.id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PaymentEvent {
+    /// The provider's event id: each is credited once.
+    id: String,
+    /// Only `payment.succeeded` moves money; other types are acknowledged and ignored.
+    #[serde(rename = "type")]
+    kind: String,
+    data: PaymentData,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PaymentData {
+    account_email: String,
+    /// Minor units paid.
+    amount: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookOutcome {
+    /// `credited`, `duplicate` or `ignored`.
+    status: &'static str,
+}
+
+/// The payment provider's signed webhook (header `X-Callcard-Signature: t=<unix>,v1=<hex>`,
+/// HMAC-SHA256 over `"{t}.{body}"`). Answers 404 when no secret is configured.
+#[utoipa::path(post, path = "/api/payments/webhook", tag = "guild", request_body = PaymentEvent,
+    responses(
+        (status = 200, body = WebhookOutcome),
+        (status = 400, description = "Bad signature or body", body = ErrorBody),
+        (status = 422, description = "Unknown account or bad amount", body = ErrorBody),
+    ))]
+async fn payment_webhook(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<WebhookOutcome>, ApiError> {
+    use secrecy::ExposeSecret;
+    let Some(secret) = &state.settings.payment_webhook_secret else {
+        return Err(ApiError::NotFound);
+    };
+    let signature = headers
+        .get(webhook::SIGNATURE_HEADER)
+        .and_then(|value| value.to_str().ok());
+    webhook::verify(
+        secret.expose_secret().as_bytes(),
+        signature,
+        &body,
+        chrono::Utc::now().timestamp(),
+    )
+    .map_err(|error| ApiError::BadRequest {
+        code: "bad_signature",
+        message: error.to_string(),
+    })?;
+    let event: PaymentEvent =
+        serde_json::from_slice(&body).map_err(|error| ApiError::BadRequest {
+            code: "invalid_body",
+            message: error.to_string(),
+        })?;
+    if event.kind != "payment.succeeded" {
+        return Ok(Json(WebhookOutcome { status: "ignored" }));
+    }
+    let target = find_account(&state, &event.data.account_email)
+        .await
+        .map_err(|_| field_error("data.account_email", "No account has this e-mail."))?;
+    let posted = service::post_alone(
+        &state.db,
+        Posting {
+            account_id: target.id,
+            kind: EntryKind::Payment,
+            amount: Money(event.data.amount),
+            reference: Some(&event.id),
+            note: "Payment",
+            created_by: None,
+        },
+    )
+    .await;
+    match posted {
+        Ok(_) => Ok(Json(WebhookOutcome { status: "credited" })),
+        Err(LedgerError::DuplicateReference(_)) => Ok(Json(WebhookOutcome {
+            status: "duplicate",
+        })),
+        Err(error) => Err(ledger_error(error)),
+    }
+}
+
+async fn find_account(state: &AppState, email: &str) -> Result<account::Model, ApiError> {
+    account::Entity::find()
+        .filter(account::Column::Email.eq(email.trim().to_lowercase()))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+fn entry_view(state: &AppState, entry: super::entity::entry::Model) -> LedgerEntryView {
+    let view = super::view(
+        &state.settings.currency,
+        Default::default(),
+        std::slice::from_ref(&entry),
+    );
+    view.entries.into_iter().next().expect("one entry")
 }
 
 fn field_error(field: &str, message: &str) -> ApiError {

@@ -42,3 +42,25 @@ pub mod entry {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod voucher {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "vouchers")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub amount: i64,
+        pub created_by: Option<i64>,
+        pub created_at: ChronoDateTimeUtc,
+        pub expires_at: Option<ChronoDateTimeUtc>,
+        pub redeemed_by: Option<i64>,
+        pub redeemed_at: Option<ChronoDateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -9,10 +9,18 @@ pub mod entity;
 pub mod money;
 pub mod rules;
 pub mod service;
+pub mod vouchers;
+pub mod webhook;
 
 mod api;
+mod pages;
 
-pub use api::{ApiDoc, guild_view, ledger_error as api_error, router};
+pub use api::{ApiDoc, guild_view, ledger_error as api_error, voucher_error};
+pub use pages::voucher_notice;
+
+pub fn router() -> axum::Router<crate::startup::AppState> {
+    api::router().merge(pages::router())
+}
 
 use app::model::{GuildView, LedgerEntryView};
 

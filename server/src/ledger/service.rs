@@ -15,6 +15,7 @@ use sea_orm::{
 use super::entity::{entry, guild};
 use super::money::Money;
 use super::rules::{self, EntryKind, GuildState, RuleError};
+use crate::auth::entity::account;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -150,12 +151,7 @@ pub async fn credit_by_email(
     amount: Money,
     note: &str,
 ) -> Result<entry::Model, LedgerError> {
-    let email = email.trim().to_lowercase();
-    let account = crate::auth::entity::account::Entity::find()
-        .filter(crate::auth::entity::account::Column::Email.eq(email.as_str()))
-        .one(db)
-        .await?
-        .ok_or(LedgerError::NoGuild)?;
+    let account = account_by_email(db, email).await?;
     let note = note.trim();
     post_alone(
         db,
@@ -173,6 +169,66 @@ pub async fn credit_by_email(
         },
     )
     .await
+}
+
+/// Sets how far below zero an account may go (postpaid); 0 makes it prepaid again. Not a
+/// movement of money, so no ledger entry; money already spent stays spent.
+pub async fn set_credit_limit(
+    db: &DatabaseConnection,
+    account_id: i64,
+    limit: Money,
+) -> Result<(), LedgerError> {
+    let changed = guild::Entity::update_many()
+        .col_expr(guild::Column::CreditLimit, Expr::value(limit.0))
+        .filter(guild::Column::AccountId.eq(account_id))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        return Err(LedgerError::NoGuild);
+    }
+    Ok(())
+}
+
+pub async fn set_credit_limit_by_email(
+    db: &DatabaseConnection,
+    email: &str,
+    limit: Money,
+) -> Result<(), LedgerError> {
+    let account = account_by_email(db, email).await?;
+    set_credit_limit(db, account.id, limit).await
+}
+
+/// Every account with its balance, for operators (`callcard accounts`).
+pub async fn accounts_with_balances(
+    db: &DatabaseConnection,
+) -> Result<Vec<(account::Model, i64)>, LedgerError> {
+    let accounts = account::Entity::find()
+        .order_by_asc(account::Column::Id)
+        .all(db)
+        .await?;
+    let guilds = guild::Entity::find().all(db).await?;
+    Ok(accounts
+        .into_iter()
+        .map(|account| {
+            let balance = guilds
+                .iter()
+                .find(|g| g.account_id == account.id)
+                .map_or(0, |g| g.balance);
+            (account, balance)
+        })
+        .collect())
+}
+
+async fn account_by_email(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<account::Model, LedgerError> {
+    account::Entity::find()
+        .filter(account::Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await?
+        .ok_or(LedgerError::NoGuild)
 }
 
 /// The Guild's numbers and its latest entries, newest first.

@@ -223,3 +223,246 @@ async fn dashboard_shows_the_guild(backend: Backend) {
     assert!(html.contains("data-guild-available=\"5000\""));
     assert!(html.contains("5,000 KRW") && html.contains("signup grant"));
 }
+
+both_backends!(
+    a_voucher_credits_once_and_only_before_it_expires,
+    signed_payment_webhook_credits_once,
+    credit_limit_lets_a_postpaid_account_go_below_zero,
+);
+
+async fn operator(app: &TestApp) -> reqwest::Client {
+    let operator = app.new_client();
+    app.sign_up(&operator, "op@example.com").await;
+    server::auth::service::make_operator(&app.db, "op@example.com")
+        .await
+        .unwrap();
+    operator
+}
+
+async fn a_voucher_credits_once_and_only_before_it_expires(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let issuer = app.sign_up(&app.client, "ada@example.com").await;
+    let operator = operator(&app).await;
+    let refused = app
+        .client
+        .post(app.url("/api/operator/vouchers"))
+        .json(&json!({ "amount": 1000, "count": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "issuers cannot mint vouchers"
+    );
+    let batch: serde_json::Value = operator
+        .post(app.url("/api/operator/vouchers"))
+        .json(&json!({ "amount": 1000, "count": 3 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let codes: Vec<String> = batch["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|code| code.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 3);
+
+    let redeem = |code: String| {
+        app.client
+            .post(app.url("/api/guild/vouchers"))
+            .json(&json!({ "code": code }))
+            .send()
+    };
+    let first = redeem(codes[0].to_lowercase().replace('-', " "))
+        .await
+        .unwrap();
+    assert_eq!(
+        first.status(),
+        StatusCode::CREATED,
+        "case and separators do not matter"
+    );
+    let again = redeem(codes[0].clone()).await.unwrap();
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let unknown = redeem("AAAA-BBBB-CCCC-DDDD".into()).await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Through the dashboard form, with the outcome shown.
+    let form = app
+        .client
+        .post(app.url("/dashboard/guild/voucher"))
+        .form(&[("code", codes[1].as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.headers()["location"], "/dashboard?voucher=ok");
+    let html = app
+        .client
+        .get(app.url("/dashboard?voucher=ok"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Voucher redeemed"));
+
+    // An expired code is refused and credits nothing.
+    let expired = server::ledger::vouchers::redeem(
+        &app.db,
+        issuer["id"].as_i64().unwrap(),
+        &codes[2],
+        chrono::Utc::now() + chrono::Duration::days(1),
+    )
+    .await;
+    assert!(expired.is_ok(), "codes without a validity never expire");
+    let short_lived = server::ledger::vouchers::create(&app.db, Money(50), 1, Some(1), None)
+        .await
+        .unwrap();
+    let too_late = server::ledger::vouchers::redeem(
+        &app.db,
+        issuer["id"].as_i64().unwrap(),
+        &short_lived[0],
+        chrono::Utc::now() + chrono::Duration::days(2),
+    )
+    .await;
+    assert!(matches!(
+        too_late,
+        Err(server::ledger::vouchers::VoucherError::Expired)
+    ));
+
+    let balance = assert_balance_is_sum_of_entries(&app, issuer["id"].as_i64().unwrap()).await;
+    assert_eq!(balance, 5000 + 3 * 1000);
+}
+
+async fn signed_payment_webhook_credits_once(backend: Backend) {
+    use server::ledger::webhook::sign;
+    let secret = "whsec_test_secret";
+    let app = TestApp::spawn_with(backend, |settings| {
+        settings.payment_webhook_secret = Some(secret.to_string().into());
+    })
+    .await;
+    let issuer = app.sign_up(&app.client, "ada@example.com").await;
+    let body = json!({
+        "id": "evt_0001", "type": "payment.succeeded",
+        "data": { "account_email": "Ada@example.com", "amount": 12000 }
+    })
+    .to_string();
+    let deliver = |body: String, signature: String| {
+        reqwest::Client::new()
+            .post(app.url("/api/payments/webhook"))
+            .header("content-type", "application/json")
+            .header("x-callcard-signature", signature)
+            .body(body)
+            .send()
+    };
+    let now = chrono::Utc::now().timestamp();
+    let first = deliver(body.clone(), sign(secret.as_bytes(), body.as_bytes(), now))
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(
+        first.json::<serde_json::Value>().await.unwrap()["status"],
+        "credited"
+    );
+    let replay = deliver(body.clone(), sign(secret.as_bytes(), body.as_bytes(), now))
+        .await
+        .unwrap();
+    assert_eq!(
+        replay.json::<serde_json::Value>().await.unwrap()["status"],
+        "duplicate"
+    );
+
+    let forged_body = body.replace("12000", "99999");
+    let forged = deliver(forged_body, sign(secret.as_bytes(), body.as_bytes(), now))
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
+    let stale = deliver(
+        body.clone(),
+        sign(secret.as_bytes(), body.as_bytes(), now - 3600),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stale.status(), StatusCode::BAD_REQUEST);
+    let wrong_key = deliver(body.clone(), sign(b"guess", body.as_bytes(), now))
+        .await
+        .unwrap();
+    assert_eq!(wrong_key.status(), StatusCode::BAD_REQUEST);
+
+    let balance = assert_balance_is_sum_of_entries(&app, issuer["id"].as_i64().unwrap()).await;
+    assert_eq!(balance, 5000 + 12000, "credited exactly once");
+
+    let off = TestApp::spawn(backend).await;
+    let response = reqwest::Client::new()
+        .post(off.url("/api/payments/webhook"))
+        .header(
+            "x-callcard-signature",
+            sign(secret.as_bytes(), body.as_bytes(), now),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::NOT_FOUND,
+        "no secret, no webhook"
+    );
+}
+
+async fn credit_limit_lets_a_postpaid_account_go_below_zero(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let issuer = app.sign_up(&app.client, "ada@example.com").await;
+    let account_id = issuer["id"].as_i64().unwrap();
+    let operator = operator(&app).await;
+    let debit = |amount: i64| {
+        service::post_alone(
+            &app.db,
+            Posting {
+                account_id,
+                kind: EntryKind::CallDebit,
+                amount: Money(-amount),
+                reference: None,
+                note: "call",
+                created_by: None,
+            },
+        )
+    };
+    assert!(debit(5001).await.is_err(), "prepaid: not a won below zero");
+    let guild: serde_json::Value = operator
+        .put(app.url("/api/operator/credit-limits"))
+        .json(&json!({ "email": "ada@example.com", "credit_limit": 2000 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(guild["available"], 7000);
+    debit(7000).await.expect("postpaid down to the limit");
+    assert!(debit(1).await.is_err(), "and not a won further");
+    let negative = operator
+        .put(app.url("/api/operator/credit-limits"))
+        .json(&json!({ "email": "ada@example.com", "credit_limit": -1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(negative.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let by_issuer = app
+        .client
+        .put(app.url("/api/operator/credit-limits"))
+        .json(&json!({ "email": "ada@example.com", "credit_limit": 1000000 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_issuer.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        assert_balance_is_sum_of_entries(&app, account_id).await,
+        -2000
+    );
+}
