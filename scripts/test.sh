@@ -34,7 +34,8 @@ step "browser bundle"
 "$REPO_ROOT/scripts/build-bundle.sh"
 
 step "browser tests (Playwright, Debian's Chromium)"
-cargo build --locked -p server
+# The server binary is the one `cargo test` just built for the integration tests: building it
+# again with `cargo build` would recompile dependencies for a different feature set.
 cd e2e
 results=$(mktemp)
 CALLCARD_BIN="$CARGO_TARGET_DIR/debug/callcard" PLAYWRIGHT_JSON_OUTPUT_NAME="$results" \
