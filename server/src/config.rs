@@ -48,6 +48,8 @@ pub struct Settings {
     pub currency: Currency,
     /// Credited to every new account (BRIEF R1, patent ¶57); zero for none.
     pub signup_grant: Money,
+    /// Where numbers typed without `+` or an international prefix are (ISO 3166), KR by default.
+    pub default_region: phonenumber::country::Id,
     /// Shared with the payment provider to sign webhooks; the webhook is off without it.
     pub payment_webhook_secret: Option<SecretString>,
 }
@@ -70,6 +72,7 @@ struct FileSettings {
     /// An amount in the currency, e.g. "5000" (KRW) or "2.50" (USD).
     signup_grant: Option<String>,
     payment_webhook_secret: Option<SecretString>,
+    default_region: Option<String>,
 }
 
 impl Settings {
@@ -134,7 +137,19 @@ impl Settings {
                 key: "signup_grant",
                 message: error.to_string(),
             })?;
+        let region_text = env("CALLCARD_DEFAULT_REGION")
+            .or(file.default_region)
+            .unwrap_or_else(|| "KR".into());
+        let default_region = region_text
+            .trim()
+            .to_ascii_uppercase()
+            .parse()
+            .map_err(|_| ConfigError::Invalid {
+                key: "default_region",
+                message: format!("`{region_text}` is not a region code like KR, US or JP"),
+            })?;
         Ok(Settings {
+            default_region,
             payment_webhook_secret: env("CALLCARD_PAYMENT_WEBHOOK_SECRET")
                 .map(SecretString::from)
                 .or(file.payment_webhook_secret)
@@ -283,6 +298,8 @@ mod tests {
         );
         let error = settings(&[("CALLCARD_SIGNUP_GRANT", "2.50")]).unwrap_err();
         assert!(error.to_string().contains("signup_grant"), "{error}");
+        let error = settings(&[("CALLCARD_DEFAULT_REGION", "Korea")]).unwrap_err();
+        assert!(error.to_string().contains("default_region"), "{error}");
         let error = settings(&[("CALLCARD_CURRENCY", "won!")]).unwrap_err();
         assert!(error.to_string().contains("currency"), "{error}");
     }

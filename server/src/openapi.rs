@@ -15,5 +15,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
     document.merge(crate::auth::ApiDoc::openapi());
     document.merge(crate::cards::ApiDoc::openapi());
     document.merge(crate::ledger::ApiDoc::openapi());
+    document.merge(crate::calls::ApiDoc::openapi());
     document
 }

@@ -20,7 +20,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::cards::page_cache::PageCache;
 use crate::cards::service::{CardService, MediaStore};
 use crate::config::Settings;
-use crate::{auth, cards, ledger, openapi, render, security};
+use crate::{auth, calls, cards, ledger, openapi, render, security};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(cards::router())
         .merge(ledger::router())
+        .merge(calls::router())
         .route("/healthz", get(healthz))
         .route(
             "/api/openapi.json",

@@ -10,4 +10,5 @@ mod accounts;
 mod cards;
 mod guild;
 mod migrations_up_down;
+mod numbers;
 mod pages;
