@@ -10,6 +10,7 @@ mod m20261126_000001_accounts;
 mod m20261126_000002_cards;
 mod m20261126_000003_guild;
 mod m20261126_000004_vouchers;
+mod m20261126_000005_rates;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_cards::Migration),
             Box::new(m20261126_000003_guild::Migration),
             Box::new(m20261126_000004_vouchers::Migration),
+            Box::new(m20261126_000005_rates::Migration),
         ]
     }
 }

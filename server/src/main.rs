@@ -26,6 +26,7 @@ commands:
   vouchers AMOUNT COUNT [VALID_DAYS]
                          issue COUNT voucher codes worth AMOUNT each, printed one a line
   accounts               list accounts with role and Guild balance
+  rates [import FILE]    list the rate table, or replace it with a CSV file
 
 Settings come from FILE (TOML) and CALLCARD_* / DATABASE_URL environment variables;
 see README.md.";
@@ -129,6 +130,32 @@ async fn main() -> anyhow::Result<()> {
                     account.role,
                     settings.currency.format(Money(balance)),
                     account.email
+                );
+            }
+            Ok(())
+        }
+        ["rates", "import", file] => {
+            let db = db::connect_and_migrate(&settings).await?;
+            let text =
+                std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+            let rates = server::calls::rates::parse_csv(&text, &settings.currency)
+                .with_context(|| format!("{file} was not imported"))?;
+            server::calls::rate_store::replace(&db, &rates).await?;
+            println!("imported {} rates", rates.len());
+            Ok(())
+        }
+        ["rates"] => {
+            let db = db::connect_and_migrate(&settings).await?;
+            println!("{}", server::calls::rates::CSV_HEADER);
+            for rate in server::calls::rate_store::load(&db).await?.rates() {
+                println!(
+                    "{},{},{},{},{},{}",
+                    rate.class.code(),
+                    rate.prefix,
+                    rate.per_minute,
+                    rate.initial_increment_secs,
+                    rate.subsequent_increment_secs,
+                    rate.connect_fee
                 );
             }
             Ok(())

@@ -2,17 +2,23 @@
 //! show it back before calling (R7a). Public: it reveals nothing stored.
 
 use axum::extract::State;
-use axum::routing::post;
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use super::number::{self, NumberKind, ParsedNumber};
+use super::rate_store;
+use super::rates::{self, Rate};
+use crate::auth::{CurrentAccount, Operator};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/numbers/parse", post(parse))
+    Router::new()
+        .route("/api/numbers/parse", post(parse))
+        .route("/api/rates", get(list_rates))
+        .route("/api/operator/rates", put(import_rates))
 }
 
 #[derive(OpenApi)]
@@ -43,4 +49,39 @@ async fn parse(
                 error.to_string(),
             )])
         })
+}
+
+/// The rate table, for signed-in issuers and operators.
+#[utoipa::path(get, path = "/api/rates", tag = "calls",
+    responses((status = 200, body = [Rate]), (status = 401, body = ErrorBody)))]
+async fn list_rates(
+    State(state): State<AppState>,
+    _: CurrentAccount,
+) -> Result<Json<Vec<Rate>>, ApiError> {
+    Ok(Json(rate_store::load(&state.db).await?.rates().to_vec()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RateImport {
+    imported: usize,
+}
+
+/// Replace the rate table with a CSV (operators only). The first line is
+/// `class,prefix,per_minute,initial_increment,subsequent_increment,connect_fee`; amounts are in
+/// the currency. A bad line refuses the whole file and keeps the table as it was.
+#[utoipa::path(put, path = "/api/operator/rates", tag = "calls",
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = RateImport), (status = 403, body = ErrorBody), (status = 422, description = "The bad line and why", body = ErrorBody)))]
+async fn import_rates(
+    State(state): State<AppState>,
+    _: Operator,
+    body: String,
+) -> Result<Json<RateImport>, ApiError> {
+    let table = rates::parse_csv(&body, &state.settings.currency).map_err(|error| {
+        ApiError::Validation(vec![app::model::FieldError::new("csv", error.to_string())])
+    })?;
+    rate_store::replace(&state.db, &table).await?;
+    Ok(Json(RateImport {
+        imported: table.len(),
+    }))
 }

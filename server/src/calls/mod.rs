@@ -1,7 +1,9 @@
-//! Calls (BRIEF R7-R12). So far: understanding the numbers people type (R7a). Authorization,
-//! rating and call records build on it (docs/ROADMAP.md).
+//! Calls (BRIEF R7-R12). So far: understanding the numbers people type (R7a) and the rate table
+//! (R11). Authorization, metering and call records build on them (docs/ROADMAP.md).
 
 pub mod number;
+pub mod rate_store;
+pub mod rates;
 
 mod api;
 

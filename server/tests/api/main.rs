@@ -12,3 +12,4 @@ mod guild;
 mod migrations_up_down;
 mod numbers;
 mod pages;
+mod rates;

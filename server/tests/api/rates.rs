@@ -1,0 +1,71 @@
+//! The rate table (BRIEF R11, R18): operators import it as CSV, all or nothing.
+
+use reqwest::StatusCode;
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp};
+
+both_backends!(operators_import_rates_and_a_bad_file_changes_nothing);
+
+const GOOD: &str = "class,prefix,per_minute,initial_increment,subsequent_increment,connect_fee
+internet,,0,1,1,0
+landline,82,39,60,60,0
+mobile,8210,108,30,6,10
+international,1,200,60,60,0
+international,1650,150,60,60,0
+";
+
+async fn operators_import_rates_and_a_bad_file_changes_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.sign_up(&app.client, "ada@example.com").await;
+    let operator = app.new_client();
+    app.sign_up(&operator, "op@example.com").await;
+    server::auth::service::make_operator(&app.db, "op@example.com")
+        .await
+        .unwrap();
+    let import = |client: &reqwest::Client, body: &str| {
+        client
+            .put(app.url("/api/operator/rates"))
+            .header("content-type", "text/csv")
+            .body(body.to_string())
+            .send()
+    };
+    assert_eq!(
+        import(&app.client, GOOD).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let imported: serde_json::Value = import(&operator, GOOD).await.unwrap().json().await.unwrap();
+    assert_eq!(imported["imported"], 5);
+
+    let bad = format!("{GOOD}mobile,8210,abc,30,6,0\n");
+    let refused = import(&operator, &bad).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    let message = body["error"]["fields"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("line 7:"), "{message}");
+
+    let rates: serde_json::Value = app
+        .client
+        .get(app.url("/api/rates"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        rates.as_array().unwrap().len(),
+        5,
+        "the bad file changed nothing"
+    );
+    let table = server::calls::rate_store::load(&app.db).await.unwrap();
+    let us = table
+        .find(
+            server::calls::rates::LegClass::International,
+            "+16502530000",
+        )
+        .unwrap();
+    assert_eq!(us.per_minute, 150, "longest prefix");
+    let anonymous = reqwest::get(app.url("/api/rates")).await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
