@@ -238,4 +238,20 @@ mod tests {
             Err(NumberError::Invalid(_) | NumberError::NotANumber)
         ));
     }
+
+    proptest::proptest! {
+        /// Outside input never panics the parser; whatever it accepts is a well-formed E.164.
+        #[test]
+        fn any_input_is_answered_without_panicking(input in "\\PC{0,45}") {
+            if let Ok(parsed) = kr(&input) {
+                proptest::prop_assert!(parsed.e164.starts_with('+'));
+                proptest::prop_assert!(parsed.e164[1..].bytes().all(|b| b.is_ascii_digit()));
+            }
+        }
+
+        #[test]
+        fn digit_strings_are_answered_without_panicking(input in "[0-9+;*# -]{0,40}") {
+            let _ = kr(&input);
+        }
+    }
 }

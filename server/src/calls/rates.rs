@@ -366,4 +366,26 @@ mod tests {
             assert_eq!(parse_csv(&bad, &krw).unwrap_err().line, line, "{bad}");
         }
     }
+
+    proptest::proptest! {
+        /// An operator's file never panics the importer, and every rate it accepts is sane.
+        #[test]
+        fn any_csv_is_answered_without_panicking(body in "[a-z0-9,.+ \\n-]{0,200}") {
+            let text = format!("{CSV_HEADER}\n{body}");
+            if let Ok(rates) = parse_csv(&text, &Currency::new("KRW").unwrap()) {
+                for rate in rates {
+                    proptest::prop_assert!(rate.initial_increment_secs >= 1 && rate.subsequent_increment_secs >= 1);
+                    proptest::prop_assert!(rate.per_minute >= 0 && rate.connect_fee >= 0);
+                }
+            }
+        }
+
+        /// Cost never decreases with duration, and never undercuts the billed time's price.
+        #[test]
+        fn cost_grows_with_duration(per_minute in 0i64..10_000, initial in 1u32..120, subsequent in 1u32..120, duration in 0u32..7200) {
+            let rate = rate(per_minute, initial, subsequent, 0);
+            proptest::prop_assert!(cost(&rate, duration).0 <= cost(&rate, duration + 1).0);
+            proptest::prop_assert!(i64::from(billed_seconds(&rate, duration)) * per_minute <= cost(&rate, duration).0 * 60);
+        }
+    }
 }
