@@ -23,15 +23,7 @@ async fn sign_up_signs_in_and_me_returns_the_account(backend: Backend) {
     let account = app.sign_up(&app.client, "Ada@Example.com").await;
     assert_eq!(account["email"], "ada@example.com");
     assert_eq!(account["role"], "issuer");
-    let me: serde_json::Value = app
-        .client
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = app.get_json(&app.client, app.url("/api/me")).await;
     assert_eq!(me["id"], account["id"]);
     let stranger = app
         .new_client()
@@ -198,28 +190,12 @@ async fn malformed_json_gets_a_json_error(backend: Backend) {
 async fn operator_role_is_granted_only_by_the_command(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "op@example.com").await;
-    let before: serde_json::Value = app
-        .client
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let before = app.get_json(&app.client, app.url("/api/me")).await;
     assert_eq!(before["role"], "issuer");
     server::auth::service::make_operator(&app.db, "OP@example.com")
         .await
         .unwrap();
-    let after: serde_json::Value = app
-        .client
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after = app.get_json(&app.client, app.url("/api/me")).await;
     assert_eq!(after["role"], "operator");
     let unknown = server::auth::service::make_operator(&app.db, "nobody@example.com").await;
     assert!(unknown.is_err());

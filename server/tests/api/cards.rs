@@ -61,25 +61,11 @@ async fn issuer_creates_reads_updates_and_deletes_a_card(backend: Backend) {
     assert_eq!(updated["contents"][1]["name"], "Ada King");
     // R5: the public page shows the edit at once.
     let page = app
-        .client
-        .get(app.url(&format!("/c/{slug}?lang=en")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .get_text(&app.client, app.url(&format!("/c/{slug}?lang=en")))
+        .await;
     assert!(page.contains("Ada King") && page.contains("Countess"));
 
-    let list: serde_json::Value = app
-        .client
-        .get(app.url("/api/cards"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = app.get_json(&app.client, app.url("/api/cards")).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
 
     let deleted = app
@@ -115,15 +101,7 @@ async fn refused_card_stores_nothing(backend: Backend) {
         .map(|f| f["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["contacts.homepage", "theme.primary_color"]);
-    let list: serde_json::Value = app
-        .client
-        .get(app.url("/api/cards"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = app.get_json(&app.client, app.url("/api/cards")).await;
     assert_eq!(list, json!([]));
 }
 
@@ -144,15 +122,7 @@ async fn taken_slug_conflicts_and_keeps_the_first_card(backend: Backend) {
     assert_eq!(response.status(), StatusCode::CONFLICT);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "slug_taken");
-    let page = app
-        .client
-        .get(app.url("/c/ada?lang=en"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.get_text(&app.client, app.url("/c/ada?lang=en")).await;
     assert!(page.contains("First") && !page.contains("Second"));
 }
 
@@ -184,24 +154,9 @@ async fn another_issuer_can_neither_see_nor_change_a_card(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(edit_page.status(), StatusCode::NOT_FOUND);
-    let list: serde_json::Value = mallory
-        .get(app.url("/api/cards"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = app.get_json(&mallory, app.url("/api/cards")).await;
     assert_eq!(list, json!([]));
-    let page = app
-        .client
-        .get(app.url("/c/ada?lang=en"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.get_text(&app.client, app.url("/c/ada?lang=en")).await;
     assert!(page.contains("Ada") && !page.contains("Hacked"));
 }
 
@@ -374,15 +329,7 @@ async fn bad_upload_is_refused_and_keeps_the_old_photo(backend: Backend) {
     let huge = put(vec![0u8; 100 * 1024]).await.unwrap();
     assert!(huge.status().is_client_error(), "{}", huge.status());
 
-    let card: serde_json::Value = app
-        .client
-        .get(app.url("/api/cards/ada"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let card = app.get_json(&app.client, app.url("/api/cards/ada")).await;
     assert_eq!(
         card["photo_url"],
         photo_url.as_str(),
@@ -424,15 +371,7 @@ async fn vcard_import_prefills_a_card_draft(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let list: serde_json::Value = app
-        .client
-        .get(app.url("/api/cards"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = app.get_json(&app.client, app.url("/api/cards")).await;
     assert_eq!(list, json!([]), "an import stores nothing");
 }
 

@@ -85,11 +85,7 @@ async fn only_operators_credit_and_bad_amounts_are_refused(backend: Backend) {
     let anonymous = credit(&reqwest::Client::new(), body.clone()).await.unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 
-    let operator = app.new_client();
-    app.sign_up(&operator, "op@example.com").await;
-    server::auth::service::make_operator(&app.db, "op@example.com")
-        .await
-        .unwrap();
+    let operator = app.operator().await;
     let created = credit(&operator, body).await.unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
     let entry: serde_json::Value = created.json().await.unwrap();
@@ -211,15 +207,7 @@ async fn a_reference_counts_once(backend: Backend) {
 async fn dashboard_shows_the_guild(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    let html = app
-        .client
-        .get(app.url("/dashboard"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_text(&app.client, app.url("/dashboard")).await;
     assert!(html.contains("data-guild-available=\"5000\""));
     assert!(html.contains("5,000 KRW") && html.contains("signup grant"));
 }
@@ -230,19 +218,10 @@ both_backends!(
     credit_limit_lets_a_postpaid_account_go_below_zero,
 );
 
-async fn operator(app: &TestApp) -> reqwest::Client {
-    let operator = app.new_client();
-    app.sign_up(&operator, "op@example.com").await;
-    server::auth::service::make_operator(&app.db, "op@example.com")
-        .await
-        .unwrap();
-    operator
-}
-
 async fn a_voucher_credits_once_and_only_before_it_expires(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let issuer = app.sign_up(&app.client, "ada@example.com").await;
-    let operator = operator(&app).await;
+    let operator = app.operator().await;
     let refused = app
         .client
         .post(app.url("/api/operator/vouchers"))
@@ -301,14 +280,8 @@ async fn a_voucher_credits_once_and_only_before_it_expires(backend: Backend) {
         .unwrap();
     assert_eq!(form.headers()["location"], "/dashboard?voucher=ok");
     let html = app
-        .client
-        .get(app.url("/dashboard?voucher=ok"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .get_text(&app.client, app.url("/dashboard?voucher=ok"))
+        .await;
     assert!(html.contains("Voucher redeemed"));
 
     // An expired code is refused and credits nothing.
@@ -419,7 +392,7 @@ async fn credit_limit_lets_a_postpaid_account_go_below_zero(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let issuer = app.sign_up(&app.client, "ada@example.com").await;
     let account_id = issuer["id"].as_i64().unwrap();
-    let operator = operator(&app).await;
+    let operator = app.operator().await;
     let debit = |amount: i64| {
         service::post_alone(
             &app.db,

@@ -126,6 +126,26 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// A signed-in operator (op@example.com): a client with its own cookies.
+    pub async fn operator(&self) -> reqwest::Client {
+        let operator = self.new_client();
+        self.sign_up(&operator, "op@example.com").await;
+        server::auth::service::make_operator(&self.db, "op@example.com")
+            .await
+            .unwrap();
+        operator
+    }
+
+    /// GET `url` as `client` and read the JSON body.
+    pub async fn get_json(&self, client: &reqwest::Client, url: String) -> serde_json::Value {
+        client.get(url).send().await.unwrap().json().await.unwrap()
+    }
+
+    /// GET `url` as `client` and read the body as text.
+    pub async fn get_text(&self, client: &reqwest::Client, url: String) -> String {
+        client.get(url).send().await.unwrap().text().await.unwrap()
+    }
+
     pub async fn create_card(
         &self,
         client: &reqwest::Client,

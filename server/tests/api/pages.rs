@@ -75,14 +75,7 @@ async fn card_language_follows_query_then_accept_language(backend: Backend) {
         .await
         .unwrap();
     assert!(english.contains(">Ada Lovelace</h1>"));
-    let fallback = client
-        .get(app.url("/c/ada?lang=ja"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let fallback = app.get_text(&client, app.url("/c/ada?lang=ja")).await;
     assert!(
         fallback.contains(">Ada Lovelace</h1>"),
         "no Japanese text: the default language"

@@ -18,11 +18,7 @@ international,1650,150,60,60,0
 async fn operators_import_rates_and_a_bad_file_changes_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    let operator = app.new_client();
-    app.sign_up(&operator, "op@example.com").await;
-    server::auth::service::make_operator(&app.db, "op@example.com")
-        .await
-        .unwrap();
+    let operator = app.operator().await;
     let import = |client: &reqwest::Client, body: &str| {
         client
             .put(app.url("/api/operator/rates"))
@@ -44,15 +40,7 @@ async fn operators_import_rates_and_a_bad_file_changes_nothing(backend: Backend)
     let message = body["error"]["fields"][0]["message"].as_str().unwrap();
     assert!(message.starts_with("line 7:"), "{message}");
 
-    let rates: serde_json::Value = app
-        .client
-        .get(app.url("/api/rates"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rates = app.get_json(&app.client, app.url("/api/rates")).await;
     assert_eq!(
         rates.as_array().unwrap().len(),
         5,
