@@ -190,10 +190,24 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         );
         println!("Sample card: {}", seeded.card_url);
     }
+    tokio::spawn(sweep_expired_sessions(state.db.clone()));
     println!("callcard is running at {}", settings.public_url);
     startup::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Keeps the sessions table to live sessions: hourly, expired ones are deleted.
+async fn sweep_expired_sessions(db: sea_orm::DatabaseConnection) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        hourly.tick().await;
+        match auth::service::delete_expired_sessions(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "expired sessions removed"),
+            Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+        }
+    }
 }
 
 /// Ctrl-C or SIGTERM: stop taking connections, finish the requests in flight.

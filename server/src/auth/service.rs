@@ -227,6 +227,18 @@ pub async fn session_account(
         .map(view))
 }
 
+/// Deletes sessions past their expiry (run periodically by the server; lookups already refuse them).
+pub async fn delete_expired_sessions(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let deleted = session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
 pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), DbErr> {
     session::Entity::delete_by_id(token_hash(token))
         .exec(db)

@@ -16,6 +16,7 @@ both_backends!(
     cross_site_posts_are_refused,
     malformed_json_gets_a_json_error,
     operator_role_is_granted_only_by_the_command,
+    expired_sessions_are_refused_and_swept,
 );
 
 async fn sign_up_signs_in_and_me_returns_the_account(backend: Backend) {
@@ -199,4 +200,33 @@ async fn operator_role_is_granted_only_by_the_command(backend: Backend) {
     assert_eq!(after["role"], "operator");
     let unknown = server::auth::service::make_operator(&app.db, "nobody@example.com").await;
     assert!(unknown.is_err());
+}
+
+async fn expired_sessions_are_refused_and_swept(backend: Backend) {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use server::auth::entity::session;
+    let app = TestApp::spawn(backend).await;
+    app.sign_up(&app.client, "ada@example.com").await;
+    let other = app.new_client();
+    app.sign_up(&other, "bob@example.com").await;
+    // Age Ada's session past its expiry; Bob's stays live.
+    let ada_id = app.get_json(&app.client, app.url("/api/me")).await["id"]
+        .as_i64()
+        .unwrap();
+    let yesterday = chrono::Utc::now() - chrono::Duration::days(1);
+    session::Entity::update_many()
+        .col_expr(session::Column::ExpiresAt, Expr::value(yesterday))
+        .filter(session::Column::AccountId.eq(ada_id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let swept = server::auth::service::delete_expired_sessions(&app.db, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(swept, 1, "only the expired session goes");
+    let me = app.client.get(app.url("/api/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    let bob = other.get(app.url("/api/me")).send().await.unwrap();
+    assert_eq!(bob.status(), StatusCode::OK);
 }
