@@ -195,6 +195,90 @@ pub struct CardInput {
     pub theme: Theme,
     #[serde(default = "default_true")]
     pub published: bool,
+    /// Who may call, when, and where the calls ring. Private: never part of the public card.
+    /// Absent in an update: the card's settings stay as they are (defaults for a new card).
+    #[serde(default)]
+    pub call: Option<CallSettings>,
+}
+
+/// Days of the week, for availability hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Weekday::Mon => "mon",
+            Weekday::Tue => "tue",
+            Weekday::Wed => "wed",
+            Weekday::Thu => "thu",
+            Weekday::Fri => "fri",
+            Weekday::Sat => "sat",
+            Weekday::Sun => "sun",
+        }
+    }
+}
+
+/// A card's call settings (BRIEF R2): the call count, the per-call limit, availability hours in
+/// the issuer's time zone, the caller countries that may be dialled, and the issuer's destinations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CallSettings {
+    /// Calls the card may still receive (the patent's "expected number of calls").
+    pub call_quota: u32,
+    /// Longest call, in minutes (1-240).
+    pub max_call_minutes: u32,
+    /// IANA time zone of the hours below, e.g. `Asia/Seoul`.
+    pub time_zone: String,
+    /// `HH:MM`, inclusive.
+    pub available_from: String,
+    /// `HH:MM` (or `24:00`), exclusive; earlier than `available_from` means overnight.
+    pub available_until: String,
+    pub available_days: Vec<Weekday>,
+    /// ISO 3166 regions of callback numbers that may be dialled, e.g. `["KR"]`.
+    pub allowed_regions: Vec<String>,
+    /// Where calls ring: the issuer's landline and mobile (either may be empty) and whether the
+    /// issuer's browser ("internet phone") rings too.
+    pub landline: String,
+    pub mobile: String,
+    pub internet_phone: bool,
+}
+
+impl Default for CallSettings {
+    fn default() -> Self {
+        CallSettings {
+            call_quota: 100,
+            max_call_minutes: 10,
+            time_zone: "Asia/Seoul".into(),
+            available_from: "09:00".into(),
+            available_until: "18:00".into(),
+            available_days: Weekday::ALL[..5].to_vec(),
+            allowed_regions: vec!["KR".into()],
+            landline: String::new(),
+            mobile: String::new(),
+            internet_phone: true,
+        }
+    }
 }
 
 fn default_true() -> bool {
@@ -211,6 +295,7 @@ impl Default for CardInput {
             links: Vec::new(),
             theme: Theme::default(),
             published: true,
+            call: None,
         }
     }
 }
@@ -283,6 +368,7 @@ impl CardView {
             links: self.links.clone(),
             theme: self.theme.clone(),
             published: self.published,
+            call: None,
         }
     }
 }

@@ -11,6 +11,7 @@ mod m20261126_000002_cards;
 mod m20261126_000003_guild;
 mod m20261126_000004_vouchers;
 mod m20261126_000005_rates;
+mod m20261126_000006_card_call_settings;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_guild::Migration),
             Box::new(m20261126_000004_vouchers::Migration),
             Box::new(m20261126_000005_rates::Migration),
+            Box::new(m20261126_000006_card_call_settings::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 //! First run: a demo issuer and the patent's sample card (Fig. 2 of KR 10-2001-0000428), so a
 //! newcomer sees a working card at once. Runs only on a database without any account.
 
-use app::model::{CardContent, CardInput, Contacts, Lang, LocalizedContent, Theme};
+use app::model::{CallSettings, CardContent, CardInput, Contacts, Lang, LocalizedContent, Theme};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::auth::entity::account;
@@ -120,5 +120,7 @@ pub fn sample_card() -> CardInput {
         links: Vec::new(),
         theme: Theme::default(),
         published: true,
+        // The demo issuer answers in the browser: no trunk is needed for the embedded default.
+        call: Some(CallSettings::default()),
     }
 }

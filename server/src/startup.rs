@@ -59,6 +59,7 @@ impl AppState {
             db: &self.db,
             media: &self.media,
             public_url: &self.settings.public_url,
+            default_region: self.settings.default_region,
         }
     }
 }

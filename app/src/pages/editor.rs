@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::model::{CardContent, EditorForm, FieldError, Lang, Template, error_for};
+use crate::model::{
+    CallSettings, CardContent, EditorForm, FieldError, Lang, Template, Weekday, error_for,
+};
 
 /// How many empty link rows the form offers beyond the card's own links.
 const SPARE_LINK_ROWS: usize = 2;
@@ -109,6 +111,7 @@ pub fn EditorPage(form: EditorForm) -> impl IntoView {
                     <Input name="theme.primary_color".into() label="Main colour".into() kind="color" value=theme.primary_color error=err("theme.primary_color")/>
                     <Input name="theme.accent_color".into() label="Accent colour".into() kind="color" value=theme.accent_color error=err("theme.accent_color")/>
                 </fieldset>
+                <CallFieldset call=input.call.clone().unwrap_or_default() errors=errors.clone()/>
                 <fieldset>
                     <legend>"Images (JPEG or PNG, up to 5 MB)"</legend>
                     <ImageField name="photo" label="Photo" current=photo_url error=err("photo")/>
@@ -119,6 +122,60 @@ pub fn EditorPage(form: EditorForm) -> impl IntoView {
                 <a href="/dashboard">"Cancel"</a>
             </form>
         </main>
+    }
+}
+
+/// Who may call, when, and where it rings (private: never shown on the public card).
+#[component]
+fn CallFieldset(call: CallSettings, errors: Vec<FieldError>) -> impl IntoView {
+    let err = |name: &str| error_for(&errors, &format!("call.{name}")).map(str::to_string);
+    let days = Weekday::ALL
+        .into_iter()
+        .map(|day| {
+            // The label wraps its checkbox, which ties them together without ids.
+            view! {
+                <label class="checkbox">
+                    <input type="checkbox" name=format!("call.day.{}", day.code()) value="true"
+                        checked=call.available_days.contains(&day)/>
+                    {day_name(day)}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="call-settings">
+            <legend>"Calls (private)"</legend>
+            <Input name="call.call_quota".into() label="Calls this card may still receive".into() kind="number" value=call.call_quota.to_string() error=err("call_quota")/>
+            <Input name="call.max_call_minutes".into() label="Longest call, in minutes".into() kind="number" value=call.max_call_minutes.to_string() error=err("max_call_minutes")/>
+            <Input name="call.time_zone".into() label="Time zone (e.g. Asia/Seoul)".into() value=call.time_zone error=err("time_zone")/>
+            <Input name="call.available_from".into() label="Available from".into() kind="time" value=call.available_from error=err("available_from")/>
+            <Input name="call.available_until".into() label="Available until (24:00 for midnight)".into() value=call.available_until error=err("available_until")/>
+            <fieldset class="days">
+                <legend>"Days"</legend>
+                {days}
+                <FieldErrorText name="call.available_days".into() error=err("available_days")/>
+            </fieldset>
+            <Input name="call.allowed_regions".into() label="Callers from (region codes, e.g. KR, JP)".into() value=call.allowed_regions.join(", ") error=err("allowed_regions")/>
+            <Input name="call.landline".into() label="Ring my landline".into() kind="tel" value=call.landline error=err("landline")/>
+            <Input name="call.mobile".into() label="Ring my mobile".into() kind="tel" value=call.mobile error=err("mobile")/>
+            <div class="field checkbox">
+                <input id="field-call.internet_phone" type="checkbox" name="call.internet_phone" value="true" checked=call.internet_phone/>
+                <label for="field-call.internet_phone">"Ring my browser (internet phone)"</label>
+            </div>
+            <FieldErrorText name="call.internet_phone".into() error=err("internet_phone")/>
+        </fieldset>
+    }
+}
+
+fn day_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
     }
 }
 

@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/cards", get(list).post(create))
         .route("/api/cards/{slug}", get(show).put(update).delete(remove))
+        .route("/api/cards/{slug}/call-settings", get(call_settings))
         .route(
             "/api/cards/{slug}/photo",
             put(put_photo).delete(delete_photo),
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
     paths(
         list,
         create,
+        call_settings,
         show,
         update,
         remove,
@@ -54,6 +56,8 @@ pub fn router() -> Router<AppState> {
         app::model::Template,
         app::model::Lang,
         app::model::FieldError,
+        app::model::CallSettings,
+        app::model::Weekday,
         ErrorBody
     ))
 )]
@@ -102,6 +106,25 @@ async fn show(
         state
             .cards()
             .owned(account.id, &slug)
+            .await
+            .map_err(card_error)?,
+    ))
+}
+
+/// The card's call settings: call count, limits, hours, allowed regions, destinations.
+/// Change them with `PUT /api/cards/{slug}` and a `call` object.
+#[utoipa::path(get, path = "/api/cards/{slug}/call-settings", tag = "cards",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = app::model::CallSettings), (status = 404, body = ErrorBody)))]
+async fn call_settings(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(slug): Path<String>,
+) -> Result<Json<app::model::CallSettings>, ApiError> {
+    Ok(Json(
+        state
+            .cards()
+            .call_settings(account.id, &slug)
             .await
             .map_err(card_error)?,
     ))

@@ -76,3 +76,29 @@ pub mod link {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod call_settings {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "card_call_settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub card_id: i64,
+        pub call_quota: i64,
+        pub max_call_secs: i32,
+        pub time_zone: String,
+        pub available_from: i32,
+        pub available_until: i32,
+        pub available_days: i32,
+        pub allowed_regions: String,
+        pub landline: String,
+        pub mobile: String,
+        pub internet_phone: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use app::model::{
-    CardContent, CardInput, CardLink, Contacts, FieldError, Lang, LocalizedContent, Template, Theme,
+    CallSettings, CardContent, CardInput, CardLink, Contacts, FieldError, Lang, LocalizedContent,
+    Template, Theme, Weekday,
 };
 
 use super::validate::MAX_LINKS;
@@ -90,11 +91,60 @@ pub fn card_input(
                 .unwrap_or(defaults.accent_color),
         },
         // An unchecked checkbox sends nothing at all.
-        published: fields
-            .get("published")
-            .is_some_and(|value| value == "true" || value == "on"),
+        published: checked(fields, "published"),
+        // A form without the Calls fieldset leaves the card's call settings as they are.
+        call: fields
+            .keys()
+            .any(|name| name.starts_with("call."))
+            .then(|| call_settings(fields, &mut errors)),
     };
     (input, errors)
+}
+
+fn checked(fields: &HashMap<String, String>, name: &str) -> bool {
+    fields
+        .get(name)
+        .is_some_and(|value| value == "true" || value == "on")
+}
+
+/// The "Calls" fieldset: `call.call_quota`, `call.day.mon`…, `call.allowed_regions` (comma list).
+fn call_settings(fields: &HashMap<String, String>, errors: &mut Vec<FieldError>) -> CallSettings {
+    let text = |name: &str| {
+        fields
+            .get(&format!("call.{name}"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut whole_number = |name: &str, fallback: u32| match text(name).trim().parse::<u32>() {
+        Ok(value) => value,
+        Err(_) => {
+            errors.push(FieldError::new(
+                format!("call.{name}"),
+                "Use a whole number.",
+            ));
+            fallback
+        }
+    };
+    let defaults = CallSettings::default();
+    CallSettings {
+        call_quota: whole_number("call_quota", defaults.call_quota),
+        max_call_minutes: whole_number("max_call_minutes", defaults.max_call_minutes),
+        time_zone: text("time_zone"),
+        available_from: text("available_from"),
+        available_until: text("available_until"),
+        available_days: Weekday::ALL
+            .into_iter()
+            .filter(|day| checked(fields, &format!("call.day.{}", day.code())))
+            .collect(),
+        allowed_regions: text("allowed_regions")
+            .split([',', ' '])
+            .filter(|region| !region.is_empty())
+            .map(str::to_string)
+            .collect(),
+        landline: text("landline"),
+        mobile: text("mobile"),
+        internet_phone: checked(fields, "call.internet_phone"),
+    }
 }
 
 #[cfg(test)]
@@ -137,6 +187,7 @@ mod tests {
         assert_eq!(input.links[1].url, "https://a.example");
         assert_eq!(input.theme.template, Template::Modern);
         assert!(input.published);
+        assert!(input.call.is_none(), "no Calls fieldset, no change");
     }
 
     #[test]
@@ -153,10 +204,18 @@ mod tests {
     #[test]
     fn unknown_choices_are_refused_by_field() {
         let (_, errors) = card_input(
-            &fields(&[("default_lang", "fr"), ("theme.template", "neon")]),
+            &fields(&[
+                ("default_lang", "fr"),
+                ("theme.template", "neon"),
+                ("call.call_quota", "12"),
+                ("call.max_call_minutes", "lots"),
+            ]),
             None,
         );
         let names: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(names, ["default_lang", "theme.template"]);
+        assert_eq!(
+            names,
+            ["default_lang", "theme.template", "call.max_call_minutes"]
+        );
     }
 }

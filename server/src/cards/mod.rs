@@ -3,6 +3,7 @@
 //! `validate`, `form`, `negotiate`, `vcard`, `qr` and `media` are pure rules; `service` applies
 //! them to the database; `public`, `pages` and `api` are the HTTP faces.
 
+pub mod call_settings;
 pub mod entity;
 pub mod form;
 pub mod media;

@@ -78,6 +78,7 @@ async fn dashboard(
 async fn new_card(State(state): State<AppState>, _: SignedIn) -> Response {
     let input = CardInput {
         default_lang: app::model::Lang::En,
+        call: Some(Default::default()),
         ..Default::default()
     };
     new_card_editor(&state, input).await
@@ -96,11 +97,19 @@ async fn edit(
     match state.cards().owned(account.id, &slug).await {
         Ok(card) => {
             let images = (card.photo_url.clone(), card.logo_url.clone());
+            let mut input = card.to_input();
+            input.call = Some(
+                state
+                    .cards()
+                    .call_settings(account.id, &slug)
+                    .await
+                    .map_err(card_error)?,
+            );
             Ok(editor(
                 &state,
                 StatusCode::OK,
                 Some(slug),
-                card.to_input(),
+                input,
                 Vec::new(),
                 images,
             )

@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use app::model::{
-    CardContent, CardInput, CardLink, CardSummary, CardView, Contacts, FieldError, Lang,
-    LocalizedContent, Template, Theme,
+    CallSettings, CardContent, CardInput, CardLink, CardSummary, CardView, Contacts, FieldError,
+    Lang, LocalizedContent, Template, Theme,
 };
 use chrono::Utc;
 use sea_orm::{
@@ -16,7 +16,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
-use super::entity::{card, content, link};
+use super::call_settings;
+use super::entity::{self, card, content, link};
 use super::media::CleanImage;
 use super::validate::{random_slug, validate};
 
@@ -88,9 +89,44 @@ pub struct CardService<'a> {
     pub db: &'a DatabaseConnection,
     pub media: &'a MediaStore,
     pub public_url: &'a str,
+    /// Where the issuer's destination numbers are, when typed without `+`.
+    pub default_region: phonenumber::country::Id,
 }
 
 impl CardService<'_> {
+    /// The card's and its call settings' rules together, so the issuer sees every refusal at once.
+    fn checked(&self, input: &CardInput) -> Result<CardInput, CardError> {
+        let card = validate(input);
+        let call = input
+            .call
+            .as_ref()
+            .map(|call| call_settings::validate(call, self.default_region))
+            .transpose();
+        match (card, call) {
+            (Ok(mut card), Ok(call)) => {
+                card.call = call;
+                Ok(card)
+            }
+            (card, call) => {
+                let mut errors = card.err().unwrap_or_default();
+                errors.extend(call.err().unwrap_or_default());
+                Err(CardError::Invalid(errors))
+            }
+        }
+    }
+
+    /// An issuer's card's call settings (private: not part of the public card).
+    pub async fn call_settings(&self, owner: i64, slug: &str) -> Result<CallSettings, CardError> {
+        let card = self.owned_model(owner, slug).await?;
+        let row = entity::call_settings::Entity::find_by_id(card.id)
+            .one(self.db)
+            .await?;
+        Ok(row
+            .as_ref()
+            .map(call_settings::from_row)
+            .unwrap_or_default())
+    }
+
     pub async fn create(
         &self,
         owner: i64,
@@ -98,7 +134,8 @@ impl CardService<'_> {
         photo: ImageChange,
         logo: ImageChange,
     ) -> Result<CardView, CardError> {
-        let card = validate(input).map_err(CardError::Invalid)?;
+        let mut card = self.checked(input)?;
+        card.call.get_or_insert_with(CallSettings::default);
         let wanted_slug = card.slug.clone();
         let (photo_file, logo_file) = (self.store(&photo).await?, self.store(&logo).await?);
         // A generated slug can collide (rarely); a chosen one that collides is the issuer's to change.
@@ -158,7 +195,7 @@ impl CardService<'_> {
         logo: ImageChange,
     ) -> Result<CardView, CardError> {
         let existing = self.owned_model(owner, slug).await?;
-        let mut input = validate(input).map_err(CardError::Invalid)?;
+        let mut input = self.checked(input)?;
         input.slug = Some(existing.slug.clone());
         let new_photo = self.store(&photo).await?;
         let new_logo = self.store(&logo).await?;
@@ -356,6 +393,12 @@ async fn write_children(
     card_id: i64,
     input: &CardInput,
 ) -> Result<(), DbErr> {
+    if let Some(call) = &input.call {
+        entity::call_settings::Entity::delete_by_id(card_id)
+            .exec(db)
+            .await?;
+        call_settings::to_row(card_id, call).insert(db).await?;
+    }
     for localized in &input.contents {
         let text = &localized.content;
         content::ActiveModel {

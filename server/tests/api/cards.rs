@@ -397,8 +397,93 @@ async fn openapi_document_lists_the_endpoints(backend: Backend) {
         "/api/operator/credits",
         "/api/payments/webhook",
         "/api/numbers/parse",
+        "/api/cards/{slug}/call-settings",
     ] {
         assert!(paths.contains_key(path), "missing {path}");
     }
     assert!(document["components"]["schemas"]["CardInput"].is_object());
+}
+
+both_backends!(call_settings_are_validated_private_and_kept_unless_sent);
+
+async fn call_settings_are_validated_private_and_kept_unless_sent(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.sign_up(&app.client, "ada@example.com").await;
+    let mut card = card_json(Some("ada"), "Ada");
+    card["call"] = json!({
+        "call_quota": 25, "max_call_minutes": 5, "time_zone": "Asia/Seoul",
+        "available_from": "9:30", "available_until": "24:00", "available_days": ["sat", "mon"],
+        "allowed_regions": ["kr", "JP"], "landline": "031-123-4567;89", "mobile": "", "internet_phone": false
+    });
+    assert_eq!(
+        app.create_card(&app.client, card).await.status(),
+        StatusCode::CREATED
+    );
+    let settings = app
+        .get_json(&app.client, app.url("/api/cards/ada/call-settings"))
+        .await;
+    assert_eq!(settings["landline"], "+82311234567;89", "{settings}");
+    assert_eq!(settings["available_from"], "09:30");
+    assert_eq!(settings["available_days"], json!(["mon", "sat"]));
+    assert_eq!(settings["allowed_regions"], json!(["KR", "JP"]));
+
+    let page = app
+        .get_text(&reqwest::Client::new(), app.url("/c/ada"))
+        .await;
+    assert!(
+        !page.contains("1234567") && !page.contains("call_quota"),
+        "destinations stay private"
+    );
+
+    // An update without `call` keeps them; a bad one is refused whole, naming the fields.
+    let updated = app
+        .client
+        .put(app.url("/api/cards/ada"))
+        .json(&card_json(None, "Ada L."))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.status(), StatusCode::OK);
+    let kept = app
+        .get_json(&app.client, app.url("/api/cards/ada/call-settings"))
+        .await;
+    assert_eq!(kept, settings);
+    let mut bad = card_json(None, "Ada Changed");
+    bad["call"] = json!({
+        "call_quota": 25, "max_call_minutes": 0, "time_zone": "Mars/Olympus",
+        "available_from": "09:00", "available_until": "18:00", "available_days": ["mon"],
+        "allowed_regions": ["KR"], "landline": "", "mobile": "", "internet_phone": true
+    });
+    let refused = app
+        .client
+        .put(app.url("/api/cards/ada"))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["call.max_call_minutes", "call.time_zone"]);
+    let page = app
+        .get_text(&reqwest::Client::new(), app.url("/c/ada?lang=en"))
+        .await;
+    assert!(
+        page.contains("Ada L.") && !page.contains("Ada Changed"),
+        "nothing of the refused update was stored"
+    );
+
+    let stranger = app.new_client();
+    app.sign_up(&stranger, "bob@example.com").await;
+    let hidden = stranger
+        .get(app.url("/api/cards/ada/call-settings"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
 }

@@ -1,0 +1,312 @@
+//! A card's call settings (BRIEF R2): rules, and the mapping to their table row. Pure.
+//!
+//! Hours are kept as minutes after midnight in the issuer's time zone, days as a bit set
+//! (bit 0 = Monday), regions as a comma list; destinations as E.164 (with `;extension`), so the
+//! calling engine dials exactly what was checked here.
+
+use app::model::{CallSettings, FieldError, Weekday};
+use phonenumber::country::Id;
+
+use super::entity::call_settings::{ActiveModel, Model};
+use crate::calls::number;
+
+const MAX_QUOTA: u32 = 1_000_000;
+const MAX_CALL_MINUTES: u32 = 240;
+
+/// Cleans and checks the settings; field names are the editor's (`call.time_zone`, …).
+pub fn validate(
+    settings: &CallSettings,
+    default_region: Id,
+) -> Result<CallSettings, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut clean = settings.clone();
+    let mut refuse = |field: &str, message: String| {
+        errors.push(FieldError::new(format!("call.{field}"), message))
+    };
+
+    if clean.call_quota > MAX_QUOTA {
+        refuse("call_quota", format!("Use at most {MAX_QUOTA} calls."));
+    }
+    if !(1..=MAX_CALL_MINUTES).contains(&clean.max_call_minutes) {
+        refuse(
+            "max_call_minutes",
+            format!("Use 1 to {MAX_CALL_MINUTES} minutes."),
+        );
+    }
+    clean.time_zone = clean.time_zone.trim().to_string();
+    if clean.time_zone.parse::<chrono_tz::Tz>().is_err() {
+        refuse(
+            "time_zone",
+            "Use a time zone like Asia/Seoul or Europe/Paris.".into(),
+        );
+    }
+    let from = minutes(&clean.available_from, false);
+    let until = minutes(&clean.available_until, true);
+    match (from, until) {
+        (None, _) => refuse("available_from", "Use a time like 09:00.".into()),
+        (_, None) => refuse(
+            "available_until",
+            "Use a time like 18:00 (or 24:00).".into(),
+        ),
+        (Some(from), Some(until)) if from == until => refuse(
+            "available_until",
+            "The end must differ from the start.".into(),
+        ),
+        (Some(from), Some(until)) => {
+            clean.available_from = clock(from);
+            clean.available_until = clock(until);
+        }
+    }
+    clean.available_days = Weekday::ALL
+        .into_iter()
+        .filter(|day| settings.available_days.contains(day))
+        .collect();
+    if clean.available_days.is_empty() {
+        refuse("available_days", "Pick at least one day.".into());
+    }
+    let mut regions = Vec::new();
+    for region in &settings.allowed_regions {
+        let region = region.trim().to_ascii_uppercase();
+        if region.is_empty() || regions.contains(&region) {
+            continue;
+        }
+        if region.len() != 2 || region.parse::<Id>().is_err() {
+            refuse(
+                "allowed_regions",
+                format!("`{region}` is not a region code like KR, JP or US."),
+            );
+        }
+        regions.push(region);
+    }
+    if regions.is_empty() {
+        refuse(
+            "allowed_regions",
+            "Allow callers from at least one region, e.g. KR.".into(),
+        );
+    }
+    clean.allowed_regions = regions;
+    for (field, destination) in [
+        ("landline", &mut clean.landline),
+        ("mobile", &mut clean.mobile),
+    ] {
+        let typed = destination.trim().to_string();
+        *destination = String::new();
+        if typed.is_empty() {
+            continue;
+        }
+        match number::parse(&typed, default_region) {
+            Ok(parsed) => {
+                *destination = match parsed.extension {
+                    Some(extension) => format!("{};{extension}", parsed.e164),
+                    None => parsed.e164,
+                }
+            }
+            Err(error) => refuse(field, format!("{}.", capitalised(&error.to_string()))),
+        }
+    }
+    if clean.landline.is_empty()
+        && clean.mobile.is_empty()
+        && !clean.internet_phone
+        && errors.is_empty()
+    {
+        errors.push(FieldError::new(
+            "call.internet_phone",
+            "Calls must ring somewhere: give a landline or mobile number, or answer in the browser.",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(clean)
+    } else {
+        Err(errors)
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// `09:30` → 570; `24:00` only where `end` allows it.
+fn minutes(text: &str, end: bool) -> Option<u32> {
+    let (hours, mins) = text.trim().split_once(':')?;
+    let (hours, mins): (u32, u32) = (hours.parse().ok()?, mins.parse().ok()?);
+    let total = hours * 60 + mins;
+    let valid = mins < 60 && (total < 24 * 60 || (end && total == 24 * 60));
+    valid.then_some(total)
+}
+
+fn clock(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+pub fn to_row(card_id: i64, settings: &CallSettings) -> ActiveModel {
+    use sea_orm::Set;
+    ActiveModel {
+        card_id: Set(card_id),
+        call_quota: Set(i64::from(settings.call_quota)),
+        max_call_secs: Set((settings.max_call_minutes * 60) as i32),
+        time_zone: Set(settings.time_zone.clone()),
+        available_from: Set(minutes(&settings.available_from, false).unwrap_or(0) as i32),
+        available_until: Set(minutes(&settings.available_until, true).unwrap_or(24 * 60) as i32),
+        available_days: Set(Weekday::ALL
+            .iter()
+            .enumerate()
+            .filter(|(_, day)| settings.available_days.contains(day))
+            .map(|(bit, _)| 1 << bit)
+            .sum()),
+        allowed_regions: Set(settings.allowed_regions.join(",")),
+        landline: Set(settings.landline.clone()),
+        mobile: Set(settings.mobile.clone()),
+        internet_phone: Set(settings.internet_phone),
+    }
+}
+
+pub fn from_row(row: &Model) -> CallSettings {
+    CallSettings {
+        call_quota: u32::try_from(row.call_quota).unwrap_or(0),
+        max_call_minutes: (row.max_call_secs / 60).max(0) as u32,
+        time_zone: row.time_zone.clone(),
+        available_from: clock(row.available_from.max(0) as u32),
+        available_until: clock(row.available_until.max(0) as u32),
+        available_days: Weekday::ALL
+            .into_iter()
+            .enumerate()
+            .filter(|(bit, _)| row.available_days & (1 << bit) != 0)
+            .map(|(_, day)| day)
+            .collect(),
+        allowed_regions: row
+            .allowed_regions
+            .split(',')
+            .filter(|region| !region.is_empty())
+            .map(str::to_string)
+            .collect(),
+        landline: row.landline.clone(),
+        mobile: row.mobile.clone(),
+        internet_phone: row.internet_phone,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn defaults_are_valid_and_destinations_become_e164() {
+        let settings = CallSettings {
+            landline: "025561234;235".into(),
+            mobile: "010-1234-5678".into(),
+            ..CallSettings::default()
+        };
+        let clean = validate(&settings, Id::KR).unwrap();
+        assert_eq!(clean.landline, "+8225561234;235");
+        assert_eq!(clean.mobile, "+821012345678");
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let settings = CallSettings {
+            call_quota: 2_000_000,
+            max_call_minutes: 0,
+            time_zone: "Mars/Olympus".into(),
+            available_from: "25:00".into(),
+            available_days: vec![],
+            allowed_regions: vec!["XX".into()],
+            landline: "call me".into(),
+            ..CallSettings::default()
+        };
+        let errors = validate(&settings, Id::KR).unwrap_err();
+        assert_eq!(
+            fields(&errors),
+            [
+                "call.call_quota",
+                "call.max_call_minutes",
+                "call.time_zone",
+                "call.available_from",
+                "call.available_days",
+                "call.allowed_regions",
+                "call.landline"
+            ]
+        );
+    }
+
+    #[test]
+    fn calls_must_ring_somewhere() {
+        let settings = CallSettings {
+            internet_phone: false,
+            ..CallSettings::default()
+        };
+        assert_eq!(
+            fields(&validate(&settings, Id::KR).unwrap_err()),
+            ["call.internet_phone"]
+        );
+    }
+
+    #[test]
+    fn hours_allow_midnight_end_and_overnight() {
+        let all_day = CallSettings {
+            available_from: "0:00".into(),
+            available_until: "24:00".into(),
+            ..CallSettings::default()
+        };
+        let clean = validate(&all_day, Id::KR).unwrap();
+        assert_eq!(
+            (
+                clean.available_from.as_str(),
+                clean.available_until.as_str()
+            ),
+            ("00:00", "24:00")
+        );
+        let overnight = CallSettings {
+            available_from: "22:00".into(),
+            available_until: "06:00".into(),
+            ..CallSettings::default()
+        };
+        assert!(validate(&overnight, Id::KR).is_ok());
+        let empty = CallSettings {
+            available_from: "10:00".into(),
+            available_until: "10:00".into(),
+            ..CallSettings::default()
+        };
+        assert_eq!(
+            fields(&validate(&empty, Id::KR).unwrap_err()),
+            ["call.available_until"]
+        );
+    }
+
+    #[test]
+    fn rows_round_trip() {
+        let settings = validate(
+            &CallSettings {
+                available_days: vec![Weekday::Sat, Weekday::Mon],
+                allowed_regions: vec!["kr".into(), "JP".into(), "KR".into()],
+                ..CallSettings::default()
+            },
+            Id::KR,
+        )
+        .unwrap();
+        assert_eq!(settings.available_days, [Weekday::Mon, Weekday::Sat]);
+        assert_eq!(settings.allowed_regions, ["KR", "JP"]);
+        let row = to_row(7, &settings);
+        let model = Model {
+            card_id: 7,
+            call_quota: row.call_quota.unwrap(),
+            max_call_secs: row.max_call_secs.unwrap(),
+            time_zone: row.time_zone.unwrap(),
+            available_from: row.available_from.unwrap(),
+            available_until: row.available_until.unwrap(),
+            available_days: row.available_days.unwrap(),
+            allowed_regions: row.allowed_regions.unwrap(),
+            landline: row.landline.unwrap(),
+            mobile: row.mobile.unwrap(),
+            internet_phone: row.internet_phone.unwrap(),
+        };
+        assert_eq!(from_row(&model), settings);
+    }
+}
