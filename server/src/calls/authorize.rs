@@ -1,0 +1,310 @@
+//! The decision before every call (BRIEF R8, patent ¶80-83, S45/S70): may this card be called
+//! now, over these legs, and how much Guild money must be held for it? Pure — the card's state,
+//! the Guild's numbers, the rated legs and "now" in, a grant or the one precise refusal out. The
+//! reservation that makes it hold under concurrency (holding money in `guilds.held` and a unit of
+//! the call count in one transaction) builds on this (docs/ROADMAP.md).
+
+use app::model::{CallSettings, Weekday};
+use chrono::{DateTime, Datelike, Timelike, Utc};
+
+use super::rates::{Rate, cost};
+use crate::ledger::money::Money;
+use crate::ledger::rules::GuildState;
+
+/// The longest call time ever computed: a day.
+const MAX_SECONDS: u32 = 24 * 60 * 60;
+
+/// What is known of the card being called.
+#[derive(Debug, Clone)]
+pub struct CardState {
+    pub published: bool,
+    pub settings: CallSettings,
+}
+
+/// Why a call is refused, in the words the caller's page shows (R8: the precise reason).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("card_unavailable")]
+    CardUnavailable,
+    #[error("call_count_exhausted")]
+    CallCountExhausted,
+    #[error("outside_hours")]
+    OutsideHours,
+    #[error("destination_not_allowed")]
+    DestinationNotAllowed,
+    #[error("no_rate")]
+    NoRate,
+    #[error("guild_exhausted")]
+    GuildExhausted { available: Money, needed: Money },
+}
+
+/// A call that may go ahead: what to hold now, how long that covers, when to warn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    /// Money to hold for the first interval (≤ the Guild's available money).
+    pub hold: Money,
+    /// Seconds of talk the hold pays for, across all legs.
+    pub covered_secs: u32,
+    /// The card's per-call limit.
+    pub max_secs: u32,
+}
+
+/// Decides a call. `legs` are the call's rated legs (a callback has two, a browser call one or
+/// two); `caller_region` is the region of the number to call back, if any; `hold_secs` is the
+/// metering interval to hold money for.
+pub fn authorize(
+    card: &CardState,
+    guild: GuildState,
+    legs: &[Option<Rate>],
+    caller_region: Option<&str>,
+    now: DateTime<Utc>,
+    hold_secs: u32,
+) -> Result<Grant, Refusal> {
+    if !card.published {
+        return Err(Refusal::CardUnavailable);
+    }
+    if card.settings.call_quota == 0 {
+        return Err(Refusal::CallCountExhausted);
+    }
+    if !within_hours(&card.settings, now) {
+        return Err(Refusal::OutsideHours);
+    }
+    if let Some(region) = caller_region
+        && !card
+            .settings
+            .allowed_regions
+            .iter()
+            .any(|allowed| allowed == region)
+    {
+        return Err(Refusal::DestinationNotAllowed);
+    }
+    let rates: Vec<&Rate> = legs
+        .iter()
+        .map(|leg| leg.as_ref().ok_or(Refusal::NoRate))
+        .collect::<Result<_, _>>()?;
+    let available = guild.available();
+    // R8: the Guild must cover at least the first billing increment of every leg.
+    let needed = Money(
+        rates
+            .iter()
+            .map(|rate| cost(rate, rate.initial_increment_secs).0)
+            .sum(),
+    );
+    if needed > available {
+        return Err(Refusal::GuildExhausted { available, needed });
+    }
+    let max_secs = card.settings.max_call_minutes * 60;
+    let wanted = Money(
+        rates
+            .iter()
+            .map(|rate| cost(rate, hold_secs.min(max_secs)).0)
+            .sum(),
+    );
+    let hold = wanted.min(available);
+    Ok(Grant {
+        hold,
+        covered_secs: seconds_covered(&rates, hold),
+        max_secs,
+    })
+}
+
+/// The longest talk time `money` pays for on all `legs` at once (patent ¶60: the time still
+/// available, shown to the issuer). Costs only grow with time, so a binary search finds it.
+pub fn seconds_covered(legs: &[&Rate], money: Money) -> u32 {
+    let total = |seconds: u32| legs.iter().map(|rate| cost(rate, seconds).0).sum::<i64>();
+    if legs
+        .iter()
+        .all(|rate| rate.per_minute == 0 && rate.connect_fee == 0)
+    {
+        return MAX_SECONDS;
+    }
+    let (mut low, mut high) = (0, MAX_SECONDS);
+    while low < high {
+        let middle = low + (high - low).div_ceil(2);
+        if total(middle) <= money.0 {
+            low = middle
+        } else {
+            high = middle - 1
+        }
+    }
+    low
+}
+
+/// Is `now` inside the card's availability hours, in the issuer's time zone? An end earlier
+/// than the start spans midnight and belongs to the day it starts on.
+pub fn within_hours(settings: &CallSettings, now: DateTime<Utc>) -> bool {
+    let Ok(zone) = settings.time_zone.parse::<chrono_tz::Tz>() else {
+        return false;
+    };
+    let local = now.with_timezone(&zone);
+    let minute = local.hour() * 60 + local.minute();
+    let (Some(from), Some(until)) = (
+        clock_minutes(&settings.available_from),
+        clock_minutes(&settings.available_until),
+    ) else {
+        return false;
+    };
+    let day = Weekday::ALL[local.weekday().num_days_from_monday() as usize];
+    let previous = Weekday::ALL[(local.weekday().num_days_from_monday() as usize + 6) % 7];
+    let open_on = |day: Weekday| settings.available_days.contains(&day);
+    if from < until {
+        open_on(day) && (from..until).contains(&minute)
+    } else {
+        (open_on(day) && minute >= from) || (open_on(previous) && minute < until)
+    }
+}
+
+fn clock_minutes(text: &str) -> Option<u32> {
+    let (hours, minutes) = text.split_once(':')?;
+    Some(hours.parse::<u32>().ok()? * 60 + minutes.parse::<u32>().ok()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calls::rates::LegClass;
+    use chrono::TimeZone;
+
+    fn rate(per_minute: i64, initial: u32, subsequent: u32, connect_fee: i64) -> Rate {
+        Rate {
+            class: LegClass::Landline,
+            prefix: String::new(),
+            per_minute,
+            initial_increment_secs: initial,
+            subsequent_increment_secs: subsequent,
+            connect_fee,
+        }
+    }
+
+    fn card() -> CardState {
+        CardState {
+            published: true,
+            settings: CallSettings {
+                available_days: Weekday::ALL.to_vec(),
+                ..CallSettings::default()
+            },
+        }
+    }
+
+    fn guild(balance: i64) -> GuildState {
+        GuildState {
+            balance: Money(balance),
+            ..GuildState::default()
+        }
+    }
+
+    /// 2026-11-26 (a Thursday) at `hour`:`minute` in Seoul.
+    fn seoul(hour: u32, minute: u32) -> DateTime<Utc> {
+        chrono_tz::Asia::Seoul
+            .with_ymd_and_hms(2026, 11, 26, hour, minute, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn grants_and_holds_one_interval_of_every_leg() {
+        let legs = [Some(rate(60, 60, 60, 0)), Some(rate(120, 60, 60, 0))];
+        let grant = authorize(&card(), guild(10_000), &legs, Some("KR"), seoul(10, 0), 60).unwrap();
+        assert_eq!(grant.hold, Money(180));
+        assert_eq!(grant.covered_secs, 60);
+        assert_eq!(grant.max_secs, 600);
+    }
+
+    #[test]
+    fn each_refusal_has_its_reason() {
+        let legs = [Some(rate(60, 60, 60, 0))];
+        let at_ten = seoul(10, 0);
+        let unpublished = CardState {
+            published: false,
+            ..card()
+        };
+        assert_eq!(
+            authorize(&unpublished, guild(1000), &legs, None, at_ten, 60),
+            Err(Refusal::CardUnavailable)
+        );
+        let mut used_up = card();
+        used_up.settings.call_quota = 0;
+        assert_eq!(
+            authorize(&used_up, guild(1000), &legs, None, at_ten, 60),
+            Err(Refusal::CallCountExhausted)
+        );
+        assert_eq!(
+            authorize(&card(), guild(1000), &legs, None, seoul(8, 59), 60),
+            Err(Refusal::OutsideHours)
+        );
+        assert_eq!(
+            authorize(&card(), guild(1000), &legs, Some("US"), at_ten, 60),
+            Err(Refusal::DestinationNotAllowed)
+        );
+        assert_eq!(
+            authorize(&card(), guild(1000), &[None], None, at_ten, 60),
+            Err(Refusal::NoRate)
+        );
+        assert_eq!(
+            authorize(&card(), guild(59), &legs, None, at_ten, 60),
+            Err(Refusal::GuildExhausted {
+                available: Money(59),
+                needed: Money(60)
+            })
+        );
+    }
+
+    #[test]
+    fn a_short_guild_holds_what_it_has_and_covers_less() {
+        let legs = [Some(rate(60, 1, 1, 0))];
+        let grant = authorize(&card(), guild(30), &legs, None, seoul(10, 0), 60).unwrap();
+        assert_eq!(grant.hold, Money(30));
+        assert_eq!(grant.covered_secs, 30);
+    }
+
+    #[test]
+    fn hours_follow_the_issuers_time_zone_days_and_midnight() {
+        let mut settings = CallSettings::default(); // 09:00-18:00, Monday to Friday, Seoul
+        assert!(within_hours(&settings, seoul(9, 0)));
+        assert!(!within_hours(&settings, seoul(18, 0)));
+        let saturday = chrono_tz::Asia::Seoul
+            .with_ymd_and_hms(2026, 11, 28, 10, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        assert!(!within_hours(&settings, saturday));
+        settings.time_zone = "Europe/Paris".into(); // 10:00 in Seoul is 02:00 in Paris
+        assert!(!within_hours(&settings, seoul(10, 0)));
+        let night = CallSettings {
+            available_from: "22:00".into(),
+            available_until: "06:00".into(),
+            ..CallSettings::default()
+        };
+        assert!(within_hours(&night, seoul(23, 0)));
+        // Friday 05:00 belongs to Thursday night's window; Saturday 23:00 to no window.
+        let friday_early = chrono_tz::Asia::Seoul
+            .with_ymd_and_hms(2026, 11, 27, 5, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        assert!(within_hours(&night, friday_early));
+        let saturday_night = chrono_tz::Asia::Seoul
+            .with_ymd_and_hms(2026, 11, 28, 23, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        assert!(!within_hours(&night, saturday_night));
+    }
+
+    #[test]
+    fn free_legs_cover_a_whole_day() {
+        assert_eq!(seconds_covered(&[&rate(0, 1, 1, 0)], Money(0)), MAX_SECONDS);
+    }
+
+    proptest::proptest! {
+        /// What the hold covers never costs more than the hold, and one second more would.
+        #[test]
+        fn covered_time_is_exactly_what_the_money_pays(
+            per_minute in 1i64..5_000, initial in 1u32..120, subsequent in 1u32..120, fee in 0i64..500, money in 0i64..100_000,
+        ) {
+            let rate = rate(per_minute, initial, subsequent, fee);
+            let covered = seconds_covered(&[&rate], Money(money));
+            proptest::prop_assert!(cost(&rate, covered).0 <= money);
+            if covered < MAX_SECONDS {
+                proptest::prop_assert!(cost(&rate, covered + 1).0 > money);
+            }
+        }
+    }
+}
