@@ -123,12 +123,12 @@ async fn main() -> anyhow::Result<()> {
         }
         ["accounts"] => {
             let db = db::connect_and_migrate(&settings).await?;
-            for (account, balance) in server::ledger::service::accounts_with_balances(&db).await? {
+            for (account, guild) in server::ledger::service::accounts_with_guilds(&db).await? {
                 println!(
                     "{:<6} {:<9} {:>18}  {}",
                     account.id,
                     account.role,
-                    settings.currency.format(Money(balance)),
+                    settings.currency.format(guild.balance),
                     account.email
                 );
             }

@@ -26,6 +26,7 @@ const STATEMENT_ENTRIES: u64 = 100;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/guild", get(statement))
+        .route("/api/operator/accounts", get(list_accounts))
         .route("/api/operator/credits", post(credit))
         .route("/api/operator/vouchers", post(create_vouchers))
         .route("/api/operator/credit-limits", put(set_credit_limit))
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     paths(
+        list_accounts,
         statement,
         credit,
         create_vouchers,
@@ -46,6 +48,7 @@ pub fn router() -> Router<AppState> {
     components(schemas(
         GuildView,
         LedgerEntryView,
+        OperatorAccountView,
         CreditRequest,
         VoucherBatchRequest,
         VoucherBatch,
@@ -74,6 +77,46 @@ pub async fn guild_view(state: &AppState, account_id: i64) -> Result<GuildView, 
         .await
         .map_err(ledger_error)?;
     Ok(super::view(&state.settings.currency, guild, &entries))
+}
+
+/// An account as operators see it: who, which role, and its Guild.
+#[derive(Serialize, ToSchema)]
+pub struct OperatorAccountView {
+    id: i64,
+    email: String,
+    display_name: String,
+    role: String,
+    balance: i64,
+    held: i64,
+    credit_limit: i64,
+    available: i64,
+}
+
+/// Every account with its Guild (operators only).
+#[utoipa::path(get, path = "/api/operator/accounts", tag = "guild",
+    responses((status = 200, body = [OperatorAccountView]), (status = 403, body = ErrorBody)))]
+async fn list_accounts(
+    State(state): State<AppState>,
+    _: Operator,
+) -> Result<Json<Vec<OperatorAccountView>>, ApiError> {
+    let accounts = service::accounts_with_guilds(&state.db)
+        .await
+        .map_err(ledger_error)?;
+    Ok(Json(
+        accounts
+            .into_iter()
+            .map(|(account, guild)| OperatorAccountView {
+                id: account.id,
+                email: account.email,
+                display_name: account.display_name,
+                role: account.role,
+                balance: guild.balance.0,
+                held: guild.held.0,
+                credit_limit: guild.credit_limit.0,
+                available: guild.available().0,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

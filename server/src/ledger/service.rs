@@ -199,23 +199,25 @@ pub async fn set_credit_limit_by_email(
     set_credit_limit(db, account.id, limit).await
 }
 
-/// Every account with its balance, for operators (`callcard accounts`).
-pub async fn accounts_with_balances(
+/// Every account with its Guild, for operators (`callcard accounts`, `GET /api/operator/accounts`).
+pub async fn accounts_with_guilds(
     db: &DatabaseConnection,
-) -> Result<Vec<(account::Model, i64)>, LedgerError> {
+) -> Result<Vec<(account::Model, GuildState)>, LedgerError> {
     let accounts = account::Entity::find()
         .order_by_asc(account::Column::Id)
         .all(db)
         .await?;
-    let guilds = guild::Entity::find().all(db).await?;
+    let guilds: std::collections::HashMap<i64, GuildState> = guild::Entity::find()
+        .all(db)
+        .await?
+        .iter()
+        .map(|guild| (guild.account_id, state_of(guild)))
+        .collect();
     Ok(accounts
         .into_iter()
         .map(|account| {
-            let balance = guilds
-                .iter()
-                .find(|g| g.account_id == account.id)
-                .map_or(0, |g| g.balance);
-            (account, balance)
+            let guild = guilds.get(&account.id).copied().unwrap_or_default();
+            (account, guild)
         })
         .collect())
 }

@@ -100,6 +100,26 @@ async fn only_operators_credit_and_bad_amounts_are_refused(backend: Backend) {
         .unwrap();
         assert_eq!(response.status().as_u16(), status, "amount {amount}");
     }
+    let listed = app
+        .get_json(&operator, app.url("/api/operator/accounts"))
+        .await;
+    let ada = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|account| account["email"] == "ada@example.com")
+        .expect("ada is listed");
+    assert_eq!(
+        (ada["balance"].as_i64(), ada["role"].as_str()),
+        (Some(6000), Some("issuer"))
+    );
+    let as_issuer = app
+        .client
+        .get(app.url("/api/operator/accounts"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(as_issuer.status(), StatusCode::FORBIDDEN);
     let unknown = credit(
         &operator,
         json!({ "email": "nobody@example.com", "amount": 5 }),
