@@ -12,6 +12,7 @@ mod m20261126_000003_guild;
 mod m20261126_000004_vouchers;
 mod m20261126_000005_rates;
 mod m20261126_000006_card_call_settings;
+mod m20261126_000007_calls;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_vouchers::Migration),
             Box::new(m20261126_000005_rates::Migration),
             Box::new(m20261126_000006_card_call_settings::Migration),
+            Box::new(m20261126_000007_calls::Migration),
         ]
     }
 }

@@ -39,7 +39,7 @@ impl LegClass {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Rate {
     pub class: LegClass,
     /// E.164 digits without `+` (`82`, `8210`, `1`); empty matches every number of the class.

@@ -13,3 +13,4 @@ mod migrations_up_down;
 mod numbers;
 mod pages;
 mod rates;
+mod reservations;

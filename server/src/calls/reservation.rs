@@ -1,0 +1,320 @@
+//! Reservations (BRIEF R8, R11, R12): the lifecycle of a call's money and call count.
+//!
+//! `reserve` runs `authorize` (pure) and then, in one transaction, takes a unit of the card's
+//! call count and holds the grant's money in `guilds.held` — each with a conditional update,
+//! so two callers at once can never both take the last unit or the last won. Every attempt
+//! leaves a row in `calls`: refused ones straight away, granted ones as `reserved`.
+//! `settle` ends the reservation exactly once: debits the exact cost (a `call_debit` entry whose
+//! reference is the call), releases the hold, and gives the call-count unit back unless the call
+//! was answered. Settling again is harmless.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+
+use super::authorize::{self, CardState, Grant, Refusal};
+use super::rates::{Rate, cost};
+use crate::cards::call_settings;
+use crate::cards::entity::{call_settings as call_settings_row, card};
+use crate::ledger::entity::guild;
+use crate::ledger::money::Money;
+use crate::ledger::rules::{EntryKind, GuildState};
+use crate::ledger::service::{self as ledger, LedgerError, Posting};
+
+pub mod entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "calls")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub account_id: i64,
+        pub card_id: Option<i64>,
+        pub card_slug: String,
+        pub state: String,
+        pub caller_number: String,
+        pub callee_number: String,
+        pub legs: String,
+        pub held: i64,
+        pub authorized_at: ChronoDateTimeUtc,
+        pub answered_at: Option<ChronoDateTimeUtc>,
+        pub ended_at: Option<ChronoDateTimeUtc>,
+        pub billed_secs: Option<i32>,
+        pub cost: Option<i64>,
+        pub outcome: Option<String>,
+        pub hangup_cause: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReservationError {
+    #[error("the call was refused: {0}")]
+    Refused(Refusal),
+    #[error("no such card")]
+    UnknownCard,
+    #[error("no such call")]
+    UnknownCall,
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+pub struct CallRequest<'a> {
+    pub card_slug: &'a str,
+    /// E.164 of the number called back, or `browser`.
+    pub caller_number: &'a str,
+    pub callee_number: &'a str,
+    pub caller_region: Option<&'a str>,
+    /// The call's legs, rated (None: no rate for that leg).
+    pub legs: Vec<Option<Rate>>,
+    /// Seconds of talk to hold money for at a time.
+    pub hold_secs: u32,
+}
+
+/// A granted call: its id and the grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reservation {
+    pub call_id: i64,
+    pub grant: Grant,
+}
+
+pub async fn reserve(
+    db: &DatabaseConnection,
+    request: CallRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<Reservation, ReservationError> {
+    let card = card::Entity::find()
+        .filter(card::Column::Slug.eq(request.card_slug))
+        .one(db)
+        .await?
+        .ok_or(ReservationError::UnknownCard)?;
+    let settings = call_settings_row::Entity::find_by_id(card.id)
+        .one(db)
+        .await?;
+    let guild_row = guild::Entity::find_by_id(card.account_id).one(db).await?;
+    let guild_state = guild_row
+        .map(|g| GuildState {
+            balance: Money(g.balance),
+            held: Money(g.held),
+            credit_limit: Money(g.credit_limit),
+        })
+        .unwrap_or_default();
+    let state = CardState {
+        published: card.published,
+        settings: settings
+            .as_ref()
+            .map(call_settings::from_row)
+            .unwrap_or_default(),
+    };
+    let decision = authorize::authorize(
+        &state,
+        guild_state,
+        &request.legs,
+        request.caller_region,
+        now,
+        request.hold_secs,
+    );
+    let grant = match decision {
+        Ok(grant) => grant,
+        Err(refusal) => return Err(refused(db, &card, &request, now, refusal).await?),
+    };
+
+    let transaction = db.begin().await?;
+    let took_unit = call_settings_row::Entity::update_many()
+        .col_expr(
+            call_settings_row::Column::CallQuota,
+            Expr::col(call_settings_row::Column::CallQuota).sub(1),
+        )
+        .filter(call_settings_row::Column::CardId.eq(card.id))
+        .filter(call_settings_row::Column::CallQuota.gt(0))
+        .exec(&transaction)
+        .await?
+        .rows_affected;
+    if took_unit == 0 {
+        drop(transaction);
+        return Err(refused(db, &card, &request, now, Refusal::CallCountExhausted).await?);
+    }
+    let held = guild::Entity::update_many()
+        .col_expr(
+            guild::Column::Held,
+            Expr::col(guild::Column::Held).add(grant.hold.0),
+        )
+        .filter(guild::Column::AccountId.eq(card.account_id))
+        .filter(
+            Expr::col(guild::Column::Balance)
+                .add(Expr::col(guild::Column::CreditLimit))
+                .sub(Expr::col(guild::Column::Held))
+                .sub(grant.hold.0)
+                .gte(0),
+        )
+        .exec(&transaction)
+        .await?
+        .rows_affected;
+    if held == 0 {
+        // Another call took the money since `authorize` looked: refuse with the Guild's reason.
+        drop(transaction);
+        let refusal = Refusal::GuildExhausted {
+            available: Money::ZERO,
+            needed: grant.hold,
+        };
+        return Err(refused(db, &card, &request, now, refusal).await?);
+    }
+    let call = record(&card, &request, now, "reserved", grant.hold, None)
+        .insert(&transaction)
+        .await?;
+    transaction.commit().await?;
+    Ok(Reservation {
+        call_id: call.id,
+        grant,
+    })
+}
+
+/// Leaves the record of a refused attempt (R12: refused ones too) and hands back the refusal.
+async fn refused(
+    db: &DatabaseConnection,
+    card: &card::Model,
+    request: &CallRequest<'_>,
+    now: DateTime<Utc>,
+    refusal: Refusal,
+) -> Result<ReservationError, DbErr> {
+    record(
+        card,
+        request,
+        now,
+        "refused",
+        Money::ZERO,
+        Some(refusal.to_string()),
+    )
+    .insert(db)
+    .await?;
+    Ok(ReservationError::Refused(refusal))
+}
+
+fn record(
+    card: &card::Model,
+    request: &CallRequest<'_>,
+    now: DateTime<Utc>,
+    state: &str,
+    held: Money,
+    outcome: Option<String>,
+) -> entity::ActiveModel {
+    let legs: Vec<&Rate> = request.legs.iter().flatten().collect();
+    entity::ActiveModel {
+        account_id: Set(card.account_id),
+        card_id: Set(Some(card.id)),
+        card_slug: Set(card.slug.clone()),
+        state: Set(state.to_string()),
+        caller_number: Set(request.caller_number.to_string()),
+        callee_number: Set(request.callee_number.to_string()),
+        legs: Set(serde_json::to_string(&legs).unwrap_or_else(|_| "[]".into())),
+        held: Set(held.0),
+        authorized_at: Set(now),
+        outcome: Set(outcome.map(|reason| format!("refused:{reason}"))),
+        ..Default::default()
+    }
+}
+
+/// How a call ended, for its record.
+pub struct Ending<'a> {
+    pub answered_at: Option<DateTime<Utc>>,
+    pub ended_at: DateTime<Utc>,
+    /// `answered`, `busy`, `no_answer`, `declined`, `failed`…
+    pub outcome: &'a str,
+    pub hangup_cause: &'a str,
+}
+
+/// Ends a reservation exactly once (see the module header); returns the call's record.
+pub async fn settle(
+    db: &DatabaseConnection,
+    call_id: i64,
+    ending: Ending<'_>,
+) -> Result<entity::Model, ReservationError> {
+    let transaction = db.begin().await?;
+    let call = entity::Entity::find_by_id(call_id)
+        .one(&transaction)
+        .await?
+        .ok_or(ReservationError::UnknownCall)?;
+    let duration = ending
+        .answered_at
+        .map(|answered| Ord::max((ending.ended_at - answered).num_seconds(), 0) as u32)
+        .unwrap_or(0);
+    let legs: Vec<Rate> = serde_json::from_str(&call.legs).unwrap_or_default();
+    let billed_secs = legs
+        .iter()
+        .map(|rate| super::rates::billed_seconds(rate, duration))
+        .max()
+        .unwrap_or(0);
+    // Never more than was held: the media side ends the call when the hold runs out.
+    let full_cost: i64 = legs.iter().map(|rate| cost(rate, duration).0).sum();
+    let charge = Money(Ord::min(full_cost, call.held));
+    let claimed = entity::Entity::update_many()
+        .col_expr(entity::Column::State, Expr::value("settled"))
+        .col_expr(entity::Column::AnsweredAt, Expr::value(ending.answered_at))
+        .col_expr(entity::Column::EndedAt, Expr::value(ending.ended_at))
+        .col_expr(entity::Column::BilledSecs, Expr::value(billed_secs as i32))
+        .col_expr(entity::Column::Cost, Expr::value(charge.0))
+        .col_expr(entity::Column::Outcome, Expr::value(ending.outcome))
+        .col_expr(
+            entity::Column::HangupCause,
+            Expr::value(ending.hangup_cause),
+        )
+        .filter(entity::Column::Id.eq(call_id))
+        .filter(entity::Column::State.eq("reserved"))
+        .exec(&transaction)
+        .await?
+        .rows_affected;
+    if claimed == 0 {
+        // Already settled (or a refusal): settling again changes nothing.
+        return Ok(call);
+    }
+    guild::Entity::update_many()
+        .col_expr(
+            guild::Column::Held,
+            Expr::col(guild::Column::Held).sub(call.held),
+        )
+        .filter(guild::Column::AccountId.eq(call.account_id))
+        .exec(&transaction)
+        .await?;
+    if charge.0 > 0 {
+        let reference = format!("call:{call_id}");
+        ledger::post(
+            &transaction,
+            Posting {
+                account_id: call.account_id,
+                kind: EntryKind::CallDebit,
+                amount: Money(-charge.0),
+                reference: Some(&reference),
+                note: &format!("Call {call_id} to /c/{}", call.card_slug),
+                created_by: None,
+            },
+        )
+        .await?;
+    }
+    if ending.answered_at.is_none()
+        && let Some(card_id) = call.card_id
+    {
+        call_settings_row::Entity::update_many()
+            .col_expr(
+                call_settings_row::Column::CallQuota,
+                Expr::col(call_settings_row::Column::CallQuota).add(1),
+            )
+            .filter(call_settings_row::Column::CardId.eq(card_id))
+            .exec(&transaction)
+            .await?;
+    }
+    transaction.commit().await?;
+    Ok(entity::Entity::find_by_id(call_id)
+        .one(db)
+        .await?
+        .ok_or(ReservationError::UnknownCall)?)
+}

@@ -1,0 +1,226 @@
+//! Reservations (BRIEF R8, R11, R12): racing callers never overspend the Guild nor the call
+//! count; settlement debits the exact cost once and gives back what an unanswered call held.
+
+use chrono::{Duration, Utc};
+use serde_json::json;
+use server::calls::authorize::Refusal;
+use server::calls::rates::{LegClass, Rate};
+use server::calls::reservation::{self, CallRequest, Ending, ReservationError};
+use server::ledger::money::Money;
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, card_json};
+
+both_backends!(
+    racing_callers_get_exactly_what_the_guild_covers,
+    racing_callers_get_exactly_the_call_count,
+    settlement_debits_the_exact_cost_once,
+    refusals_are_precise_and_recorded,
+);
+
+fn landline() -> Option<Rate> {
+    Some(Rate {
+        class: LegClass::Landline,
+        prefix: String::new(),
+        per_minute: 60,
+        initial_increment_secs: 60,
+        subsequent_increment_secs: 60,
+        connect_fee: 0,
+    })
+}
+
+fn request(legs: Vec<Option<Rate>>) -> CallRequest<'static> {
+    CallRequest {
+        card_slug: "ada",
+        caller_number: "+821012345678",
+        callee_number: "+82234561234",
+        caller_region: Some("KR"),
+        legs,
+        hold_secs: 60,
+    }
+}
+
+/// An issuer whose Guild holds `grant` and whose card "ada" takes `quota` calls, any time.
+async fn issuer(backend: Backend, grant: i64, quota: u32) -> (TestApp, i64) {
+    let app = TestApp::spawn_with(backend, |settings| settings.signup_grant = Money(grant)).await;
+    let account = app.sign_up(&app.client, "ada@example.com").await;
+    let mut card = card_json(Some("ada"), "Ada");
+    card["call"] = json!({
+        "call_quota": quota, "max_call_minutes": 10, "time_zone": "Asia/Seoul",
+        "available_from": "00:00", "available_until": "24:00",
+        "available_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        "allowed_regions": ["KR"], "landline": "", "mobile": "", "internet_phone": true
+    });
+    assert_eq!(app.create_card(&app.client, card).await.status(), 201);
+    (app, account["id"].as_i64().unwrap())
+}
+
+async fn guild(app: &TestApp) -> serde_json::Value {
+    app.get_json(&app.client, app.url("/api/guild")).await
+}
+
+async fn quota(app: &TestApp) -> u64 {
+    app.get_json(&app.client, app.url("/api/cards/ada/call-settings"))
+        .await["call_quota"]
+        .as_u64()
+        .unwrap()
+}
+
+async fn race(app: &TestApp, callers: usize) -> (Vec<i64>, Vec<Refusal>) {
+    let tasks: Vec<_> = (0..callers)
+        .map(|_| {
+            let db = app.db.clone();
+            tokio::spawn(async move {
+                reservation::reserve(&db, request(vec![landline()]), Utc::now()).await
+            })
+        })
+        .collect();
+    let (mut granted, mut refused) = (Vec::new(), Vec::new());
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(reservation) => granted.push(reservation.call_id),
+            Err(ReservationError::Refused(refusal)) => refused.push(refusal),
+            Err(other) => panic!("unexpected error: {other}"),
+        }
+    }
+    (granted, refused)
+}
+
+async fn racing_callers_get_exactly_what_the_guild_covers(backend: Backend) {
+    // 15 first increments of 60 won each, 40 callers at once.
+    let (app, _) = issuer(backend, 15 * 60, 1000).await;
+    let (granted, refused) = race(&app, 40).await;
+    assert_eq!(granted.len(), 15);
+    assert!(
+        refused
+            .iter()
+            .all(|r| matches!(r, Refusal::GuildExhausted { .. })),
+        "{refused:?}"
+    );
+    let held = guild(&app).await;
+    assert_eq!(
+        (held["held"].as_i64(), held["available"].as_i64()),
+        (Some(900), Some(0))
+    );
+    for call_id in granted {
+        let ending = Ending {
+            answered_at: None,
+            ended_at: Utc::now(),
+            outcome: "no_answer",
+            hangup_cause: "timeout",
+        };
+        reservation::settle(&app.db, call_id, ending).await.unwrap();
+    }
+    let after = guild(&app).await;
+    assert_eq!(
+        (after["balance"].as_i64(), after["held"].as_i64()),
+        (Some(900), Some(0)),
+        "unanswered calls cost nothing"
+    );
+    assert_eq!(
+        quota(&app).await,
+        1000,
+        "and give their call-count unit back"
+    );
+}
+
+async fn racing_callers_get_exactly_the_call_count(backend: Backend) {
+    let (app, _) = issuer(backend, 100_000, 5).await;
+    let (granted, refused) = race(&app, 20).await;
+    assert_eq!(granted.len(), 5);
+    assert!(
+        refused.iter().all(|r| *r == Refusal::CallCountExhausted),
+        "{refused:?}"
+    );
+    assert_eq!(quota(&app).await, 0);
+}
+
+async fn settlement_debits_the_exact_cost_once(backend: Backend) {
+    let (app, _) = issuer(backend, 10_000, 3).await;
+    let reservation =
+        reservation::reserve(&app.db, request(vec![landline(), landline()]), Utc::now())
+            .await
+            .unwrap();
+    assert_eq!(
+        reservation.grant.hold,
+        Money(120),
+        "one interval of both legs"
+    );
+    let answered = Utc::now();
+    let ending = || Ending {
+        answered_at: Some(answered),
+        ended_at: answered + Duration::seconds(50),
+        outcome: "answered",
+        hangup_cause: "normal_clearing",
+    };
+    let record = reservation::settle(&app.db, reservation.call_id, ending())
+        .await
+        .unwrap();
+    assert_eq!(
+        (record.state.as_str(), record.cost, record.billed_secs),
+        ("settled", Some(120), Some(60))
+    );
+    let again = reservation::settle(&app.db, reservation.call_id, ending())
+        .await
+        .unwrap();
+    assert_eq!(again.cost, Some(120));
+    let statement = guild(&app).await;
+    assert_eq!(
+        (statement["balance"].as_i64(), statement["held"].as_i64()),
+        (Some(10_000 - 120), Some(0))
+    );
+    let debits: Vec<_> = statement["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "call_debit")
+        .collect();
+    assert_eq!(debits.len(), 1, "settling twice debits once");
+    assert_eq!(quota(&app).await, 2, "an answered call uses its unit");
+}
+
+async fn refusals_are_precise_and_recorded(backend: Backend) {
+    let (app, _) = issuer(backend, 10_000, 3).await;
+    let no_rate = reservation::reserve(&app.db, request(vec![None]), Utc::now()).await;
+    assert!(matches!(
+        no_rate,
+        Err(ReservationError::Refused(Refusal::NoRate))
+    ));
+    let mut abroad = request(vec![landline()]);
+    abroad.caller_region = Some("US");
+    let abroad = reservation::reserve(&app.db, abroad, Utc::now()).await;
+    assert!(matches!(
+        abroad,
+        Err(ReservationError::Refused(Refusal::DestinationNotAllowed))
+    ));
+    app.client
+        .post(app.url("/dashboard/cards/ada/publish"))
+        .form(&[("published", "false")])
+        .send()
+        .await
+        .unwrap();
+    let unpublished = reservation::reserve(&app.db, request(vec![landline()]), Utc::now()).await;
+    assert!(matches!(
+        unpublished,
+        Err(ReservationError::Refused(Refusal::CardUnavailable))
+    ));
+    let unknown = reservation::reserve(
+        &app.db,
+        CallRequest {
+            card_slug: "nobody",
+            ..request(vec![])
+        },
+        Utc::now(),
+    )
+    .await;
+    assert!(matches!(unknown, Err(ReservationError::UnknownCard)));
+
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let records = server::calls::reservation::entity::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(records, 3, "every refused attempt leaves a record");
+    assert_eq!(guild(&app).await["held"].as_i64(), Some(0));
+    assert_eq!(quota(&app).await, 3);
+}
