@@ -313,8 +313,8 @@ pub async fn settle(
             .await?;
     }
     transaction.commit().await?;
-    Ok(entity::Entity::find_by_id(call_id)
+    entity::Entity::find_by_id(call_id)
         .one(db)
         .await?
-        .ok_or(ReservationError::UnknownCall)?)
+        .ok_or(ReservationError::UnknownCall)
 }
