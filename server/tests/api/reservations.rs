@@ -87,10 +87,10 @@ async fn race(app: &TestApp, callers: usize) -> (Vec<i64>, Vec<Refusal>) {
 }
 
 async fn racing_callers_get_exactly_what_the_guild_covers(backend: Backend) {
-    // 15 first increments of 60 won each, 40 callers at once.
-    let (app, _) = issuer(backend, 15 * 60, 1000).await;
-    let (granted, refused) = race(&app, 40).await;
-    assert_eq!(granted.len(), 15);
+    // 120 first increments of 60 won each, 500 callers at once (issue 3's race).
+    let (app, _) = issuer(backend, 120 * 60, 1000).await;
+    let (granted, refused) = race(&app, 500).await;
+    assert_eq!(granted.len(), 120);
     assert!(
         refused
             .iter()
@@ -100,7 +100,7 @@ async fn racing_callers_get_exactly_what_the_guild_covers(backend: Backend) {
     let held = guild(&app).await;
     assert_eq!(
         (held["held"].as_i64(), held["available"].as_i64()),
-        (Some(900), Some(0))
+        (Some(7200), Some(0))
     );
     for call_id in granted {
         let ending = Ending {
@@ -114,7 +114,7 @@ async fn racing_callers_get_exactly_what_the_guild_covers(backend: Backend) {
     let after = guild(&app).await;
     assert_eq!(
         (after["balance"].as_i64(), after["held"].as_i64()),
-        (Some(900), Some(0)),
+        (Some(7200), Some(0)),
         "unanswered calls cost nothing"
     );
     assert_eq!(
