@@ -1,0 +1,236 @@
+//! Load test of call authorization (BRIEF R8): N concurrent tasks run `reserve` (authorize, take
+//! a call-count unit, hold Guild money) and then `settle` (debit, release) on the cards of
+//! ISSUERS issuers (task i calls issuer i mod ISSUERS). With one issuer every call contends for
+//! the same rows: the worst case. Afterwards it checks the invariants for every issuer: nothing
+//! held, balance = sum of entries = grant − the settled costs, the call count used once per call.
+//!
+//!     cargo run --release -p server --example reserve_load -- [sqlite|postgres] [TASKS] [CALLS] [ISSUERS]
+//!
+//! PostgreSQL comes from CALLCARD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres);
+//! a fresh database is created and dropped. Loopback only; bounded by CALLS.
+
+use std::time::{Duration, Instant};
+
+use app::model::{CallSettings, CardContent, CardInput, Lang, LocalizedContent, Weekday};
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, Statement};
+use server::calls::rates::{LegClass, Rate};
+use server::calls::reservation::{self, CallRequest, Ending};
+use server::cards::service::ImageChange;
+use server::config::Settings;
+use server::ledger::money::Money;
+use server::startup::AppState;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let backend = args
+        .first()
+        .map(String::as_str)
+        .unwrap_or("sqlite")
+        .to_string();
+    let tasks: usize = args.get(1).map(|n| n.parse()).transpose()?.unwrap_or(16);
+    let calls: usize = args.get(2).map(|n| n.parse()).transpose()?.unwrap_or(5_000);
+    let issuers: usize = args
+        .get(3)
+        .map(|n| n.parse())
+        .transpose()?
+        .unwrap_or(1)
+        .clamp(1, tasks);
+
+    let dir = tempfile::tempdir()?;
+    let (url, cleanup) = match backend.as_str() {
+        "sqlite" => (
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("load.sqlite").display()
+            ),
+            None,
+        ),
+        "postgres" => {
+            let admin_url = std::env::var("CALLCARD_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let admin = server::db::connect_url(&admin_url).await?;
+            let name = format!("callcard_load_{}", uuid::Uuid::new_v4().simple());
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
+            let base = admin_url
+                .rsplit_once('/')
+                .expect("URL has a database")
+                .0
+                .to_string();
+            (format!("{base}/{name}"), Some((admin, name)))
+        }
+        other => anyhow::bail!("backend must be sqlite or postgres, not {other}"),
+    };
+    let grant = calls as i64 * 100;
+    let settings = Settings::from_env_map(|key| match key {
+        "DATABASE_URL" => Some(url.clone()),
+        "CALLCARD_DATA_DIR" => Some(dir.path().display().to_string()),
+        "CALLCARD_SIGNUP_GRANT" => Some(grant.to_string()),
+        _ => None,
+    })?;
+    let db = server::db::connect_and_migrate(&settings).await?;
+    let state = AppState::new(db.clone(), settings);
+    let mut accounts = Vec::new();
+    for issuer in 0..issuers {
+        let account = server::auth::service::sign_up(
+            &db,
+            server::auth::service::SignUp {
+                email: format!("load{issuer}@example.com"),
+                display_name: "Load".into(),
+                password: "a long enough password".into(),
+            },
+            Money(grant),
+        )
+        .await?;
+        let card = CardInput {
+            slug: Some(format!("load-{issuer}")),
+            default_lang: Lang::En,
+            contents: vec![LocalizedContent {
+                lang: Lang::En,
+                content: CardContent {
+                    name: "Load".into(),
+                    ..Default::default()
+                },
+            }],
+            call: Some(CallSettings {
+                call_quota: calls as u32,
+                available_from: "00:00".into(),
+                available_until: "24:00".into(),
+                available_days: Weekday::ALL.to_vec(),
+                ..CallSettings::default()
+            }),
+            ..CardInput::default()
+        };
+        state
+            .cards()
+            .create(account.id, &card, ImageChange::Keep, ImageChange::Keep)
+            .await?;
+        accounts.push(account.id);
+    }
+    let rate = Rate {
+        class: LegClass::Landline,
+        prefix: String::new(),
+        per_minute: 60,
+        initial_increment_secs: 60,
+        subsequent_increment_secs: 60,
+        connect_fee: 0,
+    };
+
+    let started = Instant::now();
+    let per_task = calls / tasks;
+    let handles: Vec<_> = (0..tasks)
+        .map(|task| {
+            let db = db.clone();
+            let rate = rate.clone();
+            let slug = format!("load-{}", task % issuers);
+            tokio::spawn(async move {
+                let (mut reserves, mut settles) =
+                    (Vec::with_capacity(per_task), Vec::with_capacity(per_task));
+                for _ in 0..per_task {
+                    let began = Instant::now();
+                    let granted = reservation::reserve(
+                        &db,
+                        CallRequest {
+                            card_slug: &slug,
+                            caller_number: "browser",
+                            callee_number: "browser",
+                            caller_region: None,
+                            legs: vec![Some(rate.clone())],
+                            hold_secs: 60,
+                        },
+                        Utc::now(),
+                    )
+                    .await
+                    .expect("every call is affordable");
+                    reserves.push(began.elapsed());
+                    let began = Instant::now();
+                    let now = Utc::now();
+                    reservation::settle(
+                        &db,
+                        granted.call_id,
+                        Ending {
+                            answered_at: Some(now),
+                            ended_at: now + chrono::Duration::seconds(30),
+                            outcome: "answered",
+                            hangup_cause: "normal_clearing",
+                        },
+                    )
+                    .await
+                    .expect("settles");
+                    settles.push(began.elapsed());
+                }
+                (reserves, settles)
+            })
+        })
+        .collect();
+    let (mut reserves, mut settles): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
+    for handle in handles {
+        let (r, s) = handle.await?;
+        reserves.extend(r);
+        settles.extend(s);
+    }
+    let elapsed = started.elapsed();
+    let done = reserves.len();
+    let percentile = |samples: &mut Vec<Duration>, p: f64| {
+        samples.sort();
+        samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)].as_secs_f64() * 1000.0
+    };
+
+    for (issuer, id) in accounts.iter().enumerate() {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!(
+                    "SELECT g.balance AS balance, g.held AS held, (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) \
+                     FROM ledger_entries WHERE account_id = {id}) AS total, \
+                     (SELECT CAST(s.call_quota AS BIGINT) FROM card_call_settings s JOIN cards c ON c.id = s.card_id \
+                      WHERE c.account_id = {id}) AS quota \
+                     FROM guilds g WHERE g.account_id = {id}"
+                ),
+            ))
+            .await?
+            .expect("the Guild");
+        let (balance, held, total, quota): (i64, i64, i64, i64) = (
+            row.try_get("", "balance")?,
+            row.try_get("", "held")?,
+            row.try_get("", "total")?,
+            row.try_get("", "quota")?,
+        );
+        let answered = (0..tasks).filter(|task| task % issuers == issuer).count() * per_task;
+        anyhow::ensure!(held == 0, "{held} still held");
+        anyhow::ensure!(
+            balance == total,
+            "balance {balance} != sum of entries {total}"
+        );
+        anyhow::ensure!(
+            balance == grant - answered as i64 * 60,
+            "unexpected balance {balance}"
+        );
+        anyhow::ensure!(
+            quota == (calls - answered) as i64,
+            "call count {quota} after {answered} answered calls"
+        );
+    }
+
+    println!(
+        "{backend}: {done} calls (reserve + settle) on {issuers} issuers' cards by {tasks} tasks in {:.2} s = {:.0} calls/s; \
+         reserve p50 {:.2} ms p99 {:.2} ms; settle p50 {:.2} ms p99 {:.2} ms; invariants: ok",
+        elapsed.as_secs_f64(),
+        done as f64 / elapsed.as_secs_f64(),
+        percentile(&mut reserves, 0.50),
+        percentile(&mut reserves, 0.99),
+        percentile(&mut settles, 0.50),
+        percentile(&mut settles, 0.99),
+    );
+    drop(state);
+    drop(db);
+    if let Some((admin, name)) = cleanup {
+        admin
+            .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .await?;
+    }
+    Ok(())
+}
