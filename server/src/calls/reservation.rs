@@ -4,7 +4,9 @@
 //! call count and holds the grant's money in `guilds.held` — each with a conditional update,
 //! so two callers at once can never both take the last unit or the last won. Every attempt
 //! leaves a row in `calls`: refused ones straight away, granted ones as `reserved`.
-//! `settle` ends the reservation exactly once: debits the exact cost (a `call_debit` entry whose
+//! `extend` holds the next interval while the call runs; when the Guild cannot give a whole one,
+//! it holds what is left and says this is the last: the media side warns and ends the call when
+//! `covered_secs` is reached (R11). `settle` ends the reservation exactly once: debits the exact cost (a `call_debit` entry whose
 //! reference is the call), releases the hold, and gives the call-count unit back unless the call
 //! was answered. Settling again is harmless.
 
@@ -63,6 +65,8 @@ pub enum ReservationError {
     UnknownCard,
     #[error("no such call")]
     UnknownCall,
+    #[error("the call is no longer running")]
+    NotRunning,
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -144,23 +148,7 @@ pub async fn reserve(
         drop(transaction);
         return Err(refused(db, &card, &request, now, Refusal::CallCountExhausted).await?);
     }
-    let held = guild::Entity::update_many()
-        .col_expr(
-            guild::Column::Held,
-            Expr::col(guild::Column::Held).add(grant.hold.0),
-        )
-        .filter(guild::Column::AccountId.eq(card.account_id))
-        .filter(
-            Expr::col(guild::Column::Balance)
-                .add(Expr::col(guild::Column::CreditLimit))
-                .sub(Expr::col(guild::Column::Held))
-                .sub(grant.hold.0)
-                .gte(0),
-        )
-        .exec(&transaction)
-        .await?
-        .rows_affected;
-    if held == 0 {
+    if !hold_more(&transaction, card.account_id, grant.hold.0).await? {
         // Another call took the money since `authorize` looked: refuse with the Guild's reason.
         drop(transaction);
         let refusal = Refusal::GuildExhausted {
@@ -222,6 +210,97 @@ fn record(
         outcome: Set(outcome.map(|reason| format!("refused:{reason}"))),
         ..Default::default()
     }
+}
+
+/// The money held for a running call after `extend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extended {
+    pub held: Money,
+    /// Seconds of talk everything held so far pays for.
+    pub covered_secs: u32,
+    /// No further interval can be held: warn now, end at `covered_secs`.
+    pub last: bool,
+}
+
+/// Holds money for `hold_secs` more of a running call (see the module header).
+pub async fn extend(
+    db: &DatabaseConnection,
+    call_id: i64,
+    hold_secs: u32,
+) -> Result<Extended, ReservationError> {
+    let transaction = db.begin().await?;
+    let call = entity::Entity::find_by_id(call_id)
+        .one(&transaction)
+        .await?
+        .ok_or(ReservationError::UnknownCall)?;
+    if call.state != "reserved" {
+        return Err(ReservationError::NotRunning);
+    }
+    let legs: Vec<Rate> = serde_json::from_str(&call.legs).unwrap_or_default();
+    let rates: Vec<&Rate> = legs.iter().collect();
+    let covered = authorize::seconds_covered(&rates, Money(call.held));
+    let wanted: i64 = legs
+        .iter()
+        .map(|rate| cost(rate, covered.saturating_add(hold_secs)).0)
+        .sum();
+    let mut extra = Ord::max(wanted - call.held, 0);
+    let mut last = false;
+    if !hold_more(&transaction, call.account_id, extra).await? {
+        // Not a whole interval left: hold whatever is, and make this the last one.
+        last = true;
+        let guild = guild::Entity::find_by_id(call.account_id)
+            .one(&transaction)
+            .await?;
+        let available = guild.map_or(0, |g| g.balance + g.credit_limit - g.held);
+        extra = Ord::min(extra, Ord::max(available, 0));
+        if !hold_more(&transaction, call.account_id, extra).await? {
+            extra = 0;
+        }
+    }
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::Held,
+            Expr::col(entity::Column::Held).add(extra),
+        )
+        .filter(entity::Column::Id.eq(call_id))
+        .filter(entity::Column::State.eq("reserved"))
+        .exec(&transaction)
+        .await?;
+    transaction.commit().await?;
+    let held = Money(call.held + extra);
+    Ok(Extended {
+        held,
+        covered_secs: authorize::seconds_covered(&rates, held),
+        last,
+    })
+}
+
+/// Adds `amount` to the Guild's held money if it is available; false when it is not.
+async fn hold_more(
+    db: &impl sea_orm::ConnectionTrait,
+    account_id: i64,
+    amount: i64,
+) -> Result<bool, DbErr> {
+    if amount == 0 {
+        return Ok(true);
+    }
+    let changed = guild::Entity::update_many()
+        .col_expr(
+            guild::Column::Held,
+            Expr::col(guild::Column::Held).add(amount),
+        )
+        .filter(guild::Column::AccountId.eq(account_id))
+        .filter(
+            Expr::col(guild::Column::Balance)
+                .add(Expr::col(guild::Column::CreditLimit))
+                .sub(Expr::col(guild::Column::Held))
+                .sub(amount)
+                .gte(0),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(changed > 0)
 }
 
 /// How a call ended, for its record.

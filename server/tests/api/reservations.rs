@@ -16,6 +16,7 @@ both_backends!(
     racing_callers_get_exactly_the_call_count,
     settlement_debits_the_exact_cost_once,
     refusals_are_precise_and_recorded,
+    a_guild_covering_70_seconds_ends_the_call_at_70_seconds,
 );
 
 fn landline() -> Option<Rate> {
@@ -223,4 +224,64 @@ async fn refusals_are_precise_and_recorded(backend: Backend) {
     assert_eq!(records, 3, "every refused attempt leaves a record");
     assert_eq!(guild(&app).await["held"].as_i64(), Some(0));
     assert_eq!(quota(&app).await, 3);
+}
+
+async fn a_guild_covering_70_seconds_ends_the_call_at_70_seconds(backend: Backend) {
+    // 1 won a second, billed by the second; the Guild holds 70 won.
+    let (app, _) = issuer(backend, 70, 3).await;
+    let per_second = Some(Rate {
+        class: LegClass::Landline,
+        prefix: String::new(),
+        per_minute: 60,
+        initial_increment_secs: 1,
+        subsequent_increment_secs: 1,
+        connect_fee: 0,
+    });
+    let reservation = reservation::reserve(&app.db, request(vec![per_second]), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        (reservation.grant.hold, reservation.grant.covered_secs),
+        (Money(60), 60)
+    );
+    let extended = reservation::extend(&app.db, reservation.call_id, 60)
+        .await
+        .unwrap();
+    assert_eq!(
+        extended,
+        reservation::Extended {
+            held: Money(70),
+            covered_secs: 70,
+            last: true
+        },
+        "only 10 more seconds can be held: warn now, end at 70 s"
+    );
+    let again = reservation::extend(&app.db, reservation.call_id, 60)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.held, again.covered_secs, again.last),
+        (Money(70), 70, true)
+    );
+    let answered = Utc::now();
+    let record = reservation::settle(
+        &app.db,
+        reservation.call_id,
+        Ending {
+            answered_at: Some(answered),
+            ended_at: answered + Duration::seconds(70),
+            outcome: "answered",
+            hangup_cause: "guild_exhausted",
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(record.cost, Some(70));
+    let statement = guild(&app).await;
+    assert_eq!(
+        (statement["balance"].as_i64(), statement["held"].as_i64()),
+        (Some(0), Some(0))
+    );
+    let after = reservation::extend(&app.db, reservation.call_id, 60).await;
+    assert!(matches!(after, Err(ReservationError::NotRunning)));
 }
