@@ -10,6 +10,7 @@ use utoipa::{OpenApi, ToSchema};
 use super::number::{self, NumberKind, ParsedNumber};
 use super::rate_store;
 use super::rates::{self, Rate};
+use super::records::{self, RecordQuery};
 use crate::auth::{CurrentAccount, Operator};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::startup::AppState;
@@ -18,6 +19,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/numbers/parse", post(parse))
         .route("/api/rates", get(list_rates))
+        .route("/api/calls", get(list_calls))
+        .route("/api/calls.csv", get(export_calls))
         .route("/api/operator/rates", put(import_rates))
 }
 
@@ -84,4 +87,66 @@ async fn import_rates(
     Ok(Json(RateImport {
         imported: table.len(),
     }))
+}
+
+fn record_query(
+    query: Result<axum::extract::Query<RecordQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<RecordQuery, ApiError> {
+    query
+        .map(|axum::extract::Query(query)| query)
+        .map_err(|rejection| ApiError::BadRequest {
+            code: "invalid_query",
+            message: format!(
+                "{}; dates are RFC 3339, e.g. 2026-11-26T00:00:00Z",
+                rejection.body_text()
+            ),
+        })
+}
+
+/// The signed-in issuer's call records, newest first, filtered by number and date (R12).
+#[utoipa::path(get, path = "/api/calls", tag = "calls", params(RecordQuery),
+    responses((status = 200, body = records::RecordPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn list_calls(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    query: Result<axum::extract::Query<RecordQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<records::RecordPage>, ApiError> {
+    let query = record_query(query)?;
+    Ok(Json(records::search(&state.db, account.id, &query).await?))
+}
+
+/// The same records as CSV, all pages (R12).
+#[utoipa::path(get, path = "/api/calls.csv", tag = "calls", params(RecordQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = ErrorBody)))]
+async fn export_calls(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    query: Result<axum::extract::Query<RecordQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let mut query = record_query(query)?;
+    query.limit = Some(records::MAX_PAGE);
+    query.offset = Some(0);
+    let mut all = Vec::new();
+    loop {
+        let page = records::search(&state.db, account.id, &query).await?;
+        let fetched = page.records.len() as u64;
+        all.extend(page.records);
+        // A bound on one export; beyond it, narrow the dates.
+        if fetched < records::MAX_PAGE || all.len() >= 100_000 {
+            break;
+        }
+        query.offset = Some(query.offset.unwrap_or(0) + fetched);
+    }
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"calls.csv\"",
+            ),
+        ],
+        records::to_csv(&all),
+    )
+        .into_response())
 }

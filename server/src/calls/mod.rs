@@ -5,6 +5,7 @@ pub mod authorize;
 pub mod number;
 pub mod rate_store;
 pub mod rates;
+pub mod records;
 pub mod reservation;
 
 mod api;

@@ -17,6 +17,7 @@ both_backends!(
     settlement_debits_the_exact_cost_once,
     refusals_are_precise_and_recorded,
     a_guild_covering_70_seconds_ends_the_call_at_70_seconds,
+    issuers_search_and_export_their_own_call_records,
 );
 
 fn landline() -> Option<Rate> {
@@ -284,4 +285,81 @@ async fn a_guild_covering_70_seconds_ends_the_call_at_70_seconds(backend: Backen
     );
     let after = reservation::extend(&app.db, reservation.call_id, 60).await;
     assert!(matches!(after, Err(ReservationError::NotRunning)));
+}
+
+async fn issuers_search_and_export_their_own_call_records(backend: Backend) {
+    let (app, _) = issuer(backend, 10_000, 3).await;
+    let answered = reservation::reserve(&app.db, request(vec![landline()]), Utc::now())
+        .await
+        .unwrap();
+    let now = Utc::now();
+    reservation::settle(
+        &app.db,
+        answered.call_id,
+        Ending {
+            answered_at: Some(now),
+            ended_at: now + Duration::seconds(42),
+            outcome: "answered",
+            hangup_cause: "normal_clearing",
+        },
+    )
+    .await
+    .unwrap();
+    let mut other = request(vec![None]);
+    other.caller_number = "+8229998888";
+    let _ = reservation::reserve(&app.db, other, Utc::now()).await;
+
+    let all = app.get_json(&app.client, app.url("/api/calls")).await;
+    assert_eq!(all["total"], 2);
+    let newest_first: Vec<&str> = all["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(newest_first, ["refused:no_rate", "answered"]);
+    assert_eq!(all["records"][1]["cost"], 60);
+    assert_eq!(all["records"][1]["billed_secs"], 60);
+    assert_eq!(all["records"][1]["leg_classes"], json!(["landline"]));
+
+    let by_number = app
+        .get_json(&app.client, app.url("/api/calls?number=010-1234"))
+        .await;
+    assert_eq!(by_number["total"], 1, "digits match the E.164 number");
+    let tomorrow =
+        (Utc::now() + Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let later = app
+        .get_json(&app.client, app.url(&format!("/api/calls?from={tomorrow}")))
+        .await;
+    assert_eq!(later["total"], 0);
+    let bad = app
+        .client
+        .get(app.url("/api/calls?from=yesterday"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+
+    let csv = app
+        .client
+        .get(app.url("/api/calls.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|line| !line.is_empty()).collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("id,card,caller,callee"));
+    assert!(lines[2].contains(",answered,normal_clearing"));
+
+    let stranger = app.new_client();
+    app.sign_up(&stranger, "bob@example.com").await;
+    let theirs = app.get_json(&stranger, app.url("/api/calls")).await;
+    assert_eq!(theirs["total"], 0, "an issuer never sees another's records");
 }

@@ -1,0 +1,181 @@
+//! Call records (BRIEF R12, R13): an issuer searches their own calls by number and date, pages
+//! through them and exports CSV. Records are the `calls` rows the reservation lifecycle writes.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use super::reservation::entity;
+
+/// At most this many records per page.
+pub const MAX_PAGE: u64 = 200;
+
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+pub struct RecordQuery {
+    /// Part of the caller's or callee's number, e.g. `1234`.
+    pub number: Option<String>,
+    /// RFC 3339; records authorized at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// RFC 3339; records authorized before.
+    pub until: Option<DateTime<Utc>>,
+    /// 1 to 200, 50 by default.
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CallRecord {
+    pub id: i64,
+    pub card_slug: String,
+    pub caller_number: String,
+    pub callee_number: String,
+    /// `internet`, `landline`, `mobile`, `international`, per leg.
+    pub leg_classes: Vec<String>,
+    pub authorized_at: String,
+    pub answered_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub billed_secs: Option<i32>,
+    /// Minor units.
+    pub cost: Option<i64>,
+    /// `reserved` (running), or how it ended: `answered`, `no_answer`, `refused:<reason>`…
+    pub outcome: String,
+    pub hangup_cause: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RecordPage {
+    pub total: u64,
+    pub records: Vec<CallRecord>,
+}
+
+pub async fn search(
+    db: &DatabaseConnection,
+    account_id: i64,
+    query: &RecordQuery,
+) -> Result<RecordPage, DbErr> {
+    let mut condition = Condition::all().add(entity::Column::AccountId.eq(account_id));
+    if let Some(number) = query
+        .number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        // Compare digits only, without the national trunk prefix, so what people type
+        // (`010-1234`) finds the stored E.164 (`+821012345678`).
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        let national = digits.trim_start_matches('0');
+        let needle = match (national.is_empty(), digits.is_empty()) {
+            (false, _) => national.to_string(),
+            (true, false) => digits.clone(),
+            (true, true) => number.to_string(),
+        };
+        condition = condition.add(
+            Condition::any()
+                .add(entity::Column::CallerNumber.contains(&needle))
+                .add(entity::Column::CalleeNumber.contains(&needle)),
+        );
+    }
+    if let Some(from) = query.from {
+        condition = condition.add(entity::Column::AuthorizedAt.gte(from));
+    }
+    if let Some(until) = query.until {
+        condition = condition.add(entity::Column::AuthorizedAt.lt(until));
+    }
+    let select = entity::Entity::find().filter(condition);
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .order_by_desc(entity::Column::AuthorizedAt)
+        .order_by_desc(entity::Column::Id)
+        .limit(query.limit.unwrap_or(50).clamp(1, MAX_PAGE))
+        .offset(query.offset.unwrap_or(0))
+        .all(db)
+        .await?;
+    Ok(RecordPage {
+        total,
+        records: rows.iter().map(record).collect(),
+    })
+}
+
+fn record(row: &entity::Model) -> CallRecord {
+    let legs: Vec<super::rates::Rate> = serde_json::from_str(&row.legs).unwrap_or_default();
+    let time = |at: &DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    CallRecord {
+        id: row.id,
+        card_slug: row.card_slug.clone(),
+        caller_number: row.caller_number.clone(),
+        callee_number: row.callee_number.clone(),
+        leg_classes: legs
+            .iter()
+            .map(|leg| leg.class.code().to_string())
+            .collect(),
+        authorized_at: time(&row.authorized_at),
+        answered_at: row.answered_at.as_ref().map(time),
+        ended_at: row.ended_at.as_ref().map(time),
+        billed_secs: row.billed_secs,
+        cost: row.cost,
+        outcome: row.outcome.clone().unwrap_or_else(|| row.state.clone()),
+        hangup_cause: row.hangup_cause.clone(),
+    }
+}
+
+/// The records as CSV (RFC 4180): a header, then one line per record; fields quoted when needed.
+pub fn to_csv(records: &[CallRecord]) -> String {
+    let mut csv = String::from(
+        "id,card,caller,callee,legs,authorized_at,answered_at,ended_at,billed_secs,cost,outcome,hangup_cause\r\n",
+    );
+    for r in records {
+        let fields = [
+            r.id.to_string(),
+            r.card_slug.clone(),
+            r.caller_number.clone(),
+            r.callee_number.clone(),
+            r.leg_classes.join("+"),
+            r.authorized_at.clone(),
+            r.answered_at.clone().unwrap_or_default(),
+            r.ended_at.clone().unwrap_or_default(),
+            r.billed_secs.map(|s| s.to_string()).unwrap_or_default(),
+            r.cost.map(|c| c.to_string()).unwrap_or_default(),
+            r.outcome.clone(),
+            r.hangup_cause.clone().unwrap_or_default(),
+        ];
+        let line: Vec<String> = fields.iter().map(|field| csv_field(field)).collect();
+        csv.push_str(&line.join(","));
+        csv.push_str("\r\n");
+    }
+    csv
+}
+
+/// Quotes a field holding a comma, quote or line break; and defuses spreadsheet formulas
+/// (a leading `=`, `+`, `-`, `@`), since records hold numbers typed by strangers.
+fn csv_field(field: &str) -> String {
+    let defused = match field.chars().next() {
+        Some('=' | '-' | '@') => format!("'{field}"),
+        Some('+') if !field[1..].chars().all(|c| c.is_ascii_digit()) => format!("'{field}"),
+        _ => field.to_string(),
+    };
+    if defused.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", defused.replace('"', "\"\""))
+    } else {
+        defused
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses_what_it_must() {
+        assert_eq!(
+            csv_field("+821012345678"),
+            "+821012345678",
+            "E.164 stays as it is"
+        );
+        assert_eq!(csv_field(r#"=HYPERLINK("x")"#), r#""'=HYPERLINK(""x"")""#);
+        assert_eq!(csv_field("a,b"), r#""a,b""#);
+        assert_eq!(csv_field("refused:outside_hours"), "refused:outside_hours");
+    }
+}
