@@ -7,6 +7,8 @@
 //! PostgreSQL comes from CALLCARD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres);
 //! a fresh database is created and dropped. Loopback only; bounded by POSTS.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use migrations::MigratorTrait;
@@ -30,32 +32,8 @@ async fn main() -> anyhow::Result<()> {
         .transpose()?
         .unwrap_or(20_000);
 
-    let dir = tempfile::tempdir()?;
-    let (url, cleanup) = match backend.as_str() {
-        "sqlite" => (
-            format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("load.sqlite").display()
-            ),
-            None,
-        ),
-        "postgres" => {
-            let admin_url = std::env::var("CALLCARD_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let admin = server::db::connect_url(&admin_url).await?;
-            let name = format!("callcard_load_{}", uuid::Uuid::new_v4().simple());
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await?;
-            let base = admin_url
-                .rsplit_once('/')
-                .expect("URL has a database")
-                .0
-                .to_string();
-            (format!("{base}/{name}"), Some((admin, name)))
-        }
-        other => anyhow::bail!("backend must be sqlite or postgres, not {other}"),
-    };
+    let database = common::FreshDatabase::create(&backend).await?;
+    let url = database.url.clone();
     let db = server::db::connect_url(&url).await?;
     migrations::Migrator::up(&db, None).await?;
     let account_id = {
@@ -147,10 +125,6 @@ async fn main() -> anyhow::Result<()> {
         percentile(0.99).as_secs_f64() * 1000.0,
     );
     drop(db);
-    if let Some((admin, name)) = cleanup {
-        admin
-            .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
-            .await?;
-    }
+    database.remove().await?;
     Ok(())
 }

@@ -9,6 +9,8 @@
 //! PostgreSQL comes from CALLCARD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres);
 //! a fresh database is created and dropped. Loopback only; bounded by CALLS.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use app::model::{CallSettings, CardContent, CardInput, Lang, LocalizedContent, Weekday};
@@ -38,36 +40,12 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or(1)
         .clamp(1, tasks);
 
-    let dir = tempfile::tempdir()?;
-    let (url, cleanup) = match backend.as_str() {
-        "sqlite" => (
-            format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("load.sqlite").display()
-            ),
-            None,
-        ),
-        "postgres" => {
-            let admin_url = std::env::var("CALLCARD_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let admin = server::db::connect_url(&admin_url).await?;
-            let name = format!("callcard_load_{}", uuid::Uuid::new_v4().simple());
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await?;
-            let base = admin_url
-                .rsplit_once('/')
-                .expect("URL has a database")
-                .0
-                .to_string();
-            (format!("{base}/{name}"), Some((admin, name)))
-        }
-        other => anyhow::bail!("backend must be sqlite or postgres, not {other}"),
-    };
+    let database = common::FreshDatabase::create(&backend).await?;
+    let url = database.url.clone();
     let grant = calls as i64 * 100;
     let settings = Settings::from_env_map(|key| match key {
         "DATABASE_URL" => Some(url.clone()),
-        "CALLCARD_DATA_DIR" => Some(dir.path().display().to_string()),
+        "CALLCARD_DATA_DIR" => Some(database.dir().display().to_string()),
         "CALLCARD_SIGNUP_GRANT" => Some(grant.to_string()),
         _ => None,
     })?;
@@ -227,10 +205,6 @@ async fn main() -> anyhow::Result<()> {
     );
     drop(state);
     drop(db);
-    if let Some((admin, name)) = cleanup {
-        admin
-            .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
-            .await?;
-    }
+    database.remove().await?;
     Ok(())
 }
