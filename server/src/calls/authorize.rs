@@ -8,6 +8,7 @@ use app::model::{CallSettings, Weekday};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
 use super::rates::{Rate, cost};
+use crate::cards::call_settings;
 use crate::ledger::money::Money;
 use crate::ledger::rules::GuildState;
 
@@ -139,8 +140,8 @@ pub fn within_hours(settings: &CallSettings, now: DateTime<Utc>) -> bool {
     let local = now.with_timezone(&zone);
     let minute = local.hour() * 60 + local.minute();
     let (Some(from), Some(until)) = (
-        clock_minutes(&settings.available_from),
-        clock_minutes(&settings.available_until),
+        call_settings::minutes(&settings.available_from, false),
+        call_settings::minutes(&settings.available_until, true),
     ) else {
         return false;
     };
@@ -152,11 +153,6 @@ pub fn within_hours(settings: &CallSettings, now: DateTime<Utc>) -> bool {
     } else {
         (open_on(day) && minute >= from) || (open_on(previous) && minute < until)
     }
-}
-
-fn clock_minutes(text: &str) -> Option<u32> {
-    let (hours, minutes) = text.split_once(':')?;
-    Some(hours.parse::<u32>().ok()? * 60 + minutes.parse::<u32>().ok()?)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use crate::cards::call_settings;
 use crate::cards::entity::{call_settings as call_settings_row, card};
 use crate::ledger::entity::guild;
 use crate::ledger::money::Money;
-use crate::ledger::rules::{EntryKind, GuildState};
+use crate::ledger::rules::EntryKind;
 use crate::ledger::service::{self as ledger, LedgerError, Posting};
 
 pub mod entity {
@@ -106,13 +106,7 @@ pub async fn reserve(
         .one(db)
         .await?;
     let guild_row = guild::Entity::find_by_id(card.account_id).one(db).await?;
-    let guild_state = guild_row
-        .map(|g| GuildState {
-            balance: Money(g.balance),
-            held: Money(g.held),
-            credit_limit: Money(g.credit_limit),
-        })
-        .unwrap_or_default();
+    let guild_state = guild_row.as_ref().map(ledger::state_of).unwrap_or_default();
     let state = CardState {
         published: card.published,
         settings: settings
@@ -251,7 +245,9 @@ pub async fn extend(
         let guild = guild::Entity::find_by_id(call.account_id)
             .one(&transaction)
             .await?;
-        let available = guild.map_or(0, |g| g.balance + g.credit_limit - g.held);
+        let available = guild
+            .as_ref()
+            .map_or(0, |g| ledger::state_of(g).available().0);
         extra = Ord::min(extra, Ord::max(available, 0));
         if !hold_more(&transaction, call.account_id, extra).await? {
             extra = 0;

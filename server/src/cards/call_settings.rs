@@ -130,7 +130,7 @@ fn capitalised(text: &str) -> String {
 }
 
 /// `09:30` → 570; `24:00` only where `end` allows it.
-fn minutes(text: &str, end: bool) -> Option<u32> {
+pub fn minutes(text: &str, end: bool) -> Option<u32> {
     let (hours, mins) = text.trim().split_once(':')?;
     let (hours, mins): (u32, u32) = (hours.parse().ok()?, mins.parse().ok()?);
     let total = hours * 60 + mins;

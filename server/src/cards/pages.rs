@@ -65,14 +65,25 @@ async fn dashboard(
         (_, _, Some(outcome)) => crate::ledger::voucher_notice(&outcome).map(str::to_string),
         _ => None,
     };
-    let guild = crate::ledger::guild_view(&state, account.id).await?;
+    dashboard_page(&state, StatusCode::OK, account, cards, notice).await
+}
+
+/// The dashboard: the issuer's cards, their Guild, and a notice.
+async fn dashboard_page(
+    state: &AppState,
+    status: StatusCode,
+    account: app::model::AccountView,
+    cards: Vec<app::model::CardSummary>,
+    notice: Option<String>,
+) -> Result<Response, ApiError> {
+    let guild = crate::ledger::guild_view(state, account.id).await?;
     let dashboard = Dashboard {
         account,
         guild,
         cards,
         notice,
     };
-    Ok(render::page(&state, StatusCode::OK, Page::Dashboard { dashboard }).await)
+    Ok(render::page(state, status, Page::Dashboard { dashboard }).await)
 }
 
 async fn new_card(State(state): State<AppState>, _: SignedIn) -> Response {
@@ -253,22 +264,16 @@ async fn import(
                 Ok(cards) => cards,
                 Err(error) => return ApiError::from(error).into_response(),
             };
-            let guild = match crate::ledger::guild_view(&state, account.id).await {
-                Ok(guild) => guild,
-                Err(error) => return error.into_response(),
-            };
-            let dashboard = Dashboard {
-                account,
-                guild,
-                cards,
-                notice: Some(format!("Import refused: {message}")),
-            };
-            render::page(
+            let notice = Some(format!("Import refused: {message}"));
+            dashboard_page(
                 &state,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Page::Dashboard { dashboard },
+                account,
+                cards,
+                notice,
             )
             .await
+            .unwrap_or_else(IntoResponse::into_response)
         }
     }
 }

@@ -252,7 +252,8 @@ pub async fn statement(
     Ok((state_of(&guild), entries))
 }
 
-fn state_of(guild: &guild::Model) -> GuildState {
+/// A Guild row's numbers, for the rules.
+pub fn state_of(guild: &guild::Model) -> GuildState {
     GuildState {
         balance: Money(guild.balance),
         held: Money(guild.held),
