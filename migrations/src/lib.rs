@@ -13,6 +13,7 @@ mod m20261126_000004_vouchers;
 mod m20261126_000005_rates;
 mod m20261126_000006_card_call_settings;
 mod m20261126_000007_calls;
+mod m20261127_000008_call_metering;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_rates::Migration),
             Box::new(m20261126_000006_card_call_settings::Migration),
             Box::new(m20261126_000007_calls::Migration),
+            Box::new(m20261127_000008_call_metering::Migration),
         ]
     }
 }

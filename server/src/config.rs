@@ -52,6 +52,11 @@ pub struct Settings {
     pub default_region: phonenumber::country::Id,
     /// Shared with the payment provider to sign webhooks; the webhook is off without it.
     pub payment_webhook_secret: Option<SecretString>,
+    /// Seconds of talk a call holds money for at a time (R11: the metering interval).
+    pub call_hold_secs: u32,
+    /// A running call whose process has not metered it for this long is settled by the sweeper
+    /// up to its last metering point. Longer than `call_hold_secs`, so live calls are never swept.
+    pub call_stale_after_secs: u32,
 }
 
 /// The file form: every key optional, the same names as the fields above.
@@ -73,6 +78,8 @@ struct FileSettings {
     signup_grant: Option<String>,
     payment_webhook_secret: Option<SecretString>,
     default_region: Option<String>,
+    call_hold_secs: Option<u32>,
+    call_stale_after_secs: Option<u32>,
 }
 
 impl Settings {
@@ -148,7 +155,34 @@ impl Settings {
                 key: "default_region",
                 message: format!("`{region_text}` is not a region code like KR, US or JP"),
             })?;
+        let call_hold_secs = parse_env(&env, "CALLCARD_CALL_HOLD_SECS", "call_hold_secs")?
+            .or(file.call_hold_secs)
+            .unwrap_or(60);
+        if !(6..=3600).contains(&call_hold_secs) {
+            return Err(ConfigError::Invalid {
+                key: "call_hold_secs",
+                message: format!("{call_hold_secs} is not between 6 and 3600 seconds"),
+            });
+        }
+        let call_stale_after_secs = parse_env(
+            &env,
+            "CALLCARD_CALL_STALE_AFTER_SECS",
+            "call_stale_after_secs",
+        )?
+        .or(file.call_stale_after_secs)
+        .unwrap_or(call_hold_secs * 3);
+        if call_stale_after_secs <= call_hold_secs {
+            return Err(ConfigError::Invalid {
+                key: "call_stale_after_secs",
+                message: format!(
+                    "{call_stale_after_secs} must be longer than call_hold_secs ({call_hold_secs}), \
+                     or live calls would be swept"
+                ),
+            });
+        }
         Ok(Settings {
+            call_hold_secs,
+            call_stale_after_secs,
             default_region,
             payment_webhook_secret: env("CALLCARD_PAYMENT_WEBHOOK_SECRET")
                 .map(SecretString::from)
@@ -280,6 +314,24 @@ mod tests {
         assert!(error.to_string().contains("session_days"), "{error}");
         let error = settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
         assert!(error.to_string().contains("database_url"), "{error}");
+    }
+
+    #[test]
+    fn stale_calls_ttl_must_outlast_the_hold_interval() {
+        let defaults = settings(&[]).unwrap();
+        assert_eq!(defaults.call_hold_secs, 60);
+        assert_eq!(defaults.call_stale_after_secs, 180);
+        let error = settings(&[
+            ("CALLCARD_CALL_HOLD_SECS", "60"),
+            ("CALLCARD_CALL_STALE_AFTER_SECS", "60"),
+        ])
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("call_stale_after_secs"),
+            "{error}"
+        );
+        let error = settings(&[("CALLCARD_CALL_HOLD_SECS", "1")]).unwrap_err();
+        assert!(error.to_string().contains("call_hold_secs"), "{error}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use migrations::{Migrator, MigratorTrait};
 use server::config::Settings;
 use server::ledger::money::Money;
 use server::startup::{self, AppState};
-use server::{auth, db, seed};
+use server::{auth, calls, db, seed};
 use tracing_subscriber::EnvFilter;
 
 const USAGE: &str = "\
@@ -191,6 +191,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         println!("Sample card: {}", seeded.card_url);
     }
     tokio::spawn(sweep_expired_sessions(state.db.clone()));
+    tokio::spawn(sweep_stale_calls(
+        state.db.clone(),
+        settings.call_stale_after_secs,
+    ));
     println!("callcard is running at {}", settings.public_url);
     startup::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
@@ -206,6 +210,23 @@ async fn sweep_expired_sessions(db: sea_orm::DatabaseConnection) {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "expired sessions removed"),
             Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+        }
+    }
+}
+
+/// No hold lives forever (R11): every half TTL, calls whose process stopped metering them are
+/// settled up to their last metering point.
+async fn sweep_stale_calls(db: sea_orm::DatabaseConnection, stale_after_secs: u32) {
+    let ttl = chrono::Duration::seconds(i64::from(stale_after_secs));
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(
+        u64::from(stale_after_secs / 2).max(1),
+    ));
+    loop {
+        ticks.tick().await;
+        match calls::reservation::sweep_stale(&db, chrono::Utc::now(), ttl).await {
+            Ok(settled) if settled.is_empty() => {}
+            Ok(settled) => tracing::warn!(?settled, "stale calls settled"),
+            Err(error) => tracing::warn!(%error, "could not settle stale calls"),
         }
     }
 }

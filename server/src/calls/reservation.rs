@@ -6,9 +6,13 @@
 //! leaves a row in `calls`: refused ones straight away, granted ones as `reserved`.
 //! `extend` holds the next interval while the call runs; when the Guild cannot give a whole one,
 //! it holds what is left and says this is the last: the media side warns and ends the call when
-//! `covered_secs` is reached (R11). `settle` ends the reservation exactly once: debits the exact cost (a `call_debit` entry whose
-//! reference is the call), releases the hold, and gives the call-count unit back unless the call
-//! was answered. Settling again is harmless.
+//! `covered_secs` is reached (R11). `settle` ends the reservation exactly once: debits the
+//! exact cost (a `call_debit` entry whose reference is the call), releases the hold, and gives the
+//! call-count unit back unless the call was answered. Settling again is harmless.
+//!
+//! Every step that shows the call is alive (reserve, `answer`, `extend`) stamps `metered_at`.
+//! `sweep_stale` settles calls whose stamp is older than a TTL, up to that stamp: a process that
+//! dies mid-call leaves no hold behind, and no money is lost or created.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -49,6 +53,8 @@ pub mod entity {
         pub cost: Option<i64>,
         pub outcome: Option<String>,
         pub hangup_cause: Option<String>,
+        /// When a live process last vouched for the running call (reserve, answer, extend).
+        pub metered_at: Option<ChronoDateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -201,6 +207,7 @@ fn record(
         legs: Set(serde_json::to_string(&legs).unwrap_or_else(|_| "[]".into())),
         held: Set(held.0),
         authorized_at: Set(now),
+        metered_at: Set(Some(now)),
         outcome: Set(outcome.map(|reason| format!("refused:{reason}"))),
         ..Default::default()
     }
@@ -221,6 +228,7 @@ pub async fn extend(
     db: &DatabaseConnection,
     call_id: i64,
     hold_secs: u32,
+    now: DateTime<Utc>,
 ) -> Result<Extended, ReservationError> {
     let transaction = db.begin().await?;
     let call = entity::Entity::find_by_id(call_id)
@@ -258,6 +266,7 @@ pub async fn extend(
             entity::Column::Held,
             Expr::col(entity::Column::Held).add(extra),
         )
+        .col_expr(entity::Column::MeteredAt, Expr::value(now))
         .filter(entity::Column::Id.eq(call_id))
         .filter(entity::Column::State.eq("reserved"))
         .exec(&transaction)
@@ -392,4 +401,69 @@ pub async fn settle(
         .one(db)
         .await?
         .ok_or(ReservationError::UnknownCall)
+}
+
+/// Marks a running call answered at `at` (the issuer accepted, R9): from now on settling it bills
+/// talk time and keeps its call-count unit, even if the process dies and the sweeper settles it.
+pub async fn answer(
+    db: &DatabaseConnection,
+    call_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), ReservationError> {
+    let changed = entity::Entity::update_many()
+        .col_expr(entity::Column::AnsweredAt, Expr::value(at))
+        .col_expr(entity::Column::MeteredAt, Expr::value(at))
+        .filter(entity::Column::Id.eq(call_id))
+        .filter(entity::Column::State.eq("reserved"))
+        .filter(entity::Column::AnsweredAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected;
+    if changed > 0 {
+        return Ok(());
+    }
+    match entity::Entity::find_by_id(call_id).one(db).await? {
+        None => Err(ReservationError::UnknownCall),
+        // Answering twice is harmless: the first time counts.
+        Some(call) if call.state == "reserved" => Ok(()),
+        Some(_) => Err(ReservationError::NotRunning),
+    }
+}
+
+/// The hang-up cause of a call that the sweeper settled.
+pub const STALE_CAUSE: &str = "stale_reservation";
+
+/// Settles every running call whose last metering point is older than `ttl` — its process died
+/// or lost the database. It is billed up to that point and no further, since nothing proves it
+/// went on; an unanswered one gets its call-count unit back. A real `settle` racing the sweeper
+/// is harmless: whichever claims the row first settles it. Returns the calls it settled.
+pub async fn sweep_stale(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ttl: chrono::Duration,
+) -> Result<Vec<i64>, ReservationError> {
+    let stale = entity::Entity::find()
+        .filter(entity::Column::State.eq("reserved"))
+        .filter(entity::Column::MeteredAt.lt(now - ttl))
+        .all(db)
+        .await?;
+    let mut settled = Vec::with_capacity(stale.len());
+    for call in stale {
+        let metered_at = call.metered_at.unwrap_or(call.authorized_at);
+        let ending = Ending {
+            answered_at: call.answered_at,
+            ended_at: Ord::max(metered_at, call.answered_at.unwrap_or(metered_at)),
+            outcome: if call.answered_at.is_some() {
+                "answered"
+            } else {
+                "abandoned"
+            },
+            hangup_cause: STALE_CAUSE,
+        };
+        let record = settle(db, call.id, ending).await?;
+        if record.hangup_cause.as_deref() == Some(STALE_CAUSE) {
+            settled.push(call.id);
+        }
+    }
+    Ok(settled)
 }

@@ -9,6 +9,7 @@ mod helpers;
 mod accounts;
 mod cards;
 mod guild;
+mod guild_model;
 mod migrations_up_down;
 mod numbers;
 mod pages;

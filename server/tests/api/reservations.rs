@@ -18,6 +18,7 @@ both_backends!(
     refusals_are_precise_and_recorded,
     a_guild_covering_70_seconds_ends_the_call_at_70_seconds,
     issuers_search_and_export_their_own_call_records,
+    stale_reservations_are_settled_from_their_last_metering_point,
 );
 
 fn landline() -> Option<Rate> {
@@ -245,7 +246,7 @@ async fn a_guild_covering_70_seconds_ends_the_call_at_70_seconds(backend: Backen
         (reservation.grant.hold, reservation.grant.covered_secs),
         (Money(60), 60)
     );
-    let extended = reservation::extend(&app.db, reservation.call_id, 60)
+    let extended = reservation::extend(&app.db, reservation.call_id, 60, Utc::now())
         .await
         .unwrap();
     assert_eq!(
@@ -257,7 +258,7 @@ async fn a_guild_covering_70_seconds_ends_the_call_at_70_seconds(backend: Backen
         },
         "only 10 more seconds can be held: warn now, end at 70 s"
     );
-    let again = reservation::extend(&app.db, reservation.call_id, 60)
+    let again = reservation::extend(&app.db, reservation.call_id, 60, Utc::now())
         .await
         .unwrap();
     assert_eq!(
@@ -283,7 +284,7 @@ async fn a_guild_covering_70_seconds_ends_the_call_at_70_seconds(backend: Backen
         (statement["balance"].as_i64(), statement["held"].as_i64()),
         (Some(0), Some(0))
     );
-    let after = reservation::extend(&app.db, reservation.call_id, 60).await;
+    let after = reservation::extend(&app.db, reservation.call_id, 60, Utc::now()).await;
     assert!(matches!(after, Err(ReservationError::NotRunning)));
 }
 
@@ -362,4 +363,115 @@ async fn issuers_search_and_export_their_own_call_records(backend: Backend) {
     app.sign_up(&stranger, "bob@example.com").await;
     let theirs = app.get_json(&stranger, app.url("/api/calls")).await;
     assert_eq!(theirs["total"], 0, "an issuer never sees another's records");
+}
+
+async fn stale_reservations_are_settled_from_their_last_metering_point(backend: Backend) {
+    // R11: a process that died mid-call leaves no hold behind, and no money is lost or created.
+    let (app, _) = issuer(backend, 10_000, 3).await;
+    let per_second = || {
+        Some(Rate {
+            class: LegClass::Landline,
+            prefix: String::new(),
+            per_minute: 60,
+            initial_increment_secs: 1,
+            subsequent_increment_secs: 1,
+            connect_fee: 0,
+        })
+    };
+    let start = Utc::now() - Duration::hours(1);
+    let talking = reservation::reserve(&app.db, request(vec![per_second()]), start)
+        .await
+        .unwrap();
+    reservation::answer(&app.db, talking.call_id, start + Duration::seconds(5))
+        .await
+        .unwrap();
+    reservation::extend(&app.db, talking.call_id, 60, start + Duration::seconds(65))
+        .await
+        .unwrap();
+    let ringing = reservation::reserve(&app.db, request(vec![per_second()]), start)
+        .await
+        .unwrap();
+    let live = reservation::reserve(&app.db, request(vec![per_second()]), Utc::now())
+        .await
+        .unwrap();
+
+    let ttl = Duration::seconds(180);
+    let mut swept = reservation::sweep_stale(&app.db, Utc::now(), ttl)
+        .await
+        .unwrap();
+    swept.sort();
+    assert_eq!(
+        swept,
+        [talking.call_id, ringing.call_id],
+        "the live call stays"
+    );
+    assert!(
+        reservation::sweep_stale(&app.db, Utc::now(), ttl)
+            .await
+            .unwrap()
+            .is_empty(),
+        "sweeping again finds nothing"
+    );
+
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    let record = |id: i64| {
+        records["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    let talked = record(talking.call_id);
+    assert_eq!(
+        (
+            &talked["billed_secs"],
+            &talked["cost"],
+            &talked["hangup_cause"]
+        ),
+        (&json!(60), &json!(60), &json!("stale_reservation")),
+        "billed from the answer to the last metering point: {talked}"
+    );
+    assert_eq!(record(ringing.call_id)["cost"], 0);
+
+    let statement = guild(&app).await;
+    let entries: i64 = statement["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["amount"].as_i64().unwrap())
+        .sum();
+    assert_eq!(statement["balance"].as_i64(), Some(10_000 - 60));
+    assert_eq!(
+        statement["balance"].as_i64(),
+        Some(entries),
+        "balance = sum of entries"
+    );
+    assert_eq!(
+        statement["held"].as_i64(),
+        Some(live.grant.hold.0),
+        "only the live call still holds money"
+    );
+    assert_eq!(
+        quota(&app).await,
+        1,
+        "the answered call used its unit, the live one holds one"
+    );
+
+    // The dead process comes back and settles late: nothing changes.
+    let late = reservation::settle(
+        &app.db,
+        talking.call_id,
+        Ending {
+            answered_at: Some(start + Duration::seconds(5)),
+            ended_at: start + Duration::seconds(600),
+            outcome: "answered",
+            hangup_cause: "normal_clearing",
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(late.cost, Some(60));
+    assert_eq!(guild(&app).await["balance"].as_i64(), Some(10_000 - 60));
 }

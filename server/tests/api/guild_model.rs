@@ -1,0 +1,462 @@
+//! The ledger and reservations against a model (issue 3; BRIEF R8, R11, R13, R17).
+//!
+//! Random interleavings of authorize / answer / extend / settle / crash / sweep / top-up / clock
+//! ticks across several cards of one issuer run against the real database. The model is a few
+//! integers per Guild, card and call; after every step the database must agree with it exactly,
+//! and three invariants must hold whatever the model says: the balance never falls below the
+//! credit limit (available ≥ 0), no money is created (balance = grant + top-ups − debits), and
+//! balance = sum of the ledger entries.
+//!
+//! Every leg is rated 60 a minute billed by the second, so a leg costs exactly 1 per second and
+//! the model's arithmetic stays obvious.
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use server::calls::authorize::Refusal;
+use server::calls::rates::{LegClass, Rate};
+use server::calls::reservation::{self, CallRequest, Ending, ReservationError};
+use server::cards::entity::call_settings as call_settings_row;
+use server::ledger::entity::{entry, guild};
+use server::ledger::money::Money;
+use server::ledger::rules::EntryKind;
+use server::ledger::service::{self as ledger, Posting};
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, card_json};
+
+both_backends!(ledger_and_reservations_follow_the_model);
+
+const CARDS: usize = 3;
+const HOLD_SECS: u32 = 60;
+const STALE_AFTER: i64 = 180;
+
+#[derive(Debug, Clone)]
+enum Step {
+    Authorize {
+        card: usize,
+        legs: u32,
+    },
+    Answer {
+        call: usize,
+    },
+    Extend {
+        call: usize,
+    },
+    Settle {
+        call: usize,
+        talk_secs: u32,
+    },
+    /// The process running the call dies: nobody answers, extends or settles it any more.
+    Crash {
+        call: usize,
+    },
+    Sweep,
+    TopUp {
+        amount: i64,
+    },
+    Tick {
+        secs: i64,
+    },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (0..CARDS, 1..=2u32).prop_map(|(card, legs)| Step::Authorize { card, legs }),
+        2 => any::<usize>().prop_map(|call| Step::Answer { call }),
+        2 => any::<usize>().prop_map(|call| Step::Extend { call }),
+        3 => (any::<usize>(), 0..200u32)
+            .prop_map(|(call, talk_secs)| Step::Settle { call, talk_secs }),
+        1 => any::<usize>().prop_map(|call| Step::Crash { call }),
+        1 => Just(Step::Sweep),
+        1 => (1..300i64).prop_map(|amount| Step::TopUp { amount }),
+        2 => (1..240i64).prop_map(|secs| Step::Tick { secs }),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Scenario {
+    grant: i64,
+    credit_limit: i64,
+    quotas: [u32; CARDS],
+    steps: Vec<Step>,
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (
+        0..400i64,
+        prop_oneof![Just(0i64), 0..150i64],
+        [0..4u32, 0..4u32, 0..4u32],
+        prop::collection::vec(step(), 1..40),
+    )
+        .prop_map(|(grant, credit_limit, quotas, steps)| Scenario {
+            grant,
+            credit_limit,
+            quotas,
+            steps,
+        })
+}
+
+/// What the model knows of one call.
+#[derive(Debug, Clone)]
+struct ModelCall {
+    id: i64,
+    card: usize,
+    legs: i64,
+    held: i64,
+    answered_at: Option<DateTime<Utc>>,
+    metered_at: DateTime<Utc>,
+    running: bool,
+    crashed: bool,
+}
+
+#[derive(Debug)]
+struct Model {
+    balance: i64,
+    held: i64,
+    credit_limit: i64,
+    /// Grant and top-ups: all the money that ever came in.
+    paid_in: i64,
+    debited: i64,
+    quotas: [u32; CARDS],
+    calls: Vec<ModelCall>,
+}
+
+impl Model {
+    fn available(&self) -> i64 {
+        self.balance + self.credit_limit - self.held
+    }
+
+    /// Settles a running call the way the engine must: cost capped by its hold, the unit back
+    /// when it was not answered.
+    fn settle(&mut self, index: usize, talk_secs: i64) -> i64 {
+        let call = &mut self.calls[index];
+        let cost = if call.answered_at.is_some() {
+            Ord::min(call.legs * talk_secs, call.held)
+        } else {
+            0
+        };
+        call.running = false;
+        self.held -= call.held;
+        self.balance -= cost;
+        self.debited += cost;
+        if call.answered_at.is_none() {
+            self.quotas[call.card] += 1;
+        }
+        cost
+    }
+}
+
+fn per_second_leg() -> Option<Rate> {
+    Some(Rate {
+        class: LegClass::Landline,
+        prefix: String::new(),
+        per_minute: 60,
+        initial_increment_secs: 1,
+        subsequent_increment_secs: 1,
+        connect_fee: 0,
+    })
+}
+
+async fn ledger_and_reservations_follow_the_model(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |settings| settings.signup_grant = Money::ZERO).await;
+    let cases = match backend {
+        Backend::Sqlite => 48,
+        Backend::Postgres => 24,
+    };
+    let handle = tokio::runtime::Handle::current();
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let case = std::cell::Cell::new(0);
+    let result = tokio::task::block_in_place(|| {
+        runner.run(&scenario(), |scenario| {
+            case.set(case.get() + 1);
+            handle.block_on(run(&app, case.get(), scenario));
+            Ok(())
+        })
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+}
+
+/// Sets up a fresh issuer for the scenario, then runs its steps against model and database.
+async fn run(app: &TestApp, case: u32, scenario: Scenario) {
+    let client = app.new_client();
+    let email = format!("issuer{case}-{}@example.com", uuid_suffix());
+    let account = app.sign_up(&client, &email).await;
+    let account_id = account["id"].as_i64().unwrap();
+    if scenario.grant > 0 {
+        post(app, account_id, EntryKind::OperatorCredit, scenario.grant).await;
+    }
+    ledger::set_credit_limit(&app.db, account_id, Money(scenario.credit_limit))
+        .await
+        .unwrap();
+    let mut slugs = Vec::new();
+    for (index, quota) in scenario.quotas.iter().enumerate() {
+        let slug = format!("c{case}x{index}{}", uuid_suffix());
+        let mut card = card_json(Some(&slug), "Model");
+        card["call"] = json!({
+            "call_quota": quota, "max_call_minutes": 60, "time_zone": "UTC",
+            "available_from": "00:00", "available_until": "24:00",
+            "available_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            "allowed_regions": ["KR"], "landline": "", "mobile": "", "internet_phone": true
+        });
+        let created = app.create_card(&client, card).await;
+        assert_eq!(created.status(), 201);
+        slugs.push(slug);
+    }
+    let mut model = Model {
+        balance: scenario.grant,
+        held: 0,
+        credit_limit: scenario.credit_limit,
+        paid_in: scenario.grant,
+        debited: 0,
+        quotas: scenario.quotas,
+        calls: Vec::new(),
+    };
+    // Whole seconds, so "older than the TTL" means the same to the model and to the database.
+    let mut now = (Utc::now() - Duration::days(1))
+        .duration_trunc(Duration::seconds(1))
+        .unwrap();
+    for step in &scenario.steps {
+        apply(app, account_id, &slugs, &mut model, &mut now, step).await;
+        check(app, account_id, &slugs, &model, step).await;
+    }
+    // Whatever ran, a sweep long after leaves nothing held.
+    let later = now + Duration::seconds(STALE_AFTER * 10);
+    apply(
+        app,
+        account_id,
+        &slugs,
+        &mut model,
+        &mut { later },
+        &Step::Sweep,
+    )
+    .await;
+    check(app, account_id, &slugs, &model, &Step::Sweep).await;
+    assert_eq!(model.held, 0);
+}
+
+async fn apply(
+    app: &TestApp,
+    account_id: i64,
+    slugs: &[String],
+    model: &mut Model,
+    now: &mut DateTime<Utc>,
+    step: &Step,
+) {
+    // Steps on calls pick one the process still runs; with none, they do nothing.
+    let live: Vec<usize> = (0..model.calls.len())
+        .filter(|&i| model.calls[i].running && !model.calls[i].crashed)
+        .collect();
+    let pick = |call: usize| (!live.is_empty()).then(|| live[call % live.len()]);
+    match *step {
+        Step::Authorize { card, legs } => {
+            let request = CallRequest {
+                card_slug: &slugs[card],
+                caller_number: "+821012345678",
+                callee_number: "+82234561234",
+                caller_region: Some("KR"),
+                legs: vec![per_second_leg(); legs as usize],
+                hold_secs: HOLD_SECS,
+            };
+            let legs = i64::from(legs);
+            let outcome = reservation::reserve(&app.db, request, *now).await;
+            let available = model.available();
+            if model.quotas[card] == 0 {
+                assert!(
+                    matches!(
+                        outcome,
+                        Err(ReservationError::Refused(Refusal::CallCountExhausted))
+                    ),
+                    "{outcome:?}"
+                );
+            } else if available < legs {
+                assert!(
+                    matches!(
+                        outcome,
+                        Err(ReservationError::Refused(Refusal::GuildExhausted { .. }))
+                    ),
+                    "available {available}, {legs} legs: {outcome:?}"
+                );
+            } else {
+                let granted = outcome.expect("the model says this call is affordable");
+                let hold = Ord::min(legs * i64::from(HOLD_SECS), available);
+                assert_eq!(granted.grant.hold, Money(hold));
+                assert_eq!(i64::from(granted.grant.covered_secs), hold / legs);
+                model.quotas[card] -= 1;
+                model.held += hold;
+                model.calls.push(ModelCall {
+                    id: granted.call_id,
+                    card,
+                    legs,
+                    held: hold,
+                    answered_at: None,
+                    metered_at: *now,
+                    running: true,
+                    crashed: false,
+                });
+            }
+        }
+        Step::Answer { call } => {
+            let Some(index) = pick(call) else { return };
+            reservation::answer(&app.db, model.calls[index].id, *now)
+                .await
+                .unwrap();
+            let call = &mut model.calls[index];
+            if call.answered_at.is_none() {
+                call.answered_at = Some(*now);
+                call.metered_at = *now;
+            }
+        }
+        Step::Extend { call } => {
+            let Some(index) = pick(call) else { return };
+            let extended = reservation::extend(&app.db, model.calls[index].id, HOLD_SECS, *now)
+                .await
+                .unwrap();
+            let available = model.available();
+            let call = &mut model.calls[index];
+            let covered = call.held / call.legs;
+            let wanted = call.legs * (covered + i64::from(HOLD_SECS)) - call.held;
+            let (extra, last) = if wanted <= available {
+                (wanted, false)
+            } else {
+                (Ord::min(wanted, Ord::max(available, 0)), true)
+            };
+            call.held += extra;
+            call.metered_at = *now;
+            model.held += extra;
+            let call = &model.calls[index];
+            assert_eq!(
+                (extended.held, extended.last),
+                (Money(call.held), last),
+                "extend of {call:?} with {available} available"
+            );
+            assert_eq!(i64::from(extended.covered_secs), call.held / call.legs);
+        }
+        Step::Settle { call, talk_secs } => {
+            let Some(index) = pick(call) else { return };
+            let answered_at = model.calls[index].answered_at;
+            let ending = Ending {
+                answered_at,
+                ended_at: answered_at.map_or(*now, |at| at + Duration::seconds(talk_secs.into())),
+                outcome: if answered_at.is_some() {
+                    "answered"
+                } else {
+                    "no_answer"
+                },
+                hangup_cause: "normal_clearing",
+            };
+            let id = model.calls[index].id;
+            let record = reservation::settle(&app.db, id, ending).await.unwrap();
+            let cost = model.settle(index, talk_secs.into());
+            assert_eq!(record.cost, Some(cost), "settling {:?}", model.calls[index]);
+        }
+        Step::Crash { call } => {
+            let Some(index) = pick(call) else { return };
+            model.calls[index].crashed = true;
+        }
+        Step::Sweep => {
+            let ttl = Duration::seconds(STALE_AFTER);
+            let mut swept = reservation::sweep_stale(&app.db, *now, ttl).await.unwrap();
+            // Only this issuer's calls: a failed earlier case may have left others running.
+            swept.retain(|id| model.calls.iter().any(|call| call.id == *id));
+            swept.sort();
+            let mut expected = Vec::new();
+            for index in 0..model.calls.len() {
+                let call = &model.calls[index];
+                if call.running && call.metered_at < *now - ttl {
+                    let talk = call
+                        .answered_at
+                        .map_or(0, |at| (call.metered_at - at).num_seconds());
+                    expected.push(call.id);
+                    model.settle(index, talk);
+                }
+            }
+            assert_eq!(swept, expected);
+        }
+        Step::TopUp { amount } => {
+            post(app, account_id, EntryKind::OperatorCredit, amount).await;
+            model.balance += amount;
+            model.paid_in += amount;
+        }
+        Step::Tick { secs } => *now += Duration::seconds(secs),
+    }
+}
+
+async fn check(app: &TestApp, account_id: i64, slugs: &[String], model: &Model, step: &Step) {
+    let guild = guild::Entity::find_by_id(account_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let entries: i64 = entry::Entity::find()
+        .filter(entry::Column::AccountId.eq(account_id))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|entry| entry.amount)
+        .sum();
+    assert_eq!(
+        guild.balance, entries,
+        "balance = sum of entries after {step:?}"
+    );
+    assert!(
+        guild.balance + guild.credit_limit - guild.held >= 0,
+        "overspent after {step:?}: {guild:?}"
+    );
+    assert_eq!(
+        guild.balance,
+        model.paid_in - model.debited,
+        "money created or lost after {step:?}"
+    );
+    assert_eq!(
+        (guild.balance, guild.held),
+        (model.balance, model.held),
+        "Guild after {step:?}"
+    );
+    for (index, slug) in slugs.iter().enumerate() {
+        let card = server::cards::entity::card::Entity::find()
+            .filter(server::cards::entity::card::Column::Slug.eq(slug.as_str()))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let settings = call_settings_row::Entity::find_by_id(card.id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            settings.call_quota as u32, model.quotas[index],
+            "call count of card {index} after {step:?}"
+        );
+    }
+}
+
+async fn post(app: &TestApp, account_id: i64, kind: EntryKind, amount: i64) {
+    ledger::post_alone(
+        &app.db,
+        Posting {
+            account_id,
+            kind,
+            amount: Money(amount),
+            reference: None,
+            note: "model top-up",
+            created_by: None,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+fn uuid_suffix() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..8].to_string()
+}
