@@ -1,0 +1,196 @@
+//! What the bridge asks the server's Guild engine, and the answers it acts on.
+//!
+//! Model (CGRateS-style authorize → debit loop → terminate, STYLE §5): before a call starts the
+//! bridge asks to *authorize* it and gets either a [`Grant`] — money held for the first interval
+//! and the talk time that pays for — or the one precise [`Refusal`]. While the call runs it asks
+//! to *extend* the hold before the covered time runs out (and tells it once when the call is
+//! *answered*, so that billing starts even if the process dies); an [`ExtendDecision`] marked `last`
+//! means the Guild could not give a whole interval and the call must end when that time is
+//! reached. Whatever happens, the call ends with exactly one [`SettleRequest`], which tells the
+//! engine when (and whether) the call was answered, when it ended and why.
+//!
+//! The bridge never touches the database: the server implements these decisions (its
+//! `calls::reservation::{reserve, answer, extend, settle}`), and a driver carries the requests the
+//! [`crate::call::Call`] emits to it and feeds the answers back as inputs. Covered seconds are
+//! always counted from the moment the call was answered, and cover everything held so far.
+
+use crate::call::HangupCause;
+use crate::time::Millis;
+
+/// The server's id of a call (a row of `calls`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallId(pub i64);
+
+/// Where the issuer takes the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IssuerDestination {
+    /// The issuer's phone, through the SIP trunk: answering is not yet accepting, so the
+    /// bridge asks the issuer to press 1 first.
+    Phone,
+    /// The issuer's dashboard in a browser ("internet phone"): its Accept button is the
+    /// issuer's consent, so answering connects straight away.
+    Browser,
+}
+
+/// A caller wants to talk to a card's issuer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRequest {
+    pub card_slug: String,
+    pub destination: IssuerDestination,
+    /// The language of the caller's page (`ko`, `en`, `ja`, `zh`): refusals and
+    /// announcements are chosen by it.
+    pub caller_language: String,
+}
+
+/// A call that may go ahead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub call_id: CallId,
+    /// Talk time the money held so far pays for, from the answer.
+    pub covered_seconds: u32,
+    /// How long before the covered time ends both parties hear the warning (only when `last`).
+    pub warn_before_seconds: u32,
+    /// The Guild could not hold a whole interval: no extension will be asked for, the call
+    /// ends when `covered_seconds` is reached.
+    pub last: bool,
+}
+
+/// Why a call may not start, as the stable codes the caller's page translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum Refusal {
+    #[error("guild_exhausted")]
+    GuildExhausted,
+    #[error("call_count_exhausted")]
+    CallCountExhausted,
+    #[error("outside_hours")]
+    OutsideHours,
+    #[error("destination_not_allowed")]
+    DestinationNotAllowed,
+    #[error("card_unavailable")]
+    CardUnavailable,
+    /// A phone destination while no SIP trunk is configured.
+    #[error("no_trunk")]
+    NoTrunk,
+    /// No rate for one of the call's legs.
+    #[error("no_rate")]
+    NoRate,
+    /// The engine could not decide (its database failed): the driver feeds this rather than
+    /// leaving the call waiting.
+    #[error("authority_unavailable")]
+    AuthorityUnavailable,
+}
+
+impl Refusal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refusal::GuildExhausted => "guild_exhausted",
+            Refusal::CallCountExhausted => "call_count_exhausted",
+            Refusal::OutsideHours => "outside_hours",
+            Refusal::DestinationNotAllowed => "destination_not_allowed",
+            Refusal::CardUnavailable => "card_unavailable",
+            Refusal::NoTrunk => "no_trunk",
+            Refusal::NoRate => "no_rate",
+            Refusal::AuthorityUnavailable => "authority_unavailable",
+        }
+    }
+}
+
+/// The answer to an extension request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExtendDecision {
+    /// Talk time everything held so far pays for, from the answer.
+    pub covered_seconds: u32,
+    /// No further interval can be held: warn, then end at `covered_seconds`. A driver whose
+    /// extension failed feeds the previous coverage with `last` set.
+    pub last: bool,
+}
+
+/// How a call ended, for its settlement and its record (the server's `settle` with an
+/// `Ending`; the driver turns [`Millis`] into wall-clock time from when it created the call).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettleRequest {
+    /// `None` when nothing was granted (refused, or abandoned before the authorization
+    /// answered with a refusal): nothing is held, the driver only records or logs it.
+    pub call_id: Option<CallId>,
+    /// When the issuer accepted and the caller was connected; `None` if never.
+    pub answered_at: Option<Millis>,
+    pub ended_at: Millis,
+    pub cause: HangupCause,
+}
+
+impl SettleRequest {
+    /// The record's outcome column: `answered`, or why the set-up failed.
+    pub fn outcome(&self) -> &'static str {
+        if self.answered_at.is_some() {
+            return "answered";
+        }
+        match self.cause {
+            HangupCause::IssuerBusy => "busy",
+            HangupCause::IssuerDidNotAnswer => "no_answer",
+            HangupCause::IssuerDeclined => "declined",
+            HangupCause::Refused { .. } => "refused",
+            // The word the server's sweeper uses for an unanswered call nobody finished.
+            HangupCause::CallerHungUp => "abandoned",
+            HangupCause::IssuerHungUp
+            | HangupCause::TrunkError { .. }
+            | HangupCause::GuildExhausted
+            | HangupCause::MeteringLapsed
+            | HangupCause::MediaFailed => "failed",
+        }
+    }
+
+    /// Whole seconds from answer to end: what the call is billed on.
+    pub fn talk_seconds(&self) -> u64 {
+        self.answered_at
+            .map_or(0, |answered| self.ended_at.since(answered).as_secs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settle(answered_at: Option<Millis>, cause: HangupCause) -> SettleRequest {
+        SettleRequest {
+            call_id: Some(CallId(1)),
+            answered_at,
+            ended_at: Millis(75_500),
+            cause,
+        }
+    }
+
+    #[test]
+    fn refusal_codes_match_their_display() {
+        for refusal in [
+            Refusal::GuildExhausted,
+            Refusal::CallCountExhausted,
+            Refusal::OutsideHours,
+            Refusal::DestinationNotAllowed,
+            Refusal::CardUnavailable,
+            Refusal::NoTrunk,
+            Refusal::NoRate,
+            Refusal::AuthorityUnavailable,
+        ] {
+            assert_eq!(refusal.to_string(), refusal.as_str());
+        }
+        assert_eq!(Refusal::NoTrunk.as_str(), "no_trunk");
+    }
+
+    #[test]
+    fn outcome_is_answered_whenever_the_call_was_answered() {
+        let answered = settle(Some(Millis(5_000)), HangupCause::GuildExhausted);
+        assert_eq!(answered.outcome(), "answered");
+        assert_eq!(answered.talk_seconds(), 70);
+        let busy = settle(None, HangupCause::IssuerBusy);
+        assert_eq!(busy.outcome(), "busy");
+        assert_eq!(busy.talk_seconds(), 0);
+        assert_eq!(
+            settle(None, HangupCause::CallerHungUp).outcome(),
+            "abandoned"
+        );
+        assert_eq!(
+            settle(None, HangupCause::TrunkError { status: 503 }).outcome(),
+            "failed"
+        );
+    }
+}

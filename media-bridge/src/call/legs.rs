@@ -1,0 +1,156 @@
+//! The two legs' states and the metering of a connected call. Each state carries the data that
+//! only it needs (its deadline, the answer time), so there is no flag to forget to reset.
+
+use std::time::Duration;
+
+use crate::authority::{CallId, Grant};
+use crate::time::Millis;
+
+/// The caller's browser leg.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum CallerLeg {
+    /// The page has offered; ICE/DTLS must complete by `give_up_at`.
+    Connecting {
+        give_up_at: Millis,
+    },
+    Connected,
+    Ended,
+}
+
+/// The issuer's leg: their phone through the trunk, or their browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum IssuerLeg {
+    /// Not called yet: the call is being authorized.
+    Idle,
+    /// INVITE sent; the ring timeout runs from here.
+    Inviting {
+        give_up_at: Millis,
+    },
+    /// 180/183 received; still the same ring timeout.
+    Ringing {
+        give_up_at: Millis,
+    },
+    /// Answered; the accept prompt is playing and the issuer must press 1 by `decide_by`.
+    AskingIssuer {
+        decide_by: Millis,
+    },
+    /// Accepted: both legs' media are connected and the Guild is paying.
+    Bridged {
+        answered_at: Millis,
+        meter: Meter,
+    },
+    Ended {
+        answered_at: Option<Millis>,
+    },
+}
+
+impl IssuerLeg {
+    /// Is there a dialog (or a ringing page) to end?
+    pub(super) fn is_live(&self) -> bool {
+        match self {
+            IssuerLeg::Inviting { .. }
+            | IssuerLeg::Ringing { .. }
+            | IssuerLeg::AskingIssuer { .. }
+            | IssuerLeg::Bridged { .. } => true,
+            IssuerLeg::Idle | IssuerLeg::Ended { .. } => false,
+        }
+    }
+
+    pub(super) fn answered_at(&self) -> Option<Millis> {
+        match self {
+            IssuerLeg::Bridged { answered_at, .. } => Some(*answered_at),
+            IssuerLeg::Ended { answered_at } => *answered_at,
+            _ => None,
+        }
+    }
+
+    /// The same leg, ended, remembering when it was answered.
+    pub(super) fn ended(&self) -> IssuerLeg {
+        IssuerLeg::Ended {
+            answered_at: self.answered_at(),
+        }
+    }
+}
+
+/// Where the money of a connected call stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Coverage {
+    /// More intervals may follow: ask for the next one `extend_lead` before the end.
+    Extendable,
+    /// The next interval was asked for; no answer yet.
+    Extending,
+    /// The last interval: warn `warn_before` the end, then end.
+    Last { warned: bool },
+}
+
+/// The metering of a connected call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Meter {
+    pub(super) call_id: CallId,
+    /// The moment the money held so far runs out.
+    pub(super) covered_until: Millis,
+    pub(super) warn_before: Duration,
+    pub(super) coverage: Coverage,
+}
+
+/// What a meter deadline asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum MeterEvent {
+    AskForExtension,
+    Warn,
+    /// The covered time is over; `was_last` tells exhaustion from a lapsed extension.
+    CoverageEnded {
+        was_last: bool,
+    },
+}
+
+impl Meter {
+    pub(super) fn start(grant: &Grant, answered_at: Millis) -> Meter {
+        Meter {
+            call_id: grant.call_id,
+            covered_until: answered_at + seconds(grant.covered_seconds),
+            warn_before: seconds(grant.warn_before_seconds),
+            coverage: if grant.last {
+                Coverage::Last { warned: false }
+            } else {
+                Coverage::Extendable
+            },
+        }
+    }
+
+    pub(super) fn next_deadline(&self, extend_lead: Duration) -> Millis {
+        let before_the_end = match self.coverage {
+            Coverage::Extendable => self.covered_until.saturating_sub(extend_lead),
+            Coverage::Last { warned: false } => self.covered_until.saturating_sub(self.warn_before),
+            Coverage::Extending | Coverage::Last { warned: true } => self.covered_until,
+        };
+        before_the_end.min(self.covered_until)
+    }
+
+    /// The event due at `at` (the meter's own deadline), moving the meter past it so that
+    /// its next deadline is later.
+    pub(super) fn take_due(&mut self, at: Millis, extend_lead: Duration) -> Option<MeterEvent> {
+        if self.covered_until <= at {
+            let was_last = matches!(self.coverage, Coverage::Last { .. });
+            return Some(MeterEvent::CoverageEnded { was_last });
+        }
+        if self.next_deadline(extend_lead) > at {
+            return None;
+        }
+        match self.coverage {
+            Coverage::Extendable => {
+                self.coverage = Coverage::Extending;
+                Some(MeterEvent::AskForExtension)
+            }
+            Coverage::Last { warned: false } => {
+                self.coverage = Coverage::Last { warned: true };
+                Some(MeterEvent::Warn)
+            }
+            Coverage::Extending | Coverage::Last { warned: true } => None,
+        }
+    }
+}
+
+pub(super) fn seconds(seconds: u32) -> Duration {
+    Duration::from_secs(u64::from(seconds))
+}

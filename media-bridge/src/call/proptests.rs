@@ -1,0 +1,227 @@
+//! Random scripts of inputs at random times: whatever the driver, the trunk and the authority
+//! do, the call's invariants hold (see the module header).
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn any_digit() -> impl Strategy<Value = Digit> {
+    prop::sample::select(Digit::ALL.to_vec())
+}
+
+fn any_leg() -> impl Strategy<Value = Leg> {
+    prop_oneof![Just(Leg::Caller), Just(Leg::Issuer)]
+}
+
+fn any_refusal() -> impl Strategy<Value = Refusal> {
+    prop::sample::select(vec![
+        Refusal::GuildExhausted,
+        Refusal::CallCountExhausted,
+        Refusal::OutsideHours,
+        Refusal::DestinationNotAllowed,
+        Refusal::CardUnavailable,
+        Refusal::NoTrunk,
+        Refusal::NoRate,
+        Refusal::AuthorityUnavailable,
+    ])
+}
+
+/// Every input, weighted so that scripts often get as far as a connected, metered call
+/// while still meeting every failure on the way.
+fn any_input() -> impl Strategy<Value = Input> {
+    prop_oneof![
+        4 => Just(Input::CallerConnected),
+        1 => Just(Input::CallerHungUp),
+        1 => Just(Input::CallerMediaFailed),
+        4 => (0..200u32, 0..30u32, any::<bool>()).prop_map(|(covered, warn, last)| {
+            Input::Authorized(Grant {
+                call_id: CallId(1),
+                covered_seconds: covered,
+                warn_before_seconds: warn,
+                last,
+            })
+        }),
+        1 => any_refusal().prop_map(Input::Refused),
+        2 => Just(Input::IssuerRinging),
+        4 => Just(Input::IssuerAnswered),
+        1 => prop::sample::select(vec![408u16, 480, 486, 500, 503, 600, 603])
+            .prop_map(|sip_status| Input::IssuerFailed { sip_status }),
+        1 => Just(Input::IssuerHungUp),
+        1 => Just(Input::IssuerMediaFailed),
+        4 => (any_leg(), any_digit()).prop_map(|(from, digit)| Input::Dtmf { from, digit }),
+        3 => Just(Input::Dtmf { from: Leg::Issuer, digit: Digit::One }),
+        3 => (0..300u32, any::<bool>()).prop_map(|(covered_seconds, last)| {
+            Input::Extended(ExtendDecision {
+                covered_seconds,
+                last,
+            })
+        }),
+        2 => Just(Input::Timeout),
+    ]
+}
+
+/// Mostly the pace of signalling, sometimes a long silence that lets timeouts fire.
+fn any_step() -> impl Strategy<Value = u64> {
+    prop_oneof![8 => 0..3_000u64, 1 => 0..90_000u64]
+}
+
+fn any_destination() -> impl Strategy<Value = IssuerDestination> {
+    prop_oneof![
+        Just(IssuerDestination::Phone),
+        Just(IssuerDestination::Browser)
+    ]
+}
+
+/// What a well-behaved call may emit, checked output by output.
+#[derive(Default)]
+struct Observer {
+    prompt_played: bool,
+    issuer_accepted: bool,
+    granted: bool,
+    connected: bool,
+    authorize_asked: bool,
+    /// The authority's first answer after it was asked: the grant's call id, or `None`.
+    authority_answer: Option<Option<CallId>>,
+    answered_at: Option<Millis>,
+    settled: Option<SettleRequest>,
+    hangups: Vec<Leg>,
+}
+
+impl Observer {
+    /// Notes an input fed to the call, before it is handled.
+    fn saw_input(&mut self, input: &Input, destination: IssuerDestination) {
+        match (input, destination) {
+            (
+                Input::Dtmf {
+                    from: Leg::Issuer,
+                    digit: Digit::One,
+                },
+                IssuerDestination::Phone,
+            ) if self.prompt_played => self.issuer_accepted = true,
+            (Input::IssuerAnswered, IssuerDestination::Browser) => self.issuer_accepted = true,
+            (Input::Authorized(grant), _)
+                if self.authorize_asked && self.authority_answer.is_none() =>
+            {
+                self.authority_answer = Some(Some(grant.call_id));
+            }
+            (Input::Refused(_), _) if self.authorize_asked && self.authority_answer.is_none() => {
+                self.authority_answer = Some(None);
+            }
+            _ => {}
+        }
+    }
+
+    fn saw_output(&mut self, output: &Output) -> Result<(), TestCaseError> {
+        prop_assert!(self.settled.is_none(), "{output:?} after the settlement");
+        match output {
+            Output::PlayAnnouncement { .. } => self.prompt_played = true,
+            Output::Authorize(_) => self.authorize_asked = true,
+            Output::InviteIssuer => self.granted = true,
+            Output::ConnectMedia => {
+                prop_assert!(self.issuer_accepted, "connected before the issuer accepted");
+                prop_assert!(self.granted, "connected without a grant");
+                prop_assert!(!self.connected, "connected twice");
+                self.connected = true;
+            }
+            Output::Answered { at, .. } => {
+                prop_assert!(self.connected, "answered without connecting");
+                prop_assert!(self.answered_at.is_none(), "answered twice");
+                self.answered_at = Some(*at);
+            }
+            Output::Hangup { leg, cause } => {
+                prop_assert!(!self.hangups.contains(leg), "{leg:?} hung up twice");
+                // A leg that hung up by itself is gone: it is never sent a hang-up.
+                let own_hangup = match leg {
+                    Leg::Caller => HangupCause::CallerHungUp,
+                    Leg::Issuer => HangupCause::IssuerHungUp,
+                };
+                prop_assert_ne!(*cause, own_hangup, "hang-up sent to a leg that left");
+                self.hangups.push(*leg);
+            }
+            Output::Settle(settlement) => {
+                prop_assert_eq!(settlement.answered_at.is_some(), self.connected);
+                prop_assert_eq!(settlement.answered_at, self.answered_at);
+                if let Some(answered_at) = settlement.answered_at {
+                    prop_assert!(answered_at <= settlement.ended_at);
+                }
+                self.settled = Some(settlement.clone());
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn feed(
+    call: &mut Call,
+    observer: &mut Observer,
+    input: Input,
+    now: Millis,
+    destination: IssuerDestination,
+) -> Result<(), TestCaseError> {
+    observer.saw_input(&input, destination);
+    call.handle(input, now);
+    while let Some(output) = call.poll_output() {
+        observer.saw_output(&output)?;
+    }
+    prop_assert_eq!(call.is_ended(), observer.settled.is_some());
+    if let Some(deadline) = call.next_deadline() {
+        prop_assert!(!call.is_ended());
+        // Deadlines already due were handled: what is left is in the future.
+        prop_assert!(
+            deadline > now,
+            "deadline {deadline:?} left behind at {now:?}"
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn random_scripts_keep_the_call_invariants(
+        destination in any_destination(),
+        happy_start in 0..=5usize,
+        script in prop::collection::vec((any_input(), any_step()), 0..40),
+    ) {
+        let request = CallRequest {
+            card_slug: "card".into(),
+            destination,
+            caller_language: "en".into(),
+        };
+        let mut call = Call::new(request, CallConfig::default(), Millis::ZERO);
+        let mut observer = Observer::default();
+        let mut now = Millis::ZERO;
+        // A prefix of the happy path, so that the random tail often starts deep in the call.
+        let happy_path = [
+            Input::CallerConnected,
+            Input::Authorized(Grant {
+                call_id: CallId(1),
+                covered_seconds: 60,
+                warn_before_seconds: 10,
+                last: false,
+            }),
+            Input::IssuerRinging,
+            Input::IssuerAnswered,
+            Input::Dtmf { from: Leg::Issuer, digit: Digit::One },
+        ];
+        let prefix = happy_path.into_iter().take(happy_start).map(|input| (input, 500));
+        for (input, step) in prefix.chain(script) {
+            now = Millis(now.0 + step);
+            feed(&mut call, &mut observer, input, now, destination)?;
+        }
+        // However it went, a hang-up and the authority's answer always end it.
+        for input in [
+            Input::CallerHungUp,
+            Input::Refused(Refusal::AuthorityUnavailable),
+        ] {
+            feed(&mut call, &mut observer, input, now, destination)?;
+        }
+        prop_assert!(call.is_ended());
+        // A grant is always settled (released), even one that came after the caller left.
+        let settled = observer.settled.as_ref().map(|settlement| settlement.call_id);
+        prop_assert_eq!(settled, Some(observer.authority_answer.flatten()));
+        prop_assert_eq!(call.next_deadline(), None);
+    }
+}
