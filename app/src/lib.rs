@@ -35,6 +35,9 @@ pub fn App() -> impl IntoView {
             view! { <pages::dashboard::DashboardPage dashboard/> }.into_any()
         }
         Page::Editor { form } => view! { <pages::editor::EditorPage form/> }.into_any(),
+        Page::CallRecords { records } => {
+            view! { <pages::calls::CallRecordsPage records/> }.into_any()
+        }
         Page::NotFound => view! { <pages::not_found::NotFoundPage/> }.into_any(),
     }
 }

@@ -425,6 +425,11 @@ pub struct CardSummary {
     pub name: String,
     pub published: bool,
     pub updated_at: String,
+    /// Calls the card may still receive; `None` before its call settings are saved.
+    pub calls_left: Option<u32>,
+    /// Talk time the Guild's available money buys on this card's route now (patent ¶60);
+    /// `None` when the card cannot be called or a leg has no rate.
+    pub talk_secs_left: Option<u32>,
 }
 
 /// The sign-up and log-in forms, as typed (never the password) and with what was refused.
@@ -482,6 +487,9 @@ pub enum Page {
     Editor {
         form: EditorForm,
     },
+    CallRecords {
+        records: CallRecordsView,
+    },
     NotFound,
 }
 
@@ -530,4 +538,50 @@ pub struct LedgerEntryView {
     pub note: String,
     /// RFC 3339.
     pub created_at: String,
+}
+
+/// One call attempt as its issuer sees it (BRIEF R12): refused ones too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CallRecord {
+    pub id: i64,
+    pub card_slug: String,
+    pub caller_number: String,
+    pub callee_number: String,
+    /// `internet`, `landline`, `mobile`, `international`, per leg.
+    pub leg_classes: Vec<String>,
+    pub authorized_at: String,
+    pub answered_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub billed_secs: Option<i32>,
+    /// Minor units.
+    pub cost: Option<i64>,
+    /// `reserved` (running), or how it ended: `answered`, `no_answer`, `refused:<reason>`…
+    pub outcome: String,
+    pub hangup_cause: Option<String>,
+}
+
+/// One page of an issuer's call records and how many match in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RecordPage {
+    pub total: u64,
+    pub records: Vec<CallRecord>,
+}
+
+/// The call-records page: the search as typed, one page of results, where it starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallRecordsView {
+    /// Part of a number, as typed.
+    pub number: String,
+    /// `YYYY-MM-DD`, inclusive; empty for no bound.
+    pub from: String,
+    pub until: String,
+    pub offset: u64,
+    pub limit: u64,
+    pub page: RecordPage,
+    /// The currency's code, for the cost column.
+    pub currency: String,
+    /// Why the search was not understood, if it was not.
+    pub error: Option<String>,
 }

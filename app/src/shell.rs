@@ -129,6 +129,7 @@ impl PageMeta {
             Page::LogIn { .. } => plain("Log in"),
             Page::Dashboard { .. } => plain("Your cards"),
             Page::Editor { .. } => plain("Card editor"),
+            Page::CallRecords { .. } => plain("Call records"),
             Page::NotFound => plain("Not found"),
         }
     }

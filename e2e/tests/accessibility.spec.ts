@@ -42,6 +42,10 @@ test.describe('accessibility', () => {
     await expectNoViolations(page, 'the dashboard');
     await page.goto('/dashboard/cards/new');
     await expectNoViolations(page, 'the card editor');
+    await page.goto('/dashboard/calls');
+    await expectNoViolations(page, 'the call records');
+    await page.goto('/dashboard/calls?from=not-a-date');
+    await expectNoViolations(page, 'the call records with a search error');
     await page.goto('/login');
     await expectNoViolations(page, 'the log-in page');
   });

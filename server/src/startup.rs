@@ -54,6 +54,12 @@ impl AppState {
         }
     }
 
+    /// Whether phone destinations can be reached. No SIP trunk can be configured yet (issue 4,
+    /// docs/ROADMAP.md), so calls ring the issuer's browser or are refused with `no_trunk`.
+    pub fn trunk_configured(&self) -> bool {
+        false
+    }
+
     pub fn cards(&self) -> CardService<'_> {
         CardService {
             db: &self.db,

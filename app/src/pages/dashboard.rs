@@ -35,7 +35,10 @@ pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
                 </form>
             </header>
             {notice.map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
-            <p><a class="button" href="/dashboard/cards/new">"New card"</a></p>
+            <p>
+                <a class="button" href="/dashboard/cards/new">"New card"</a>" "
+                <a class="button secondary" href="/dashboard/calls">"Call records"</a>
+            </p>
             {list}
             <GuildSection guild/>
             <section class="import">
@@ -102,6 +105,12 @@ fn CardRow(card: CardSummary) -> impl IntoView {
         <li class="card-row">
             <a class="card-link" href=format!("/c/{slug}")>{card.name}</a>
             <span class="status">{if card.published { "published" } else { "unpublished" }}</span>
+            {card.calls_left.map(|left| view! {
+                <span class="calls-left" data-calls-left=left.to_string()>{format!("{left} calls left")}</span>
+            })}
+            {card.talk_secs_left.map(|secs| view! {
+                <span class="talk-left" data-talk-secs-left=secs.to_string()>{talk_time(secs)}</span>
+            })}
             <a href=format!("/dashboard/cards/{slug}/edit")>"Edit"</a>
             <form method="post" action=format!("/dashboard/cards/{slug}/publish")>
                 <input type="hidden" name="published" value=(!card.published).to_string()/>
@@ -111,5 +120,15 @@ fn CardRow(card: CardSummary) -> impl IntoView {
                 <button type="submit" class="link-button danger">"Delete"</button>
             </form>
         </li>
+    }
+}
+
+/// "about 1 h 23 min of talk" (patent ¶60: the call time still available, shown to the issuer).
+fn talk_time(secs: u32) -> String {
+    let minutes = secs / 60;
+    match (minutes / 60, minutes % 60) {
+        (0, 0) => format!("{secs} s of talk"),
+        (0, minutes) => format!("about {minutes} min of talk"),
+        (hours, minutes) => format!("about {hours} h {minutes} min of talk"),
     }
 }

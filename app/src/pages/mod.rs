@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod call;
+pub mod calls;
 pub mod card;
 pub mod dashboard;
 pub mod editor;

@@ -22,6 +22,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/calls", get(list_calls))
         .route("/api/calls.csv", get(export_calls))
         .route("/api/operator/rates", put(import_rates))
+        .route("/dashboard/calls", get(super::pages::records_page))
+        .route("/dashboard/calls.csv", get(super::pages::records_csv))
 }
 
 #[derive(OpenApi)]
@@ -123,13 +125,21 @@ async fn export_calls(
     CurrentAccount(account): CurrentAccount,
     query: Result<axum::extract::Query<RecordQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<axum::response::Response, ApiError> {
+    csv_response(&state, account.id, record_query(query)?).await
+}
+
+/// Every record `query` finds (all pages, up to a bound) as a CSV download.
+pub(super) async fn csv_response(
+    state: &AppState,
+    account_id: i64,
+    mut query: RecordQuery,
+) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let mut query = record_query(query)?;
     query.limit = Some(records::MAX_PAGE);
     query.offset = Some(0);
     let mut all = Vec::new();
     loop {
-        let page = records::search(&state.db, account.id, &query).await?;
+        let page = records::search(&state.db, account_id, &query).await?;
         let fetched = page.records.len() as u64;
         all.extend(page.records);
         // A bound on one export; beyond it, narrow the dates.

@@ -1,13 +1,16 @@
-//! Calls (BRIEF R7-R12). So far: understanding the numbers people type (R7a) and the rate table
-//! (R11). Authorization, metering and call records build on them (docs/ROADMAP.md).
+//! Calls (BRIEF R7-R12): the numbers people type (R7a), the rate table and routes (R10, R11),
+//! the authorization and its reservation lifecycle (R8, R11), and the call records (R12).
 
 pub mod authorize;
+pub mod availability;
 pub mod number;
 pub mod rate_store;
 pub mod rates;
 pub mod records;
 pub mod reservation;
+pub mod route;
 
 mod api;
+mod pages;
 
 pub use api::{ApiDoc, router};

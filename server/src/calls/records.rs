@@ -6,7 +6,7 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::reservation::entity;
 
@@ -26,30 +26,7 @@ pub struct RecordQuery {
     pub offset: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct CallRecord {
-    pub id: i64,
-    pub card_slug: String,
-    pub caller_number: String,
-    pub callee_number: String,
-    /// `internet`, `landline`, `mobile`, `international`, per leg.
-    pub leg_classes: Vec<String>,
-    pub authorized_at: String,
-    pub answered_at: Option<String>,
-    pub ended_at: Option<String>,
-    pub billed_secs: Option<i32>,
-    /// Minor units.
-    pub cost: Option<i64>,
-    /// `reserved` (running), or how it ended: `answered`, `no_answer`, `refused:<reason>`…
-    pub outcome: String,
-    pub hangup_cause: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RecordPage {
-    pub total: u64,
-    pub records: Vec<CallRecord>,
-}
+pub use app::model::{CallRecord, RecordPage};
 
 pub async fn search(
     db: &DatabaseConnection,

@@ -73,10 +73,18 @@ async fn dashboard_page(
     state: &AppState,
     status: StatusCode,
     account: app::model::AccountView,
-    cards: Vec<app::model::CardSummary>,
+    mut cards: Vec<app::model::CardSummary>,
     notice: Option<String>,
 ) -> Result<Response, ApiError> {
     let guild = crate::ledger::guild_view(state, account.id).await?;
+    crate::calls::availability::fill(
+        &state.db,
+        account.id,
+        state.settings.default_region,
+        state.trunk_configured(),
+        &mut cards,
+    )
+    .await?;
     let dashboard = Dashboard {
         account,
         guild,

@@ -287,6 +287,9 @@ impl CardService<'_> {
                 slug: view.slug,
                 published: view.published,
                 updated_at: view.updated_at,
+                // Filled by `calls::availability`, which knows the Guild and the rates.
+                calls_left: None,
+                talk_secs_left: None,
             });
         }
         Ok(summaries)

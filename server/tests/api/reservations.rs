@@ -19,6 +19,7 @@ both_backends!(
     a_guild_covering_70_seconds_ends_the_call_at_70_seconds,
     issuers_search_and_export_their_own_call_records,
     stale_reservations_are_settled_from_their_last_metering_point,
+    the_dashboard_shows_records_calls_left_and_talk_time,
 );
 
 fn landline() -> Option<Rate> {
@@ -474,4 +475,91 @@ async fn stale_reservations_are_settled_from_their_last_metering_point(backend: 
     .unwrap();
     assert_eq!(late.cost, Some(60));
     assert_eq!(guild(&app).await["balance"].as_i64(), Some(10_000 - 60));
+}
+
+async fn the_dashboard_shows_records_calls_left_and_talk_time(backend: Backend) {
+    // R12 pages, R13 / patent ¶60: only one's own records; call count and talk time left.
+    let (app, _) = issuer(backend, 10_000, 3).await;
+    let operator = app.operator().await;
+    let imported = operator
+        .put(app.url("/api/operator/rates"))
+        .header("content-type", "text/csv")
+        .body(format!(
+            "{}\ninternet,,10,60,60,0\n",
+            server::calls::rates::CSV_HEADER
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), 200);
+    let call = reservation::reserve(&app.db, request(vec![landline()]), Utc::now())
+        .await
+        .unwrap();
+    let now = Utc::now();
+    reservation::settle(
+        &app.db,
+        call.call_id,
+        Ending {
+            answered_at: Some(now),
+            ended_at: now + Duration::seconds(30),
+            outcome: "answered",
+            hangup_cause: "normal_clearing",
+        },
+    )
+    .await
+    .unwrap();
+
+    let dashboard = app.get_text(&app.client, app.url("/dashboard")).await;
+    assert!(dashboard.contains(r#"data-calls-left="2""#), "{dashboard}");
+    // The card rings the issuer's browser: two internet legs at 10 a minute, by the minute, out
+    // of 9,940 available: 497 whole minutes.
+    assert!(
+        dashboard.contains(r#"data-talk-secs-left="29820""#),
+        "{dashboard}"
+    );
+
+    let page = app.get_text(&app.client, app.url("/dashboard/calls")).await;
+    assert!(page.contains("Calls 1 to 1 of 1"), "{page}");
+    assert!(page.contains("+821012345678"), "{page}");
+    let today = Utc::now().format("%Y-%m-%d").to_string();
+    let csv = app
+        .get_text(
+            &app.client,
+            app.url(&format!(
+                "/dashboard/calls.csv?number=1234&from={today}&until={today}"
+            )),
+        )
+        .await;
+    assert_eq!(csv.lines().count(), 2, "a header and the call: {csv}");
+    let none = app
+        .get_text(&app.client, app.url("/dashboard/calls?number=99999"))
+        .await;
+    assert!(none.contains("No calls match."), "{none}");
+    let bad = app
+        .client
+        .get(app.url("/dashboard/calls?from=27.11.2026"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("is not a date like"));
+
+    let stranger = app.new_client();
+    app.sign_up(&stranger, "eve@example.com").await;
+    let theirs = app.get_text(&stranger, app.url("/dashboard/calls")).await;
+    assert!(
+        theirs.contains("No calls match."),
+        "another issuer sees nothing"
+    );
+    let csv = app
+        .get_text(&stranger, app.url("/dashboard/calls.csv"))
+        .await;
+    assert_eq!(csv.lines().count(), 1, "only the header: {csv}");
+    let anonymous = app
+        .new_client()
+        .get(app.url("/dashboard/calls"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 303, "signed-out visitors go to log in");
 }

@@ -1,0 +1,103 @@
+//! The call-records pages (BRIEF R12): `/dashboard/calls` searches the signed-in issuer's own
+//! records by number and dates (`YYYY-MM-DD`, both inclusive, in UTC) and pages through them;
+//! `/dashboard/calls.csv` exports what the same search finds.
+
+use app::model::{CallRecordsView, Page};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::records::{self, RecordQuery};
+use crate::auth::SignedIn;
+use crate::error::ApiError;
+use crate::render;
+use crate::startup::AppState;
+
+/// Records per page on the dashboard.
+const PAGE_SIZE: u64 = 50;
+
+/// The search as the form sends it.
+#[derive(Debug, Default, Deserialize)]
+pub struct RecordSearch {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+    offset: Option<u64>,
+}
+
+impl RecordSearch {
+    /// The records query, or what is wrong with the dates.
+    fn to_query(&self) -> Result<RecordQuery, String> {
+        let from = day_start(&self.from, "From")?;
+        // "Until" names a day people mean to include.
+        let until = day_start(&self.until, "Until")?
+            .map(|start| start.checked_add_days(Days::new(1)).unwrap_or(start));
+        Ok(RecordQuery {
+            number: Some(self.number.clone()).filter(|n| !n.trim().is_empty()),
+            from,
+            until,
+            limit: Some(PAGE_SIZE),
+            offset: self.offset,
+        })
+    }
+}
+
+fn day_start(text: &str, label: &str) -> Result<Option<DateTime<Utc>>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|day| Some(day.and_time(chrono::NaiveTime::MIN).and_utc()))
+        .map_err(|_| format!("{label}: `{text}` is not a date like 2026-11-27."))
+}
+
+pub async fn records_page(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    search: Result<Query<RecordSearch>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    // A mangled query string (say, a bad offset) shows the first page of everything.
+    let search = search.map(|Query(search)| search).unwrap_or_default();
+    let (query, error) = match search.to_query() {
+        Ok(query) => (query, None),
+        Err(error) => (RecordQuery::default(), Some(error)),
+    };
+    let page = records::search(&state.db, account.id, &query).await?;
+    let view = CallRecordsView {
+        number: search.number,
+        from: search.from,
+        until: search.until,
+        offset: query.offset.unwrap_or(0),
+        limit: PAGE_SIZE,
+        page,
+        currency: state.settings.currency.code().to_string(),
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render::page(&state, status, Page::CallRecords { records: view }).await)
+}
+
+pub async fn records_csv(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    search: Result<Query<RecordSearch>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    // A mangled query string (say, a bad offset) shows the first page of everything.
+    let search = search.map(|Query(search)| search).unwrap_or_default();
+    let query = search.to_query().map_err(|message| ApiError::BadRequest {
+        code: "invalid_query",
+        message,
+    })?;
+    super::api::csv_response(&state, account.id, query).await
+}
