@@ -11,6 +11,7 @@ use super::number::{self, NumberKind, ParsedNumber};
 use super::rate_store;
 use super::rates::{self, Rate};
 use super::records::{self, RecordQuery};
+use super::refund::{self, RefundError};
 use crate::auth::{CurrentAccount, Operator};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::startup::AppState;
@@ -22,14 +23,26 @@ pub fn router() -> Router<AppState> {
         .route("/api/calls", get(list_calls))
         .route("/api/calls.csv", get(export_calls))
         .route("/api/operator/rates", put(import_rates))
+        .route("/api/operator/refunds", post(refund_call))
         .route("/dashboard/calls", get(super::pages::records_page))
         .route("/dashboard/calls.csv", get(super::pages::records_csv))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(parse),
-    components(schemas(ParseRequest, ParsedNumber, NumberKind, ErrorBody))
+    paths(parse, list_rates, import_rates, list_calls, export_calls, refund_call),
+    components(schemas(
+        ParseRequest,
+        ParsedNumber,
+        NumberKind,
+        Rate,
+        rates::LegClass,
+        RateImport,
+        records::RecordPage,
+        records::CallRecord,
+        RefundRequest,
+        ErrorBody
+    ))
 )]
 pub struct ApiDoc;
 
@@ -159,4 +172,55 @@ pub(super) async fn csv_response(
         records::to_csv(&all),
     )
         .into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RefundRequest {
+    call_id: i64,
+    /// Minor units; all of what the call cost when absent.
+    #[serde(default)]
+    amount: Option<i64>,
+    #[serde(default)]
+    note: String,
+}
+
+/// Refund a settled call, once, up to what it cost (operators only).
+#[utoipa::path(post, path = "/api/operator/refunds", tag = "calls", request_body = RefundRequest,
+    responses(
+        (status = 201, body = app::model::LedgerEntryView),
+        (status = 403, body = ErrorBody),
+        (status = 404, description = "No such call", body = ErrorBody),
+        (status = 409, description = "Already refunded", body = ErrorBody),
+        (status = 422, description = "Nothing to refund, or more than it cost", body = ErrorBody),
+    ))]
+async fn refund_call(
+    State(state): State<AppState>,
+    Operator(operator): Operator,
+    ApiJson(body): ApiJson<RefundRequest>,
+) -> Result<(axum::http::StatusCode, Json<app::model::LedgerEntryView>), ApiError> {
+    if body.note.chars().count() > 200 {
+        return Err(field_error("note", "Use at most 200 characters."));
+    }
+    let amount = body.amount.map(crate::ledger::money::Money);
+    let entry = refund::refund(&state.db, body.call_id, amount, &body.note, operator.id)
+        .await
+        .map_err(|error| match error {
+            RefundError::UnknownCall => ApiError::NotFound,
+            RefundError::AlreadyRefunded => ApiError::Conflict {
+                code: "already_refunded",
+                message: error.to_string(),
+            },
+            RefundError::NothingToRefund | RefundError::BadAmount { .. } => {
+                field_error("amount", &error.to_string())
+            }
+            RefundError::Ledger(error) => crate::ledger::api_error(error),
+        })?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(crate::ledger::entry_view(&state, entry)),
+    ))
+}
+
+fn field_error(field: &str, message: &str) -> ApiError {
+    ApiError::Validation(vec![app::model::FieldError::new(field, message)])
 }

@@ -7,6 +7,7 @@ pub mod number;
 pub mod rate_store;
 pub mod rates;
 pub mod records;
+pub mod refund;
 pub mod reservation;
 pub mod route;
 

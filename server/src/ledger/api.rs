@@ -2,9 +2,10 @@
 //! credit money).
 
 use app::model::{GuildView, LedgerEntryView};
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -28,7 +29,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/guild", get(statement))
         .route("/api/operator/accounts", get(list_accounts))
         .route("/api/operator/credits", post(credit))
-        .route("/api/operator/vouchers", post(create_vouchers))
+        .route("/api/operator/adjustments", post(adjust))
+        .route(
+            "/api/operator/vouchers",
+            post(create_vouchers).get(list_vouchers),
+        )
+        .route("/api/operator/vouchers/{code}", delete(revoke_voucher))
         .route("/api/operator/credit-limits", put(set_credit_limit))
         .route("/api/guild/vouchers", post(redeem_voucher))
         .route("/api/payments/webhook", post(payment_webhook))
@@ -40,7 +46,10 @@ pub fn router() -> Router<AppState> {
         list_accounts,
         statement,
         credit,
+        adjust,
         create_vouchers,
+        list_vouchers,
+        revoke_voucher,
         set_credit_limit,
         redeem_voucher,
         payment_webhook
@@ -50,6 +59,8 @@ pub fn router() -> Router<AppState> {
         LedgerEntryView,
         OperatorAccountView,
         CreditRequest,
+        AdjustmentRequest,
+        VoucherView,
         VoucherBatchRequest,
         VoucherBatch,
         CreditLimitRequest,
@@ -173,6 +184,121 @@ async fn credit(
         StatusCode::CREATED,
         Json(view.entries.into_iter().next().expect("one entry")),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AdjustmentRequest {
+    email: String,
+    /// Minor units, positive or negative; never below what the Guild can give.
+    amount: i64,
+    /// Why: required, kept in the ledger for the issuer and for audit (1-200 characters).
+    note: String,
+}
+
+/// Correct an account's Guild either way, with a reason (operators only).
+#[utoipa::path(post, path = "/api/operator/adjustments", tag = "guild", request_body = AdjustmentRequest,
+    responses(
+        (status = 201, body = LedgerEntryView),
+        (status = 403, description = "Not an operator", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody),
+        (status = 422, description = "No note, zero, too large, or more than the Guild has", body = ErrorBody),
+    ))]
+async fn adjust(
+    State(state): State<AppState>,
+    Operator(operator): Operator,
+    ApiJson(body): ApiJson<AdjustmentRequest>,
+) -> Result<(StatusCode, Json<LedgerEntryView>), ApiError> {
+    let target = find_account(&state, &body.email).await?;
+    let note = body.note.trim();
+    if note.is_empty() || note.chars().count() > 200 {
+        return Err(field_error(
+            "note",
+            "Say why, in 1 to 200 characters: the issuer sees it in their ledger.",
+        ));
+    }
+    let entry = service::post_alone(
+        &state.db,
+        Posting {
+            account_id: target.id,
+            kind: EntryKind::Adjustment,
+            amount: Money(body.amount),
+            reference: None,
+            note,
+            created_by: Some(operator.id),
+        },
+    )
+    .await
+    .map_err(ledger_error)?;
+    Ok((StatusCode::CREATED, Json(entry_view(&state, entry))))
+}
+
+/// A voucher as operators see it.
+#[derive(Serialize, ToSchema)]
+pub struct VoucherView {
+    /// As printed, e.g. `ABCD-EFGH-JKMN-PQRS`.
+    code: String,
+    amount: i64,
+    created_at: String,
+    expires_at: Option<String>,
+    redeemed_by: Option<i64>,
+    redeemed_at: Option<String>,
+    /// `open`, `redeemed` or `expired` (revoked codes are expired).
+    status: &'static str,
+}
+
+fn voucher_view(voucher: super::entity::voucher::Model) -> VoucherView {
+    let time =
+        |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let status = match (voucher.redeemed_by, voucher.expires_at) {
+        (Some(_), _) => "redeemed",
+        (None, Some(expires)) if expires <= chrono::Utc::now() => "expired",
+        (None, _) => "open",
+    };
+    VoucherView {
+        code: vouchers::display(&voucher.code),
+        amount: voucher.amount,
+        created_at: time(voucher.created_at),
+        expires_at: voucher.expires_at.map(time),
+        redeemed_by: voucher.redeemed_by,
+        redeemed_at: voucher.redeemed_at.map(time),
+        status,
+    }
+}
+
+/// Every voucher, newest first (operators only).
+#[utoipa::path(get, path = "/api/operator/vouchers", tag = "guild",
+    responses((status = 200, body = [VoucherView]), (status = 403, body = ErrorBody)))]
+async fn list_vouchers(
+    State(state): State<AppState>,
+    _: Operator,
+) -> Result<Json<Vec<VoucherView>>, ApiError> {
+    let all = vouchers::list(&state.db).await?;
+    Ok(Json(all.into_iter().map(voucher_view).collect()))
+}
+
+/// Revoke an unredeemed voucher: it expires now (operators only).
+#[utoipa::path(delete, path = "/api/operator/vouchers/{code}", tag = "guild",
+    params(("code" = String, Path, description = "As printed; case and dashes do not matter")),
+    responses(
+        (status = 200, body = VoucherView),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Already redeemed or expired", body = ErrorBody),
+    ))]
+async fn revoke_voucher(
+    State(state): State<AppState>,
+    _: Operator,
+    Path(code): Path<String>,
+) -> Result<Json<VoucherView>, ApiError> {
+    match vouchers::revoke(&state.db, &code, chrono::Utc::now()).await {
+        Ok(voucher) => Ok(Json(voucher_view(voucher))),
+        Err(VoucherError::Unknown) => Err(ApiError::NotFound),
+        Err(VoucherError::Expired) => Err(ApiError::Conflict {
+            code: "voucher_expired",
+            message: "this voucher already expired".into(),
+        }),
+        Err(error) => Err(voucher_error(error)),
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -368,7 +494,7 @@ async fn find_account(state: &AppState, email: &str) -> Result<account::Model, A
         .ok_or(ApiError::NotFound)
 }
 
-fn entry_view(state: &AppState, entry: super::entity::entry::Model) -> LedgerEntryView {
+pub fn entry_view(state: &AppState, entry: super::entity::entry::Model) -> LedgerEntryView {
     let view = super::view(
         &state.settings.currency,
         Default::default(),

@@ -15,7 +15,7 @@ pub mod webhook;
 mod api;
 mod pages;
 
-pub use api::{ApiDoc, guild_view, ledger_error as api_error, voucher_error};
+pub use api::{ApiDoc, entry_view, guild_view, ledger_error as api_error, voucher_error};
 pub use pages::voucher_notice;
 
 pub fn router() -> axum::Router<crate::startup::AppState> {

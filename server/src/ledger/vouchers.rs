@@ -1,11 +1,12 @@
 //! Voucher codes (BRIEF R17): an operator issues codes worth an amount; an issuer redeems one
-//! once, which posts a `voucher` entry whose reference is the code.
+//! once, which posts a `voucher` entry whose reference is the code. An operator lists them and
+//! revokes an unredeemed one (it expires at once).
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
 };
 
 use super::entity::{entry, voucher};
@@ -146,6 +147,43 @@ pub async fn redeem(
     .await?;
     transaction.commit().await?;
     Ok(entry)
+}
+
+/// Every voucher, newest first: for operators to see what is out, used and expired.
+pub async fn list(db: &DatabaseConnection) -> Result<Vec<voucher::Model>, DbErr> {
+    voucher::Entity::find()
+        .order_by_desc(voucher::Column::CreatedAt)
+        .order_by_asc(voucher::Column::Code)
+        .all(db)
+        .await
+}
+
+/// Revokes an unredeemed code by making it expire `now`. A code redeemed in the same instant
+/// stays redeemed: both are conditional updates on the same row, and one of them wins.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<voucher::Model, VoucherError> {
+    let code = normalize(code);
+    let revoked = voucher::Entity::update_many()
+        .col_expr(voucher::Column::ExpiresAt, Expr::value(now))
+        .filter(voucher::Column::Code.eq(code.as_str()))
+        .filter(voucher::Column::RedeemedBy.is_null())
+        .filter(
+            voucher::Column::ExpiresAt
+                .is_null()
+                .or(voucher::Column::ExpiresAt.gt(now)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
+    match voucher::Entity::find_by_id(code.as_str()).one(db).await? {
+        None => Err(VoucherError::Unknown),
+        Some(voucher) if revoked > 0 => Ok(voucher),
+        Some(voucher) if voucher.redeemed_by.is_some() => Err(VoucherError::AlreadyRedeemed),
+        Some(_) => Err(VoucherError::Expired),
+    }
 }
 
 #[cfg(test)]

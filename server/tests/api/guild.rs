@@ -236,6 +236,8 @@ both_backends!(
     a_voucher_credits_once_and_only_before_it_expires,
     signed_payment_webhook_credits_once,
     credit_limit_lets_a_postpaid_account_go_below_zero,
+    operators_adjust_either_way_with_a_reason,
+    operators_list_and_revoke_vouchers,
 );
 
 async fn a_voucher_credits_once_and_only_before_it_expires(backend: Backend) {
@@ -458,4 +460,135 @@ async fn credit_limit_lets_a_postpaid_account_go_below_zero(backend: Backend) {
         assert_balance_is_sum_of_entries(&app, account_id).await,
         -2000
     );
+}
+
+async fn operators_adjust_either_way_with_a_reason(backend: Backend) {
+    // Signup grant 5,000 by default.
+    let app = TestApp::spawn(backend).await;
+    let issuer = app.sign_up(&app.client, "ada@example.com").await;
+    let account_id = issuer["id"].as_i64().unwrap();
+    let operator = app.operator().await;
+    let adjust = |client: &reqwest::Client, amount: i64, note: &str| {
+        client
+            .post(app.url("/api/operator/adjustments"))
+            .json(&json!({ "email": "ada@example.com", "amount": amount, "note": note }))
+            .send()
+    };
+    let by_issuer = adjust(&app.client, 100, "mine").await.unwrap();
+    assert_eq!(
+        by_issuer.status(),
+        StatusCode::FORBIDDEN,
+        "only operators move money"
+    );
+    let without_reason = adjust(&operator, -100, "  ").await.unwrap();
+    assert_eq!(without_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let down = adjust(&operator, -1_200, "duplicate grant").await.unwrap();
+    assert_eq!(down.status(), StatusCode::CREATED);
+    let entry: serde_json::Value = down.json().await.unwrap();
+    assert_eq!(
+        (entry["kind"].as_str(), entry["amount"].as_i64()),
+        (Some("adjustment"), Some(-1_200))
+    );
+    let up = adjust(&operator, 200, "goodwill").await.unwrap();
+    assert_eq!(up.status(), StatusCode::CREATED);
+    let overdraw = adjust(&operator, -10_000, "too much").await.unwrap();
+    assert_eq!(
+        overdraw.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an adjustment never takes more than the Guild has"
+    );
+    assert_eq!(
+        guild(&app, &app.client).await["balance"].as_i64(),
+        Some(4_000)
+    );
+    assert_eq!(
+        assert_balance_is_sum_of_entries(&app, account_id).await,
+        4_000
+    );
+}
+
+async fn operators_list_and_revoke_vouchers(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.sign_up(&app.client, "ada@example.com").await;
+    let operator = app.operator().await;
+    let batch: serde_json::Value = operator
+        .post(app.url("/api/operator/vouchers"))
+        .json(&json!({ "amount": 700, "count": 2 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (kept, revoked) = (
+        batch["codes"][0].as_str().unwrap().to_string(),
+        batch["codes"][1].as_str().unwrap().to_string(),
+    );
+    let by_issuer = app
+        .client
+        .delete(app.url(&format!("/api/operator/vouchers/{revoked}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_issuer.status(), StatusCode::FORBIDDEN);
+    let revoke = |code: String| {
+        operator
+            .delete(app.url(&format!("/api/operator/vouchers/{}", code.to_lowercase())))
+            .send()
+    };
+    let first = revoke(revoked.clone()).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(
+        revoke(revoked.clone()).await.unwrap().status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        revoke("NOPE-NOPE-NOPE-NOPE".into()).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let redeem = |code: String| {
+        app.client
+            .post(app.url("/api/guild/vouchers"))
+            .json(&json!({ "code": code }))
+            .send()
+    };
+    assert_eq!(
+        redeem(revoked.clone()).await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a revoked code no longer redeems"
+    );
+    assert_eq!(
+        redeem(kept.clone()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        revoke(kept.clone()).await.unwrap().status(),
+        StatusCode::CONFLICT,
+        "a redeemed code cannot be revoked"
+    );
+    let listed: serde_json::Value = operator
+        .get(app.url("/api/operator/vouchers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let status_of = |code: &str| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|voucher| voucher["code"] == code)
+            .map(|voucher| voucher["status"].as_str().unwrap().to_string())
+    };
+    assert_eq!(status_of(&kept).as_deref(), Some("redeemed"));
+    assert_eq!(status_of(&revoked).as_deref(), Some("expired"));
+    let by_issuer = app
+        .client
+        .get(app.url("/api/operator/vouchers"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_issuer.status(), StatusCode::FORBIDDEN);
 }

@@ -20,6 +20,7 @@ both_backends!(
     issuers_search_and_export_their_own_call_records,
     stale_reservations_are_settled_from_their_last_metering_point,
     the_dashboard_shows_records_calls_left_and_talk_time,
+    operators_refund_a_call_once_and_never_more_than_it_cost,
 );
 
 fn landline() -> Option<Rate> {
@@ -562,4 +563,79 @@ async fn the_dashboard_shows_records_calls_left_and_talk_time(backend: Backend) 
         .await
         .unwrap();
     assert_eq!(anonymous.status(), 303, "signed-out visitors go to log in");
+}
+
+async fn operators_refund_a_call_once_and_never_more_than_it_cost(backend: Backend) {
+    let (app, _) = issuer(backend, 10_000, 3).await;
+    let call = reservation::reserve(&app.db, request(vec![landline()]), Utc::now())
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let ending = Ending {
+        answered_at: Some(now),
+        ended_at: now + Duration::seconds(90),
+        outcome: "answered",
+        hangup_cause: "normal_clearing",
+    };
+    // 60/60 at 60 a minute: 90 s are billed as 120 s, 120 won. The hold was one minute's worth:
+    // the first interval. Extend once so the hold covers what the call cost.
+    reservation::extend(&app.db, call.call_id, 60, now)
+        .await
+        .unwrap();
+    let settled = reservation::settle(&app.db, call.call_id, ending)
+        .await
+        .unwrap();
+    assert_eq!(settled.cost, Some(120));
+    let running = reservation::reserve(&app.db, request(vec![landline()]), Utc::now())
+        .await
+        .unwrap();
+
+    let operator = app.operator().await;
+    let refund = |client: &reqwest::Client, body: serde_json::Value| {
+        client
+            .post(app.url("/api/operator/refunds"))
+            .json(&body)
+            .send()
+    };
+    let by_issuer = refund(&app.client, json!({ "call_id": call.call_id }))
+        .await
+        .unwrap();
+    assert_eq!(by_issuer.status(), 403, "issuers cannot refund themselves");
+    let too_much = refund(&operator, json!({ "call_id": call.call_id, "amount": 121 }))
+        .await
+        .unwrap();
+    assert_eq!(too_much.status(), 422);
+    let still_running = refund(&operator, json!({ "call_id": running.call_id }))
+        .await
+        .unwrap();
+    assert_eq!(
+        still_running.status(),
+        422,
+        "a running call has nothing to refund"
+    );
+    let unknown = refund(&operator, json!({ "call_id": 999_999 }))
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    let partial = refund(
+        &operator,
+        json!({ "call_id": call.call_id, "amount": 60, "note": "dropped line" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(partial.status(), 201);
+    let again = refund(&operator, json!({ "call_id": call.call_id }))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409, "a call is refunded once");
+
+    let statement = guild(&app).await;
+    let entries: i64 = statement["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["amount"].as_i64().unwrap())
+        .sum();
+    assert_eq!(statement["balance"].as_i64(), Some(10_000 - 120 + 60));
+    assert_eq!(statement["balance"].as_i64(), Some(entries));
 }
