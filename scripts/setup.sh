@@ -13,6 +13,7 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 command -v npm >/dev/null || missing+=(nodejs npm)
+command -v sipp >/dev/null || missing+=(sip-tester)
 if ((${#missing[@]})); then
   step "apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

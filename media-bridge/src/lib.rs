@@ -13,6 +13,8 @@
 //!   and timestamps right across the bridge (trunk SSRC changes, empty packets).
 //! - [`g711`], [`dtmf`] (RFC 4733), [`tone`] and [`wav`]: the audio the bridge handles itself.
 //! - [`time`]: the time values the driver hands in.
+//! - [`trunk`]: the first driver — the SIP trunk leg (rsipstack UAC over UDP, digest auth)
+//!   and its RTP socket.
 //!
 //! # A call's life
 //! The caller's page offers → its leg connects → the authority grants (or refuses, with the
@@ -49,4 +51,5 @@ pub mod g711;
 pub mod rtp;
 pub mod time;
 pub mod tone;
+pub mod trunk;
 pub mod wav;

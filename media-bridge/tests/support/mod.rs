@@ -1,0 +1,173 @@
+//! A real SIPp on loopback for the trunk driver's tests: started on free ports, killed on drop.
+//!
+//! SIPp (Debian package `sip-tester`) must be installed: a missing `sipp` fails the test with
+//! the command that installs it, rather than skipping, so CI cannot go green without the peer.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// Logs only on request: `RUST_LOG=media_bridge=debug cargo test …`.
+pub fn init_logs() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+    }
+}
+
+/// Where the scenarios live: `media-bridge/tests/sipp/*.xml`.
+pub fn scenario(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/sipp")
+        .join(name)
+}
+
+/// How the SIPp trunk behaves: a built-in scenario (`-sn`), one of ours (`-sf`), or one of
+/// ours with `(placeholder, value)` replacements made first (for what SIPp's `-key`
+/// keywords cannot fill in, such as a status code).
+pub enum Scenario {
+    BuiltIn(&'static str),
+    File(&'static str),
+    Template(&'static str, Vec<(&'static str, String)>),
+}
+
+/// A running SIPp acting as the trunk for exactly one call (`-m 1`).
+pub struct Sipp {
+    child: Option<Child>,
+    pub sip: SocketAddr,
+    pub media: SocketAddr,
+    log: PathBuf,
+    rendered: PathBuf,
+}
+
+impl Sipp {
+    /// Starts SIPp on free loopback ports with `extra` arguments (`-rtp_echo`, `-key …`)
+    /// and waits until it listens.
+    pub fn start(scenario_to_run: Scenario, extra: &[&str]) -> Sipp {
+        let sip_port = free_udp_port(1);
+        // SIPp's RTP echo takes the media port and the one two above it (video).
+        let media_port = free_udp_port(3);
+        let log = std::env::temp_dir().join(format!("trunk-sipp-{sip_port}.log"));
+        let rendered = std::env::temp_dir().join(format!("trunk-sipp-{sip_port}.xml"));
+        let mut command = Command::new("sipp");
+        match scenario_to_run {
+            Scenario::BuiltIn(name) => command.args(["-sn", name]),
+            Scenario::File(name) => command.arg("-sf").arg(scenario(name)),
+            Scenario::Template(name, replacements) => {
+                let mut text = std::fs::read_to_string(scenario(name)).expect("the scenario");
+                for (placeholder, value) in replacements {
+                    assert!(text.contains(placeholder), "{name} has no {placeholder}");
+                    text = text.replace(placeholder, &value);
+                }
+                std::fs::write(&rendered, text).expect("write the rendered scenario");
+                command.arg("-sf").arg(&rendered)
+            }
+        };
+        command
+            .args(["-i", "127.0.0.1", "-p", &sip_port.to_string()])
+            .args(["-mi", "127.0.0.1", "-mp", &media_port.to_string()])
+            .args(["-m", "1", "-timeout", "30s", "-nostdin"])
+            .arg("-trace_err")
+            .args(std::env::var("SIPP_TRACE").ok().map(|_| "-trace_msg"))
+            .arg("-error_file")
+            .arg(&log)
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = match command.spawn() {
+            Ok(child) => child,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => panic!(
+                "`sipp` is not installed; these tests need a real SIP peer. Install it with \
+                 `sudo apt-get install -y sip-tester` (or run scripts/setup.sh)."
+            ),
+            Err(error) => panic!("cannot start sipp: {error}"),
+        };
+        let mut sipp = Sipp {
+            child: Some(child),
+            sip: SocketAddr::from(([127, 0, 0, 1], sip_port)),
+            media: SocketAddr::from(([127, 0, 0, 1], media_port)),
+            log,
+            rendered,
+        };
+        sipp.wait_until_listening();
+        sipp
+    }
+
+    /// SIPp has bound its SIP port once we can no longer bind it ourselves.
+    fn wait_until_listening(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while UdpSocket::bind(self.sip).is_ok() {
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                panic!("sipp exited at start with {status}: {}", self.errors());
+            }
+            assert!(Instant::now() < deadline, "sipp never bound {}", self.sip);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits for SIPp to finish its one call and returns its exit status (0: the scenario
+    /// ran to its end; 1: the call failed).
+    pub async fn finish(mut self) -> ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(40);
+        let child = self.child.as_mut().expect("sipp is running");
+        loop {
+            if let Some(status) = child.try_wait().expect("sipp's status") {
+                self.child = None;
+                return status;
+            }
+            assert!(Instant::now() < deadline, "sipp did not finish");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Asserts that SIPp ran its scenario to the end, printing its errors if not.
+    pub async fn assert_ends_ok(self) {
+        let log = self.log.clone();
+        let status = self.finish().await;
+        let errors = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(status.success(), "sipp ended with {status}:\n{errors}");
+    }
+
+    fn errors(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Sipp {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_file(&self.log);
+        let _ = std::fs::remove_file(&self.rendered);
+    }
+}
+
+/// A loopback UDP port that is free, with the `span - 1` ports above it free too (checked by
+/// binding and releasing them; another process could still take one, which is unlikely on a
+/// test machine in the short time before SIPp binds it).
+fn free_udp_port(span: u16) -> u16 {
+    for _ in 0..100 {
+        let socket = UdpSocket::bind("127.0.0.1:0").expect("bind a free port");
+        let port = socket.local_addr().expect("local address").port();
+        if port.checked_add(span).is_none() {
+            continue;
+        }
+        let others: Result<Vec<_>, _> = (1..span)
+            .map(|offset| UdpSocket::bind(("127.0.0.1", port + offset)))
+            .collect();
+        if others.is_ok() {
+            return port;
+        }
+    }
+    panic!("no free run of {span} UDP ports on 127.0.0.1");
+}
