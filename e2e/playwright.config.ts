@@ -7,13 +7,16 @@
 // Environment:
 //   CALLCARD_BIN   the server binary (default: the debug build in the shared cargo target dir)
 //   E2E_PORT       the loopback port the server listens on (default 3917)
+//   E2E_SIP_PORT   where SIPp plays the SIP trunk in call.spec.ts (default 3918; RTP on 3920-3923)
 //   CHROMIUM_PATH  the Chromium executable (default /usr/bin/chromium)
 import { defineConfig } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEMO_PASSWORD, sipPort } from './tests/trunk';
 
 const port = Number(process.env.E2E_PORT ?? 3917);
+
 const baseURL = `http://127.0.0.1:${port}`;
 const repoRoot = path.resolve(__dirname, '..');
 const callcardBin = process.env.CALLCARD_BIN ?? '/root/.cache/callcard/target/debug/callcard';
@@ -48,6 +51,12 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        // Browser calls on loopback with a fake microphone and no permission prompt
+        // (NOTES-media.md): Chromium ignores loopback ICE candidates unless told otherwise.
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        '--allow-loopback-in-peer-connection',
+        '--disable-features=WebRtcHideLocalIpsWithMdns',
       ],
     },
     trace: 'retain-on-failure',
@@ -61,6 +70,12 @@ export default defineConfig({
       CALLCARD_PUBLIC_URL: baseURL,
       CALLCARD_SITE_ROOT: path.resolve(__dirname, '../target/site'),
       RUST_LOG: 'warn',
+      // SIPp plays the trunk in call.spec.ts, on this port; the demo issuer's password is
+      // known so the test can read the issuer's records.
+      CALLCARD_TRUNK_HOST: '127.0.0.1',
+      CALLCARD_TRUNK_PORT: String(sipPort),
+      CALLCARD_TRUNK_CALLER_ID: '+8225550000',
+      CALLCARD_DEMO_PASSWORD: DEMO_PASSWORD,
     },
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

@@ -1,8 +1,13 @@
-//! The card page's own words in each card language (BRIEF R2: ko, en, ja, zh).
+//! The pages' own words in each card language (BRIEF R2: ko, en, ja, zh): the card page's
+//! [`CardText`] and the call window's [`CallText`].
 //!
 //! A table of static strings per language, so a missing translation is a compile error.
 
 use crate::model::Lang;
+
+mod call;
+
+pub use call::{CallText, EndMessages, PAGE_CAUSES, SERVER_CAUSES, call_text, refusal_message};
 
 pub struct CardText {
     pub languages: &'static str,
@@ -21,9 +26,6 @@ pub struct CardText {
     pub qr_alt: &'static str,
     pub photo_alt: &'static str,
     pub logo_alt: &'static str,
-    pub call_coming: &'static str,
-    pub call_meanwhile: &'static str,
-    pub back_to_card: &'static str,
 }
 
 pub fn text(lang: Lang) -> &'static CardText {
@@ -52,9 +54,6 @@ static KO: CardText = CardText {
     qr_alt: "이 명함의 QR 코드",
     photo_alt: "사진",
     logo_alt: "회사 로고",
-    call_coming: "무료 통화 기능은 곧 제공됩니다. 아직은 이 페이지에서 전화를 걸 수 없습니다.",
-    call_meanwhile: "그동안에는 명함의 전화번호로 직접 연락해 주세요.",
-    back_to_card: "명함으로 돌아가기",
 };
 
 static EN: CardText = CardText {
@@ -74,9 +73,6 @@ static EN: CardText = CardText {
     qr_alt: "QR code of this card",
     photo_alt: "Photo",
     logo_alt: "Company logo",
-    call_coming: "Free calling is coming soon: calls cannot be placed from this page yet.",
-    call_meanwhile: "Meanwhile, please use the numbers on the card.",
-    back_to_card: "Back to the card",
 };
 
 static JA: CardText = CardText {
@@ -96,9 +92,6 @@ static JA: CardText = CardText {
     qr_alt: "この名刺のQRコード",
     photo_alt: "写真",
     logo_alt: "会社ロゴ",
-    call_coming: "無料通話はまもなく提供されます。現在このページからは発信できません。",
-    call_meanwhile: "それまでは名刺の電話番号をご利用ください。",
-    back_to_card: "名刺に戻る",
 };
 
 static ZH: CardText = CardText {
@@ -118,7 +111,4 @@ static ZH: CardText = CardText {
     qr_alt: "此名片的二维码",
     photo_alt: "照片",
     logo_alt: "公司标志",
-    call_coming: "免费通话功能即将推出，目前还不能从此页面拨打电话。",
-    call_meanwhile: "在此之前，请使用名片上的电话号码联系。",
-    back_to_card: "返回名片",
 };

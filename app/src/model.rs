@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod calling;
+
 /// The languages a card can be written in (BRIEF R2, patent ¶48).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

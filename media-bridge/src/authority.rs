@@ -14,6 +14,9 @@
 //! [`crate::call::Call`] emits to it and feeds the answers back as inputs. Covered seconds are
 //! always counted from the moment the call was answered, and cover everything held so far.
 
+use std::future::Future;
+use std::time::SystemTime;
+
 use crate::call::HangupCause;
 use crate::time::Millis;
 
@@ -144,6 +147,77 @@ impl SettleRequest {
         self.answered_at
             .map_or(0, |answered| self.ended_at.since(answered).as_secs())
     }
+}
+
+/// Where a granted call reaches the issuer, as the authority decided from the card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssuerTarget {
+    /// Through the trunk: the E.164 number, and DTMF digits to send once the issuer accepted.
+    Phone {
+        number: String,
+        extension: Option<String>,
+    },
+    /// The issuer's signed-in dashboard.
+    Browser { account_id: i64 },
+}
+
+/// The authority's yes: the grant the call runs on, and where to ring.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorized {
+    pub grant: Grant,
+    pub target: IssuerTarget,
+}
+
+/// A [`SettleRequest`] in wall-clock time, as the authority records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub call_id: CallId,
+    pub answered_at: Option<SystemTime>,
+    pub ended_at: SystemTime,
+    /// [`SettleRequest::outcome`].
+    pub outcome: &'static str,
+    /// [`HangupCause`]'s display: `guild_exhausted`, `trunk_error:503`, …
+    pub cause: String,
+}
+
+impl Settlement {
+    /// Turns the call's own times into wall-clock times, given when its time 0 was.
+    pub fn from_request(request: &SettleRequest, call_id: CallId, epoch: SystemTime) -> Self {
+        let at = |millis: Millis| epoch + std::time::Duration::from_millis(millis.0);
+        Settlement {
+            call_id,
+            answered_at: request.answered_at.map(at),
+            ended_at: at(request.ended_at),
+            outcome: request.outcome(),
+            cause: request.cause.to_string(),
+        }
+    }
+}
+
+/// The server's Guild engine as the bridge sees it: the three decisions of the module header.
+/// Implemented by the server over its database (in process), or — when the bridge runs as a
+/// process of its own — by an HTTP client of the same decisions.
+pub trait Authority: Send + Sync + 'static {
+    /// Authorizes and reserves: a grant and a target, or the one precise refusal. An error
+    /// of the engine itself is [`Refusal::AuthorityUnavailable`].
+    fn authorize(
+        &self,
+        request: &CallRequest,
+    ) -> impl Future<Output = Result<Authorized, Refusal>> + Send;
+
+    /// The issuer accepted at `at`: billing starts, even if this process dies later.
+    fn answered(&self, call: CallId, at: SystemTime) -> impl Future<Output = ()> + Send;
+
+    /// Holds the next interval; `None` when the engine failed (the call then ends when what
+    /// is covered runs out).
+    fn extend(
+        &self,
+        call: CallId,
+        now: SystemTime,
+    ) -> impl Future<Output = Option<ExtendDecision>> + Send;
+
+    /// Ends the call's reservation and writes its record; settling twice is harmless.
+    fn settle(&self, settlement: Settlement) -> impl Future<Output = ()> + Send;
 }
 
 #[cfg(test)]

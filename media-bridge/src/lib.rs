@@ -15,6 +15,8 @@
 //! - [`time`]: the time values the driver hands in.
 //! - [`trunk`]: the first driver — the SIP trunk leg (rsipstack UAC over UDP, digest auth)
 //!   and its RTP socket.
+//! - [`browser`]: the browser leg's driver — one webrtc-rs 0.21 peer connection per browser,
+//!   G.711 only, non-trickle SDP in both directions.
 //!
 //! # A call's life
 //! The caller's page offers → its leg connects → the authority grants (or refuses, with the
@@ -45,9 +47,12 @@
 #![forbid(unsafe_code)]
 
 pub mod authority;
+pub mod bridge;
+pub mod browser;
 pub mod call;
 pub mod dtmf;
 pub mod g711;
+pub mod prompts;
 pub mod rtp;
 pub mod time;
 pub mod tone;

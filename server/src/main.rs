@@ -180,7 +180,11 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         tracing::warn!(site_root = %settings.site_root.display(),
             "no browser bundle found: pages render but will not hydrate (build it with trunk)");
     }
-    let state = AppState::new(db, settings.clone());
+    let mut state = AppState::new(db, settings.clone());
+    state
+        .start_calling()
+        .await
+        .context("cannot start the SIP trunk's endpoint")?;
     if settings.seed_demo
         && let Some(seeded) = seed::seed_if_empty(&state).await?
     {

@@ -6,6 +6,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::auth::entity::account;
 use crate::auth::service::{self, SignUp};
+use crate::calls::rate_store;
 use crate::cards::pages::DEMO_SLUG;
 use crate::cards::service::ImageChange;
 use crate::startup::AppState;
@@ -16,11 +17,27 @@ pub struct Seeded {
     pub card_url: String,
 }
 
+/// A starter rate table for a demo installation, in the installation's currency: browser legs
+/// cheap, phones by the minute (operators import their own with `callcard rates import`).
+const STARTER_RATES: &str =
+    "class,prefix,per_minute,initial_increment,subsequent_increment,connect_fee
+internet,,1,60,60,0
+landline,,40,60,60,0
+mobile,,110,10,10,0
+international,1,200,60,60,0
+international,81,300,60,60,0
+international,86,300,60,60,0
+";
+
 pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     if account::Entity::find().count(&state.db).await? > 0 {
         return Ok(None);
     }
-    let password = format!("demo-{:016x}", rand::random::<u64>());
+    // A known password only where asked (the browser tests); a random one otherwise.
+    let password = std::env::var("CALLCARD_DEMO_PASSWORD")
+        .ok()
+        .filter(|password| password.len() >= 12)
+        .unwrap_or_else(|| format!("demo-{:016x}", rand::random::<u64>()));
     let email = "demo@callcard.example".to_string();
     let account = service::sign_up(
         &state.db,
@@ -41,6 +58,10 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
             ImageChange::Keep,
         )
         .await?;
+    if rate_store::load(&state.db).await?.rates().is_empty() {
+        let rates = crate::calls::rates::parse_csv(STARTER_RATES, &state.settings.currency)?;
+        rate_store::replace(&state.db, &rates).await?;
+    }
     Ok(Some(Seeded {
         email,
         password,
@@ -120,7 +141,14 @@ pub fn sample_card() -> CardInput {
         links: Vec::new(),
         theme: Theme::default(),
         published: true,
-        // The demo issuer answers in the browser: no trunk is needed for the embedded default.
-        call: Some(CallSettings::default()),
+        // Callable at any hour: on the mobile through a trunk when there is one, else (next
+        // increment) in the demo issuer's browser.
+        call: Some(CallSettings {
+            available_from: "00:00".into(),
+            available_until: "24:00".into(),
+            available_days: app::model::Weekday::ALL.to_vec(),
+            mobile: "010-1234-5678".into(),
+            ..CallSettings::default()
+        }),
     }
 }

@@ -16,7 +16,16 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use std::net::SocketAddr;
+
+use media_bridge::bridge::{Bridge, BridgeConfig};
+use media_bridge::browser::BrowserLegConfig;
+use media_bridge::call::CallConfig;
+use media_bridge::trunk::{DialError, Dialer};
+
 use crate::auth::throttle::LoginThrottle;
+use crate::calls::authority::GuildAuthority;
+use crate::calls::live::LiveCalls;
 use crate::cards::page_cache::PageCache;
 use crate::cards::service::{CardService, MediaStore};
 use crate::config::Settings;
@@ -30,6 +39,9 @@ pub struct AppState {
     pub media: MediaStore,
     pub throttle: Arc<Mutex<LoginThrottle>>,
     pub page_cache: Arc<PageCache>,
+    /// Browser calls (issue 4): `None` until [`AppState::start_calling`].
+    pub bridge: Option<Arc<Bridge<GuildAuthority>>>,
+    pub live_calls: LiveCalls,
 }
 
 impl AppState {
@@ -51,13 +63,46 @@ impl AppState {
             settings: Arc::new(settings),
             leptos,
             page_cache: Arc::default(),
+            bridge: None,
+            live_calls: LiveCalls::default(),
         }
     }
 
-    /// Whether phone destinations can be reached. No SIP trunk can be configured yet (issue 4,
-    /// docs/ROADMAP.md), so calls ring the issuer's browser or are refused with `no_trunk`.
+    /// Starts the media bridge: the SIP trunk's endpoint when one is configured, and the
+    /// bridge that answers browser calls under the Guild engine's decisions.
+    pub async fn start_calling(&mut self) -> Result<(), DialError> {
+        let calling = &self.settings.calling;
+        let dialer = match &calling.trunk {
+            Some(trunk) => Some(Dialer::start(trunk.clone()).await?),
+            None => None,
+        };
+        let authority = GuildAuthority::new(
+            self.db.clone(),
+            Arc::clone(&self.settings),
+            dialer.is_some(),
+        );
+        let mut browser = BrowserLegConfig {
+            udp_addrs: vec![SocketAddr::new(calling.media_ip, 0)],
+            include_loopback_candidate: calling.media_ip.is_loopback(),
+            nat_public_ips: calling.public_ip.into_iter().collect(),
+            ..BrowserLegConfig::default()
+        };
+        if calling.media_ip.is_loopback() {
+            browser.ice_gathering_timeout = Duration::from_secs(2);
+        }
+        let config = BridgeConfig {
+            call: CallConfig::default(),
+            browser,
+            rtp_ip: calling.media_ip,
+        };
+        self.bridge = Some(Bridge::new(authority, dialer, config));
+        Ok(())
+    }
+
+    /// Whether phone destinations can be reached; without a trunk, calls ring the issuer's
+    /// browser or are refused with `no_trunk`.
     pub fn trunk_configured(&self) -> bool {
-        false
+        self.settings.calling.trunk.is_some()
     }
 
     pub fn cards(&self) -> CardService<'_> {

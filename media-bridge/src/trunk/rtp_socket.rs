@@ -93,6 +93,7 @@ impl RtpSocket {
             socket,
             remote,
             dtmf: DtmfReceiver::new(),
+            dtmf_ssrc: None,
             buffer: vec![0; RECEIVE_BUFFER_LEN],
         };
         (sender, receiver)
@@ -208,6 +209,8 @@ pub struct RtpReceiver {
     socket: Arc<UdpSocket>,
     remote: RemoteMedia,
     dtmf: DtmfReceiver,
+    /// The source whose key presses `dtmf` is following.
+    dtmf_ssrc: Option<u32>,
     buffer: Vec<u8>,
 }
 
@@ -227,6 +230,12 @@ impl RtpReceiver {
             };
             let payload_type = packet.header.payload_type;
             if Some(payload_type) == self.remote.telephone_event {
+                // Timestamps only order the key presses of one source: a trunk that changes
+                // its SSRC (or plays a recording) starts a new count.
+                if self.dtmf_ssrc != Some(packet.header.ssrc) {
+                    self.dtmf_ssrc = Some(packet.header.ssrc);
+                    self.dtmf = DtmfReceiver::new();
+                }
                 match self.dtmf.receive(packet.header.timestamp, packet.payload) {
                     Ok(Some(digit)) => return Ok(Received::Digit(digit)),
                     Ok(None) => continue,

@@ -277,7 +277,7 @@ mod tests {
         let sdp = "v=0\no=user1 53655765 2353687637 IN IP4 127.0.0.1\ns=-\n\
                    c=IN IP4 127.0.0.1\nt=0 0\nm=audio 6000 RTP/AVP 0\na=rtpmap:0 PCMU/8000\n";
         let answer = SdpAnswer::parse(sdp.as_bytes(), &BOTH).unwrap();
-        assert_eq!(answer.rtp, "127.0.0.1:6000".parse().unwrap());
+        assert_eq!(answer.rtp, "127.0.0.1:6000".parse::<SocketAddr>().unwrap());
         assert_eq!(answer.codec, Codec::Pcmu);
         assert_eq!(answer.telephone_event, None);
     }
@@ -288,7 +288,7 @@ mod tests {
                    a=rtpmap:96 telephone-event/8000\r\nm=audio 7000 RTP/AVP 8 96\r\n\
                    c=IN IP4 192.0.2.2\r\na=rtpmap:96 telephone-event/8000\r\n";
         let answer = SdpAnswer::parse(sdp.as_bytes(), &BOTH).unwrap();
-        assert_eq!(answer.rtp, "192.0.2.2:7000".parse().unwrap());
+        assert_eq!(answer.rtp, "192.0.2.2:7000".parse::<SocketAddr>().unwrap());
         assert_eq!(answer.codec, Codec::Pcma);
         assert_eq!(answer.telephone_event, Some(96));
     }

@@ -35,6 +35,9 @@ pub enum Refusal {
     DestinationNotAllowed,
     #[error("no_rate")]
     NoRate,
+    /// The issuer can only be reached by phone and no SIP trunk is configured.
+    #[error("no_trunk")]
+    NoTrunk,
     #[error("guild_exhausted")]
     GuildExhausted { available: Money, needed: Money },
 }

@@ -1,8 +1,10 @@
 //! Calls (BRIEF R7-R12): the numbers people type (R7a), the rate table and routes (R10, R11),
 //! the authorization and its reservation lifecycle (R8, R11), and the call records (R12).
 
+pub mod authority;
 pub mod authorize;
 pub mod availability;
+pub mod live;
 pub mod number;
 pub mod rate_store;
 pub mod rates;
@@ -14,4 +16,8 @@ pub mod route;
 mod api;
 mod pages;
 
-pub use api::{ApiDoc, router};
+pub use api::ApiDoc;
+
+pub fn router() -> axum::Router<crate::startup::AppState> {
+    api::router().merge(live::router())
+}

@@ -167,6 +167,22 @@ pub async fn reserve(
     })
 }
 
+/// Records an attempt refused before `reserve` could run — the card cannot be routed at all —
+/// and hands back the refusal (R12: every attempt leaves a record).
+pub async fn refuse(
+    db: &DatabaseConnection,
+    request: &CallRequest<'_>,
+    now: DateTime<Utc>,
+    refusal: Refusal,
+) -> Result<ReservationError, ReservationError> {
+    let card = card::Entity::find()
+        .filter(card::Column::Slug.eq(request.card_slug))
+        .one(db)
+        .await?
+        .ok_or(ReservationError::UnknownCard)?;
+    Ok(refused(db, &card, request, now, refusal).await?)
+}
+
 /// Leaves the record of a refused attempt (R12: refused ones too) and hands back the refusal.
 async fn refused(
     db: &DatabaseConnection,

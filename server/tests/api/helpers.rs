@@ -89,7 +89,11 @@ impl TestApp {
         let db = server::db::connect_and_migrate(&settings)
             .await
             .expect("migrated database");
-        let state = AppState::new(db.clone(), settings);
+        let mut state = AppState::new(db.clone(), settings);
+        state
+            .start_calling()
+            .await
+            .expect("the media bridge starts");
         tokio::spawn(startup::serve(
             listener,
             state.clone(),

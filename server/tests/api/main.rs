@@ -7,6 +7,7 @@
 mod helpers;
 
 mod accounts;
+mod calling;
 mod cards;
 mod guild;
 mod guild_model;

@@ -44,8 +44,12 @@ async fn card_page_is_complete_html_before_any_script(backend: Backend) {
         .await
         .unwrap();
     assert!(
-        call.contains("coming soon"),
-        "the call window says honestly that calling is not there yet"
+        call.contains(r#"data-call-state="idle""#),
+        "the call window waits for the caller: {call}"
+    );
+    assert!(
+        call.contains("href=\"tel:02-555-0100\""),
+        "without JavaScript the numbers are still there"
     );
 }
 

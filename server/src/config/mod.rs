@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
+mod calling;
+pub use calling::CallingSettings;
+
 use crate::ledger::money::{Currency, Money};
 use serde::Deserialize;
 
@@ -57,6 +60,8 @@ pub struct Settings {
     /// A running call whose process has not metered it for this long is settled by the sweeper
     /// up to its last metering point. Longer than `call_hold_secs`, so live calls are never swept.
     pub call_stale_after_secs: u32,
+    /// Media sockets and the SIP trunk (issue 4).
+    pub calling: CallingSettings,
 }
 
 /// The file form: every key optional, the same names as the fields above.
@@ -80,6 +85,10 @@ struct FileSettings {
     default_region: Option<String>,
     call_hold_secs: Option<u32>,
     call_stale_after_secs: Option<u32>,
+    #[serde(default)]
+    calling: calling::FileCalling,
+    #[serde(default)]
+    trunk: calling::FileTrunk,
 }
 
 impl Settings {
@@ -180,7 +189,9 @@ impl Settings {
                 ),
             });
         }
+        let calling = calling::read(&env, file.calling, file.trunk)?;
         Ok(Settings {
+            calling,
             call_hold_secs,
             call_stale_after_secs,
             default_region,

@@ -1,0 +1,202 @@
+//! The little SDP reading and rewriting the browser leg does itself, around webrtc-rs.
+//!
+//! Model: webrtc-rs parses and writes the full WebRTC SDP; this module only looks at the first
+//! `m=audio` section, for three reasons:
+//! - to refuse early, with a clear error, an offer the bridge cannot carry (no audio, or no
+//!   G.711) instead of answering with a rejected stream;
+//! - to learn what was negotiated (the G.711 codec, the telephone-event/8000 payload type)
+//!   from the answer, because the bridge writes raw RTP and must stamp the right PTs;
+//! - to work around webrtc-rs 0.21.1 matching codecs by name without the clock rate: given
+//!   Chromium's default offer (telephone-event/48000 on PT 110 beside telephone-event/8000 on
+//!   PT 126) it answers telephone-event/48000, and Chromium then sends DTMF at a 48 kHz clock.
+//!   [`strip_wideband_telephone_events`] removes every telephone-event whose clock is not 8000
+//!   from an SDP before webrtc-rs sees it.
+//!
+//! Invariants: the rewrite removes only the stripped payload types (from the `m=` format list
+//! and their `a=rtpmap`, `a=fmtp`, `a=rtcp-fb` lines) and keeps every other line byte for byte,
+//! with the SDP's own line ending. Static payload types 0 and 8 count as PCMU and PCMA even
+//! without an `a=rtpmap` (RFC 3551). Nothing here panics on outside input.
+
+use crate::g711::Codec;
+
+/// The clock telephone-events must use toward a G.711 leg (RFC 4733 with 8 kHz audio).
+const NARROWBAND_CLOCK_RATE: u32 = 8_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BrowserSdpError {
+    #[error("the SDP has no audio stream (no m=audio line with a port)")]
+    NoAudio,
+    #[error("the audio stream offers neither PCMU nor PCMA (it offers: {offered})")]
+    NoG711 { offered: String },
+}
+
+/// What the first audio section of an SDP carries, as far as the bridge cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AudioFormats {
+    /// PCMU and PCMA in the section's order of preference.
+    pub codecs: Vec<Codec>,
+    /// The payload type of telephone-event/8000, if present.
+    pub telephone_event: Option<u8>,
+}
+
+impl AudioFormats {
+    /// Reads the first `m=audio` section (with a non-zero port) of `sdp`.
+    pub fn read(sdp: &str) -> Result<AudioFormats, BrowserSdpError> {
+        let section = first_audio_section(sdp).ok_or(BrowserSdpError::NoAudio)?;
+        let mut codecs = Vec::new();
+        let mut telephone_event = None;
+        for &payload_type in &section.payload_types {
+            let encoding = section.encoding(payload_type);
+            match encoding.as_ref().map(|(name, rate)| (name.as_str(), *rate)) {
+                Some(("pcmu", NARROWBAND_CLOCK_RATE)) => codecs.push(Codec::Pcmu),
+                Some(("pcma", NARROWBAND_CLOCK_RATE)) => codecs.push(Codec::Pcma),
+                Some(("telephone-event", NARROWBAND_CLOCK_RATE)) => {
+                    telephone_event.get_or_insert(payload_type);
+                }
+                // RFC 3551's static assignments need no rtpmap.
+                None if payload_type == Codec::Pcmu.payload_type() => codecs.push(Codec::Pcmu),
+                None if payload_type == Codec::Pcma.payload_type() => codecs.push(Codec::Pcma),
+                _ => {}
+            }
+        }
+        codecs.dedup();
+        if codecs.is_empty() {
+            let offered = section
+                .payload_types
+                .iter()
+                .map(|&payload_type| match section.encoding(payload_type) {
+                    Some((name, rate)) => format!("{name}/{rate}"),
+                    None => payload_type.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(BrowserSdpError::NoG711 { offered });
+        }
+        Ok(AudioFormats {
+            codecs,
+            telephone_event,
+        })
+    }
+
+    /// The codec an answer settled on: its first G.711 format.
+    pub fn codec(&self) -> Codec {
+        self.codecs[0]
+    }
+}
+
+/// Removes every telephone-event whose clock rate is not 8000 from every audio section (see
+/// the module header for why).
+pub fn strip_wideband_telephone_events(sdp: &str) -> String {
+    let line_ending = if sdp.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut stripped_payload_types: Vec<u8> = Vec::new();
+    let mut in_audio = false;
+    // First pass: which payload types go, per audio section (rtpmap lines follow the m= line).
+    for line in sdp.lines() {
+        if line.starts_with("m=") {
+            in_audio = line.starts_with("m=audio");
+        } else if in_audio
+            && let Some((payload_type, name, rate)) = parse_rtpmap(line)
+            && name == "telephone-event"
+            && rate != NARROWBAND_CLOCK_RATE
+        {
+            stripped_payload_types.push(payload_type);
+        }
+    }
+    if stripped_payload_types.is_empty() {
+        return sdp.to_owned();
+    }
+
+    let mut out = String::with_capacity(sdp.len());
+    in_audio = false;
+    for line in sdp.lines() {
+        if line.starts_with("m=") {
+            in_audio = line.starts_with("m=audio");
+            if in_audio {
+                out.push_str(&media_line_without(line, &stripped_payload_types));
+                out.push_str(line_ending);
+                continue;
+            }
+        }
+        if in_audio
+            && attribute_payload_type(line).is_some_and(|pt| stripped_payload_types.contains(&pt))
+        {
+            continue;
+        }
+        out.push_str(line);
+        out.push_str(line_ending);
+    }
+    out
+}
+
+/// One `m=audio` section: its format list and its attribute lines.
+struct AudioSection<'a> {
+    payload_types: Vec<u8>,
+    lines: Vec<&'a str>,
+}
+
+impl AudioSection<'_> {
+    /// The lower-cased encoding name and clock rate of `payload_type`'s `a=rtpmap`.
+    fn encoding(&self, payload_type: u8) -> Option<(String, u32)> {
+        self.lines.iter().find_map(|line| {
+            parse_rtpmap(line)
+                .filter(|(pt, _, _)| *pt == payload_type)
+                .map(|(_, name, rate)| (name, rate))
+        })
+    }
+}
+
+fn first_audio_section(sdp: &str) -> Option<AudioSection<'_>> {
+    let mut lines = sdp.lines().skip_while(|line| !is_usable_audio_line(line));
+    let media_line = lines.next()?;
+    let payload_types = media_line
+        .split_whitespace()
+        .skip(3)
+        .filter_map(|format| format.parse().ok())
+        .collect();
+    let lines = lines.take_while(|line| !line.starts_with("m=")).collect();
+    Some(AudioSection {
+        payload_types,
+        lines,
+    })
+}
+
+/// `m=audio <port> <proto> <formats…>` with a port other than 0 (0 is a rejected stream).
+fn is_usable_audio_line(line: &str) -> bool {
+    let mut fields = line.split_whitespace();
+    fields.next() == Some("m=audio") && fields.next().is_some_and(|port| port != "0")
+}
+
+/// `a=rtpmap:<pt> <name>/<rate>[/<channels>]` → (pt, lower-case name, rate).
+fn parse_rtpmap(line: &str) -> Option<(u8, String, u32)> {
+    let rest = line.strip_prefix("a=rtpmap:")?;
+    let (payload_type, encoding) = rest.split_once(' ')?;
+    let mut parts = encoding.trim().split('/');
+    let name = parts.next()?.to_ascii_lowercase();
+    let rate = parts.next()?.parse().ok()?;
+    Some((payload_type.parse().ok()?, name, rate))
+}
+
+/// The payload type an `a=rtpmap`, `a=fmtp` or `a=rtcp-fb` line is about.
+fn attribute_payload_type(line: &str) -> Option<u8> {
+    let rest = ["a=rtpmap:", "a=fmtp:", "a=rtcp-fb:"]
+        .iter()
+        .find_map(|prefix| line.strip_prefix(prefix))?;
+    rest.split_whitespace().next()?.parse().ok()
+}
+
+fn media_line_without(line: &str, payload_types: &[u8]) -> String {
+    line.split(' ')
+        .enumerate()
+        .filter(|(index, field)| {
+            *index < 3
+                || field
+                    .parse::<u8>()
+                    .map_or(true, |payload_type| !payload_types.contains(&payload_type))
+        })
+        .map(|(_, field)| field)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests;

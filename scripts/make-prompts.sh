@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Synthesizes the announcements the bridge plays (issue 4) with Debian's espeak-ng and writes
+# them as 8 kHz mono 16-bit WAV into media-bridge/prompts/. Run once when a text changes; the
+# WAV files are committed, so neither builds nor tests need espeak-ng.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v espeak-ng >/dev/null && command -v sox >/dev/null || {
+  echo "needs espeak-ng and sox: apt-get install -y espeak-ng sox" >&2
+  exit 1
+}
+out=media-bridge/prompts
+mkdir -p "$out"
+
+say() { # name lang voice text
+  local name=$1 lang=$2 voice=$3 text=$4 tmp
+  tmp=$(mktemp --suffix=.wav)
+  espeak-ng -v "$voice" -s 150 -w "$tmp" "$text"
+  sox "$tmp" -r 8000 -c 1 -b 16 -e signed-integer "$out/$name.$lang.wav" norm -3
+  rm -f "$tmp"
+}
+
+say accept en en-us "You have a call from your callcard. Press 1 to accept, or 2 to decline."
+say accept ko ko "콜카드로 전화가 왔습니다. 받으시려면 1번, 거절하시려면 2번을 누르세요."
+say accept ja ja "こーるかーどから でんわです。うけるには いちを、ことわるには にを おしてください。"
+say accept zh cmn "您有一个来自名片的来电。接听请按1，拒绝请按2。"
+
+say no_answer en en-us "The issuer did not answer. Please try again later."
+say no_answer ko ko "상대방이 응답하지 않습니다. 잠시 후 다시 걸어 주세요."
+say no_answer ja ja "あいてが おうとう しませんでした。しばらくしてから おかけなおし ください。"
+say no_answer zh cmn "对方没有接听，请稍后再拨。"
+
+say warning en en-us "Your call time is almost over."
+say warning ko ko "통화 시간이 곧 끝납니다."
+say warning ja ja "つうわじかんが まもなく おわります。"
+say warning zh cmn "通话时间即将结束。"
+
+ls -l "$out"

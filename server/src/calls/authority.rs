@@ -1,0 +1,180 @@
+//! The Guild engine as the media bridge's [`Authority`] (BRIEF R8, R11, R12): the bridge asks,
+//! this answers from the database through `route` and `reservation`, and the bridge never
+//! touches the database itself (STYLE §1).
+//!
+//! A browser call's legs come from the card's route (an internet leg for the caller, then the
+//! issuer's phone through the trunk or the issuer's browser); the grant holds
+//! `call_hold_secs` of them at a time. Every attempt leaves a record — also one that cannot be
+//! routed at all (`no_trunk`, `card_unavailable`).
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use media_bridge::authority::{
+    Authority, Authorized, CallId, CallRequest, ExtendDecision, Grant, IssuerTarget, Refusal,
+    Settlement,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use super::authorize::Refusal as EngineRefusal;
+use super::rate_store;
+use super::reservation::{self, Ending, ReservationError};
+use super::route::{self, Destination, RouteError};
+use crate::cards::call_settings;
+use crate::cards::entity::{call_settings as call_settings_row, card};
+use crate::config::Settings;
+
+/// Both parties hear the warning this long before a call's money runs out (R11).
+pub const WARNING_SECS: u32 = 10;
+
+/// The caller of a browser call has no number: its records say so.
+const BROWSER: &str = "browser";
+
+#[derive(Clone)]
+pub struct GuildAuthority {
+    db: DatabaseConnection,
+    settings: Arc<Settings>,
+    trunk_configured: bool,
+}
+
+impl GuildAuthority {
+    pub fn new(db: DatabaseConnection, settings: Arc<Settings>, trunk_configured: bool) -> Self {
+        GuildAuthority {
+            db,
+            settings,
+            trunk_configured,
+        }
+    }
+
+    async fn decide(&self, request: &CallRequest) -> Result<Authorized, ReservationError> {
+        let now = Utc::now();
+        let card = card::Entity::find()
+            .filter(card::Column::Slug.eq(request.card_slug.as_str()))
+            .one(&self.db)
+            .await?
+            .ok_or(ReservationError::UnknownCard)?;
+        let settings = call_settings_row::Entity::find_by_id(card.id)
+            .one(&self.db)
+            .await?
+            .map(|row| call_settings::from_row(&row))
+            .unwrap_or_default();
+        let table = rate_store::load(&self.db).await?;
+        let routed = route::browser_call(
+            &settings,
+            &table,
+            self.settings.default_region,
+            self.trunk_configured,
+        );
+        let mut engine_request = reservation::CallRequest {
+            card_slug: &request.card_slug,
+            caller_number: BROWSER,
+            callee_number: BROWSER,
+            caller_region: None,
+            legs: Vec::new(),
+            hold_secs: self.settings.call_hold_secs,
+        };
+        let route = match routed {
+            Ok(route) => route,
+            Err(error) => {
+                let refusal = match error {
+                    RouteError::NoTrunk => EngineRefusal::NoTrunk,
+                    RouteError::NoDestination => EngineRefusal::CardUnavailable,
+                    RouteError::DestinationNotAllowed => EngineRefusal::DestinationNotAllowed,
+                };
+                return Err(reservation::refuse(&self.db, &engine_request, now, refusal).await?);
+            }
+        };
+        let (target, callee) = match &route.destination {
+            Destination::Phone { number, .. } => (
+                IssuerTarget::Phone {
+                    number: number.e164.clone(),
+                    extension: number.extension.clone(),
+                },
+                number.e164.clone(),
+            ),
+            Destination::Browser => (
+                IssuerTarget::Browser {
+                    account_id: card.account_id,
+                },
+                BROWSER.to_string(),
+            ),
+        };
+        engine_request.callee_number = &callee;
+        engine_request.legs = route.legs;
+        let reserved = reservation::reserve(&self.db, engine_request, now).await?;
+        let covered = reserved.grant.covered_secs.min(reserved.grant.max_secs);
+        Ok(Authorized {
+            grant: Grant {
+                call_id: CallId(reserved.call_id),
+                covered_seconds: covered,
+                warn_before_seconds: WARNING_SECS,
+                // Less than a whole interval held, or the card's limit reached: no extension.
+                last: covered < self.settings.call_hold_secs || covered >= reserved.grant.max_secs,
+            },
+            target,
+        })
+    }
+}
+
+fn bridge_refusal(refusal: &EngineRefusal) -> Refusal {
+    match refusal {
+        EngineRefusal::CardUnavailable => Refusal::CardUnavailable,
+        EngineRefusal::CallCountExhausted => Refusal::CallCountExhausted,
+        EngineRefusal::OutsideHours => Refusal::OutsideHours,
+        EngineRefusal::DestinationNotAllowed => Refusal::DestinationNotAllowed,
+        EngineRefusal::NoRate => Refusal::NoRate,
+        EngineRefusal::NoTrunk => Refusal::NoTrunk,
+        EngineRefusal::GuildExhausted { .. } => Refusal::GuildExhausted,
+    }
+}
+
+fn utc(at: SystemTime) -> DateTime<Utc> {
+    DateTime::<Utc>::from(at)
+}
+
+impl Authority for GuildAuthority {
+    async fn authorize(&self, request: &CallRequest) -> Result<Authorized, Refusal> {
+        match self.decide(request).await {
+            Ok(authorized) => Ok(authorized),
+            Err(ReservationError::Refused(refusal)) => Err(bridge_refusal(&refusal)),
+            Err(ReservationError::UnknownCard) => Err(Refusal::CardUnavailable),
+            Err(error) => {
+                tracing::error!(%error, "authorizing a call failed");
+                Err(Refusal::AuthorityUnavailable)
+            }
+        }
+    }
+
+    async fn answered(&self, call: CallId, at: SystemTime) {
+        if let Err(error) = reservation::answer(&self.db, call.0, utc(at)).await {
+            tracing::error!(call = call.0, %error, "recording the answer failed");
+        }
+    }
+
+    async fn extend(&self, call: CallId, now: SystemTime) -> Option<ExtendDecision> {
+        match reservation::extend(&self.db, call.0, self.settings.call_hold_secs, utc(now)).await {
+            Ok(extended) => Some(ExtendDecision {
+                covered_seconds: extended.covered_secs,
+                last: extended.last,
+            }),
+            Err(error) => {
+                tracing::error!(call = call.0, %error, "extending a call failed");
+                None
+            }
+        }
+    }
+
+    async fn settle(&self, settlement: Settlement) {
+        let ending = Ending {
+            answered_at: settlement.answered_at.map(utc),
+            ended_at: utc(settlement.ended_at),
+            outcome: settlement.outcome,
+            hangup_cause: &settlement.cause,
+        };
+        // On failure the sweeper settles it later from its last metering point.
+        if let Err(error) = reservation::settle(&self.db, settlement.call_id.0, ending).await {
+            tracing::error!(call = settlement.call_id.0, %error, "settling a call failed");
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Browser calls in progress (issue 4; docs/CALLING.md): the caller's page posts its WebRTC
+//! offer, follows the call's states as Server-Sent Events, and may hang up. The media bridge
+//! runs the call; this keeps each live call under an unguessable token until a minute after it
+//! ended, so a page that reconnects late still reads how it ended.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use app::model::Lang;
+use app::model::calling::{CallEvent, CallStarted, StartCall};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use media_bridge::authority::{CallRequest, IssuerDestination};
+use media_bridge::bridge::{BridgeError, CallStatus, LiveCall};
+use media_bridge::browser::BrowserLegError;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::WatchStream;
+
+use super::rates::RateTable;
+use super::route::{self, Destination};
+use crate::cards::call_settings;
+use crate::cards::entity::{call_settings as call_settings_row, card};
+use crate::error::{ApiError, ApiJson};
+use crate::startup::AppState;
+
+/// How long an ended call stays readable.
+const KEEP_ENDED: Duration = Duration::from_secs(60);
+
+/// The live calls of this process, by token.
+#[derive(Clone, Default)]
+pub struct LiveCalls {
+    calls: Arc<Mutex<HashMap<String, (LiveCall, Lang)>>>,
+}
+
+impl LiveCalls {
+    fn insert(&self, call: LiveCall, lang: Lang) -> String {
+        let token = format!("{:032x}", rand::random::<u128>());
+        self.calls
+            .lock()
+            .expect("live calls lock")
+            .insert(token.clone(), (call.clone(), lang));
+        // Forget the call a while after it ended.
+        let calls = self.clone();
+        let key = token.clone();
+        let mut status = call.status;
+        tokio::spawn(async move {
+            let _ = status
+                .wait_for(|status| matches!(status, CallStatus::Ended { .. }))
+                .await;
+            tokio::time::sleep(KEEP_ENDED).await;
+            calls.calls.lock().expect("live calls lock").remove(&key);
+        });
+        token
+    }
+
+    fn get(&self, token: &str) -> Option<(LiveCall, Lang)> {
+        self.calls
+            .lock()
+            .expect("live calls lock")
+            .get(token)
+            .cloned()
+    }
+
+    /// Calls not yet ended (for metrics and the load tool).
+    pub fn running(&self) -> usize {
+        self.calls
+            .lock()
+            .expect("live calls lock")
+            .values()
+            .filter(|(call, _)| !matches!(*call.status.borrow(), CallStatus::Ended { .. }))
+            .count()
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/cards/{slug}/calls", post(start))
+        .route("/api/calls/live/{call}/events", get(events))
+        .route("/api/calls/live/{call}/hangup", post(hang_up))
+}
+
+async fn start(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<StartCall>,
+) -> Result<Response, ApiError> {
+    let Some(bridge) = state.bridge.clone() else {
+        return Err(ApiError::BadRequest {
+            code: "calling_off",
+            message: "browser calling is not running on this installation".into(),
+        });
+    };
+    let card = card::Entity::find()
+        .filter(card::Column::Slug.eq(slug.as_str()))
+        .filter(card::Column::Published.eq(true))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let settings = call_settings_row::Entity::find_by_id(card.id)
+        .one(&state.db)
+        .await?
+        .map(|row| call_settings::from_row(&row))
+        .unwrap_or_default();
+    // Rates do not decide where a call rings; the authority rates it when it reserves.
+    let destination = match route::browser_call(
+        &settings,
+        &RateTable::default(),
+        state.settings.default_region,
+        state.trunk_configured(),
+    ) {
+        Ok(route) if matches!(route.destination, Destination::Phone { .. }) => {
+            IssuerDestination::Phone
+        }
+        _ => IssuerDestination::Browser,
+    };
+    let lang = body.lang;
+    let request = CallRequest {
+        card_slug: card.slug,
+        destination,
+        caller_language: lang.code().to_string(),
+    };
+    let (call, answer_sdp) =
+        bridge
+            .start_call(&body.offer_sdp, request)
+            .await
+            .map_err(|error| match error {
+                BridgeError::Browser(
+                    error @ (BrowserLegError::UnusableSdp(_) | BrowserLegError::RejectedSdp(_)),
+                ) => ApiError::Validation(vec![app::model::FieldError::new(
+                    "offer_sdp",
+                    error.to_string(),
+                )]),
+                BridgeError::Browser(error) => ApiError::internal(error),
+            })?;
+    let token = state.live_calls.insert(call, lang);
+    Ok((
+        StatusCode::CREATED,
+        Json(CallStarted {
+            call: token,
+            answer_sdp,
+        }),
+    )
+        .into_response())
+}
+
+/// The page's view of a status (docs/CALLING.md); `None` for the bridge's own first step.
+fn call_event(status: &CallStatus, lang: Lang) -> Option<CallEvent> {
+    Some(match status {
+        CallStatus::Connecting => return None,
+        CallStatus::Authorizing => CallEvent::Authorizing,
+        CallStatus::Calling => CallEvent::Calling,
+        CallStatus::Ringing => CallEvent::Ringing,
+        CallStatus::WaitingForIssuer => CallEvent::WaitingForIssuer,
+        CallStatus::Connected { covered_secs } => CallEvent::Connected {
+            covered_secs: *covered_secs,
+        },
+        CallStatus::Extended { covered_secs } => CallEvent::Extended {
+            covered_secs: *covered_secs,
+        },
+        CallStatus::Warning { ends_in_secs } => CallEvent::Warning {
+            ends_in_secs: *ends_in_secs,
+        },
+        CallStatus::Ended { cause } => CallEvent::Ended {
+            message: app::i18n::refusal_message(lang, cause).to_string(),
+            cause: cause.clone(),
+        },
+    })
+}
+
+async fn events(
+    State(state): State<AppState>,
+    Path(call): Path<String>,
+) -> Result<Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let (call, lang) = state.live_calls.get(&call).ok_or(ApiError::NotFound)?;
+    let mut ended = false;
+    let stream = WatchStream::new(call.status)
+        // The stream ends with the call: after `ended`, nothing more will come.
+        .take_while(move |status| {
+            let more = !ended;
+            ended = matches!(status, CallStatus::Ended { .. });
+            more
+        })
+        .filter_map(move |status| call_event(&status, lang))
+        .map(|event| {
+            Ok(Event::default()
+                .json_data(&event)
+                .unwrap_or_else(|_| Event::default().data("{}")))
+        });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+async fn hang_up(
+    State(state): State<AppState>,
+    Path(call): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let (call, _) = state.live_calls.get(&call).ok_or(ApiError::NotFound)?;
+    call.hang_up();
+    Ok(StatusCode::NO_CONTENT)
+}

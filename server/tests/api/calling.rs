@@ -1,0 +1,253 @@
+//! Browser calls through the real server (issue 4; BRIEF R7b, R8-R12): a webrtc-rs peer plays
+//! the caller's browser, SIPp plays the trunk and the issuer's phone, and the Guild engine
+//! meters the call. Asserts the page's states, RTP both ways through the bridge, DTMF as
+//! RFC 4733 both ways, and an exact record and ledger.
+
+use std::time::Duration;
+
+use media_bridge::browser::{BrowserEvent, BrowserLeg, BrowserLegConfig};
+use media_bridge::dtmf::Digit;
+use media_bridge::trunk::{TrunkConfig, TrunkSettings};
+use serde_json::{Value, json};
+use server::ledger::money::Money;
+use tokio::sync::mpsc;
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, card_json};
+
+#[path = "../../../media-bridge/tests/support/mod.rs"]
+#[allow(dead_code)]
+mod sipp;
+
+both_backends!(
+    a_browser_call_reaches_the_issuers_phone_and_is_billed_exactly,
+    a_phone_only_card_without_a_trunk_is_refused_with_the_reason,
+);
+
+/// An issuer with 10,000 won, a card "ada" ringing their mobile any time, and rates of 1 won a
+/// second for the mobile leg and nothing for the browser's internet leg.
+async fn issuer_with_mobile_card(app: &TestApp) {
+    app.sign_up(&app.client, "ada@example.com").await;
+    let mut card = card_json(Some("ada"), "Ada");
+    card["call"] = json!({
+        "call_quota": 5, "max_call_minutes": 10, "time_zone": "Asia/Seoul",
+        "available_from": "00:00", "available_until": "24:00",
+        "available_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        "allowed_regions": ["KR"], "landline": "", "mobile": "010-1234-5678",
+        "internet_phone": false
+    });
+    assert_eq!(app.create_card(&app.client, card).await.status(), 201);
+    let operator = app.operator().await;
+    let imported = operator
+        .put(app.url("/api/operator/rates"))
+        .header("content-type", "text/csv")
+        .body(format!(
+            "{}\ninternet,,0,1,1,0\nmobile,82,60,1,1,0\n",
+            server::calls::rates::CSV_HEADER
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), 200);
+}
+
+/// Posts the caller's offer; returns the caller's leg (answer applied) and the call's token.
+async fn start_call(app: &TestApp) -> (BrowserLeg, String) {
+    let (mut caller, offer) = BrowserLeg::offer(&BrowserLegConfig::loopback())
+        .await
+        .unwrap();
+    let started = app
+        .new_client()
+        .post(app.url("/api/cards/ada/calls"))
+        .json(&json!({ "offer_sdp": offer, "lang": "en" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 201);
+    let started: Value = started.json().await.unwrap();
+    caller
+        .accept_answer(started["answer_sdp"].as_str().unwrap())
+        .await
+        .unwrap();
+    (caller, started["call"].as_str().unwrap().to_string())
+}
+
+/// The call's Server-Sent Events, one JSON value per state.
+async fn follow(app: &TestApp, call: &str) -> mpsc::UnboundedReceiver<Value> {
+    let mut response = app
+        .new_client()
+        .get(app.url(&format!("/api/calls/live/{call}/events")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (sender, states) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut buffer = String::new();
+        while let Ok(Some(chunk)) = response.chunk().await {
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buffer.find("\n\n") {
+                let event: String = buffer.drain(..end + 2).collect();
+                for line in event.lines() {
+                    if let Some(data) = line.strip_prefix("data:") {
+                        let _ = sender.send(serde_json::from_str(data.trim()).unwrap());
+                    }
+                }
+            }
+        }
+    });
+    states
+}
+
+/// Waits for the state `wanted`, returning it; fails on `ended` first or after 20 s.
+async fn wait_for(states: &mut mpsc::UnboundedReceiver<Value>, wanted: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let state = tokio::time::timeout_at(deadline, states.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no `{wanted}` state within 20 s"))
+            .unwrap_or_else(|| panic!("the events ended before `{wanted}`"));
+        if state["state"] == wanted {
+            return state;
+        }
+        assert_ne!(state["state"], "ended", "ended before `{wanted}`: {state}");
+    }
+}
+
+async fn wait_for_event(
+    leg: &mut BrowserLeg,
+    what: &str,
+    mut wanted: impl FnMut(&BrowserEvent) -> bool,
+) -> BrowserEvent {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let event = tokio::time::timeout_at(deadline, leg.next_event())
+            .await
+            .unwrap_or_else(|_| panic!("no {what} on the caller's leg within 10 s"))
+            .expect("the browser leg is open");
+        if wanted(&event) {
+            return event;
+        }
+    }
+}
+
+async fn a_browser_call_reaches_the_issuers_phone_and_is_billed_exactly(backend: Backend) {
+    sipp::init_logs();
+    let trunk = sipp::Sipp::start(sipp::Scenario::File("accept_with_1.xml"), &["-rtp_echo"]);
+    let app = TestApp::spawn_with(backend, |settings| {
+        settings.signup_grant = Money(10_000);
+        let trunk_settings = TrunkSettings {
+            host: "127.0.0.1".into(),
+            port: Some(trunk.sip.port()),
+            caller_id: "+8225550000".into(),
+            local_bind: "127.0.0.1:0".parse().unwrap(),
+            ..TrunkSettings::default()
+        };
+        settings.calling.trunk = Some(TrunkConfig::new(trunk_settings).unwrap());
+    })
+    .await;
+    issuer_with_mobile_card(&app).await;
+
+    let (mut caller, call) = start_call(&app).await;
+    let mut states = follow(&app, &call).await;
+    wait_for_event(&mut caller, "connection", |event| {
+        *event == BrowserEvent::Connected
+    })
+    .await;
+    wait_for(&mut states, "ringing").await;
+    wait_for(&mut states, "waiting_for_issuer").await;
+    // SIPp presses 1 after listening to the prompt for a moment.
+    let connected = wait_for(&mut states, "connected").await;
+    assert!(
+        connected["covered_secs"].as_u64().unwrap() >= 60,
+        "{connected}"
+    );
+
+    // RTP both ways through the bridge: what the caller says comes back from the echoing phone.
+    for index in 0..50u8 {
+        caller.send_audio(&[index; 160], 160).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut echoed = std::collections::HashSet::new();
+    while echoed.len() < 45 {
+        if let BrowserEvent::Audio { payload, .. } = wait_for_event(
+            &mut caller,
+            &format!("echo (have {})", echoed.len()),
+            |event| matches!(event, BrowserEvent::Audio { .. }),
+        )
+        .await
+            && payload.len() == 160
+            && payload.iter().all(|&byte| byte == payload[0])
+            && payload[0] < 50
+        {
+            echoed.insert(payload[0]);
+        }
+    }
+
+    // A key press goes to the phone as RFC 4733 and comes back the same way.
+    caller.send_digit(Digit::Seven).await.unwrap();
+    let digit = wait_for_event(&mut caller, "digit", |event| {
+        matches!(event, BrowserEvent::Digit(_))
+    })
+    .await;
+    assert_eq!(digit, BrowserEvent::Digit(Digit::Seven));
+
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    let hung_up = app
+        .new_client()
+        .post(app.url(&format!("/api/calls/live/{call}/hangup")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hung_up.status(), 204);
+    let ended = wait_for(&mut states, "ended").await;
+    assert_eq!(ended["cause"], "caller_hung_up");
+    trunk.assert_ends_ok().await;
+
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    let record = &records["records"][0];
+    assert_eq!(records["total"], 1, "{records}");
+    assert_eq!(record["outcome"], "answered");
+    assert_eq!(record["callee_number"], "+821012345678");
+    assert_eq!(record["leg_classes"], json!(["internet", "mobile"]));
+    let billed = record["billed_secs"].as_i64().unwrap();
+    assert!((2..=10).contains(&billed), "{record}");
+    assert_eq!(record["cost"].as_i64(), Some(billed), "1 won a second");
+    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    let entries: i64 = guild["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["amount"].as_i64().unwrap())
+        .sum();
+    assert_eq!(guild["balance"].as_i64(), Some(10_000 - billed));
+    assert_eq!(guild["balance"].as_i64(), Some(entries));
+    assert_eq!(guild["held"].as_i64(), Some(0), "nothing stays held");
+}
+
+async fn a_phone_only_card_without_a_trunk_is_refused_with_the_reason(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    issuer_with_mobile_card(&app).await;
+    let (mut caller, call) = start_call(&app).await;
+    let mut states = follow(&app, &call).await;
+    wait_for_event(&mut caller, "connection", |event| {
+        *event == BrowserEvent::Connected
+    })
+    .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let ended = loop {
+        let state = tokio::time::timeout_at(deadline, states.recv())
+            .await
+            .expect("the call ends")
+            .expect("events until the end");
+        if state["state"] == "ended" {
+            break state;
+        }
+    };
+    assert_eq!(ended["cause"], "refused:no_trunk");
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    assert_eq!(records["total"], 1, "the refused attempt is recorded");
+    assert_eq!(records["records"][0]["outcome"], "refused:no_trunk");
+    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    assert_eq!(guild["held"].as_i64(), Some(0));
+}
