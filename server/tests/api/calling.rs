@@ -22,6 +22,7 @@ mod sipp;
 both_backends!(
     a_browser_call_reaches_the_issuers_phone_and_is_billed_exactly,
     a_phone_only_card_without_a_trunk_is_refused_with_the_reason,
+    the_call_ends_with_a_warning_when_the_guild_runs_out,
 );
 
 /// An issuer with 10,000 won, a card "ada" ringing their mobile any time, and rates of 1 won a
@@ -131,11 +132,16 @@ async fn wait_for_event(
     }
 }
 
-async fn a_browser_call_reaches_the_issuers_phone_and_is_billed_exactly(backend: Backend) {
-    sipp::init_logs();
-    let trunk = sipp::Sipp::start(sipp::Scenario::File("accept_with_1.xml"), &["-rtp_echo"]);
-    let app = TestApp::spawn_with(backend, |settings| {
-        settings.signup_grant = Money(10_000);
+/// A server whose trunk is `trunk`, giving every new issuer `grant` won.
+async fn app_with_trunk(
+    backend: Backend,
+    trunk: &sipp::Sipp,
+    grant: i64,
+    hold_secs: u32,
+) -> TestApp {
+    TestApp::spawn_with(backend, |settings| {
+        settings.signup_grant = Money(grant);
+        settings.call_hold_secs = hold_secs;
         let trunk_settings = TrunkSettings {
             host: "127.0.0.1".into(),
             port: Some(trunk.sip.port()),
@@ -145,7 +151,13 @@ async fn a_browser_call_reaches_the_issuers_phone_and_is_billed_exactly(backend:
         };
         settings.calling.trunk = Some(TrunkConfig::new(trunk_settings).unwrap());
     })
-    .await;
+    .await
+}
+
+async fn a_browser_call_reaches_the_issuers_phone_and_is_billed_exactly(backend: Backend) {
+    sipp::init_logs();
+    let trunk = sipp::Sipp::start(sipp::Scenario::File("accept_with_1.xml"), &["-rtp_echo"]);
+    let app = app_with_trunk(backend, &trunk, 10_000, 60).await;
     issuer_with_mobile_card(&app).await;
 
     let (mut caller, call) = start_call(&app).await;
@@ -250,4 +262,60 @@ async fn a_phone_only_card_without_a_trunk_is_refused_with_the_reason(backend: B
     assert_eq!(records["records"][0]["outcome"], "refused:no_trunk");
     let guild = app.get_json(&app.client, app.url("/api/guild")).await;
     assert_eq!(guild["held"].as_i64(), Some(0));
+}
+
+async fn the_call_ends_with_a_warning_when_the_guild_runs_out(backend: Backend) {
+    // R11: 16 won at 1 won a second, held 6 seconds at a time: the Guild covers 16 s of talk.
+    // Both parties hear the warning 10 s before the end, and the bridge hangs up at 16 s.
+    let trunk = sipp::Sipp::start(sipp::Scenario::File("accept_with_1.xml"), &["-rtp_echo"]);
+    let app = app_with_trunk(backend, &trunk, 16, 6).await;
+    issuer_with_mobile_card(&app).await;
+    let (mut caller, call) = start_call(&app).await;
+    let mut states = follow(&app, &call).await;
+    wait_for(&mut states, "connected").await;
+    let warning = wait_for(&mut states, "warning").await;
+    assert!(
+        (1..=10).contains(&warning["ends_in_secs"].as_u64().unwrap()),
+        "{warning}"
+    );
+    // The caller hears the tone, frame for frame.
+    let tone: std::collections::HashSet<Vec<u8>> = media_bridge::tone::WarningTone::default()
+        .frames(media_bridge::g711::Codec::Pcmu)
+        .iter()
+        .map(|frame| frame.to_vec())
+        .collect();
+    wait_for_event(
+        &mut caller,
+        "the warning tone",
+        |event| matches!(event, BrowserEvent::Audio { payload, .. } if tone.contains(payload)),
+    )
+    .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let ended = loop {
+        let state = tokio::time::timeout_at(deadline, states.recv())
+            .await
+            .expect("the call ends when the money does")
+            .expect("events until the end");
+        if state["state"] == "ended" {
+            break state;
+        }
+    };
+    assert_eq!(ended["cause"], "guild_exhausted");
+    trunk.assert_ends_ok().await;
+
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    let record = &records["records"][0];
+    assert_eq!(record["outcome"], "answered");
+    assert_eq!(record["hangup_cause"], "guild_exhausted");
+    assert_eq!(
+        record["billed_secs"], 16,
+        "hung up exactly at the covered second: {record}"
+    );
+    assert_eq!(record["cost"], 16);
+    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    assert_eq!(
+        (guild["balance"].as_i64(), guild["held"].as_i64()),
+        (Some(0), Some(0)),
+        "the Guild is spent to the won and nothing stays held"
+    );
 }
