@@ -117,6 +117,27 @@ impl GuildAuthority {
     }
 }
 
+impl GuildAuthority {
+    /// The card's longest call, in seconds (`max_call_minutes`).
+    async fn longest_call(&self, call: CallId) -> Result<u32, sea_orm::DbErr> {
+        let card_id = reservation::entity::Entity::find_by_id(call.0)
+            .one(&self.db)
+            .await?
+            .and_then(|call| call.card_id);
+        let Some(card_id) = card_id else {
+            return Ok(u32::MAX);
+        };
+        Ok(call_settings_row::Entity::find_by_id(card_id)
+            .one(&self.db)
+            .await?
+            .map_or(u32::MAX, |row| {
+                call_settings::from_row(&row)
+                    .max_call_minutes
+                    .saturating_mul(60)
+            }))
+    }
+}
+
 fn bridge_refusal(refusal: &EngineRefusal) -> Refusal {
     match refusal {
         EngineRefusal::CardUnavailable => Refusal::CardUnavailable,
@@ -153,10 +174,18 @@ impl Authority for GuildAuthority {
     }
 
     async fn extend(&self, call: CallId, now: SystemTime) -> Option<ExtendDecision> {
+        let longest = match self.longest_call(call).await {
+            Ok(longest) => longest,
+            Err(error) => {
+                tracing::error!(call = call.0, %error, "reading the card's call limit failed");
+                return None;
+            }
+        };
         match reservation::extend(&self.db, call.0, self.settings.call_hold_secs, utc(now)).await {
+            // The card's per-call limit ends the call even when the Guild could go on.
             Ok(extended) => Some(ExtendDecision {
-                covered_seconds: extended.covered_secs,
-                last: extended.last,
+                covered_seconds: extended.covered_secs.min(longest),
+                last: extended.last || extended.covered_secs >= longest,
             }),
             Err(error) => {
                 tracing::error!(call = call.0, %error, "extending a call failed");
