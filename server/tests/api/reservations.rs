@@ -60,6 +60,39 @@ async fn issuer(backend: Backend, grant: i64, quota: u32) -> (TestApp, i64) {
     (app, account["id"].as_i64().unwrap())
 }
 
+/// Reserves one landline call on "ada", answers it now and settles it `talk_secs` later.
+async fn answered_call(app: &TestApp, talk_secs: i64) {
+    let call = reservation::reserve(&app.db, request(vec![landline()]), Utc::now())
+        .await
+        .unwrap();
+    let now = Utc::now();
+    reservation::settle(
+        &app.db,
+        call.call_id,
+        Ending {
+            answered_at: Some(now),
+            ended_at: now + Duration::seconds(talk_secs),
+            outcome: "answered",
+            hangup_cause: "normal_clearing",
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// The statement's balance, after checking that it is the sum of its entries.
+fn balance_of(statement: &serde_json::Value) -> i64 {
+    let entries: i64 = statement["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["amount"].as_i64().unwrap())
+        .sum();
+    let balance = statement["balance"].as_i64().unwrap();
+    assert_eq!(balance, entries, "balance = sum of entries");
+    balance
+}
+
 async fn guild(app: &TestApp) -> serde_json::Value {
     app.get_json(&app.client, app.url("/api/guild")).await
 }
@@ -292,22 +325,7 @@ async fn a_guild_covering_70_seconds_ends_the_call_at_70_seconds(backend: Backen
 
 async fn issuers_search_and_export_their_own_call_records(backend: Backend) {
     let (app, _) = issuer(backend, 10_000, 3).await;
-    let answered = reservation::reserve(&app.db, request(vec![landline()]), Utc::now())
-        .await
-        .unwrap();
-    let now = Utc::now();
-    reservation::settle(
-        &app.db,
-        answered.call_id,
-        Ending {
-            answered_at: Some(now),
-            ended_at: now + Duration::seconds(42),
-            outcome: "answered",
-            hangup_cause: "normal_clearing",
-        },
-    )
-    .await
-    .unwrap();
+    answered_call(&app, 42).await;
     let mut other = request(vec![None]);
     other.caller_number = "+8229998888";
     let _ = reservation::reserve(&app.db, other, Utc::now()).await;
@@ -438,18 +456,7 @@ async fn stale_reservations_are_settled_from_their_last_metering_point(backend: 
     assert_eq!(record(ringing.call_id)["cost"], 0);
 
     let statement = guild(&app).await;
-    let entries: i64 = statement["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|entry| entry["amount"].as_i64().unwrap())
-        .sum();
-    assert_eq!(statement["balance"].as_i64(), Some(10_000 - 60));
-    assert_eq!(
-        statement["balance"].as_i64(),
-        Some(entries),
-        "balance = sum of entries"
-    );
+    assert_eq!(balance_of(&statement), 10_000 - 60);
     assert_eq!(
         statement["held"].as_i64(),
         Some(live.grant.hold.0),
@@ -493,22 +500,7 @@ async fn the_dashboard_shows_records_calls_left_and_talk_time(backend: Backend) 
         .await
         .unwrap();
     assert_eq!(imported.status(), 200);
-    let call = reservation::reserve(&app.db, request(vec![landline()]), Utc::now())
-        .await
-        .unwrap();
-    let now = Utc::now();
-    reservation::settle(
-        &app.db,
-        call.call_id,
-        Ending {
-            answered_at: Some(now),
-            ended_at: now + Duration::seconds(30),
-            outcome: "answered",
-            hangup_cause: "normal_clearing",
-        },
-    )
-    .await
-    .unwrap();
+    answered_call(&app, 30).await;
 
     let dashboard = app.get_text(&app.client, app.url("/dashboard")).await;
     assert!(dashboard.contains(r#"data-calls-left="2""#), "{dashboard}");
@@ -630,12 +622,5 @@ async fn operators_refund_a_call_once_and_never_more_than_it_cost(backend: Backe
     assert_eq!(again.status(), 409, "a call is refunded once");
 
     let statement = guild(&app).await;
-    let entries: i64 = statement["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|entry| entry["amount"].as_i64().unwrap())
-        .sum();
-    assert_eq!(statement["balance"].as_i64(), Some(10_000 - 120 + 60));
-    assert_eq!(statement["balance"].as_i64(), Some(entries));
+    assert_eq!(balance_of(&statement), 10_000 - 120 + 60);
 }
