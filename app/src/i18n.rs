@@ -1,13 +1,16 @@
 //! The pages' own words in each card language (BRIEF R2: ko, en, ja, zh): the card page's
-//! [`CardText`] and the call window's [`CallText`].
+//! [`CardText`] and the call window's [`CallText`]; and the dashboard's browser line's
+//! [`LineText`] (English only for now).
 //!
 //! A table of static strings per language, so a missing translation is a compile error.
 
 use crate::model::Lang;
 
 mod call;
+mod line;
 
 pub use call::{CallText, EndMessages, PAGE_CAUSES, SERVER_CAUSES, call_text, refusal_message};
+pub use line::{LineText, line_text};
 
 pub struct CardText {
     pub languages: &'static str,

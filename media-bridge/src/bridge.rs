@@ -15,13 +15,15 @@
 //! Invariants: the task ends only after the call settled, and it always settles with the
 //! authority before it reports `Ended` — the page never shows "ended" for a call whose money
 //! is still held. Phone destinations need a trunk; without one the issuer leg fails with 503
-//! and the caller sees `trunk_error`. An issuer ringing in their own browser is the next
-//! increment (docs/ROADMAP.md): until then such a call ends as `issuer_did_not_answer`.
+//! and the caller sees `trunk_error`. An issuer's browser rings through [`IssuerLines`] (the
+//! server's open dashboards): accepting hands the bridge that page's offer, and the issuer's
+//! leg is then a second [`BrowserLeg`]; with no dashboard open the call ends as
+//! `issuer_did_not_answer`.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 
 use crate::authority::{
@@ -37,6 +39,34 @@ use crate::trunk::{
     Dialer, PhoneNumber, Received, RemoteMedia, RtpReceiver, RtpSender, RtpSocket, TrunkCall,
     TrunkEvent,
 };
+
+/// A call ringing an issuer's browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ring {
+    /// The call's token, as the server named it in [`Bridge::start_call`].
+    pub call: String,
+    pub card_slug: String,
+}
+
+/// What the issuer's page did about a ring.
+#[derive(Debug)]
+pub enum IssuerReply {
+    /// Accepted with the page's WebRTC offer; the bridge sends back its answer SDP (or why not).
+    Accept {
+        offer_sdp: String,
+        answer: oneshot::Sender<Result<String, String>>,
+    },
+    Decline,
+    HangUp,
+}
+
+/// The issuers' open dashboards, as the bridge rings them (the server implements it).
+pub trait IssuerLines: Send + Sync + 'static {
+    /// Rings every open dashboard of `account_id`; `None` when none is open.
+    fn ring(&self, account_id: i64, ring: Ring) -> Option<mpsc::UnboundedReceiver<IssuerReply>>;
+    /// The call is over for the issuer's pages (declined, given up, hung up or ended).
+    fn stop_ringing(&self, account_id: i64, call: &str);
+}
 
 /// Everything a bridge needs besides the authority and the trunk.
 #[derive(Debug, Clone)]
@@ -96,14 +126,21 @@ pub enum BridgeError {
 pub struct Bridge<A: Authority> {
     authority: Arc<A>,
     trunk: Option<Arc<Dialer>>,
+    lines: Option<Arc<dyn IssuerLines>>,
     config: BridgeConfig,
 }
 
 impl<A: Authority> Bridge<A> {
-    pub fn new(authority: A, trunk: Option<Dialer>, config: BridgeConfig) -> Arc<Self> {
+    pub fn new(
+        authority: A,
+        trunk: Option<Dialer>,
+        lines: Option<Arc<dyn IssuerLines>>,
+        config: BridgeConfig,
+    ) -> Arc<Self> {
         Arc::new(Bridge {
             authority: Arc::new(authority),
             trunk: trunk.map(Arc::new),
+            lines,
             config,
         })
     }
@@ -112,11 +149,13 @@ impl<A: Authority> Bridge<A> {
         self.trunk.is_some()
     }
 
-    /// Answers the caller's offer and starts the call; returns it with the answer SDP.
+    /// Answers the caller's offer and starts the call named `token`; returns it with the
+    /// answer SDP.
     pub async fn start_call(
         self: &Arc<Self>,
         offer_sdp: &str,
         request: CallRequest,
+        token: String,
     ) -> Result<(LiveCall, String), BridgeError> {
         let (caller, answer) = BrowserLeg::answer(offer_sdp, &self.config.browser).await?;
         let (status_sender, status) = watch::channel(CallStatus::Connecting);
@@ -131,6 +170,9 @@ impl<A: Authority> Bridge<A> {
             trunk_call: None,
             trunk_socket: None,
             trunk_media: None,
+            issuer_replies: None,
+            issuer_browser: None,
+            token,
             target: None,
             bridged: false,
             playing: [None, None],
@@ -167,6 +209,10 @@ struct Driver<A: Authority> {
     trunk_call: Option<TrunkCall>,
     trunk_socket: Option<RtpSocket>,
     trunk_media: Option<(RtpSender, RtpReceiver)>,
+    /// The issuer's browser: its answers to the ring, then its leg once accepted.
+    issuer_replies: Option<mpsc::UnboundedReceiver<IssuerReply>>,
+    issuer_browser: Option<BrowserLeg>,
+    token: String,
     target: Option<IssuerTarget>,
     bridged: bool,
     /// Index 0: to the caller; 1: to the issuer.
@@ -209,6 +255,8 @@ impl<A: Authority> Driver<A> {
                 event = self.caller.next_event() => self.on_caller(event).await,
                 event = next_trunk_event(&mut self.trunk_call) => Some(self.on_trunk(event)),
                 received = next_trunk_media(&mut self.trunk_media) => self.on_trunk_media(received).await,
+                reply = next_reply(&mut self.issuer_replies) => self.on_issuer_reply(reply).await,
+                event = next_browser_event(&mut self.issuer_browser) => self.on_issuer_browser(event).await,
                 Some(decision) = decisions.recv() => Some(self.on_decision(decision)),
                 _ = self.hang_ups.recv() => Some(Input::CallerHungUp),
                 _ = sleep_until(deadline) => Some(Input::Timeout),
@@ -283,6 +331,13 @@ impl<A: Authority> Driver<A> {
             return;
         }
         let from = self.caller.codec().unwrap_or(Codec::Pcmu);
+        if let Some(issuer) = self.issuer_browser.as_mut() {
+            let audio = transcode(payload, from, issuer.codec().unwrap_or(Codec::Pcmu));
+            if let Err(error) = issuer.send_audio(&audio, audio.len() as u32).await {
+                tracing::trace!(%error, "rtp to the issuer's browser dropped");
+            }
+            return;
+        }
         if let Some((sender, _)) = self.trunk_media.as_mut() {
             let to = sender.codec();
             let audio = transcode(payload, from, to);
@@ -296,10 +351,7 @@ impl<A: Authority> Driver<A> {
         if !self.bridged || self.playing[slot(Leg::Caller)].is_some() {
             return;
         }
-        let from = self
-            .trunk_media
-            .as_ref()
-            .map_or(Codec::Pcmu, |(sender, _)| sender.codec());
+        let from = self.codec_of(Leg::Issuer);
         let to = self.caller.codec().unwrap_or(Codec::Pcmu);
         let audio = transcode(payload, from, to);
         if let Err(error) = self.caller.send_audio(&audio, audio.len() as u32).await {
@@ -323,9 +375,12 @@ impl<A: Authority> Driver<A> {
                     .send_audio(&frame, frame.len() as u32)
                     .await
                     .is_ok(),
-                Leg::Issuer => match self.trunk_media.as_mut() {
-                    Some((sender, _)) => sender.send_audio(&frame).await.is_ok(),
-                    None => false,
+                Leg::Issuer => match (self.issuer_browser.as_mut(), self.trunk_media.as_mut()) {
+                    (Some(issuer), _) => {
+                        issuer.send_audio(&frame, frame.len() as u32).await.is_ok()
+                    }
+                    (None, Some((sender, _))) => sender.send_audio(&frame).await.is_ok(),
+                    (None, None) => false,
                 },
             };
             if !sent {
@@ -341,10 +396,11 @@ impl<A: Authority> Driver<A> {
     fn codec_of(&self, leg: Leg) -> Codec {
         match leg {
             Leg::Caller => self.caller.codec().unwrap_or(Codec::Pcmu),
-            Leg::Issuer => self
-                .trunk_media
-                .as_ref()
-                .map_or(Codec::Pcmu, |(sender, _)| sender.codec()),
+            Leg::Issuer => match (&self.issuer_browser, &self.trunk_media) {
+                (Some(issuer), _) => issuer.codec().unwrap_or(Codec::Pcmu),
+                (None, Some((sender, _))) => sender.codec(),
+                (None, None) => Codec::Pcmu,
+            },
         }
     }
 
@@ -393,13 +449,16 @@ impl<A: Authority> Driver<A> {
             Output::SendDtmf { to, digit } => {
                 let sent = match to {
                     Leg::Caller => self.caller.send_digit(digit).await.is_ok(),
-                    Leg::Issuer => match self.trunk_media.as_mut() {
-                        Some((sender, _)) => sender
-                            .send_digit(digit, crate::browser::DIGIT_DURATION)
-                            .await
-                            .is_ok(),
-                        None => false,
-                    },
+                    Leg::Issuer => {
+                        match (self.issuer_browser.as_mut(), self.trunk_media.as_mut()) {
+                            (Some(issuer), _) => issuer.send_digit(digit).await.is_ok(),
+                            (None, Some((sender, _))) => sender
+                                .send_digit(digit, crate::browser::DIGIT_DURATION)
+                                .await
+                                .is_ok(),
+                            (None, None) => false,
+                        }
+                    }
                 };
                 if !sent {
                     tracing::debug!(?to, "a key press could not be forwarded");
@@ -417,6 +476,12 @@ impl<A: Authority> Driver<A> {
             } => {
                 if let Some(call) = self.trunk_call.take() {
                     call.hang_up().await;
+                }
+                self.stop_ringing();
+                if let Some(mut issuer) = self.issuer_browser.take()
+                    && let Err(error) = issuer.close().await
+                {
+                    tracing::debug!(%error, "closing the issuer's leg");
                 }
             }
             Output::Settle(request) => {
@@ -479,8 +544,27 @@ impl<A: Authority> Driver<A> {
                 }
             }
             (Some(IssuerTarget::Phone { .. }), None) => failed(503),
-            // The issuer's browser rings in the next increment (see the module header).
-            (Some(IssuerTarget::Browser { .. }), _) | (None, _) => failed(480),
+            (Some(IssuerTarget::Browser { account_id }), _) => {
+                let ring = Ring {
+                    call: self.token.clone(),
+                    card_slug: self.request.card_slug.clone(),
+                };
+                let account_id = *account_id;
+                match self
+                    .bridge
+                    .lines
+                    .as_ref()
+                    .and_then(|lines| lines.ring(account_id, ring))
+                {
+                    Some(replies) => {
+                        self.issuer_replies = Some(replies);
+                        Some(Input::IssuerRinging)
+                    }
+                    // No dashboard open: nobody can answer.
+                    None => failed(480),
+                }
+            }
+            (None, _) => failed(480),
         };
         if let Some(input) = input {
             let now = self.now();
@@ -498,6 +582,64 @@ impl<A: Authority> Driver<A> {
             RtpSocket::bind(std::net::SocketAddr::new(self.bridge.config.rtp_ip, 0)).await?;
         let call = dialer.dial(&number, socket.local_addr()?)?;
         Ok((call, socket))
+    }
+
+    async fn on_issuer_reply(&mut self, reply: Option<IssuerReply>) -> Option<Input> {
+        match reply {
+            Some(IssuerReply::Accept { offer_sdp, answer }) => {
+                if self.issuer_browser.is_some() {
+                    let _ = answer.send(Err("the call was already accepted".into()));
+                    return None;
+                }
+                match BrowserLeg::answer(&offer_sdp, &self.bridge.config.browser).await {
+                    Ok((leg, answer_sdp)) => {
+                        self.issuer_browser = Some(leg);
+                        let _ = answer.send(Ok(answer_sdp));
+                        // The call connects when this leg does.
+                        None
+                    }
+                    Err(error) => {
+                        let _ = answer.send(Err(error.to_string()));
+                        None
+                    }
+                }
+            }
+            Some(IssuerReply::Decline) => Some(Input::IssuerFailed { sip_status: 603 }),
+            Some(IssuerReply::HangUp) => Some(Input::IssuerHungUp),
+            // The server dropped the ring (the page went away): stop waiting on it.
+            None => {
+                self.issuer_replies = None;
+                None
+            }
+        }
+    }
+
+    async fn on_issuer_browser(&mut self, event: Option<BrowserEvent>) -> Option<Input> {
+        match event {
+            Some(BrowserEvent::Connected) => Some(Input::IssuerAnswered),
+            Some(BrowserEvent::Audio { payload, .. }) => {
+                self.forward_to_caller(&payload).await;
+                None
+            }
+            Some(BrowserEvent::Digit(digit)) => Some(Input::Dtmf {
+                from: Leg::Issuer,
+                digit,
+            }),
+            Some(BrowserEvent::Failed) => Some(Input::IssuerMediaFailed),
+            Some(BrowserEvent::Closed) | None => {
+                self.issuer_browser = None;
+                Some(Input::IssuerHungUp)
+            }
+        }
+    }
+
+    fn stop_ringing(&mut self) {
+        if self.issuer_replies.take().is_some()
+            && let Some(IssuerTarget::Browser { account_id }) = &self.target
+            && let Some(lines) = &self.bridge.lines
+        {
+            lines.stop_ringing(*account_id, &self.token);
+        }
     }
 
     fn on_trunk(&mut self, event: Option<TrunkEvent>) -> Input {
@@ -545,6 +687,24 @@ async fn next_trunk_media(
 ) -> Result<Received, crate::trunk::RtpSocketError> {
     match media.as_mut() {
         Some((_, receiver)) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The issuer page's next reply, or never when nothing rings.
+async fn next_reply(
+    replies: &mut Option<mpsc::UnboundedReceiver<IssuerReply>>,
+) -> Option<IssuerReply> {
+    match replies.as_mut() {
+        Some(replies) => replies.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The issuer's browser leg's next event, or never before it exists.
+async fn next_browser_event(leg: &mut Option<BrowserLeg>) -> Option<BrowserEvent> {
+    match leg.as_mut() {
+        Some(leg) => leg.next_event().await,
         None => std::future::pending().await,
     }
 }

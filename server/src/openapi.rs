@@ -16,5 +16,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
     document.merge(crate::cards::ApiDoc::openapi());
     document.merge(crate::ledger::ApiDoc::openapi());
     document.merge(crate::calls::ApiDoc::openapi());
+    document.merge(crate::calls::live::ApiDoc::openapi());
     document
 }

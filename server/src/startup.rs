@@ -18,13 +18,14 @@ use tower_http::trace::TraceLayer;
 
 use std::net::SocketAddr;
 
-use media_bridge::bridge::{Bridge, BridgeConfig};
+use media_bridge::bridge::{Bridge, BridgeConfig, IssuerLines};
 use media_bridge::browser::BrowserLegConfig;
 use media_bridge::call::CallConfig;
 use media_bridge::trunk::{DialError, Dialer};
 
 use crate::auth::throttle::LoginThrottle;
 use crate::calls::authority::GuildAuthority;
+use crate::calls::lines::IssuerLineRegistry;
 use crate::calls::live::LiveCalls;
 use crate::cards::page_cache::PageCache;
 use crate::cards::service::{CardService, MediaStore};
@@ -42,6 +43,7 @@ pub struct AppState {
     /// Browser calls (issue 4): `None` until [`AppState::start_calling`].
     pub bridge: Option<Arc<Bridge<GuildAuthority>>>,
     pub live_calls: LiveCalls,
+    pub issuer_lines: IssuerLineRegistry,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
             page_cache: Arc::default(),
             bridge: None,
             live_calls: LiveCalls::default(),
+            issuer_lines: IssuerLineRegistry::default(),
         }
     }
 
@@ -95,7 +98,8 @@ impl AppState {
             browser,
             rtp_ip: calling.media_ip,
         };
-        self.bridge = Some(Bridge::new(authority, dialer, config));
+        let lines: Arc<dyn IssuerLines> = Arc::new(self.issuer_lines.clone());
+        self.bridge = Some(Bridge::new(authority, dialer, Some(lines), config));
         Ok(())
     }
 

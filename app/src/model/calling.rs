@@ -1,5 +1,6 @@
-//! Wire types of browser calling (docs/CALLING.md): starting a call from a card, and the events
-//! that tell the caller's page how the call goes.
+//! Wire types of browser calling (docs/CALLING.md): starting a call from a card, the events
+//! that tell the caller's page how the call goes, and the issuer's browser line ("internet
+//! phone"): the events that ring it and the answer it gives.
 
 use serde::{Deserialize, Serialize};
 
@@ -72,6 +73,48 @@ impl CallEvent {
     pub fn parse(json: &str) -> Option<CallEvent> {
         serde_json::from_str(json).ok()
     }
+}
+
+/// One `data:` line of `GET /api/issuer/calls/events` (the issuer's browser line), tagged by
+/// `"state"`. The open stream is the issuer's availability; several tabs may listen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum LineEvent {
+    /// Sent first: calls to the issuer's cards ring this stream now.
+    Available,
+    /// A call rings; `call` is the token of `/api/issuer/calls/{call}/…`.
+    Incoming {
+        call: String,
+        card_slug: String,
+        card_name: String,
+    },
+    /// The call stopped ringing: the caller hung up, the ring timed out, or a tab took it.
+    Gone { call: String },
+    /// A state this page does not know yet: ignored, so the server may add some.
+    #[serde(other)]
+    Unknown,
+}
+
+impl LineEvent {
+    /// Reads one event's JSON; `None` for anything that is not an event object.
+    pub fn parse(json: &str) -> Option<LineEvent> {
+        serde_json::from_str(json).ok()
+    }
+}
+
+/// `POST /api/issuer/calls/{call}/accept`: the dashboard's offer, after ICE gathering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AcceptCall {
+    pub offer_sdp: String,
+}
+
+/// `200` of `POST /api/issuer/calls/{call}/accept`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CallAccepted {
+    pub answer_sdp: String,
 }
 
 #[cfg(test)]
@@ -148,5 +191,57 @@ mod tests {
         let started: CallStarted =
             serde_json::from_str(r#"{"call":"tok","answer_sdp":"v=0"}"#).unwrap();
         assert_eq!(started.call, "tok");
+    }
+
+    #[test]
+    fn line_events_parse_by_their_state() {
+        assert_eq!(
+            LineEvent::parse(r#"{"state":"available"}"#),
+            Some(LineEvent::Available)
+        );
+        assert_eq!(
+            LineEvent::parse(
+                r#"{"state":"incoming","call":"tok","card_slug":"ada","card_name":"Ada Lovelace"}"#
+            ),
+            Some(LineEvent::Incoming {
+                call: "tok".into(),
+                card_slug: "ada".into(),
+                card_name: "Ada Lovelace".into()
+            })
+        );
+        assert_eq!(
+            LineEvent::parse(r#"{"state":"gone","call":"tok"}"#),
+            Some(LineEvent::Gone { call: "tok".into() })
+        );
+        assert_eq!(
+            LineEvent::parse(r#"{"state":"paused","until":"later"}"#),
+            Some(LineEvent::Unknown)
+        );
+        assert_eq!(LineEvent::parse(r#"{"state":"gone"}"#), None);
+        assert_eq!(LineEvent::parse("ping"), None);
+    }
+
+    #[test]
+    fn line_events_serialize_as_the_contract_says() {
+        let incoming = LineEvent::Incoming {
+            call: "tok".into(),
+            card_slug: "ada".into(),
+            card_name: "Ada".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(incoming).unwrap(),
+            serde_json::json!({"state": "incoming", "call": "tok", "card_slug": "ada", "card_name": "Ada"})
+        );
+        assert_eq!(
+            serde_json::to_value(LineEvent::Available).unwrap(),
+            serde_json::json!({"state": "available"})
+        );
+        let accept = serde_json::to_value(AcceptCall {
+            offer_sdp: "v=0".into(),
+        })
+        .unwrap();
+        assert_eq!(accept, serde_json::json!({"offer_sdp": "v=0"}));
+        let accepted: CallAccepted = serde_json::from_str(r#"{"answer_sdp":"v=0"}"#).unwrap();
+        assert_eq!(accepted.answer_sdp, "v=0");
     }
 }

@@ -1,4 +1,7 @@
-//! The issuer's dashboard: their cards, with edit, publish and delete, and a vCard import.
+//! The issuer's dashboard: their browser line ([`incoming_calls`]), their cards, with edit,
+//! publish and delete, their Guild, and a vCard import.
+
+pub mod incoming_calls;
 
 use leptos::prelude::*;
 
@@ -35,6 +38,10 @@ pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
                 </form>
             </header>
             {notice.map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
+            <section class="line" aria-labelledby="line-heading">
+                <h2 id="line-heading">{crate::i18n::line_text().heading}</h2>
+                <incoming_calls::IncomingCalls/>
+            </section>
             <p>
                 <a class="button" href="/dashboard/cards/new">"New card"</a>" "
                 <a class="button secondary" href="/dashboard/calls">"Call records"</a>

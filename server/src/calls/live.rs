@@ -40,8 +40,12 @@ pub struct LiveCalls {
 }
 
 impl LiveCalls {
-    fn insert(&self, call: LiveCall, lang: Lang) -> String {
-        let token = format!("{:032x}", rand::random::<u128>());
+    /// A fresh, unguessable token for a call about to start.
+    fn new_token() -> String {
+        format!("{:032x}", rand::random::<u128>())
+    }
+
+    fn insert(&self, token: String, call: LiveCall, lang: Lang) {
         self.calls
             .lock()
             .expect("live calls lock")
@@ -57,7 +61,6 @@ impl LiveCalls {
             tokio::time::sleep(KEEP_ENDED).await;
             calls.calls.lock().expect("live calls lock").remove(&key);
         });
-        token
     }
 
     fn get(&self, token: &str) -> Option<(LiveCall, Lang)> {
@@ -79,6 +82,13 @@ impl LiveCalls {
     }
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(start, events, hang_up),
+    components(schemas(StartCall, CallStarted, CallEvent, crate::error::ErrorBody))
+)]
+pub struct ApiDoc;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/cards/{slug}/calls", post(start))
@@ -86,6 +96,16 @@ pub fn router() -> Router<AppState> {
         .route("/api/calls/live/{call}/hangup", post(hang_up))
 }
 
+/// Start a call from a card's call window: the page's WebRTC offer in, the bridge's answer out
+/// (docs/CALLING.md). Authorization follows once the caller's media connects.
+#[utoipa::path(post, path = "/api/cards/{slug}/calls", tag = "calling", request_body = StartCall,
+    params(("slug" = String, Path, description = "The card")),
+    responses(
+        (status = 201, body = CallStarted),
+        (status = 400, description = "Browser calling is off here", body = crate::error::ErrorBody),
+        (status = 404, description = "No such published card", body = crate::error::ErrorBody),
+        (status = 422, description = "The offer has no usable G.711 audio", body = crate::error::ErrorBody),
+    ))]
 async fn start(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -121,25 +141,29 @@ async fn start(
         _ => IssuerDestination::Browser,
     };
     let lang = body.lang;
+    // The issuer's ringing dashboard names the card (in its default language).
+    let view = state.cards().view(&card).await?;
+    let card_name = view.content(view.default_lang).name.clone();
     let request = CallRequest {
         card_slug: card.slug,
         destination,
         caller_language: lang.code().to_string(),
     };
-    let (call, answer_sdp) =
-        bridge
-            .start_call(&body.offer_sdp, request)
-            .await
-            .map_err(|error| match error {
-                BridgeError::Browser(
-                    error @ (BrowserLegError::UnusableSdp(_) | BrowserLegError::RejectedSdp(_)),
-                ) => ApiError::Validation(vec![app::model::FieldError::new(
-                    "offer_sdp",
-                    error.to_string(),
-                )]),
-                BridgeError::Browser(error) => ApiError::internal(error),
-            })?;
-    let token = state.live_calls.insert(call, lang);
+    let token = LiveCalls::new_token();
+    state.issuer_lines.name_call(&token, &card_name);
+    let (call, answer_sdp) = bridge
+        .start_call(&body.offer_sdp, request, token.clone())
+        .await
+        .map_err(|error| match error {
+            BridgeError::Browser(
+                error @ (BrowserLegError::UnusableSdp(_) | BrowserLegError::RejectedSdp(_)),
+            ) => ApiError::Validation(vec![app::model::FieldError::new(
+                "offer_sdp",
+                error.to_string(),
+            )]),
+            BridgeError::Browser(error) => ApiError::internal(error),
+        })?;
+    state.live_calls.insert(token.clone(), call, lang);
     Ok((
         StatusCode::CREATED,
         Json(CallStarted {
@@ -174,6 +198,13 @@ fn call_event(status: &CallStatus, lang: Lang) -> Option<CallEvent> {
     })
 }
 
+/// The call's steps as Server-Sent Events, one JSON `CallEvent` each, until `ended`.
+#[utoipa::path(get, path = "/api/calls/live/{call}/events", tag = "calling",
+    params(("call" = String, Path, description = "The token from starting the call")),
+    responses(
+        (status = 200, content_type = "text/event-stream", body = CallEvent),
+        (status = 404, body = crate::error::ErrorBody),
+    ))]
 async fn events(
     State(state): State<AppState>,
     Path(call): Path<String>,
@@ -196,6 +227,10 @@ async fn events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
+/// Hang up: both legs end and the call is settled.
+#[utoipa::path(post, path = "/api/calls/live/{call}/hangup", tag = "calling",
+    params(("call" = String, Path, description = "The token from starting the call")),
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 async fn hang_up(
     State(state): State<AppState>,
     Path(call): Path<String>,

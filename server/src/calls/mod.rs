@@ -4,6 +4,7 @@
 pub mod authority;
 pub mod authorize;
 pub mod availability;
+pub mod lines;
 pub mod live;
 pub mod number;
 pub mod rate_store;
@@ -19,5 +20,5 @@ mod pages;
 pub use api::ApiDoc;
 
 pub fn router() -> axum::Router<crate::startup::AppState> {
-    api::router().merge(live::router())
+    api::router().merge(live::router()).merge(lines::router())
 }

@@ -22,34 +22,53 @@ mod sipp;
 both_backends!(
     a_browser_call_reaches_the_issuers_phone_and_is_billed_exactly,
     a_phone_only_card_without_a_trunk_is_refused_with_the_reason,
+    a_call_rings_the_issuers_browser_and_they_talk_without_a_trunk,
+    with_no_dashboard_open_the_issuer_does_not_answer,
     the_call_ends_with_a_warning_when_the_guild_runs_out,
+    the_cards_call_limit_ends_a_call_the_guild_could_pay_on,
 );
 
 /// An issuer with 10,000 won, a card "ada" ringing their mobile any time, and rates of 1 won a
 /// second for the mobile leg and nothing for the browser's internet leg.
-async fn issuer_with_mobile_card(app: &TestApp) {
-    app.sign_up(&app.client, "ada@example.com").await;
+async fn issuer_with_mobile_card(app: &TestApp) -> serde_json::Value {
+    issuer_with_card(
+        app,
+        10,
+        "010-1234-5678",
+        false,
+        "internet,,0,1,1,0\nmobile,82,60,1,1,0",
+    )
+    .await
+}
+
+/// Signs up ada@example.com with a card "ada" callable at any hour, and imports `rates`.
+async fn issuer_with_card(
+    app: &TestApp,
+    max_call_minutes: u32,
+    mobile: &str,
+    internet_phone: bool,
+    rates: &str,
+) -> serde_json::Value {
+    let account = app.sign_up(&app.client, "ada@example.com").await;
     let mut card = card_json(Some("ada"), "Ada");
     card["call"] = json!({
-        "call_quota": 5, "max_call_minutes": 10, "time_zone": "Asia/Seoul",
+        "call_quota": 5, "max_call_minutes": max_call_minutes, "time_zone": "Asia/Seoul",
         "available_from": "00:00", "available_until": "24:00",
         "available_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-        "allowed_regions": ["KR"], "landline": "", "mobile": "010-1234-5678",
-        "internet_phone": false
+        "allowed_regions": ["KR"], "landline": "", "mobile": mobile,
+        "internet_phone": internet_phone
     });
     assert_eq!(app.create_card(&app.client, card).await.status(), 201);
     let operator = app.operator().await;
     let imported = operator
         .put(app.url("/api/operator/rates"))
         .header("content-type", "text/csv")
-        .body(format!(
-            "{}\ninternet,,0,1,1,0\nmobile,82,60,1,1,0\n",
-            server::calls::rates::CSV_HEADER
-        ))
+        .body(format!("{}\n{rates}\n", server::calls::rates::CSV_HEADER))
         .send()
         .await
         .unwrap();
     assert_eq!(imported.status(), 200);
+    account
 }
 
 /// Posts the caller's offer; returns the caller's leg (answer applied) and the call's token.
@@ -75,12 +94,13 @@ async fn start_call(app: &TestApp) -> (BrowserLeg, String) {
 
 /// The call's Server-Sent Events, one JSON value per state.
 async fn follow(app: &TestApp, call: &str) -> mpsc::UnboundedReceiver<Value> {
-    let mut response = app
-        .new_client()
-        .get(app.url(&format!("/api/calls/live/{call}/events")))
-        .send()
-        .await
-        .unwrap();
+    let url = app.url(&format!("/api/calls/live/{call}/events"));
+    follow_as(&app.new_client(), url).await
+}
+
+/// Server-Sent Events at `url` as `client`, one JSON value per event.
+async fn follow_as(client: &reqwest::Client, url: String) -> mpsc::UnboundedReceiver<Value> {
+    let mut response = client.get(url).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let (sender, states) = mpsc::unbounded_channel();
     tokio::spawn(async move {
@@ -317,5 +337,185 @@ async fn the_call_ends_with_a_warning_when_the_guild_runs_out(backend: Backend) 
         (guild["balance"].as_i64(), guild["held"].as_i64()),
         (Some(0), Some(0)),
         "the Guild is spent to the won and nothing stays held"
+    );
+}
+
+async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backend) {
+    // The authority the bridge asks, without media: a card that allows one-minute calls, a
+    // Guild that could pay for hours, holds of 40 s. The grant covers 40 s; the extension is
+    // capped at 60 s and is the last.
+    use media_bridge::authority::{
+        Authority, CallRequest, ExtendDecision, IssuerDestination, IssuerTarget, Settlement,
+    };
+    let app = TestApp::spawn_with(backend, |settings| {
+        settings.signup_grant = Money(100_000);
+        settings.call_hold_secs = 40;
+    })
+    .await;
+    let account = issuer_with_card(&app, 1, "", true, "internet,,60,1,1,0").await;
+
+    let authority = server::calls::authority::GuildAuthority::new(
+        app.db.clone(),
+        app.state.settings.clone(),
+        false,
+    );
+    let authorized = authority
+        .authorize(&CallRequest {
+            card_slug: "ada".into(),
+            destination: IssuerDestination::Browser,
+            caller_language: "en".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        authorized.target,
+        IssuerTarget::Browser {
+            account_id: account["id"].as_i64().unwrap()
+        }
+    );
+    // Two internet legs (the caller's and the issuer's browser) at 1 won a second each.
+    assert_eq!(
+        (authorized.grant.covered_seconds, authorized.grant.last),
+        (40, false)
+    );
+    let call_id = authorized.grant.call_id;
+    let answered = std::time::SystemTime::now();
+    authority.answered(call_id, answered).await;
+    let extended = authority.extend(call_id, answered).await;
+    assert_eq!(
+        extended,
+        Some(ExtendDecision {
+            covered_seconds: 60,
+            last: true
+        })
+    );
+    authority
+        .settle(Settlement {
+            call_id,
+            answered_at: Some(answered),
+            ended_at: answered + Duration::from_secs(60),
+            outcome: "answered",
+            cause: "call_limit".into(),
+        })
+        .await;
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    assert_eq!(records["records"][0]["cost"], 120);
+    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    assert_eq!(
+        (guild["balance"].as_i64(), guild["held"].as_i64()),
+        (Some(100_000 - 120), Some(0))
+    );
+}
+
+async fn a_call_rings_the_issuers_browser_and_they_talk_without_a_trunk(backend: Backend) {
+    // R2/R10: the embedded default, no trunk: the issuer's signed-in dashboard is the phone.
+    let app = TestApp::spawn_with(backend, |settings| settings.signup_grant = Money(10_000)).await;
+    issuer_with_card(&app, 10, "", true, "internet,,60,1,1,0").await;
+    let mut line = follow_as(&app.client, app.url("/api/issuer/calls/events")).await;
+    assert_eq!(wait_for(&mut line, "available").await["state"], "available");
+
+    let (mut caller, call) = start_call(&app).await;
+    let mut states = follow(&app, &call).await;
+    let incoming = wait_for(&mut line, "incoming").await;
+    assert_eq!(incoming["call"], call.as_str());
+    assert_eq!(incoming["card_name"], "Ada");
+    wait_for(&mut states, "ringing").await;
+
+    let (mut issuer, offer) = BrowserLeg::offer(&BrowserLegConfig::loopback())
+        .await
+        .unwrap();
+    let stranger = app.new_client();
+    app.sign_up(&stranger, "eve@example.com").await;
+    let accept = |client: &reqwest::Client, offer: &str| {
+        client
+            .post(app.url(&format!("/api/issuer/calls/{call}/accept")))
+            .json(&json!({ "offer_sdp": offer }))
+            .send()
+    };
+    assert_eq!(
+        accept(&stranger, &offer).await.unwrap().status(),
+        404,
+        "another issuer cannot take the call"
+    );
+    let accepted = accept(&app.client, &offer).await.unwrap();
+    assert_eq!(accepted.status(), 200);
+    let accepted: Value = accepted.json().await.unwrap();
+    issuer
+        .accept_answer(accepted["answer_sdp"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        accept(&app.client, &offer).await.unwrap().status(),
+        409,
+        "a second tab cannot take it again"
+    );
+    wait_for(&mut states, "connected").await;
+
+    // Both ways, untouched: PCMU on both legs.
+    for index in 0..20u8 {
+        caller.send_audio(&[index; 160], 160).await.unwrap();
+        issuer.send_audio(&[100 + index; 160], 160).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    wait_for_event(
+        &mut issuer,
+        "the caller's voice",
+        |event| matches!(event, BrowserEvent::Audio { payload, .. } if payload[0] < 20),
+    )
+    .await;
+    wait_for_event(&mut caller, "the issuer's voice", |event| {
+        matches!(event, BrowserEvent::Audio { payload, .. } if (100..120).contains(&payload[0]))
+    })
+    .await;
+
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let hung_up = app
+        .client
+        .post(app.url(&format!("/api/issuer/calls/{call}/hangup")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hung_up.status(), 204);
+    let ended = wait_for(&mut states, "ended").await;
+    assert_eq!(ended["cause"], "issuer_hung_up");
+
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    let record = &records["records"][0];
+    assert_eq!(record["outcome"], "answered");
+    assert_eq!(record["leg_classes"], json!(["internet", "internet"]));
+    let billed = record["billed_secs"].as_i64().unwrap();
+    assert!(billed >= 1, "{record}");
+    assert_eq!(
+        record["cost"].as_i64(),
+        Some(2 * billed),
+        "two internet legs"
+    );
+    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    assert_eq!(guild["balance"].as_i64(), Some(10_000 - 2 * billed));
+    assert_eq!(guild["held"].as_i64(), Some(0));
+}
+
+async fn with_no_dashboard_open_the_issuer_does_not_answer(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |settings| settings.signup_grant = Money(10_000)).await;
+    issuer_with_card(&app, 10, "", true, "internet,,60,1,1,0").await;
+    let (_caller, call) = start_call(&app).await;
+    let mut states = follow(&app, &call).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let ended = loop {
+        let state = tokio::time::timeout_at(deadline, states.recv())
+            .await
+            .expect("the call ends")
+            .expect("events until the end");
+        if state["state"] == "ended" {
+            break state;
+        }
+    };
+    assert_eq!(ended["cause"], "issuer_did_not_answer");
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    assert_eq!(records["records"][0]["cost"], 0);
+    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    assert_eq!(
+        (guild["balance"].as_i64(), guild["held"].as_i64()),
+        (Some(10_000), Some(0))
     );
 }

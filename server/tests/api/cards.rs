@@ -398,6 +398,13 @@ async fn openapi_document_lists_the_endpoints(backend: Backend) {
         "/api/payments/webhook",
         "/api/numbers/parse",
         "/api/cards/{slug}/call-settings",
+        "/api/calls",
+        "/api/operator/refunds",
+        "/api/operator/adjustments",
+        "/api/operator/vouchers/{code}",
+        "/api/cards/{slug}/calls",
+        "/api/calls/live/{call}/events",
+        "/api/calls/live/{call}/hangup",
     ] {
         assert!(paths.contains_key(path), "missing {path}");
     }

@@ -15,10 +15,6 @@ use super::progress::CallProgress;
 use crate::model::Lang;
 use crate::model::calling::IceServer;
 
-/// How long the offer waits for ICE gathering before it goes with the candidates it has.
-#[cfg(feature = "hydrate")]
-const ICE_GATHERING_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
-
 #[derive(Clone, Copy)]
 pub struct CallController {
     pub progress: RwSignal<CallProgress>,
@@ -196,7 +192,7 @@ impl CallController {
             events: None,
         }));
         let offer_sdp = media
-            .offer(ICE_GATHERING_LIMIT)
+            .offer(webrtc::ICE_GATHERING_LIMIT)
             .await
             .map_err(|_| "start_failed")?;
         if !self.is_current(attempt) {

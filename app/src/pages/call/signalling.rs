@@ -66,7 +66,9 @@ mod browser {
         let _ = post(&hangup_url(call), None).await;
     }
 
-    async fn post(url: &str, json: Option<&str>) -> Result<(u16, String), JsValue> {
+    /// `POST`s `json` (or nothing) to `url` on this origin, with the session cookie; the
+    /// status and the body's text, or `Err` when no response came.
+    pub(crate) async fn post(url: &str, json: Option<&str>) -> Result<(u16, String), JsValue> {
         let init = RequestInit::new();
         init.set_method("POST");
         if let Some(json) = json {
@@ -83,7 +85,8 @@ mod browser {
         Ok((response.status(), text.as_string().unwrap_or_default()))
     }
 
-    /// The open event stream of one call. Dropping it does not close it: call [`close`].
+    /// An open event stream (of one call, or of the issuer's line). Dropping it does not close
+    /// it: call [`close`].
     ///
     /// [`close`]: EventStream::close
     pub struct EventStream {
@@ -98,18 +101,30 @@ mod browser {
         /// is retried by the browser itself; the steps make repeating one harmless.
         pub fn open(
             call: &str,
-            mut on_event: impl FnMut(CallEvent) + 'static,
-            mut on_lost: impl FnMut() + 'static,
+            on_event: impl FnMut(CallEvent) + 'static,
+            on_lost: impl FnMut() + 'static,
         ) -> Result<EventStream, JsValue> {
             let source = EventSource::new(&events_url(call))?;
+            Ok(EventStream::listen(
+                source,
+                CallEvent::parse,
+                on_event,
+                on_lost,
+            ))
+        }
+
+        /// Listens on an opened `source`: `on_event` gets each `data:` line that `parse`
+        /// understands; `on_lost` runs if the stream fails for good (the browser retries
+        /// dropped connections itself).
+        pub(crate) fn listen<Event: 'static>(
+            source: EventSource,
+            parse: fn(&str) -> Option<Event>,
+            mut on_event: impl FnMut(Event) + 'static,
+            mut on_lost: impl FnMut() + 'static,
+        ) -> EventStream {
             let on_message =
                 Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
-                    if let Some(event) = message
-                        .data()
-                        .as_string()
-                        .as_deref()
-                        .and_then(CallEvent::parse)
-                    {
+                    if let Some(event) = message.data().as_string().as_deref().and_then(parse) {
                         on_event(event);
                     }
                 });
@@ -123,11 +138,11 @@ mod browser {
             };
             source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            Ok(EventStream {
+            EventStream {
                 source,
                 _on_message: on_message,
                 _on_error: on_error,
-            })
+            }
         }
 
         pub fn close(&self) {

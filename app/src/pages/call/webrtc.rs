@@ -70,6 +70,9 @@ mod browser {
     use super::{Codec, microphone_failure, preferred_codecs};
     use crate::model::calling::IceServer;
 
+    /// How long an offer waits for ICE gathering before it goes with the candidates it has.
+    pub const ICE_GATHERING_LIMIT: Duration = Duration::from_secs(2);
+
     /// How often the offer checks whether ICE gathering is complete.
     const GATHERING_POLL: Duration = Duration::from_millis(20);
 
@@ -176,6 +179,26 @@ mod browser {
             Ok(())
         }
 
+        /// Calls `on_change` with the peer connection's `connectionState` (`connected`,
+        /// `disconnected`, `failed`, …) at each change, until [`CallMedia::close`]. The watch
+        /// lasts as long as the returned closure is kept.
+        pub fn watch_connection(
+            &self,
+            mut on_change: impl FnMut(String) + 'static,
+        ) -> Closure<dyn FnMut(web_sys::Event)> {
+            let peer = self.peer.clone();
+            let watch = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                let state = Reflect::get(&peer, &"connectionState".into())
+                    .ok()
+                    .and_then(|state| state.as_string())
+                    .unwrap_or_default();
+                on_change(state);
+            });
+            self.peer
+                .set_onconnectionstatechange(Some(watch.as_ref().unchecked_ref()));
+            watch
+        }
+
         pub fn set_muted(&self, muted: bool) {
             for track in self.microphone.get_audio_tracks() {
                 track
@@ -196,6 +219,7 @@ mod browser {
         /// Ends the media: the bridge sees the connection close; the microphone light goes out.
         pub fn close(&self) {
             self.peer.set_ontrack(None);
+            self.peer.set_onconnectionstatechange(None);
             self.peer.close();
             stop_tracks(&self.microphone);
             self.speaker.set_src_object(None);

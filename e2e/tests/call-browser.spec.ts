@@ -1,0 +1,74 @@
+// Browser to browser (BRIEF R2, R10; issue 4): with no phone on the card, a call rings the
+// issuer's signed-in dashboard. Two Chromium pages with fake microphones: the caller on the
+// card's call window, the issuer taking calls in their dashboard; ring, accept, both connected.
+import { expect, test } from '@playwright/test';
+import { gotoHydrated, uniqueEmail, waitForHydration } from './helpers';
+
+test('a caller and the issuer talk browser to browser', async ({ browser }) => {
+  const issuerContext = await browser.newContext();
+  const issuer = await issuerContext.newPage();
+  await gotoHydrated(issuer, '/signup');
+  await issuer.fill('input[name=email]', uniqueEmail('line'));
+  await issuer.fill('input[name=display_name]', 'Line Tester');
+  await issuer.fill('input[name=password]', 'a long enough password');
+  await issuer.locator('form[action="/signup"] button[type=submit]').click();
+  await expect(issuer).toHaveURL(/\/dashboard$/);
+
+  // A card that rings only the issuer's browser, at any hour.
+  const slug = `line-${Date.now().toString(36)}`;
+  const created = await issuer.evaluate(async (slug) => {
+    const response = await fetch('/api/cards', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        slug,
+        default_lang: 'en',
+        contents: [{ lang: 'en', name: 'Line Tester', title: 'Issuer' }],
+        contacts: { email: 'line@example.com' },
+        links: [],
+        published: true,
+        call: {
+          call_quota: 5, max_call_minutes: 10, time_zone: 'UTC',
+          available_from: '00:00', available_until: '24:00',
+          available_days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          allowed_regions: ['KR'], landline: '', mobile: '', internet_phone: true,
+        },
+      }),
+    });
+    return response.status;
+  }, slug);
+  expect(created).toBe(201);
+
+  await issuer.reload();
+  await waitForHydration(issuer);
+  const line = issuer.locator('[data-line-state]');
+  await issuer.getByRole('button', { name: 'Take calls in this browser' }).click();
+  await expect(line).toHaveAttribute('data-line-state', 'waiting', { timeout: 10_000 });
+
+  const callerContext = await browser.newContext();
+  const caller = await callerContext.newPage();
+  await gotoHydrated(caller, `/c/${slug}/call?lang=en`);
+  const window = caller.locator('[data-call-state]');
+  await caller.getByRole('button', { name: 'Talk from browser' }).click();
+
+  await expect(line).toHaveAttribute('data-line-state', 'ringing', { timeout: 20_000 });
+  await expect(issuer.getByRole('alert')).toContainText('Line Tester');
+  await issuer.getByRole('button', { name: 'Accept' }).click();
+  await expect(line).toHaveAttribute('data-line-state', 'connected', { timeout: 20_000 });
+  await expect(window).toHaveAttribute('data-call-state', 'connected', { timeout: 20_000 });
+
+  await caller.waitForTimeout(1_500);
+  await caller.getByRole('button', { name: 'Hang up' }).click();
+  await expect(window).toHaveAttribute('data-call-state', 'ended', { timeout: 10_000 });
+  await expect(window).toHaveAttribute('data-call-cause', 'caller_hung_up');
+  // The bridge closes the issuer's connection; the dashboard says so, then waits again.
+  await expect(line).toHaveAttribute('data-line-state', /ended|waiting/, { timeout: 20_000 });
+
+  await issuer.goto('/dashboard/calls');
+  const firstRow = issuer.locator('table.call-records tbody tr').first();
+  await expect(firstRow).toContainText(slug);
+  await expect(firstRow).toContainText('internet + internet');
+  await expect(firstRow).toContainText('answered');
+  await issuerContext.close();
+  await callerContext.close();
+});
