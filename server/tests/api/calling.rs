@@ -24,6 +24,7 @@ both_backends!(
     a_phone_only_card_without_a_trunk_is_refused_with_the_reason,
     a_call_rings_the_issuers_browser_and_they_talk_without_a_trunk,
     with_no_dashboard_open_the_issuer_does_not_answer,
+    a_busy_or_declining_phone_ends_the_call_with_its_sip_cause,
     the_call_ends_with_a_warning_when_the_guild_runs_out,
     the_cards_call_limit_ends_a_call_the_guild_could_pay_on,
 );
@@ -518,4 +519,46 @@ async fn with_no_dashboard_open_the_issuer_does_not_answer(backend: Backend) {
         (guild["balance"].as_i64(), guild["held"].as_i64()),
         (Some(10_000), Some(0))
     );
+}
+
+async fn a_busy_or_declining_phone_ends_the_call_with_its_sip_cause(backend: Backend) {
+    // R12: failed set-ups are settled and recorded with their SIP cause; nothing is charged.
+    for (status, reason, cause, outcome) in [
+        ("486", "Busy Here", "issuer_busy", "busy"),
+        ("603", "Decline", "issuer_declined", "declined"),
+    ] {
+        let trunk = sipp::Sipp::start(
+            sipp::Scenario::Template(
+                "../../../media-bridge/tests/sipp/reject.xml",
+                vec![("__STATUS__", status.into()), ("__REASON__", reason.into())],
+            ),
+            &[],
+        );
+        let app = app_with_trunk(backend, &trunk, 10_000, 60).await;
+        issuer_with_mobile_card(&app).await;
+        let (_caller, call) = start_call(&app).await;
+        let mut states = follow(&app, &call).await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        let ended = loop {
+            let state = tokio::time::timeout_at(deadline, states.recv())
+                .await
+                .expect("the call ends")
+                .expect("events until the end");
+            if state["state"] == "ended" {
+                break state;
+            }
+        };
+        assert_eq!(ended["cause"], cause, "{status}");
+        trunk.assert_ends_ok().await;
+        let records = app.get_json(&app.client, app.url("/api/calls")).await;
+        let record = &records["records"][0];
+        assert_eq!(record["outcome"], outcome, "{record}");
+        assert_eq!(record["hangup_cause"], cause);
+        assert_eq!(record["cost"], 0);
+        let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+        assert_eq!(
+            (guild["balance"].as_i64(), guild["held"].as_i64()),
+            (Some(10_000), Some(0))
+        );
+    }
 }
