@@ -145,10 +145,6 @@ impl<A: Authority> Bridge<A> {
         })
     }
 
-    pub fn has_trunk(&self) -> bool {
-        self.trunk.is_some()
-    }
-
     /// Answers the caller's offer and starts the call named `token`; returns it with the
     /// answer SDP.
     pub async fn start_call(

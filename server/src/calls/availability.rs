@@ -8,14 +8,15 @@ use super::rate_store;
 use super::route;
 use crate::cards::call_settings;
 use crate::cards::entity::{call_settings as call_settings_row, card};
-use crate::ledger::entity::guild;
-use crate::ledger::service as ledger;
+use crate::ledger::money::Money;
 use app::model::CardSummary;
 
-/// Fills `calls_left` and `talk_secs_left` of the account's `cards`.
+/// Fills `calls_left` and `talk_secs_left` of the account's `cards`, given the Guild's
+/// `available` money (which the dashboard has already read).
 pub async fn fill(
     db: &DatabaseConnection,
     account_id: i64,
+    available: Money,
     home: phonenumber::country::Id,
     trunk_configured: bool,
     cards: &mut [CardSummary],
@@ -29,11 +30,6 @@ pub async fn fill(
         .all(db)
         .await?;
     let table = rate_store::load(db).await?;
-    let available = guild::Entity::find_by_id(account_id)
-        .one(db)
-        .await?
-        .map(|row| ledger::state_of(&row).available())
-        .unwrap_or_default();
     for summary in cards.iter_mut() {
         let Some(row) = owned
             .iter()

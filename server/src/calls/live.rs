@@ -70,16 +70,6 @@ impl LiveCalls {
             .get(token)
             .cloned()
     }
-
-    /// Calls not yet ended (for metrics and the load tool).
-    pub fn running(&self) -> usize {
-        self.calls
-            .lock()
-            .expect("live calls lock")
-            .values()
-            .filter(|(call, _)| !matches!(*call.status.borrow(), CallStatus::Ended { .. }))
-            .count()
-    }
 }
 
 #[derive(utoipa::OpenApi)]

@@ -80,6 +80,7 @@ async fn dashboard_page(
     crate::calls::availability::fill(
         &state.db,
         account.id,
+        crate::ledger::money::Money(guild.available),
         state.settings.default_region,
         state.trunk_configured(),
         &mut cards,

@@ -136,6 +136,20 @@ async fn wait_for(states: &mut mpsc::UnboundedReceiver<Value>, wanted: &str) -> 
     }
 }
 
+/// Waits for the call's `ended` state, whatever comes before it, for at most `within`.
+async fn wait_for_end(states: &mut mpsc::UnboundedReceiver<Value>, within: Duration) -> Value {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let state = tokio::time::timeout_at(deadline, states.recv())
+            .await
+            .unwrap_or_else(|_| panic!("the call did not end within {within:?}"))
+            .expect("events until the end");
+        if state["state"] == "ended" {
+            return state;
+        }
+    }
+}
+
 async fn wait_for_event(
     leg: &mut BrowserLeg,
     what: &str,
@@ -267,16 +281,7 @@ async fn a_phone_only_card_without_a_trunk_is_refused_with_the_reason(backend: B
         *event == BrowserEvent::Connected
     })
     .await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let ended = loop {
-        let state = tokio::time::timeout_at(deadline, states.recv())
-            .await
-            .expect("the call ends")
-            .expect("events until the end");
-        if state["state"] == "ended" {
-            break state;
-        }
-    };
+    let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
     assert_eq!(ended["cause"], "refused:no_trunk");
     let records = app.get_json(&app.client, app.url("/api/calls")).await;
     assert_eq!(records["total"], 1, "the refused attempt is recorded");
@@ -311,16 +316,7 @@ async fn the_call_ends_with_a_warning_when_the_guild_runs_out(backend: Backend) 
         |event| matches!(event, BrowserEvent::Audio { payload, .. } if tone.contains(payload)),
     )
     .await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    let ended = loop {
-        let state = tokio::time::timeout_at(deadline, states.recv())
-            .await
-            .expect("the call ends when the money does")
-            .expect("events until the end");
-        if state["state"] == "ended" {
-            break state;
-        }
-    };
+    let ended = wait_for_end(&mut states, Duration::from_secs(30)).await;
     assert_eq!(ended["cause"], "guild_exhausted");
     trunk.assert_ends_ok().await;
 
@@ -501,16 +497,7 @@ async fn with_no_dashboard_open_the_issuer_does_not_answer(backend: Backend) {
     issuer_with_card(&app, 10, "", true, "internet,,60,1,1,0").await;
     let (_caller, call) = start_call(&app).await;
     let mut states = follow(&app, &call).await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let ended = loop {
-        let state = tokio::time::timeout_at(deadline, states.recv())
-            .await
-            .expect("the call ends")
-            .expect("events until the end");
-        if state["state"] == "ended" {
-            break state;
-        }
-    };
+    let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
     assert_eq!(ended["cause"], "issuer_did_not_answer");
     let records = app.get_json(&app.client, app.url("/api/calls")).await;
     assert_eq!(records["records"][0]["cost"], 0);
@@ -538,16 +525,7 @@ async fn a_busy_or_declining_phone_ends_the_call_with_its_sip_cause(backend: Bac
         issuer_with_mobile_card(&app).await;
         let (_caller, call) = start_call(&app).await;
         let mut states = follow(&app, &call).await;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        let ended = loop {
-            let state = tokio::time::timeout_at(deadline, states.recv())
-                .await
-                .expect("the call ends")
-                .expect("events until the end");
-            if state["state"] == "ended" {
-                break state;
-            }
-        };
+        let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
         assert_eq!(ended["cause"], cause, "{status}");
         trunk.assert_ends_ok().await;
         let records = app.get_json(&app.client, app.url("/api/calls")).await;
