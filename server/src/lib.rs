@@ -8,6 +8,7 @@ pub mod cards;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod heavy;
 pub mod ledger;
 pub mod openapi;
 pub mod render;

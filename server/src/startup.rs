@@ -30,7 +30,11 @@ use crate::calls::live::LiveCalls;
 use crate::cards::page_cache::PageCache;
 use crate::cards::service::{CardService, MediaStore};
 use crate::config::Settings;
+use crate::heavy::HeavyWork;
 use crate::{auth, calls, cards, ledger, openapi, render, security};
+
+/// How long a request waits for a slot of heavy work before it is answered 503.
+const HEAVY_QUEUE_WAIT: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
 pub struct AppState {
@@ -44,6 +48,10 @@ pub struct AppState {
     pub bridge: Option<Arc<Bridge<GuildAuthority>>>,
     pub live_calls: LiveCalls,
     pub issuer_lines: IssuerLineRegistry,
+    /// Password hashing (memory-hard: each slot holds ~19 MiB while it runs).
+    pub hashing: HeavyWork,
+    /// Parsing and decoding what strangers send: SDP offers, vCards, images.
+    pub parsing: HeavyWork,
 }
 
 impl AppState {
@@ -68,6 +76,8 @@ impl AppState {
             bridge: None,
             live_calls: LiveCalls::default(),
             issuer_lines: IssuerLineRegistry::default(),
+            hashing: HeavyWork::per_core(HEAVY_QUEUE_WAIT),
+            parsing: HeavyWork::per_core(HEAVY_QUEUE_WAIT),
         }
     }
 

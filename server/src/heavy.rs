@@ -1,0 +1,139 @@
+//! CPU-heavy work off the async workers, and bounded (issue 8).
+//!
+//! Password hashing, image decoding and the parsing of what strangers upload (vCards, SDP
+//! offers) each cost milliseconds to seconds of one core. On tokio's async workers that time
+//! stalls every other request, `/healthz` included. A [`HeavyWork`] pool runs such a closure on
+//! tokio's blocking threads, at most `concurrency` at once; a caller that cannot get a slot
+//! within `queue_wait` is refused with [`HeavyWorkError::Busy`] (an HTTP 503 with
+//! `Retry-After`), so a flood costs a bounded amount of CPU and memory instead of a queue
+//! that grows without end.
+//!
+//! Invariants: at most `concurrency` closures of one pool run at any moment; a waiting caller
+//! holds no thread; a closure that panics is reported as [`HeavyWorkError::Panicked`] and its
+//! slot is given back.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+/// One pool of slots for one kind of heavy work.
+#[derive(Clone, Debug)]
+pub struct HeavyWork {
+    slots: Arc<Semaphore>,
+    queue_wait: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum HeavyWorkError {
+    #[error("the server is busy; try again in a moment")]
+    Busy,
+    #[error("heavy work panicked")]
+    Panicked,
+}
+
+impl HeavyWork {
+    /// A pool running at most `concurrency` closures at once (at least one).
+    pub fn new(concurrency: usize, queue_wait: Duration) -> HeavyWork {
+        HeavyWork {
+            slots: Arc::new(Semaphore::new(concurrency.max(1))),
+            queue_wait,
+        }
+    }
+
+    /// A pool sized to the machine: one slot per core.
+    pub fn per_core(queue_wait: Duration) -> HeavyWork {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        HeavyWork::new(cores, queue_wait)
+    }
+
+    /// Runs `work` on a blocking thread once a slot is free, waiting at most `queue_wait`.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, HeavyWorkError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let slot = tokio::time::timeout(self.queue_wait, Arc::clone(&self.slots).acquire_owned())
+            .await
+            .map_err(|_| HeavyWorkError::Busy)?
+            .map_err(|_| HeavyWorkError::Busy)?;
+        tokio::task::spawn_blocking(move || {
+            // The slot is held until the work is done, even if the caller stops waiting.
+            let _slot = slot;
+            work()
+        })
+        .await
+        .map_err(|_| HeavyWorkError::Panicked)
+    }
+
+    /// Slots free right now (for tests and metrics).
+    pub fn free_slots(&self) -> usize {
+        self.slots.available_permits()
+    }
+}
+
+impl From<HeavyWorkError> for crate::error::ApiError {
+    fn from(error: HeavyWorkError) -> Self {
+        match error {
+            HeavyWorkError::Busy => crate::error::ApiError::Busy {
+                retry_after_secs: 1,
+            },
+            HeavyWorkError::Panicked => crate::error::ApiError::internal(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn never_runs_more_than_its_slots_at_once() {
+        let pool = HeavyWork::new(2, Duration::from_secs(10));
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (pool, running, most) = (pool.clone(), running.clone(), most.clone());
+                tokio::spawn(async move {
+                    pool.run(move || {
+                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(20));
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(most.load(Ordering::SeqCst), 2);
+        assert_eq!(pool.free_slots(), 2);
+    }
+
+    #[tokio::test]
+    async fn refuses_as_busy_when_no_slot_frees_in_time() {
+        let pool = HeavyWork::new(1, Duration::from_millis(30));
+        let blocker = pool.clone();
+        let long = tokio::spawn(async move {
+            blocker
+                .run(|| std::thread::sleep(Duration::from_millis(300)))
+                .await
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(pool.run(|| 1).await, Err(HeavyWorkError::Busy));
+        long.await.unwrap().unwrap();
+        assert_eq!(pool.run(|| 1).await, Ok(1));
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_an_error_and_gives_its_slot_back() {
+        let pool = HeavyWork::new(1, Duration::from_secs(1));
+        let result: Result<(), _> = pool.run(|| panic!("boom")).await;
+        assert_eq!(result, Err(HeavyWorkError::Panicked));
+        assert_eq!(pool.free_slots(), 1);
+    }
+}
