@@ -39,6 +39,8 @@ pub enum IssuerDestination {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRequest {
     pub card_slug: String,
+    /// The card's name as the issuer knows it: what a ring of the issuer's browser shows.
+    pub card_name: String,
     pub destination: IssuerDestination,
     /// The language of the caller's page (`ko`, `en`, `ja`, `zh`): refusals and
     /// announcements are chosen by it.

@@ -29,7 +29,7 @@ use tokio::time::Instant;
 use crate::authority::{
     Authority, Authorized, CallId, CallRequest, ExtendDecision, IssuerTarget, Settlement,
 };
-use crate::browser::{BrowserEvent, BrowserLeg, BrowserLegConfig, BrowserLegError};
+use crate::browser::{BrowserEvent, BrowserLeg, BrowserLegConfig, BrowserLegError, ScreenedSdp};
 use crate::call::{Announcement, Call, CallConfig, Input, Leg, Output, Progress};
 use crate::g711::Codec;
 use crate::prompts::{self, Prompt};
@@ -46,6 +46,7 @@ pub struct Ring {
     /// The call's token, as the server named it in [`Bridge::start_call`].
     pub call: String,
     pub card_slug: String,
+    pub card_name: String,
 }
 
 /// What the issuer's page did about a ring.
@@ -145,11 +146,17 @@ impl<A: Authority> Bridge<A> {
         })
     }
 
-    /// Answers the caller's offer and starts the call named `token`; returns it with the
-    /// answer SDP.
+    /// The browser legs' settings: [`BrowserLegConfig::screen`] makes the [`ScreenedSdp`]
+    /// that [`Bridge::start_call`] takes.
+    pub fn browser_config(&self) -> &BrowserLegConfig {
+        &self.config.browser
+    }
+
+    /// Answers the caller's screened offer and starts the call named `token`; returns it with
+    /// the answer SDP.
     pub async fn start_call(
         self: &Arc<Self>,
-        offer_sdp: &str,
+        offer_sdp: &ScreenedSdp,
         request: CallRequest,
         token: String,
     ) -> Result<(LiveCall, String), BridgeError> {
@@ -264,6 +271,8 @@ impl<A: Authority> Driver<A> {
                 self.call.handle(input, now);
             }
         }
+        // Whatever way the call ended, the issuer's line forgets it (idempotent).
+        self.stop_ringing();
     }
 
     async fn on_caller(&mut self, event: Option<BrowserEvent>) -> Option<Input> {
@@ -544,6 +553,7 @@ impl<A: Authority> Driver<A> {
                 let ring = Ring {
                     call: self.token.clone(),
                     card_slug: self.request.card_slug.clone(),
+                    card_name: self.request.card_name.clone(),
                 };
                 let account_id = *account_id;
                 match self
@@ -587,6 +597,15 @@ impl<A: Authority> Driver<A> {
                     let _ = answer.send(Err("the call was already accepted".into()));
                     return None;
                 }
+                // Screened here, in the call's task: the issuer's page is signed in, and its
+                // offer is bounded by the same limits (linear, a few KB at most).
+                let offer_sdp = match self.bridge.config.browser.screen(&offer_sdp) {
+                    Ok(offer_sdp) => offer_sdp,
+                    Err(error) => {
+                        let _ = answer.send(Err(error.to_string()));
+                        return None;
+                    }
+                };
                 match BrowserLeg::answer(&offer_sdp, &self.bridge.config.browser).await {
                     Ok((leg, answer_sdp)) => {
                         self.issuer_browser = Some(leg);

@@ -47,7 +47,11 @@ async fn next_signal(leg: &mut BrowserLeg) -> BrowserEvent {
 async fn connected_pair() -> (BrowserLeg, FakeBrowser, String) {
     let mut browser = FakeBrowser::new().await;
     let offer = browser.offer().await;
-    let (mut leg, answer) = BrowserLeg::answer(&offer, &BrowserLegConfig::loopback())
+    let config = BrowserLegConfig::loopback();
+    let offer = config
+        .screen(&offer)
+        .expect("a browser's offer passes the screen");
+    let (mut leg, answer) = BrowserLeg::answer(&offer, &config)
         .await
         .expect("the bridge answers");
     browser.accept_answer(answer.clone()).await;
@@ -71,9 +75,11 @@ async fn answer_to_a_chromium_like_offer_drops_telephone_event_48000_and_connect
     )));
 
     let started = tokio::time::Instant::now();
-    let (mut leg, answer) = BrowserLeg::answer(&offer, &BrowserLegConfig::loopback())
-        .await
-        .unwrap();
+    let config = BrowserLegConfig::loopback();
+    let offer = config
+        .screen(&offer)
+        .expect("a browser's offer passes the screen");
+    let (mut leg, answer) = BrowserLeg::answer(&offer, &config).await.unwrap();
     assert!(!answer.contains("telephone-event/48000"), "{answer}");
     assert!(answer.contains(&format!(
         "a=rtpmap:{TELEPHONE_EVENT_8000} telephone-event/8000"
@@ -252,6 +258,7 @@ async fn the_bridge_offers_and_the_browser_answers() {
     ));
 
     let answer = browser.answer(offer).await;
+    let answer = BrowserLegConfig::loopback().screen(&answer).unwrap();
     leg.accept_answer(&answer).await.unwrap();
     assert_eq!(next_event(&mut leg).await, BrowserEvent::Connected);
     browser
@@ -277,12 +284,11 @@ async fn the_bridge_offers_and_the_browser_answers() {
 async fn an_offer_without_g711_is_refused_with_a_clear_error() {
     let opus_only = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
 m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\n";
-    let error = BrowserLeg::answer(opus_only, &BrowserLegConfig::loopback())
-        .await
-        .err()
-        .expect("refused");
+    let error = BrowserLegConfig::loopback()
+        .screen(opus_only)
+        .expect_err("refused");
     assert!(
-        matches!(&error, BrowserLegError::UnusableSdp(BrowserSdpError::NoG711 { offered }) if offered == "opus/48000"),
+        matches!(&error, BrowserSdpError::NoG711 { offered } if offered == "opus/48000"),
         "{error:?}"
     );
 }
@@ -291,15 +297,8 @@ m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2
 async fn an_offer_without_audio_is_refused_with_a_clear_error() {
     let data_only = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
 m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\n";
-    let error = BrowserLeg::answer(data_only, &BrowserLegConfig::loopback())
-        .await
-        .err()
-        .expect("refused");
-    assert!(
-        matches!(
-            error,
-            BrowserLegError::UnusableSdp(BrowserSdpError::NoAudio)
-        ),
-        "{error:?}"
-    );
+    let error = BrowserLegConfig::loopback()
+        .screen(data_only)
+        .expect_err("refused");
+    assert!(matches!(error, BrowserSdpError::NoAudio), "{error:?}");
 }

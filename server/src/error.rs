@@ -154,6 +154,12 @@ pub struct ApiJson<T>(pub T);
 
 impl From<axum::extract::rejection::JsonRejection> for ApiError {
     fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        // A body over the route's limit is refused before it is parsed: say so, as a 413.
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::PayloadTooLarge {
+                message: "the request body is too large".into(),
+            };
+        }
         ApiError::BadRequest {
             code: "invalid_body",
             message: rejection.body_text(),

@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod heavy;
 pub mod ledger;
+pub mod logs;
 pub mod openapi;
 pub mod render;
 pub mod security;

@@ -7,7 +7,7 @@ use migrations::{Migrator, MigratorTrait};
 use server::config::Settings;
 use server::ledger::money::Money;
 use server::startup::{self, AppState};
-use server::{auth, calls, db, seed};
+use server::{auth, calls, db, logs, seed};
 use tracing_subscriber::EnvFilter;
 
 const USAGE: &str = "\
@@ -35,7 +35,10 @@ see README.md.";
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+            EnvFilter::try_new(logs::filter_directives(
+                std::env::var("RUST_LOG").ok().as_deref(),
+            ))
+            .unwrap_or_else(|_| EnvFilter::new(logs::filter_directives(None))),
         )
         .init();
 

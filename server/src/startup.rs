@@ -24,6 +24,7 @@ use media_bridge::call::CallConfig;
 use media_bridge::trunk::{DialError, Dialer};
 
 use crate::auth::throttle::LoginThrottle;
+use crate::calls::admission::CallAdmission;
 use crate::calls::authority::GuildAuthority;
 use crate::calls::lines::IssuerLineRegistry;
 use crate::calls::live::LiveCalls;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub issuer_lines: IssuerLineRegistry,
     /// Password hashing (memory-hard: each slot holds ~19 MiB while it runs).
     pub hashing: HeavyWork,
+    /// Bounds on anonymous call starts (`calls/admission.rs`).
+    pub admission: CallAdmission,
     /// Parsing and decoding what strangers send: SDP offers, vCards, images.
     pub parsing: HeavyWork,
 }
@@ -63,6 +66,7 @@ impl AppState {
             .site_root(settings.site_root.display().to_string())
             .site_pkg_dir("pkg")
             .build();
+        let admission = CallAdmission::new(settings.calling.admission);
         AppState {
             db,
             media: MediaStore::new(&settings.data_dir),
@@ -77,6 +81,7 @@ impl AppState {
             live_calls: LiveCalls::default(),
             issuer_lines: IssuerLineRegistry::default(),
             hashing: HeavyWork::per_core(HEAVY_QUEUE_WAIT),
+            admission,
             parsing: HeavyWork::per_core(HEAVY_QUEUE_WAIT),
         }
     }
@@ -98,6 +103,7 @@ impl AppState {
             udp_addrs: vec![SocketAddr::new(calling.media_ip, 0)],
             include_loopback_candidate: calling.media_ip.is_loopback(),
             nat_public_ips: calling.public_ip.into_iter().collect(),
+            candidates: calling.candidate_policy(),
             ..BrowserLegConfig::default()
         };
         if calling.media_ip.is_loopback() {

@@ -70,6 +70,10 @@ pub struct EndMessages {
     pub card_not_found: &'static str,
     pub no_usable_audio: &'static str,
     pub calling_off: &'static str,
+    /// 409 `line_busy`: calls alive at once from this address or to this card.
+    pub line_busy: &'static str,
+    /// 429, or 503 `busy`: too many call starts just now.
+    pub too_many_calls: &'static str,
     pub start_failed: &'static str,
     pub connection_lost: &'static str,
     /// Any other code.
@@ -98,13 +102,15 @@ pub const SERVER_CAUSES: [&str; 17] = [
 ];
 
 /// The causes the page finds itself (never sent by the server).
-pub const PAGE_CAUSES: [&str; 8] = [
+pub const PAGE_CAUSES: [&str; 10] = [
     "microphone_refused",
     "microphone_missing",
     "browser_unsupported",
     "card_not_found",
     "no_usable_audio",
     "calling_off",
+    "line_busy",
+    "too_many_calls",
     "start_failed",
     "connection_lost",
 ];
@@ -151,6 +157,8 @@ impl CallText {
             "card_not_found" => ends.card_not_found,
             "no_usable_audio" => ends.no_usable_audio,
             "calling_off" => ends.calling_off,
+            "line_busy" => ends.line_busy,
+            "too_many_calls" => ends.too_many_calls,
             "start_failed" => ends.start_failed,
             "connection_lost" => ends.connection_lost,
             _ if code.starts_with("refused:") => ends.refused_other,
@@ -224,6 +232,8 @@ static KO: CallText = CallText {
         card_not_found: "없는 명함이거나 공개되지 않은 명함입니다.",
         no_usable_audio: "브라우저가 통화에 쓸 수 있는 음성 형식을 제공하지 않았습니다.",
         calling_off: "이 사이트에서는 브라우저 통화가 꺼져 있습니다.",
+        line_busy: "지금은 통화 중입니다. 잠시 후 다시 걸어 주세요.",
+        too_many_calls: "지금은 통화 요청이 너무 많습니다. 1분 뒤 다시 시도해 주세요.",
         start_failed: "통화를 시작하지 못했습니다. 인터넷 연결을 확인한 뒤 다시 시도해 주세요.",
         connection_lost: "서버와의 연결이 끊겨 통화가 종료되었습니다.",
         other: "통화가 종료되었습니다.",
@@ -278,6 +288,8 @@ static EN: CallText = CallText {
         card_not_found: "This card does not exist or is not published.",
         no_usable_audio: "Your browser offered no audio format the call can use.",
         calling_off: "Calling from the browser is switched off on this site.",
+        line_busy: "The line is busy right now. Please try again in a moment.",
+        too_many_calls: "Too many calls are being started right now. Please try again in a minute.",
         start_failed: "The call could not be started. Please check your connection and try again.",
         connection_lost: "The connection to the server was lost, so the call has ended.",
         other: "The call has ended.",
@@ -332,6 +344,8 @@ static JA: CallText = CallText {
         card_not_found: "この名刺は存在しないか、公開されていません。",
         no_usable_audio: "ブラウザが通話に使える音声形式を提供しませんでした。",
         calling_off: "このサイトではブラウザからの通話が無効になっています。",
+        line_busy: "ただいま通話中です。しばらくしてからおかけ直しください。",
+        too_many_calls: "ただいま通話の開始が集中しています。1分ほどしてからもう一度お試しください。",
         start_failed: "通話を開始できませんでした。接続を確認してもう一度お試しください。",
         connection_lost: "サーバーとの接続が切れたため、通話が終了しました。",
         other: "通話が終了しました。",
@@ -386,6 +400,8 @@ static ZH: CallText = CallText {
         card_not_found: "此名片不存在或未公开。",
         no_usable_audio: "您的浏览器没有提供可用于通话的音频格式。",
         calling_off: "本网站已关闭浏览器通话功能。",
+        line_busy: "线路正忙，请稍后再拨。",
+        too_many_calls: "当前发起的通话过多，请一分钟后重试。",
         start_failed: "无法开始通话。请检查网络连接后重试。",
         connection_lost: "与服务器的连接已中断，通话已结束。",
         other: "通话已结束。",

@@ -28,7 +28,7 @@ use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
 use webrtc::peer_connection::{PeerConnection, RTCSessionDescription};
 
 use super::peer::{LegHandler, NegotiatedMedia, build_peer_connection};
-use super::sdp::{AudioFormats, strip_wideband_telephone_events};
+use super::sdp::{AudioFormats, ScreenedSdp};
 use super::{BrowserEvent, BrowserLegConfig, BrowserLegError, DIGIT_DURATION};
 use crate::dtmf::{Digit, DtmfSender};
 use crate::g711::Codec;
@@ -59,17 +59,16 @@ struct OutgoingStream {
 }
 
 impl BrowserLeg {
-    /// Answers the browser's offer; returns the leg and the answer SDP, complete with its
-    /// candidates. Telephone-events not at 8000 Hz are removed from the offer first.
+    /// Answers the browser's screened offer ([`BrowserLegConfig::screen`], which already
+    /// refused what the bridge cannot carry); returns the leg and the answer SDP, complete
+    /// with its candidates.
     pub async fn answer(
-        offer_sdp: &str,
+        offer_sdp: &ScreenedSdp,
         config: &BrowserLegConfig,
     ) -> Result<(BrowserLeg, String), BrowserLegError> {
-        let offer_sdp = strip_wideband_telephone_events(offer_sdp);
-        // Refuse what we cannot carry before building anything.
-        AudioFormats::read(&offer_sdp)?;
         let leg = BrowserLeg::start(config).await?;
-        let offer = RTCSessionDescription::offer(offer_sdp).map_err(rejected)?;
+        let offer =
+            RTCSessionDescription::offer(offer_sdp.as_str().to_owned()).map_err(rejected)?;
         leg.peer
             .set_remote_description(offer)
             .await
@@ -105,18 +104,17 @@ impl BrowserLeg {
         Ok((leg, offer_sdp))
     }
 
-    /// Applies the browser's answer to our [`BrowserLeg::offer`].
-    pub async fn accept_answer(&mut self, answer_sdp: &str) -> Result<(), BrowserLegError> {
-        // A browser can only answer with what we offered, but the bug the strip works around
-        // is in matching, so an answer gets the same treatment as an offer.
-        let answer_sdp = strip_wideband_telephone_events(answer_sdp);
-        AudioFormats::read(&answer_sdp)?;
-        let answer = RTCSessionDescription::answer(answer_sdp.clone()).map_err(rejected)?;
+    /// Applies the browser's screened answer to our [`BrowserLeg::offer`]. (A browser can
+    /// only answer with what we offered, but the bug the screen's strip works around is in
+    /// matching, so an answer gets the same treatment as an offer.)
+    pub async fn accept_answer(&mut self, answer_sdp: &ScreenedSdp) -> Result<(), BrowserLegError> {
+        let answer =
+            RTCSessionDescription::answer(answer_sdp.as_str().to_owned()).map_err(rejected)?;
         self.peer
             .set_remote_description(answer)
             .await
             .map_err(rejected)?;
-        self.settle(&answer_sdp)
+        self.settle(answer_sdp.as_str())
     }
 
     /// Builds the connection with our one audio track.

@@ -24,8 +24,9 @@
 //!   only the negotiated G.711 payload type;
 //! - one `Digit` per key press, whatever the number of RFC 4733 packets, via
 //!   [`crate::dtmf::DtmfReceiver`];
-//! - every offer is stripped of telephone-events not at 8000 Hz before webrtc-rs reads it
-//!   ([`sdp::strip_wideband_telephone_events`], the 0.21.1 clock-rate bug);
+//! - every SDP from a browser is screened before webrtc-rs reads it ([`sdp::screen`]):
+//!   bounded in size and shape, stripped of candidates the server must not send to and of
+//!   telephone-events not at 8000 Hz (the 0.21.1 clock-rate bug);
 //! - mDNS is off (the server's candidates are real addresses; browsers' `.local` candidates
 //!   are useless to a server anyway).
 //!
@@ -41,7 +42,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 pub use leg::BrowserLeg;
-pub use sdp::BrowserSdpError;
+pub use sdp::{BrowserSdpError, CandidatePolicy, ScreenedSdp, SdpLimits};
 
 use crate::dtmf::Digit;
 use crate::rtp::RtpHeader;
@@ -67,6 +68,10 @@ pub struct BrowserLegConfig {
     pub ice_failed_timeout: Duration,
     /// How often ICE checks that the browser is still there when nothing else is sent.
     pub ice_keepalive_interval: Duration,
+    /// The bounds on a browser's SDP ([`sdp::screen`]).
+    pub sdp_limits: SdpLimits,
+    /// Which candidate addresses of a browser the server may send ICE checks to.
+    pub candidates: CandidatePolicy,
 }
 
 impl Default for BrowserLegConfig {
@@ -85,6 +90,8 @@ impl Default for BrowserLegConfig {
             ice_disconnected_timeout: Duration::from_secs(5),
             ice_failed_timeout: Duration::from_secs(10),
             ice_keepalive_interval: Duration::from_secs(2),
+            sdp_limits: SdpLimits::default(),
+            candidates: CandidatePolicy::default(),
         }
     }
 }
@@ -99,8 +106,19 @@ impl BrowserLegConfig {
             ice_disconnected_timeout: Duration::from_millis(1_500),
             ice_failed_timeout: Duration::from_millis(1_500),
             ice_keepalive_interval: Duration::from_millis(300),
+            candidates: CandidatePolicy {
+                allow_loopback: true,
+                allow_private: false,
+            },
             ..BrowserLegConfig::default()
         }
+    }
+
+    /// Screens a browser's SDP under these bounds and this candidate policy: the only way
+    /// to the [`ScreenedSdp`] that [`BrowserLeg::answer`] and [`BrowserLeg::accept_answer`]
+    /// take. Linear in the SDP's length and bounded by `sdp_limits.max_bytes`.
+    pub fn screen(&self, sdp: &str) -> Result<ScreenedSdp, BrowserSdpError> {
+        sdp::screen(sdp, &self.sdp_limits, self.candidates)
     }
 }
 

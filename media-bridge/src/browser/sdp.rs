@@ -12,10 +12,20 @@
 //!   [`strip_wideband_telephone_events`] removes every telephone-event whose clock is not 8000
 //!   from an SDP before webrtc-rs sees it.
 //!
+//! A browser's SDP is a stranger's input: before any of it is read it goes through
+//! [`screen`] ([`screen`] module), which bounds its size and shape and drops ICE candidates the
+//! server must never send to. Every function here is linear in the SDP's length (payload
+//! types are looked up in 256-entry tables, never by rescanning lines), so the bounds are also
+//! the bound on the work.
+//!
 //! Invariants: the rewrite removes only the stripped payload types (from the `m=` format list
 //! and their `a=rtpmap`, `a=fmtp`, `a=rtcp-fb` lines) and keeps every other line byte for byte,
 //! with the SDP's own line ending. Static payload types 0 and 8 count as PCMU and PCMA even
 //! without an `a=rtpmap` (RFC 3551). Nothing here panics on outside input.
+
+mod screen;
+
+pub use screen::{CandidatePolicy, ScreenedSdp, SdpLimit, SdpLimits, screen};
 
 use crate::g711::Codec;
 
@@ -28,6 +38,8 @@ pub enum BrowserSdpError {
     NoAudio,
     #[error("the audio stream offers neither PCMU nor PCMA (it offers: {offered})")]
     NoG711 { offered: String },
+    #[error("the SDP has more than {max} {limit}")]
+    OverLimit { limit: SdpLimit, max: usize },
 }
 
 /// What the first audio section of an SDP carries, as far as the bridge cares.
@@ -87,8 +99,8 @@ impl AudioFormats {
 /// Removes every telephone-event whose clock rate is not 8000 from every audio section (see
 /// the module header for why).
 pub fn strip_wideband_telephone_events(sdp: &str) -> String {
-    let line_ending = if sdp.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut stripped_payload_types: Vec<u8> = Vec::new();
+    let line_ending = line_ending(sdp);
+    let mut stripped = PayloadTypeSet::default();
     let mut in_audio = false;
     // First pass: which payload types go, per audio section (rtpmap lines follow the m= line).
     for line in sdp.lines() {
@@ -96,13 +108,13 @@ pub fn strip_wideband_telephone_events(sdp: &str) -> String {
             in_audio = line.starts_with("m=audio");
         } else if in_audio
             && let Some((payload_type, name, rate)) = parse_rtpmap(line)
-            && name == "telephone-event"
+            && name.eq_ignore_ascii_case("telephone-event")
             && rate != NARROWBAND_CLOCK_RATE
         {
-            stripped_payload_types.push(payload_type);
+            stripped.insert(payload_type);
         }
     }
-    if stripped_payload_types.is_empty() {
+    if stripped.is_empty() {
         return sdp.to_owned();
     }
 
@@ -112,14 +124,12 @@ pub fn strip_wideband_telephone_events(sdp: &str) -> String {
         if line.starts_with("m=") {
             in_audio = line.starts_with("m=audio");
             if in_audio {
-                out.push_str(&media_line_without(line, &stripped_payload_types));
+                out.push_str(&media_line_without(line, &stripped));
                 out.push_str(line_ending);
                 continue;
             }
         }
-        if in_audio
-            && attribute_payload_type(line).is_some_and(|pt| stripped_payload_types.contains(&pt))
-        {
+        if in_audio && attribute_payload_type(line).is_some_and(|pt| stripped.contains(pt)) {
             continue;
         }
         out.push_str(line);
@@ -128,35 +138,70 @@ pub fn strip_wideband_telephone_events(sdp: &str) -> String {
     out
 }
 
-/// One `m=audio` section: its format list and its attribute lines.
-struct AudioSection<'a> {
-    payload_types: Vec<u8>,
-    lines: Vec<&'a str>,
+/// The SDP's own line ending (`\r\n` as RFC 8866 says, or a bare `\n`).
+fn line_ending(sdp: &str) -> &'static str {
+    if sdp.contains("\r\n") { "\r\n" } else { "\n" }
 }
 
-impl AudioSection<'_> {
-    /// The lower-cased encoding name and clock rate of `payload_type`'s `a=rtpmap`.
+/// A set of payload types (`0..=255` as parsed; RTP's are `0..=127`): constant-time lookups.
+#[derive(Clone)]
+pub(crate) struct PayloadTypeSet([bool; 256]);
+
+impl Default for PayloadTypeSet {
+    fn default() -> PayloadTypeSet {
+        PayloadTypeSet([false; 256])
+    }
+}
+
+impl PayloadTypeSet {
+    /// Adds `payload_type`; false when it was already there.
+    pub(crate) fn insert(&mut self, payload_type: u8) -> bool {
+        !std::mem::replace(&mut self.0[usize::from(payload_type)], true)
+    }
+
+    pub(crate) fn contains(&self, payload_type: u8) -> bool {
+        self.0[usize::from(payload_type)]
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.0.iter().any(|&present| present)
+    }
+}
+
+/// One `m=audio` section: its format list (each payload type once, in order) and the
+/// encoding of each payload type that has an `a=rtpmap`.
+struct AudioSection<'a> {
+    payload_types: Vec<u8>,
+    encodings: Box<[Option<(&'a str, u32)>; 256]>,
+}
+
+impl<'a> AudioSection<'a> {
+    /// The lower-cased encoding name and clock rate of `payload_type`'s first `a=rtpmap`.
     fn encoding(&self, payload_type: u8) -> Option<(String, u32)> {
-        self.lines.iter().find_map(|line| {
-            parse_rtpmap(line)
-                .filter(|(pt, _, _)| *pt == payload_type)
-                .map(|(_, name, rate)| (name, rate))
-        })
+        self.encodings[usize::from(payload_type)]
+            .map(|(name, rate)| (name.to_ascii_lowercase(), rate))
     }
 }
 
 fn first_audio_section(sdp: &str) -> Option<AudioSection<'_>> {
     let mut lines = sdp.lines().skip_while(|line| !is_usable_audio_line(line));
     let media_line = lines.next()?;
+    let mut listed = PayloadTypeSet::default();
     let payload_types = media_line
         .split_whitespace()
         .skip(3)
         .filter_map(|format| format.parse().ok())
+        .filter(|&payload_type| listed.insert(payload_type))
         .collect();
-    let lines = lines.take_while(|line| !line.starts_with("m=")).collect();
+    let mut encodings = Box::new([None; 256]);
+    for line in lines.take_while(|line| !line.starts_with("m=")) {
+        if let Some((payload_type, name, rate)) = parse_rtpmap(line) {
+            encodings[usize::from(payload_type)].get_or_insert((name, rate));
+        }
+    }
     Some(AudioSection {
         payload_types,
-        lines,
+        encodings,
     })
 }
 
@@ -166,12 +211,12 @@ fn is_usable_audio_line(line: &str) -> bool {
     fields.next() == Some("m=audio") && fields.next().is_some_and(|port| port != "0")
 }
 
-/// `a=rtpmap:<pt> <name>/<rate>[/<channels>]` → (pt, lower-case name, rate).
-fn parse_rtpmap(line: &str) -> Option<(u8, String, u32)> {
+/// `a=rtpmap:<pt> <name>/<rate>[/<channels>]` → (pt, name as written, rate).
+fn parse_rtpmap(line: &str) -> Option<(u8, &str, u32)> {
     let rest = line.strip_prefix("a=rtpmap:")?;
     let (payload_type, encoding) = rest.split_once(' ')?;
     let mut parts = encoding.trim().split('/');
-    let name = parts.next()?.to_ascii_lowercase();
+    let name = parts.next()?;
     let rate = parts.next()?.parse().ok()?;
     Some((payload_type.parse().ok()?, name, rate))
 }
@@ -184,14 +229,14 @@ fn attribute_payload_type(line: &str) -> Option<u8> {
     rest.split_whitespace().next()?.parse().ok()
 }
 
-fn media_line_without(line: &str, payload_types: &[u8]) -> String {
+fn media_line_without(line: &str, payload_types: &PayloadTypeSet) -> String {
     line.split(' ')
         .enumerate()
         .filter(|(index, field)| {
             *index < 3
                 || field
                     .parse::<u8>()
-                    .map_or(true, |payload_type| !payload_types.contains(&payload_type))
+                    .map_or(true, |payload_type| !payload_types.contains(payload_type))
         })
         .map(|(_, field)| field)
         .collect::<Vec<_>>()

@@ -187,6 +187,7 @@ proptest! {
     ) {
         let request = CallRequest {
             card_slug: "card".into(),
+            card_name: "Card".into(),
             destination,
             caller_language: "en".into(),
         };

@@ -10,6 +10,7 @@ const CALL_ID: CallId = CallId(7);
 fn request(destination: IssuerDestination) -> CallRequest {
     CallRequest {
         card_slug: "mina".into(),
+        card_name: "Mina".into(),
         destination,
         caller_language: "ko".into(),
     }

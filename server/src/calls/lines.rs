@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use app::model::calling::{AcceptCall, CallAccepted, LineEvent};
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
@@ -37,8 +37,6 @@ struct Lines {
     listeners: HashMap<i64, Vec<mpsc::UnboundedSender<LineEvent>>>,
     /// Calls ringing or taken, by token.
     calls: HashMap<String, LineCall>,
-    /// The names of calls' cards, given when a call starts, for the ring.
-    card_names: HashMap<String, String>,
 }
 
 struct LineCall {
@@ -50,13 +48,6 @@ struct LineCall {
 impl IssuerLineRegistry {
     fn lock(&self) -> std::sync::MutexGuard<'_, Lines> {
         self.inner.lock().expect("issuer lines lock")
-    }
-
-    /// Remembers the card's name for a call about to start (its ring shows it).
-    pub fn name_call(&self, call: &str, card_name: &str) {
-        self.lock()
-            .card_names
-            .insert(call.to_string(), card_name.to_string());
     }
 
     fn listen(&self, account_id: i64) -> mpsc::UnboundedReceiver<LineEvent> {
@@ -105,14 +96,10 @@ impl IssuerLineRegistry {
 impl IssuerLines for IssuerLineRegistry {
     fn ring(&self, account_id: i64, ring: Ring) -> Option<mpsc::UnboundedReceiver<IssuerReply>> {
         let mut lines = self.lock();
-        let card_name = lines
-            .card_names
-            .remove(&ring.call)
-            .unwrap_or_else(|| ring.card_slug.clone());
         let event = LineEvent::Incoming {
             call: ring.call.clone(),
             card_slug: ring.card_slug,
-            card_name,
+            card_name: ring.card_name,
         };
         if !Self::broadcast(&mut lines, account_id, &event) {
             return None;
@@ -132,7 +119,6 @@ impl IssuerLines for IssuerLineRegistry {
     fn stop_ringing(&self, account_id: i64, call: &str) {
         let mut lines = self.lock();
         lines.calls.remove(call);
-        lines.card_names.remove(call);
         Self::broadcast(
             &mut lines,
             account_id,
@@ -146,7 +132,10 @@ impl IssuerLines for IssuerLineRegistry {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/issuer/calls/events", get(events))
-        .route("/api/issuer/calls/{call}/accept", post(accept))
+        .route(
+            "/api/issuer/calls/{call}/accept",
+            post(accept).layer(DefaultBodyLimit::max(super::live::CALL_BODY_LIMIT)),
+        )
         .route("/api/issuer/calls/{call}/decline", post(decline))
         .route("/api/issuer/calls/{call}/hangup", post(hang_up))
 }

@@ -5,13 +5,15 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use app::model::Lang;
 use app::model::calling::{CallEvent, CallStarted, StartCall};
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,6 +25,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::WatchStream;
 
+use super::admission::{AdmissionRefusal, AdmissionTicket};
 use super::rates::RateTable;
 use super::route::{self, Destination};
 use crate::cards::call_settings;
@@ -32,6 +35,10 @@ use crate::startup::AppState;
 
 /// How long an ended call stays readable.
 const KEEP_ENDED: Duration = Duration::from_secs(60);
+
+/// The largest request body of the call routes: an SDP offer is bounded at 32 KB
+/// (`SdpLimits`), and JSON escaping can double its line endings.
+pub const CALL_BODY_LIMIT: usize = 64 * 1024;
 
 /// The live calls of this process, by token.
 #[derive(Clone, Default)]
@@ -45,7 +52,9 @@ impl LiveCalls {
         format!("{:032x}", rand::random::<u128>())
     }
 
-    fn insert(&self, token: String, call: LiveCall, lang: Lang) {
+    /// Keeps `call` readable under `token`; its admission `ticket` is given back the moment
+    /// it ends, its entry a while later.
+    fn insert(&self, token: String, call: LiveCall, lang: Lang, ticket: AdmissionTicket) {
         self.calls
             .lock()
             .expect("live calls lock")
@@ -58,6 +67,7 @@ impl LiveCalls {
             let _ = status
                 .wait_for(|status| matches!(status, CallStatus::Ended { .. }))
                 .await;
+            drop(ticket);
             tokio::time::sleep(KEEP_ENDED).await;
             calls.calls.lock().expect("live calls lock").remove(&key);
         });
@@ -81,9 +91,48 @@ pub struct ApiDoc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/cards/{slug}/calls", post(start))
+        .route(
+            "/api/cards/{slug}/calls",
+            post(start).layer(DefaultBodyLimit::max(CALL_BODY_LIMIT)),
+        )
         .route("/api/calls/live/{call}/events", get(events))
-        .route("/api/calls/live/{call}/hangup", post(hang_up))
+        .route(
+            "/api/calls/live/{call}/hangup",
+            post(hang_up).layer(DefaultBodyLimit::max(1024)),
+        )
+}
+
+/// The caller's IP address, as the connection shows it (`0.0.0.0` when unknown, as in tests
+/// that drive the router without a socket).
+pub struct CallerAddress(pub IpAddr);
+
+impl FromRequestParts<AppState> for CallerAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Infallible> {
+        Ok(CallerAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()),
+        ))
+    }
+}
+
+fn admission_error(refusal: AdmissionRefusal) -> ApiError {
+    match refusal {
+        AdmissionRefusal::AddressStarts { retry_after_secs }
+        | AdmissionRefusal::CardStarts { retry_after_secs } => {
+            ApiError::TooManyRequests { retry_after_secs }
+        }
+        AdmissionRefusal::AddressLive | AdmissionRefusal::CardLive => ApiError::Conflict {
+            code: "line_busy",
+            message: refusal.to_string(),
+        },
+        AdmissionRefusal::Full => ApiError::Busy {
+            retry_after_secs: 5,
+        },
+    }
 }
 
 /// Start a call from a card's call window: the page's WebRTC offer in, the bridge's answer out
@@ -94,10 +143,15 @@ pub fn router() -> Router<AppState> {
         (status = 201, body = CallStarted),
         (status = 400, description = "Browser calling is off here", body = crate::error::ErrorBody),
         (status = 404, description = "No such published card", body = crate::error::ErrorBody),
-        (status = 422, description = "The offer has no usable G.711 audio", body = crate::error::ErrorBody),
+        (status = 409, description = "Too many calls alive from this address or to this card (`line_busy`)", body = crate::error::ErrorBody),
+        (status = 413, description = "The body is over 64 KB"),
+        (status = 422, description = "The offer has no usable G.711 audio, or is over a limit (which one is said)", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many call starts from this address or to this card; see Retry-After", body = crate::error::ErrorBody),
+        (status = 503, description = "Calling is at capacity; see Retry-After", body = crate::error::ErrorBody),
     ))]
 async fn start(
     State(state): State<AppState>,
+    CallerAddress(caller): CallerAddress,
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<StartCall>,
 ) -> Result<Response, ApiError> {
@@ -113,6 +167,23 @@ async fn start(
         .one(&state.db)
         .await?
         .ok_or(ApiError::NotFound)?;
+    // Counted before the offer is read: a flood of bad offers is throttled like good ones.
+    let ticket = state
+        .admission
+        .admit(caller, card.id)
+        .map_err(admission_error)?;
+    let browser = bridge.browser_config().clone();
+    let offer_sdp = body.offer_sdp;
+    let offer = state
+        .parsing
+        .run(move || browser.screen(&offer_sdp))
+        .await?
+        .map_err(|error| {
+            ApiError::Validation(vec![app::model::FieldError::new(
+                "offer_sdp",
+                format!("the browser's SDP cannot be used: {error}"),
+            )])
+        })?;
     let settings = call_settings_row::Entity::find_by_id(card.id)
         .one(&state.db)
         .await?
@@ -136,13 +207,13 @@ async fn start(
     let card_name = view.content(view.default_lang).name.clone();
     let request = CallRequest {
         card_slug: card.slug,
+        card_name,
         destination,
         caller_language: lang.code().to_string(),
     };
     let token = LiveCalls::new_token();
-    state.issuer_lines.name_call(&token, &card_name);
     let (call, answer_sdp) = bridge
-        .start_call(&body.offer_sdp, request, token.clone())
+        .start_call(&offer, request, token.clone())
         .await
         .map_err(|error| match error {
             BridgeError::Browser(
@@ -153,7 +224,7 @@ async fn start(
             )]),
             BridgeError::Browser(error) => ApiError::internal(error),
         })?;
-    state.live_calls.insert(token.clone(), call, lang);
+    state.live_calls.insert(token.clone(), call, lang, ticket);
     Ok((
         StatusCode::CREATED,
         Json(CallStarted {

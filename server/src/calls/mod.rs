@@ -1,9 +1,11 @@
 //! Calls (BRIEF R7-R12): the numbers people type (R7a), the rate table and routes (R10, R11),
 //! the authorization and its reservation lifecycle (R8, R11), and the call records (R12).
 
+pub mod admission;
 pub mod authority;
 pub mod authorize;
 pub mod availability;
+pub mod high_risk;
 pub mod lines;
 pub mod live;
 pub mod number;

@@ -59,14 +59,31 @@ pub enum DestinationRefusal {
     PremiumRate,
     #[error("shared-cost numbers cannot be called")]
     SharedCost,
+    #[error(
+        "numbers in {name} (+{prefix}) cannot be called from here: a range known for toll fraud"
+    )]
+    HighRisk {
+        prefix: &'static str,
+        name: &'static str,
+    },
 }
 
-/// The class of a phone leg to `number`, for an installation whose home country code is `home`.
-pub fn classify(number: &ParsedNumber, home: u16) -> Result<LegClass, DestinationRefusal> {
+/// The class of a phone leg to `number`, for an installation in `home` (its region decides
+/// what is domestic, and which high-risk ranges apply: `high_risk.rs`).
+pub fn classify(
+    number: &ParsedNumber,
+    home: phonenumber::country::Id,
+) -> Result<LegClass, DestinationRefusal> {
+    let home_code = phonenumber::metadata::DATABASE
+        .by_id(home.as_ref())
+        .map_or(0, |metadata| metadata.country_code());
+    if let Some(&(prefix, name)) = super::high_risk::range_of(number, home.as_ref()) {
+        return Err(DestinationRefusal::HighRisk { prefix, name });
+    }
     match number.kind {
         NumberKind::PremiumRate => Err(DestinationRefusal::PremiumRate),
         NumberKind::SharedCost => Err(DestinationRefusal::SharedCost),
-        _ if number.country_code != home => Ok(LegClass::International),
+        _ if number.country_code != home_code => Ok(LegClass::International),
         NumberKind::Mobile => Ok(LegClass::Mobile),
         _ => Ok(LegClass::Landline),
     }
@@ -220,6 +237,7 @@ pub fn parse_csv(text: &str, currency: &Currency) -> Result<Vec<Rate>, CsvError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use phonenumber::country::Id;
 
     fn rate(per_minute: i64, initial: u32, subsequent: u32, connect_fee: i64) -> Rate {
         Rate {
@@ -320,25 +338,39 @@ mod tests {
             country_code,
         };
         assert_eq!(
-            classify(&number(NumberKind::Mobile, 82), 82),
+            classify(&number(NumberKind::Mobile, 82), Id::KR),
             Ok(LegClass::Mobile)
         );
         assert_eq!(
-            classify(&number(NumberKind::FixedLine, 82), 82),
+            classify(&number(NumberKind::FixedLine, 82), Id::KR),
             Ok(LegClass::Landline)
         );
         assert_eq!(
-            classify(&number(NumberKind::Mobile, 1), 82),
+            classify(&number(NumberKind::Mobile, 1), Id::KR),
             Ok(LegClass::International)
         );
         assert_eq!(
-            classify(&number(NumberKind::PremiumRate, 82), 82),
+            classify(&number(NumberKind::PremiumRate, 82), Id::KR),
             Err(DestinationRefusal::PremiumRate)
         );
         assert_eq!(
-            classify(&number(NumberKind::SharedCost, 82), 82),
+            classify(&number(NumberKind::SharedCost, 82), Id::KR),
             Err(DestinationRefusal::SharedCost)
         );
+    }
+
+    #[test]
+    fn a_caribbean_number_is_refused_not_priced_as_plus_one() {
+        let jamaica = super::super::number::parse("+1 876 927 1234", Id::KR).unwrap();
+        assert_eq!(
+            classify(&jamaica, Id::KR),
+            Err(DestinationRefusal::HighRisk {
+                prefix: "1876",
+                name: "Jamaica"
+            })
+        );
+        let california = super::super::number::parse("+1 650 253 0000", Id::KR).unwrap();
+        assert_eq!(classify(&california, Id::KR), Ok(LegClass::International));
     }
 
     #[test]

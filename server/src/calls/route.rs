@@ -38,7 +38,7 @@ pub enum RouteError {
     /// Neither a number nor the internet phone.
     #[error("no_destination")]
     NoDestination,
-    /// The stored number is premium-rate, shared-cost or no longer parses.
+    /// The stored number is premium-rate, shared-cost, in a high-risk range or no longer parses.
     #[error("destination_not_allowed")]
     DestinationNotAllowed,
 }
@@ -58,11 +58,8 @@ pub fn browser_call(
         Some(text) if trunk_configured => {
             let number =
                 number::parse(text, home).map_err(|_| RouteError::DestinationNotAllowed)?;
-            let home_code = phonenumber::metadata::DATABASE
-                .by_id(home.as_ref())
-                .map_or(0, |metadata| metadata.country_code());
-            let class = rates::classify(&number, home_code)
-                .map_err(|_| RouteError::DestinationNotAllowed)?;
+            let class =
+                rates::classify(&number, home).map_err(|_| RouteError::DestinationNotAllowed)?;
             let phone_leg = table.find(class, &number.e164).cloned();
             Ok(Route {
                 destination: Destination::Phone { number, class },

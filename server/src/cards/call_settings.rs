@@ -8,7 +8,7 @@ use app::model::{CallSettings, FieldError, Weekday};
 use phonenumber::country::Id;
 
 use super::entity::call_settings::{ActiveModel, Model};
-use crate::calls::number;
+use crate::calls::{number, rates};
 
 const MAX_QUOTA: u32 = 1_000_000;
 const MAX_CALL_MINUTES: u32 = 240;
@@ -96,6 +96,11 @@ pub fn validate(
         }
         match number::parse(&typed, default_region) {
             Ok(parsed) => {
+                // Refused when saved, not only when called (issue 8, toll fraud).
+                if let Err(refusal) = rates::classify(&parsed, default_region) {
+                    refuse(field, format!("{}.", capitalised(&refusal.to_string())));
+                    continue;
+                }
                 *destination = match parsed.extension {
                     Some(extension) => format!("{};{extension}", parsed.e164),
                     None => parsed.e164,
@@ -132,8 +137,12 @@ fn capitalised(text: &str) -> String {
 /// `09:30` → 570; `24:00` only where `end` allows it.
 pub fn minutes(text: &str, end: bool) -> Option<u32> {
     let (hours, mins) = text.trim().split_once(':')?;
+    // At most two digits each: `1073741833:00` must not wrap around to a valid time.
+    if hours.len() > 2 || mins.len() != 2 {
+        return None;
+    }
     let (hours, mins): (u32, u32) = (hours.parse().ok()?, mins.parse().ok()?);
-    let total = hours * 60 + mins;
+    let total = hours.checked_mul(60)?.checked_add(mins)?;
     let valid = mins < 60 && (total < 24 * 60 || (end && total == 24 * 60));
     valid.then_some(total)
 }
@@ -195,6 +204,37 @@ mod tests {
 
     fn fields(errors: &[FieldError]) -> Vec<&str> {
         errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn premium_and_high_risk_destinations_are_refused_when_saved() {
+        // Issue 8, toll fraud: an issuer cannot point a card at a number that pays its answerer.
+        for (landline, mobile, field, words) in [
+            ("060-700-1234", "", "call.landline", "Premium-rate"),
+            ("", "+1 876 927 1234", "call.mobile", "Jamaica (+1876)"),
+        ] {
+            let settings = CallSettings {
+                landline: landline.into(),
+                mobile: mobile.into(),
+                internet_phone: true,
+                ..CallSettings::default()
+            };
+            let errors = validate(&settings, Id::KR).unwrap_err();
+            assert_eq!(fields(&errors), vec![field]);
+            assert!(errors[0].message.contains(words), "{}", errors[0].message);
+        }
+    }
+
+    #[test]
+    fn an_hour_too_large_is_refused_not_wrapped_around() {
+        // Issue 8: 1073741833 × 60 + 0 wraps a u32 to 540, which read as 09:00.
+        assert_eq!(minutes("1073741833:00", false), None);
+        assert_eq!(minutes("4294967295:59", true), None);
+        assert_eq!(minutes("25:00", true), None);
+        assert_eq!(minutes("09:30", false), Some(570));
+        assert_eq!(minutes("9:30", false), Some(570));
+        assert_eq!(minutes("24:00", true), Some(1440));
+        assert_eq!(minutes("24:00", false), None);
     }
 
     #[test]

@@ -11,6 +11,8 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::{ConfigError, parse_env};
+use crate::calls::admission::AdmissionLimits;
+use media_bridge::browser::CandidatePolicy;
 
 /// The file form of `[calling]`.
 #[derive(Debug, Default, Deserialize)]
@@ -18,6 +20,11 @@ use super::{ConfigError, parse_env};
 pub(super) struct FileCalling {
     media_ip: Option<IpAddr>,
     public_ip: Option<IpAddr>,
+    starts_per_address_per_minute: Option<u32>,
+    starts_per_card_per_minute: Option<u32>,
+    live_calls_per_address: Option<u32>,
+    live_calls_per_card: Option<u32>,
+    max_live_calls: Option<u32>,
 }
 
 /// The file form of `[trunk]`.
@@ -44,6 +51,24 @@ pub struct CallingSettings {
     /// Advertised to browsers instead of `media_ip` behind a 1:1 NAT.
     pub public_ip: Option<IpAddr>,
     pub trunk: Option<TrunkConfig>,
+    /// Bounds on anonymous call starts (`calls/admission.rs`).
+    pub admission: AdmissionLimits,
+}
+
+impl CallingSettings {
+    /// Which browser candidates the server may send ICE checks to: loopback only for an
+    /// installation on loopback, private ranges only for one on a private network that is not
+    /// behind a 1:1 NAT (its callers are then on that network too); public ones always.
+    pub fn candidate_policy(&self) -> CandidatePolicy {
+        let private_network = match self.media_ip {
+            IpAddr::V4(ip) => ip.is_private() || ip.is_link_local(),
+            IpAddr::V6(ip) => (ip.segments()[0] & 0xfe00) == 0xfc00,
+        };
+        CandidatePolicy {
+            allow_loopback: self.media_ip.is_loopback(),
+            allow_private: private_network && self.public_ip.is_none(),
+        }
+    }
 }
 
 pub(super) fn read(
@@ -64,6 +89,7 @@ pub(super) fn read(
     }
     let public_ip =
         parse_env(env, "CALLCARD_MEDIA_PUBLIC_IP", "calling.public_ip")?.or(calling.public_ip);
+    let admission = read_admission(env, &calling)?;
     let host = env("CALLCARD_TRUNK_HOST")
         .or(trunk.host)
         .filter(|host| !host.trim().is_empty());
@@ -72,6 +98,7 @@ pub(super) fn read(
             media_ip,
             public_ip,
             trunk: None,
+            admission,
         });
     };
     let codecs = match env("CALLCARD_TRUNK_CODECS")
@@ -120,6 +147,57 @@ pub(super) fn read(
         media_ip,
         public_ip,
         trunk: Some(trunk),
+        admission,
+    })
+}
+
+fn read_admission(
+    env: &impl Fn(&str) -> Option<String>,
+    calling: &FileCalling,
+) -> Result<AdmissionLimits, ConfigError> {
+    let defaults = AdmissionLimits::default();
+    let bound = |var: &str, key: &'static str, file: Option<u32>, default: u32| {
+        let value = parse_env(env, var, key)?.or(file).unwrap_or(default);
+        if value == 0 {
+            return Err(ConfigError::Invalid {
+                key,
+                message: "must be at least 1".into(),
+            });
+        }
+        Ok(value)
+    };
+    Ok(AdmissionLimits {
+        window: defaults.window,
+        starts_per_address: bound(
+            "CALLCARD_CALL_STARTS_PER_ADDRESS",
+            "calling.starts_per_address_per_minute",
+            calling.starts_per_address_per_minute,
+            defaults.starts_per_address,
+        )?,
+        starts_per_card: bound(
+            "CALLCARD_CALL_STARTS_PER_CARD",
+            "calling.starts_per_card_per_minute",
+            calling.starts_per_card_per_minute,
+            defaults.starts_per_card,
+        )?,
+        live_per_address: bound(
+            "CALLCARD_LIVE_CALLS_PER_ADDRESS",
+            "calling.live_calls_per_address",
+            calling.live_calls_per_address,
+            defaults.live_per_address,
+        )?,
+        live_per_card: bound(
+            "CALLCARD_LIVE_CALLS_PER_CARD",
+            "calling.live_calls_per_card",
+            calling.live_calls_per_card,
+            defaults.live_per_card,
+        )?,
+        live_total: bound(
+            "CALLCARD_MAX_LIVE_CALLS",
+            "calling.max_live_calls",
+            calling.max_live_calls,
+            defaults.live_total,
+        )?,
     })
 }
 

@@ -17,7 +17,7 @@ use crate::helpers::{Backend, TestApp, card_json};
 
 #[path = "../../../media-bridge/tests/support/mod.rs"]
 #[allow(dead_code)]
-mod sipp;
+pub(crate) mod sipp;
 
 both_backends!(
     a_browser_call_reaches_the_issuers_phone_and_is_billed_exactly,
@@ -43,7 +43,7 @@ async fn issuer_with_mobile_card(app: &TestApp) -> serde_json::Value {
 }
 
 /// Signs up ada@example.com with a card "ada" callable at any hour, and imports `rates`.
-async fn issuer_with_card(
+pub(crate) async fn issuer_with_card(
     app: &TestApp,
     max_call_minutes: u32,
     mobile: &str,
@@ -86,21 +86,24 @@ async fn start_call(app: &TestApp) -> (BrowserLeg, String) {
         .unwrap();
     assert_eq!(started.status(), 201);
     let started: Value = started.json().await.unwrap();
-    caller
-        .accept_answer(started["answer_sdp"].as_str().unwrap())
-        .await
+    let answer = BrowserLegConfig::loopback()
+        .screen(started["answer_sdp"].as_str().unwrap())
         .unwrap();
+    caller.accept_answer(&answer).await.unwrap();
     (caller, started["call"].as_str().unwrap().to_string())
 }
 
 /// The call's Server-Sent Events, one JSON value per state.
-async fn follow(app: &TestApp, call: &str) -> mpsc::UnboundedReceiver<Value> {
+pub(crate) async fn follow(app: &TestApp, call: &str) -> mpsc::UnboundedReceiver<Value> {
     let url = app.url(&format!("/api/calls/live/{call}/events"));
     follow_as(&app.new_client(), url).await
 }
 
 /// Server-Sent Events at `url` as `client`, one JSON value per event.
-async fn follow_as(client: &reqwest::Client, url: String) -> mpsc::UnboundedReceiver<Value> {
+pub(crate) async fn follow_as(
+    client: &reqwest::Client,
+    url: String,
+) -> mpsc::UnboundedReceiver<Value> {
     let mut response = client.get(url).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let (sender, states) = mpsc::unbounded_channel();
@@ -122,7 +125,7 @@ async fn follow_as(client: &reqwest::Client, url: String) -> mpsc::UnboundedRece
 }
 
 /// Waits for the state `wanted`, returning it; fails on `ended` first or after 20 s.
-async fn wait_for(states: &mut mpsc::UnboundedReceiver<Value>, wanted: &str) -> Value {
+pub(crate) async fn wait_for(states: &mut mpsc::UnboundedReceiver<Value>, wanted: &str) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
         let state = tokio::time::timeout_at(deadline, states.recv())
@@ -137,7 +140,10 @@ async fn wait_for(states: &mut mpsc::UnboundedReceiver<Value>, wanted: &str) -> 
 }
 
 /// Waits for the call's `ended` state, whatever comes before it, for at most `within`.
-async fn wait_for_end(states: &mut mpsc::UnboundedReceiver<Value>, within: Duration) -> Value {
+pub(crate) async fn wait_for_end(
+    states: &mut mpsc::UnboundedReceiver<Value>,
+    within: Duration,
+) -> Value {
     let deadline = tokio::time::Instant::now() + within;
     loop {
         let state = tokio::time::timeout_at(deadline, states.recv())
@@ -359,6 +365,7 @@ async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backen
     let authorized = authority
         .authorize(&CallRequest {
             card_slug: "ada".into(),
+            card_name: "Ada".into(),
             destination: IssuerDestination::Browser,
             caller_language: "en".into(),
         })
@@ -437,10 +444,10 @@ async fn a_call_rings_the_issuers_browser_and_they_talk_without_a_trunk(backend:
     let accepted = accept(&app.client, &offer).await.unwrap();
     assert_eq!(accepted.status(), 200);
     let accepted: Value = accepted.json().await.unwrap();
-    issuer
-        .accept_answer(accepted["answer_sdp"].as_str().unwrap())
-        .await
+    let answer = BrowserLegConfig::loopback()
+        .screen(accepted["answer_sdp"].as_str().unwrap())
         .unwrap();
+    issuer.accept_answer(&answer).await.unwrap();
     assert_eq!(
         accept(&app.client, &offer).await.unwrap().status(),
         409,

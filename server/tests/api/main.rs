@@ -11,6 +11,8 @@ mod calling;
 mod cards;
 mod guild;
 mod guild_model;
+mod hostile_calls;
+mod logs;
 mod migrations_up_down;
 mod numbers;
 mod pages;

@@ -28,7 +28,9 @@ pub fn start_failure(status: Option<u16>, body: &str) -> &'static str {
         .ok()
         .and_then(|body| body["error"]["code"].as_str().map(str::to_string));
     match (code.as_deref(), status) {
+        (Some("busy"), _) | (_, Some(429)) => "too_many_calls",
         (Some("calling_off"), _) | (_, Some(503)) => "calling_off",
+        (Some("line_busy"), _) | (_, Some(409)) => "line_busy",
         (_, Some(404)) => "card_not_found",
         (_, Some(422)) => "no_usable_audio",
         _ => "start_failed",
@@ -176,6 +178,12 @@ mod tests {
         assert_eq!(start_failure(Some(422), "{}"), "no_usable_audio");
         assert_eq!(start_failure(Some(503), "<html>"), "calling_off");
         assert_eq!(start_failure(Some(500), ""), "start_failed");
+        // Issue 8: the bounds on call starts each have their own message.
+        let busy = r#"{"error":{"code":"line_busy","message":"busy"}}"#;
+        assert_eq!(start_failure(Some(409), busy), "line_busy");
+        assert_eq!(start_failure(Some(429), "{}"), "too_many_calls");
+        let full = r#"{"error":{"code":"busy","message":"at capacity"}}"#;
+        assert_eq!(start_failure(Some(503), full), "too_many_calls");
         assert_eq!(start_failure(None, ""), "start_failed");
     }
 
