@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod calls;
 pub mod cards;
+pub mod check;
 pub mod config;
 pub mod db;
 pub mod error;

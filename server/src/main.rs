@@ -26,6 +26,8 @@ commands:
   vouchers AMOUNT COUNT [VALID_DAYS]
                          issue COUNT voucher codes worth AMOUNT each, printed one a line
   accounts               list accounts with role and Guild balance
+  check                  check the money: every Guild's balance is the sum of its entries
+                         and its held money the sum of its running calls' holds (exit 1 if not)
   rates [import FILE]    list the rate table, or replace it with a CSV file
 
 Settings come from FILE (TOML) and CALLCARD_* / DATABASE_URL environment variables;
@@ -123,6 +125,21 @@ async fn main() -> anyhow::Result<()> {
                 println!("{code}");
             }
             Ok(())
+        }
+        ["check"] => {
+            let db = db::connect(&settings).await?;
+            let drifts = server::check::money(&db).await?;
+            if drifts.is_empty() {
+                println!(
+                    "money is exact: every Guild's balance is the sum of its entries and its \
+                     held money the sum of its running calls' holds"
+                );
+                return Ok(());
+            }
+            for drift in &drifts {
+                println!("{drift}");
+            }
+            std::process::exit(1);
         }
         ["accounts"] => {
             let db = db::connect_and_migrate(&settings).await?;

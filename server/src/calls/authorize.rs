@@ -13,7 +13,7 @@ use crate::ledger::money::Money;
 use crate::ledger::rules::GuildState;
 
 /// The longest call time ever computed: a day.
-const MAX_SECONDS: u32 = 24 * 60 * 60;
+pub const MAX_SECONDS: u32 = 24 * 60 * 60;
 
 /// What is known of the card being called.
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@ pub mod availability;
 pub mod high_risk;
 pub mod lines;
 pub mod live;
+pub mod metering;
 pub mod number;
 pub mod rate_store;
 pub mod rates;

@@ -10,6 +10,14 @@
 //! exact cost (a `call_debit` entry whose reference is the call), releases the hold, and gives the
 //! call-count unit back unless the call was answered. Settling again is harmless.
 //!
+//! Every step of a running call claims the call's row before it computes anything and before it
+//! touches the Guild (`UPDATE … WHERE state = 'reserved' RETURNING …`), so the steps of one
+//! call are serialised on that row, always lock in the same order (call, then Guild), and
+//! compute from what the row holds at that moment. Writes that must change one row check that
+//! they did; a row that is not what it must be (unreadable legs, a Guild holding less than the
+//! call) is an `Inconsistent` error and a log line, never a silent default. The arithmetic is
+//! `metering.rs`.
+//!
 //! Every step that shows the call is alive (reserve, `answer`, `extend`) stamps `metered_at`.
 //! `sweep_stale` settles calls whose stamp is older than a TTL, up to that stamp: a process that
 //! dies mid-call leaves no hold behind, and no money is lost or created.
@@ -22,7 +30,8 @@ use sea_orm::{
 };
 
 use super::authorize::{self, CardState, Grant, Refusal};
-use super::rates::{Rate, cost};
+use super::metering::CallLegs;
+use super::rates::Rate;
 use crate::cards::call_settings;
 use crate::cards::entity::{call_settings as call_settings_row, card};
 use crate::ledger::entity::guild;
@@ -73,6 +82,9 @@ pub enum ReservationError {
     UnknownCall,
     #[error("the call is no longer running")]
     NotRunning,
+    /// A row was not what every step of a call relies on (issue 9: fail loudly).
+    #[error("call {call_id} is inconsistent: {what}")]
+    Inconsistent { call_id: i64, what: String },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -220,7 +232,7 @@ fn record(
         state: Set(state.to_string()),
         caller_number: Set(request.caller_number.to_string()),
         callee_number: Set(request.callee_number.to_string()),
-        legs: Set(serde_json::to_string(&legs).unwrap_or_else(|_| "[]".into())),
+        legs: Set(serde_json::to_string(&legs).expect("rates always serialise")),
         held: Set(held.0),
         authorized_at: Set(now),
         metered_at: Set(Some(now)),
@@ -240,6 +252,10 @@ pub struct Extended {
 }
 
 /// Holds money for `hold_secs` more of a running call (see the module header).
+///
+/// Claims the call's row first (the stamp of `metered_at`), then touches the Guild: every step
+/// of a call locks in that order, so `extend` and `settle` of one call can neither deadlock
+/// nor act on a stale `held`.
 pub async fn extend(
     db: &DatabaseConnection,
     call_id: i64,
@@ -247,53 +263,97 @@ pub async fn extend(
     now: DateTime<Utc>,
 ) -> Result<Extended, ReservationError> {
     let transaction = db.begin().await?;
-    let call = entity::Entity::find_by_id(call_id)
-        .one(&transaction)
-        .await?
-        .ok_or(ReservationError::UnknownCall)?;
-    if call.state != "reserved" {
-        return Err(ReservationError::NotRunning);
-    }
-    let legs: Vec<Rate> = serde_json::from_str(&call.legs).unwrap_or_default();
-    let rates: Vec<&Rate> = legs.iter().collect();
-    let covered = authorize::seconds_covered(&rates, Money(call.held));
-    let wanted: i64 = legs
-        .iter()
-        .map(|rate| cost(rate, covered.saturating_add(hold_secs)).0)
-        .sum();
-    let mut extra = Ord::max(wanted - call.held, 0);
+    let call = claim_running(&transaction, call_id, now).await?;
+    let legs = stored_legs(&call)?;
+    let held = Money(call.held);
+    let mut extra = legs.next_hold(held, hold_secs).0;
     let mut last = false;
     if !hold_more(&transaction, call.account_id, extra).await? {
         // Not a whole interval left: hold whatever is, and make this the last one.
         last = true;
         let guild = guild::Entity::find_by_id(call.account_id)
             .one(&transaction)
-            .await?;
-        let available = guild
-            .as_ref()
-            .map_or(0, |g| ledger::state_of(g).available().0);
+            .await?
+            .ok_or_else(|| inconsistent(call_id, "its issuer has no Guild"))?;
+        let available = ledger::state_of(&guild).available().0;
         extra = Ord::min(extra, Ord::max(available, 0));
         if !hold_more(&transaction, call.account_id, extra).await? {
             extra = 0;
         }
     }
-    entity::Entity::update_many()
+    let updated = entity::Entity::update_many()
         .col_expr(
             entity::Column::Held,
             Expr::col(entity::Column::Held).add(extra),
         )
-        .col_expr(entity::Column::MeteredAt, Expr::value(now))
         .filter(entity::Column::Id.eq(call_id))
         .filter(entity::Column::State.eq("reserved"))
         .exec(&transaction)
-        .await?;
+        .await?
+        .rows_affected;
+    expect_one_row(call_id, updated, "raising its hold")?;
     transaction.commit().await?;
     let held = Money(call.held + extra);
     Ok(Extended {
         held,
-        covered_secs: authorize::seconds_covered(&rates, held),
+        covered_secs: legs.covered_secs(held),
         last,
     })
+}
+
+/// Claims a running call's row for this transaction by stamping `metered_at` (the row stays
+/// locked until the transaction ends); `NotRunning` or `UnknownCall` when it cannot.
+async fn claim_running(
+    transaction: &sea_orm::DatabaseTransaction,
+    call_id: i64,
+    now: DateTime<Utc>,
+) -> Result<entity::Model, ReservationError> {
+    let claimed = entity::Entity::update_many()
+        .col_expr(entity::Column::MeteredAt, Expr::value(now))
+        .filter(entity::Column::Id.eq(call_id))
+        .filter(entity::Column::State.eq("reserved"))
+        .exec_with_returning(transaction)
+        .await?;
+    match claimed.into_iter().next() {
+        Some(call) => Ok(call),
+        None => Err(not_running(transaction, call_id).await?),
+    }
+}
+
+/// Why a call could not be claimed: it does not exist, or it has ended.
+async fn not_running(
+    db: &impl sea_orm::ConnectionTrait,
+    call_id: i64,
+) -> Result<ReservationError, DbErr> {
+    Ok(match entity::Entity::find_by_id(call_id).one(db).await? {
+        None => ReservationError::UnknownCall,
+        Some(_) => ReservationError::NotRunning,
+    })
+}
+
+/// The legs stored with a call, read strictly (never "no legs", which would make it free).
+fn stored_legs(call: &entity::Model) -> Result<CallLegs, ReservationError> {
+    CallLegs::from_stored(&call.legs).map_err(|error| inconsistent(call.id, &error.to_string()))
+}
+
+fn inconsistent(call_id: i64, what: &str) -> ReservationError {
+    tracing::error!(call = call_id, what, "a call's rows are inconsistent");
+    ReservationError::Inconsistent {
+        call_id,
+        what: what.to_string(),
+    }
+}
+
+/// A write that must change exactly one row did not.
+fn expect_one_row(call_id: i64, rows: u64, step: &str) -> Result<(), ReservationError> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(inconsistent(
+            call_id,
+            &format!("{step} changed {rows} rows instead of one"),
+        ))
+    }
 }
 
 /// Adds `amount` to the Guild's held money if it is available; false when it is not.
@@ -334,35 +394,20 @@ pub struct Ending<'a> {
 }
 
 /// Ends a reservation exactly once (see the module header); returns the call's record.
+///
+/// Claims the row first (`reserved` → `settled`, returning what it holds at that moment), then
+/// prices it from the claimed row: an `extend` that committed before is included, one that
+/// comes after finds the call settled and holds nothing.
 pub async fn settle(
     db: &DatabaseConnection,
     call_id: i64,
     ending: Ending<'_>,
 ) -> Result<entity::Model, ReservationError> {
     let transaction = db.begin().await?;
-    let call = entity::Entity::find_by_id(call_id)
-        .one(&transaction)
-        .await?
-        .ok_or(ReservationError::UnknownCall)?;
-    let duration = ending
-        .answered_at
-        .map(|answered| Ord::max((ending.ended_at - answered).num_seconds(), 0) as u32)
-        .unwrap_or(0);
-    let legs: Vec<Rate> = serde_json::from_str(&call.legs).unwrap_or_default();
-    let billed_secs = legs
-        .iter()
-        .map(|rate| super::rates::billed_seconds(rate, duration))
-        .max()
-        .unwrap_or(0);
-    // Never more than was held: the media side ends the call when the hold runs out.
-    let full_cost: i64 = legs.iter().map(|rate| cost(rate, duration).0).sum();
-    let charge = Money(Ord::min(full_cost, call.held));
     let claimed = entity::Entity::update_many()
         .col_expr(entity::Column::State, Expr::value("settled"))
         .col_expr(entity::Column::AnsweredAt, Expr::value(ending.answered_at))
         .col_expr(entity::Column::EndedAt, Expr::value(ending.ended_at))
-        .col_expr(entity::Column::BilledSecs, Expr::value(billed_secs as i32))
-        .col_expr(entity::Column::Cost, Expr::value(charge.0))
         .col_expr(entity::Column::Outcome, Expr::value(ending.outcome))
         .col_expr(
             entity::Column::HangupCause,
@@ -370,29 +415,51 @@ pub async fn settle(
         )
         .filter(entity::Column::Id.eq(call_id))
         .filter(entity::Column::State.eq("reserved"))
+        .exec_with_returning(&transaction)
+        .await?;
+    let Some(call) = claimed.into_iter().next() else {
+        drop(transaction);
+        // Already settled (or a refusal): settling again changes nothing.
+        return entity::Entity::find_by_id(call_id)
+            .one(db)
+            .await?
+            .ok_or(ReservationError::UnknownCall);
+    };
+    let talk_secs = ending
+        .answered_at
+        .map(|answered| Ord::max((ending.ended_at - answered).num_seconds(), 0) as u32)
+        .unwrap_or(0);
+    let settlement = stored_legs(&call)?.settle(Money(call.held), talk_secs);
+    let priced = entity::Entity::update_many()
+        .col_expr(
+            entity::Column::BilledSecs,
+            Expr::value(settlement.billed_secs as i32),
+        )
+        .col_expr(entity::Column::Cost, Expr::value(settlement.charge.0))
+        .filter(entity::Column::Id.eq(call_id))
         .exec(&transaction)
         .await?
         .rows_affected;
-    if claimed == 0 {
-        // Already settled (or a refusal): settling again changes nothing.
-        return Ok(call);
-    }
-    guild::Entity::update_many()
+    expect_one_row(call_id, priced, "recording its cost")?;
+    let released = guild::Entity::update_many()
         .col_expr(
             guild::Column::Held,
-            Expr::col(guild::Column::Held).sub(call.held),
+            Expr::col(guild::Column::Held).sub(settlement.release.0),
         )
         .filter(guild::Column::AccountId.eq(call.account_id))
+        .filter(guild::Column::Held.gte(settlement.release.0))
         .exec(&transaction)
-        .await?;
-    if charge.0 > 0 {
+        .await?
+        .rows_affected;
+    expect_one_row(call_id, released, "releasing its hold from the Guild")?;
+    if settlement.charge.0 > 0 {
         let reference = format!("call:{call_id}");
         ledger::post(
             &transaction,
             Posting {
                 account_id: call.account_id,
                 kind: EntryKind::CallDebit,
-                amount: Money(-charge.0),
+                amount: Money(-settlement.charge.0),
                 reference: Some(&reference),
                 note: &format!("Call {call_id} to /c/{}", call.card_slug),
                 created_by: None,

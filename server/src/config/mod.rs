@@ -173,19 +173,30 @@ impl Settings {
                 message: format!("{call_hold_secs} is not between 6 and 3600 seconds"),
             });
         }
+        let call_timeouts = media_bridge::call::CallConfig::default();
+        let longest_unmetered =
+            (call_timeouts.ring_timeout + call_timeouts.accept_timeout).as_secs() as u32;
         let call_stale_after_secs = parse_env(
             &env,
             "CALLCARD_CALL_STALE_AFTER_SECS",
             "call_stale_after_secs",
         )?
         .or(file.call_stale_after_secs)
-        .unwrap_or(call_hold_secs * 3);
-        if call_stale_after_secs <= call_hold_secs {
+        .unwrap_or(Ord::max(
+            call_hold_secs * 3,
+            longest_unmetered + call_hold_secs + 30,
+        ));
+        // Checked together (issue 9): a live call is stamped when reserved, when answered and at
+        // each hold; before the answer it may ring and wait for the key press, unstamped.
+        if call_stale_after_secs <= longest_unmetered + call_hold_secs {
             return Err(ConfigError::Invalid {
                 key: "call_stale_after_secs",
                 message: format!(
-                    "{call_stale_after_secs} must be longer than call_hold_secs ({call_hold_secs}), \
-                     or live calls would be swept"
+                    "{call_stale_after_secs} s must be longer than a call's ring ({ring} s) and \
+                     accept ({accept} s) times plus call_hold_secs ({call_hold_secs} s), or calls \
+                     still ringing or talking would be swept",
+                    ring = call_timeouts.ring_timeout.as_secs(),
+                    accept = call_timeouts.accept_timeout.as_secs(),
                 ),
             });
         }
@@ -339,6 +350,20 @@ mod tests {
         .unwrap_err();
         assert!(
             error.to_string().contains("call_stale_after_secs"),
+            "{error}"
+        );
+        // A short hold gets a staleness that still outlasts ringing and accepting…
+        let short = settings(&[("CALLCARD_CALL_HOLD_SECS", "20")]).unwrap();
+        assert_eq!(short.call_stale_after_secs, 45 + 15 + 20 + 30);
+        // …and one set too short is refused, naming both settings.
+        let error = settings(&[
+            ("CALLCARD_CALL_HOLD_SECS", "20"),
+            ("CALLCARD_CALL_STALE_AFTER_SECS", "60"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("call_stale_after_secs") && error.contains("call_hold_secs (20 s)"),
             "{error}"
         );
         let error = settings(&[("CALLCARD_CALL_HOLD_SECS", "1")]).unwrap_err();

@@ -266,7 +266,7 @@ async fn a_browser_call_reaches_the_issuers_phone_and_is_billed_exactly(backend:
     let billed = record["billed_secs"].as_i64().unwrap();
     assert!((2..=10).contains(&billed), "{record}");
     assert_eq!(record["cost"].as_i64(), Some(billed), "1 won a second");
-    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    let guild = guild_after_check(&app).await;
     let entries: i64 = guild["entries"]
         .as_array()
         .unwrap()
@@ -292,7 +292,7 @@ async fn a_phone_only_card_without_a_trunk_is_refused_with_the_reason(backend: B
     let records = app.get_json(&app.client, app.url("/api/calls")).await;
     assert_eq!(records["total"], 1, "the refused attempt is recorded");
     assert_eq!(records["records"][0]["outcome"], "refused:no_trunk");
-    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    let guild = guild_after_check(&app).await;
     assert_eq!(guild["held"].as_i64(), Some(0));
 }
 
@@ -335,7 +335,7 @@ async fn the_call_ends_with_a_warning_when_the_guild_runs_out(backend: Backend) 
         "hung up exactly at the covered second: {record}"
     );
     assert_eq!(record["cost"], 16);
-    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    let guild = guild_after_check(&app).await;
     assert_eq!(
         (guild["balance"].as_i64(), guild["held"].as_i64()),
         (Some(0), Some(0)),
@@ -404,7 +404,7 @@ async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backen
         .await;
     let records = app.get_json(&app.client, app.url("/api/calls")).await;
     assert_eq!(records["records"][0]["cost"], 120);
-    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    let guild = guild_after_check(&app).await;
     assert_eq!(
         (guild["balance"].as_i64(), guild["held"].as_i64()),
         (Some(100_000 - 120), Some(0))
@@ -494,7 +494,7 @@ async fn a_call_rings_the_issuers_browser_and_they_talk_without_a_trunk(backend:
         Some(2 * billed),
         "two internet legs"
     );
-    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    let guild = guild_after_check(&app).await;
     assert_eq!(guild["balance"].as_i64(), Some(10_000 - 2 * billed));
     assert_eq!(guild["held"].as_i64(), Some(0));
 }
@@ -508,7 +508,7 @@ async fn with_no_dashboard_open_the_issuer_does_not_answer(backend: Backend) {
     assert_eq!(ended["cause"], "issuer_did_not_answer");
     let records = app.get_json(&app.client, app.url("/api/calls")).await;
     assert_eq!(records["records"][0]["cost"], 0);
-    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    let guild = guild_after_check(&app).await;
     assert_eq!(
         (guild["balance"].as_i64(), guild["held"].as_i64()),
         (Some(10_000), Some(0))
@@ -540,10 +540,16 @@ async fn a_busy_or_declining_phone_ends_the_call_with_its_sip_cause(backend: Bac
         assert_eq!(record["outcome"], outcome, "{record}");
         assert_eq!(record["hangup_cause"], cause);
         assert_eq!(record["cost"], 0);
-        let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+        let guild = guild_after_check(&app).await;
         assert_eq!(
             (guild["balance"].as_i64(), guild["held"].as_i64()),
             (Some(10_000), Some(0))
         );
     }
+}
+
+/// The Guild's statement, once the money invariant holds (issue 9).
+async fn guild_after_check(app: &TestApp) -> Value {
+    app.assert_money_exact().await;
+    app.get_json(&app.client, app.url("/api/guild")).await
 }

@@ -28,6 +28,7 @@ async fn guild(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
 
 /// balance = sum of entries, read straight from the tables.
 async fn assert_balance_is_sum_of_entries(app: &TestApp, account_id: i64) -> i64 {
+    app.assert_money_exact().await;
     let db = &app.db;
     let sql = format!(
         "SELECT g.balance AS balance, (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries \

@@ -404,6 +404,7 @@ async fn check(app: &TestApp, account_id: i64, slugs: &[String], model: &Model, 
         .iter()
         .map(|entry| entry.amount)
         .sum();
+    app.assert_money_exact().await;
     assert_eq!(
         guild.balance, entries,
         "balance = sum of entries after {step:?}"

@@ -140,6 +140,21 @@ impl TestApp {
         operator
     }
 
+    /// The money invariant `callcard check` verifies (issue 9): every Guild's balance is the
+    /// sum of its entries and its held money the sum of its running calls' holds.
+    pub async fn assert_money_exact(&self) {
+        let drifts = server::check::money(&self.db).await.unwrap();
+        assert!(
+            drifts.is_empty(),
+            "money drifted: {}",
+            drifts
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    }
+
     /// GET `url` as `client` and read the JSON body.
     pub async fn get_json(&self, client: &reqwest::Client, url: String) -> serde_json::Value {
         client.get(url).send().await.unwrap().json().await.unwrap()

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod accounts;
+mod call_races;
 mod calling;
 mod cards;
 mod guild;

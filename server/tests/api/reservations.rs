@@ -34,7 +34,7 @@ fn landline() -> Option<Rate> {
     })
 }
 
-fn request(legs: Vec<Option<Rate>>) -> CallRequest<'static> {
+pub(crate) fn request(legs: Vec<Option<Rate>>) -> CallRequest<'static> {
     CallRequest {
         card_slug: "ada",
         caller_number: "+821012345678",
@@ -46,7 +46,7 @@ fn request(legs: Vec<Option<Rate>>) -> CallRequest<'static> {
 }
 
 /// An issuer whose Guild holds `grant` and whose card "ada" takes `quota` calls, any time.
-async fn issuer(backend: Backend, grant: i64, quota: u32) -> (TestApp, i64) {
+pub(crate) async fn issuer(backend: Backend, grant: i64, quota: u32) -> (TestApp, i64) {
     let app = TestApp::spawn_with(backend, |settings| settings.signup_grant = Money(grant)).await;
     let account = app.sign_up(&app.client, "ada@example.com").await;
     let mut card = card_json(Some("ada"), "Ada");
@@ -94,6 +94,7 @@ fn balance_of(statement: &serde_json::Value) -> i64 {
 }
 
 async fn guild(app: &TestApp) -> serde_json::Value {
+    app.assert_money_exact().await;
     app.get_json(&app.client, app.url("/api/guild")).await
 }
 

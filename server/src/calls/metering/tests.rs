@@ -1,0 +1,103 @@
+use super::*;
+use crate::calls::rates::LegClass;
+use proptest::prelude::*;
+
+fn rate(per_minute: i64, initial: u32, subsequent: u32, connect_fee: i64) -> Rate {
+    Rate {
+        class: LegClass::Mobile,
+        prefix: String::new(),
+        per_minute,
+        initial_increment_secs: initial,
+        subsequent_increment_secs: subsequent,
+        connect_fee,
+    }
+}
+
+fn any_rate() -> impl Strategy<Value = Rate> {
+    (0i64..5_000, 1u32..=120, 1u32..=120, 0i64..500).prop_map(
+        |(per_minute, initial, subsequent, connect_fee)| {
+            rate(per_minute, initial, subsequent, connect_fee)
+        },
+    )
+}
+
+fn any_legs() -> impl Strategy<Value = CallLegs> {
+    proptest::collection::vec(any_rate(), 1..=2).prop_map(|legs| CallLegs::new(legs).unwrap())
+}
+
+#[test]
+fn stored_legs_are_read_strictly_never_as_no_legs() {
+    // Issue 9: `unwrap_or_default` made an unreadable row "no legs", a call that costs nothing.
+    for stored in [
+        "",
+        "[]",
+        "null",
+        "{}",
+        "not json",
+        "[{\"class\":\"mobile\"}]",
+    ] {
+        assert!(CallLegs::from_stored(stored).is_err(), "{stored:?}");
+    }
+    let legs = CallLegs::new(vec![rate(60, 1, 1, 0)]).unwrap();
+    assert_eq!(CallLegs::from_stored(&legs.to_stored()), Ok(legs));
+}
+
+#[test]
+fn a_minute_at_sixty_a_minute_costs_sixty_on_each_leg() {
+    let legs = CallLegs::new(vec![rate(60, 1, 1, 0), rate(120, 60, 60, 10)]).unwrap();
+    assert_eq!(legs.cost(0), Money::ZERO);
+    assert_eq!(legs.cost(60), Money(60 + 130));
+    assert_eq!(legs.cost(61), Money(61 + 250));
+    let settled = legs.settle(Money(1_000), 61);
+    assert_eq!(
+        settled,
+        Settlement {
+            charge: Money(311),
+            release: Money(1_000),
+            billed_secs: 120
+        }
+    );
+    // Held less than it cost (the bridge hangs up at the covered second): capped.
+    assert_eq!(legs.settle(Money(100), 61).charge, Money(100));
+}
+
+proptest! {
+    #[test]
+    fn a_settlement_charges_at_most_what_was_held_and_releases_all_of_it(
+        legs in any_legs(), held in 0i64..100_000, talk in 0u32..10_000,
+    ) {
+        let settled = legs.settle(Money(held), talk);
+        prop_assert!(settled.charge.0 <= held);
+        prop_assert!(settled.charge.0 >= 0);
+        prop_assert_eq!(settled.release, Money(held));
+        prop_assert_eq!(settled.charge.0, Ord::min(legs.cost(talk).0, held));
+        if talk == 0 {
+            prop_assert_eq!(settled.charge, Money::ZERO);
+        }
+    }
+
+    #[test]
+    fn the_covered_time_is_exact(legs in any_legs(), held in 0i64..100_000) {
+        let covered = legs.covered_secs(Money(held));
+        prop_assert!(legs.cost(covered).0 <= held);
+        let free = legs.rates().iter().all(|rate| rate.per_minute == 0 && rate.connect_fee == 0);
+        if !free && covered < authorize::MAX_SECONDS {
+            prop_assert!(legs.cost(covered + 1).0 > held, "one second more is not paid for");
+        }
+    }
+
+    #[test]
+    fn the_next_hold_covers_the_interval(
+        legs in any_legs(), held in 0i64..100_000, hold_secs in 6u32..=3_600,
+    ) {
+        let before = legs.covered_secs(Money(held));
+        let extra = legs.next_hold(Money(held), hold_secs);
+        prop_assert!(extra.0 >= 0);
+        let after = legs.covered_secs(Money(held + extra.0));
+        prop_assert!(after >= before.saturating_add(hold_secs).min(authorize::MAX_SECONDS));
+        // And not more than needed: without the extra, the interval is not covered.
+        if extra.0 > 0 {
+            prop_assert!(legs.covered_secs(Money(held + extra.0 - 1)) < before + hold_secs);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Races of two steps of ONE call (issue 9; BRIEF R8, R11): extend vs settle, extend vs sweep,
+//! settle vs sweep, settle vs settle, answer vs settle — many times over, on SQLite and
+//! PostgreSQL. Whoever wins, nothing deadlocks, no hold outlives its call, and the Guild's
+//! money is exactly its grant less what the calls cost (`server::check::money` finds no drift).
+
+use chrono::{Duration, Utc};
+use sea_orm::DatabaseConnection;
+use server::calls::rates::{LegClass, Rate};
+use server::calls::reservation::{self, Ending, ReservationError};
+
+use crate::both_backends;
+use crate::helpers::Backend;
+use crate::reservations::{issuer, request};
+
+both_backends!(
+    extend_races_settle_of_the_same_call,
+    extend_races_the_sweeper_on_the_same_call,
+    settle_races_the_sweeper_on_the_same_call,
+    settle_races_settle_of_the_same_call,
+    answer_races_settle_of_the_same_call,
+);
+
+/// Iterations per race and backend: enough for both orders to happen many times.
+const ROUNDS: usize = 25;
+
+/// One won a second, billed by the second: every second of difference shows in the money.
+fn per_second() -> Option<Rate> {
+    Some(Rate {
+        class: LegClass::Landline,
+        prefix: String::new(),
+        per_minute: 60,
+        initial_increment_secs: 1,
+        subsequent_increment_secs: 1,
+        connect_fee: 0,
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Answer,
+    Extend,
+    Settle,
+    Sweep,
+}
+
+/// Runs `step` on `call`; a step that finds the call already ended is a fine outcome of a race.
+async fn run(db: DatabaseConnection, call: i64, step: Step, answered: chrono::DateTime<Utc>) {
+    let db = &db;
+    let result = match step {
+        Step::Answer => reservation::answer(db, call, answered).await,
+        Step::Extend => reservation::extend(db, call, 60, Utc::now())
+            .await
+            .map(drop),
+        Step::Settle => reservation::settle(
+            db,
+            call,
+            Ending {
+                answered_at: Some(answered),
+                ended_at: answered + Duration::seconds(90),
+                outcome: "answered",
+                hangup_cause: "caller_hung_up",
+            },
+        )
+        .await
+        .map(drop),
+        // As if the process had died: everything running is stale an hour from now.
+        Step::Sweep => {
+            reservation::sweep_stale(db, Utc::now() + Duration::hours(1), Duration::seconds(1))
+                .await
+                .map(drop)
+        }
+    };
+    match result {
+        Ok(()) | Err(ReservationError::NotRunning) => {}
+        Err(error) => panic!("{step:?} of call {call} failed: {error}"),
+    }
+}
+
+/// `ROUNDS` calls, each answered (unless `first` answers it) and then raced by `first` and
+/// `second`; every call is settled at the end, and the money must be exact after each round.
+async fn race_steps(backend: Backend, first: Step, second: Step) {
+    let grant = 1_000_000;
+    let (app, account) = issuer(backend, grant, 1_000).await;
+    let mut settled_calls = Vec::new();
+    for _ in 0..ROUNDS {
+        let call = reservation::reserve(&app.db, request(vec![per_second()]), Utc::now())
+            .await
+            .unwrap()
+            .call_id;
+        let answered = Utc::now();
+        if !matches!(first, Step::Answer) {
+            reservation::answer(&app.db, call, answered).await.unwrap();
+        }
+        // Two tasks, so the steps really run at once on the two worker threads.
+        let racing = tokio::spawn(run(app.db.clone(), call, first, answered));
+        run(app.db.clone(), call, second, answered).await;
+        racing.await.unwrap();
+        // Whatever the race left running ends now.
+        run(app.db.clone(), call, Step::Settle, answered).await;
+        settled_calls.push(call);
+
+        let drifts = server::check::money(&app.db).await.unwrap();
+        assert!(
+            drifts.is_empty(),
+            "{first:?} vs {second:?}: {}",
+            drifts
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    }
+    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    let records = app
+        .get_json(&app.client, app.url("/api/calls?limit=100"))
+        .await;
+    let cost: i64 = records["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|record| record["cost"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        records["records"].as_array().unwrap().len(),
+        settled_calls.len()
+    );
+    assert_eq!(guild["held"].as_i64(), Some(0), "no hold outlives its call");
+    assert_eq!(
+        guild["balance"].as_i64(),
+        Some(grant - cost),
+        "the Guild lost exactly what the calls cost (account {account})"
+    );
+}
+
+async fn extend_races_settle_of_the_same_call(backend: Backend) {
+    race_steps(backend, Step::Extend, Step::Settle).await;
+}
+
+async fn extend_races_the_sweeper_on_the_same_call(backend: Backend) {
+    race_steps(backend, Step::Extend, Step::Sweep).await;
+}
+
+async fn settle_races_the_sweeper_on_the_same_call(backend: Backend) {
+    race_steps(backend, Step::Settle, Step::Sweep).await;
+}
+
+async fn settle_races_settle_of_the_same_call(backend: Backend) {
+    race_steps(backend, Step::Settle, Step::Settle).await;
+}
+
+async fn answer_races_settle_of_the_same_call(backend: Backend) {
+    race_steps(backend, Step::Answer, Step::Settle).await;
+}
