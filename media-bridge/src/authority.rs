@@ -117,6 +117,9 @@ pub struct SettleRequest {
     /// `None` when nothing was granted (refused, or abandoned before the authorization
     /// answered with a refusal): nothing is held, the driver only records or logs it.
     pub call_id: Option<CallId>,
+    /// When the issuer's phone picked up (before the accept prompt), or their page accepted;
+    /// `None` if never. The phone leg is billed from here (issue 8: toll fraud).
+    pub picked_up_at: Option<Millis>,
     /// When the issuer accepted and the caller was connected; `None` if never.
     pub answered_at: Option<Millis>,
     pub ended_at: Millis,
@@ -174,6 +177,8 @@ pub struct Authorized {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settlement {
     pub call_id: CallId,
+    /// [`SettleRequest::picked_up_at`].
+    pub picked_up_at: Option<SystemTime>,
     pub answered_at: Option<SystemTime>,
     pub ended_at: SystemTime,
     /// [`SettleRequest::outcome`].
@@ -188,6 +193,7 @@ impl Settlement {
         let at = |millis: Millis| epoch + std::time::Duration::from_millis(millis.0);
         Settlement {
             call_id,
+            picked_up_at: request.picked_up_at.map(at),
             answered_at: request.answered_at.map(at),
             ended_at: at(request.ended_at),
             outcome: request.outcome(),
@@ -229,6 +235,7 @@ mod tests {
     fn settle(answered_at: Option<Millis>, cause: HangupCause) -> SettleRequest {
         SettleRequest {
             call_id: Some(CallId(1)),
+            picked_up_at: answered_at,
             answered_at,
             ended_at: Millis(75_500),
             cause,

@@ -130,6 +130,7 @@ async fn main() -> anyhow::Result<()> {
                         &db,
                         granted.call_id,
                         Ending {
+                            picked_up_at: None,
                             answered_at: Some(now),
                             ended_at: now + chrono::Duration::seconds(30),
                             outcome: "answered",

@@ -23,24 +23,25 @@ pub(super) enum IssuerLeg {
     /// Not called yet: the call is being authorized.
     Idle,
     /// INVITE sent; the ring timeout runs from here.
-    Inviting {
-        give_up_at: Millis,
-    },
+    Inviting { give_up_at: Millis },
     /// 180/183 received; still the same ring timeout.
-    Ringing {
-        give_up_at: Millis,
-    },
-    /// Answered; the accept prompt is playing and the issuer must press 1 by `decide_by`.
+    Ringing { give_up_at: Millis },
+    /// Answered at `picked_up_at`; the accept prompt is playing and the issuer must press 1
+    /// by `decide_by`. The phone leg costs the operator from the pick-up (issue 8: toll fraud),
+    /// so it is billed from then whatever the issuer decides.
     AskingIssuer {
         decide_by: Millis,
+        picked_up_at: Millis,
     },
     /// Accepted: both legs' media are connected and the Guild is paying.
     Bridged {
         answered_at: Millis,
+        picked_up_at: Millis,
         meter: Meter,
     },
     Ended {
         answered_at: Option<Millis>,
+        picked_up_at: Option<Millis>,
     },
 }
 
@@ -59,15 +60,26 @@ impl IssuerLeg {
     pub(super) fn answered_at(&self) -> Option<Millis> {
         match self {
             IssuerLeg::Bridged { answered_at, .. } => Some(*answered_at),
-            IssuerLeg::Ended { answered_at } => *answered_at,
+            IssuerLeg::Ended { answered_at, .. } => *answered_at,
             _ => None,
         }
     }
 
-    /// The same leg, ended, remembering when it was answered.
+    /// When the issuer's phone (or page) picked up, accepted or not.
+    pub(super) fn picked_up_at(&self) -> Option<Millis> {
+        match self {
+            IssuerLeg::AskingIssuer { picked_up_at, .. }
+            | IssuerLeg::Bridged { picked_up_at, .. } => Some(*picked_up_at),
+            IssuerLeg::Ended { picked_up_at, .. } => *picked_up_at,
+            _ => None,
+        }
+    }
+
+    /// The same leg, ended, remembering when it was picked up and answered.
     pub(super) fn ended(&self) -> IssuerLeg {
         IssuerLeg::Ended {
             answered_at: self.answered_at(),
+            picked_up_at: self.picked_up_at(),
         }
     }
 }

@@ -119,7 +119,7 @@ impl Call {
             IssuerLeg::Inviting { give_up_at } | IssuerLeg::Ringing { give_up_at } => {
                 Some(*give_up_at)
             }
-            IssuerLeg::AskingIssuer { decide_by } => Some(*decide_by),
+            IssuerLeg::AskingIssuer { decide_by, .. } => Some(*decide_by),
             IssuerLeg::Bridged { meter, .. } => Some(meter.next_deadline(self.config.extend_lead)),
             IssuerLeg::Idle | IssuerLeg::Ended { .. } => None,
         };
@@ -228,6 +228,7 @@ impl Call {
             IssuerDestination::Phone => {
                 self.issuer = IssuerLeg::AskingIssuer {
                     decide_by: now + self.config.accept_timeout,
+                    picked_up_at: now,
                 };
                 self.outputs.push_back(Output::PlayAnnouncement {
                     to: Leg::Issuer,
@@ -291,8 +292,11 @@ impl Call {
         let meter = Meter::start(grant, now);
         let covered_until = meter.covered_until;
         let call_id = meter.call_id;
+        // A page that accepts picks up and answers at once.
+        let picked_up_at = self.issuer.picked_up_at().unwrap_or(now);
         self.issuer = IssuerLeg::Bridged {
             answered_at: now,
+            picked_up_at,
             meter,
         };
         self.outputs.push_back(Output::ConnectMedia);
@@ -303,7 +307,10 @@ impl Call {
     }
 
     fn on_extended(&mut self, decision: ExtendDecision) {
-        let IssuerLeg::Bridged { answered_at, meter } = &mut self.issuer else {
+        let IssuerLeg::Bridged {
+            answered_at, meter, ..
+        } = &mut self.issuer
+        else {
             return;
         };
         if meter.coverage != Coverage::Extending {
@@ -349,7 +356,7 @@ impl Call {
                 return true;
             }
             // Silence on the accept prompt counts as declining, recorded as "did not answer".
-            IssuerLeg::AskingIssuer { decide_by } if *decide_by <= at => {
+            IssuerLeg::AskingIssuer { decide_by, .. } if *decide_by <= at => {
                 self.end(HangupCause::IssuerDidNotAnswer, at);
                 return true;
             }
@@ -417,6 +424,7 @@ impl Call {
         self.settlement = Settlement::Settled;
         self.outputs.push_back(Output::Settle(SettleRequest {
             call_id,
+            picked_up_at: self.issuer.picked_up_at(),
             answered_at: self.issuer.answered_at(),
             ended_at,
             cause,

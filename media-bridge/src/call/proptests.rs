@@ -143,6 +143,11 @@ impl Observer {
                 prop_assert_eq!(settlement.answered_at, self.answered_at);
                 if let Some(answered_at) = settlement.answered_at {
                     prop_assert!(answered_at <= settlement.ended_at);
+                    // An answered call was picked up first (or at once, in a page).
+                    prop_assert!(settlement.picked_up_at.is_some_and(|at| at <= answered_at));
+                }
+                if let Some(picked_up_at) = settlement.picked_up_at {
+                    prop_assert!(picked_up_at <= settlement.ended_at);
                 }
                 self.settled = Some(settlement.clone());
             }

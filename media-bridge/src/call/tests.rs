@@ -115,12 +115,14 @@ fn hangup(leg: Leg, cause: HangupCause) -> Output {
 
 fn settle(
     call_id: Option<CallId>,
+    picked_up_at: Option<Millis>,
     answered_at: Option<Millis>,
     ended_at: Millis,
     cause: HangupCause,
 ) -> Output {
     Output::Settle(SettleRequest {
         call_id,
+        picked_up_at,
         answered_at,
         ended_at,
         cause,
@@ -230,7 +232,7 @@ fn issuer_pressing_2_declines() {
         [
             hangup(Leg::Caller, cause),
             hangup(Leg::Issuer, cause),
-            settle(Some(CALL_ID), None, at(13), cause)
+            settle(Some(CALL_ID), Some(at(10)), None, at(13), cause)
         ]
     );
     assert!(harness.call.is_ended());
@@ -245,7 +247,7 @@ fn issuer_hanging_up_on_the_prompt_declines() {
         outputs,
         [
             hangup(Leg::Caller, cause),
-            settle(Some(CALL_ID), None, at(11), cause)
+            settle(Some(CALL_ID), Some(at(10)), None, at(11), cause)
         ],
         "no hang-up is sent to a leg that is already gone"
     );
@@ -262,7 +264,7 @@ fn silence_on_the_prompt_ends_the_call_at_the_accept_timeout() {
         [
             hangup(Leg::Caller, cause),
             hangup(Leg::Issuer, cause),
-            settle(Some(CALL_ID), None, at(25), cause)
+            settle(Some(CALL_ID), Some(at(10)), None, at(25), cause)
         ]
     );
     assert!(
@@ -286,7 +288,7 @@ fn failed_invites_end_with_the_cause_their_sip_status_means() {
             outputs,
             [
                 hangup(Leg::Caller, cause),
-                settle(Some(CALL_ID), None, at(5), cause)
+                settle(Some(CALL_ID), None, None, at(5), cause)
             ],
             "status {status}"
         );
@@ -314,7 +316,7 @@ fn an_issuer_who_never_answers_is_cancelled_at_the_ring_timeout() {
         [
             hangup(Leg::Caller, cause),
             hangup(Leg::Issuer, cause),
-            settle(Some(CALL_ID), None, at(46), cause)
+            settle(Some(CALL_ID), None, None, at(46), cause)
         ],
         "45 s after the INVITE sent at 1 s"
     );
@@ -330,7 +332,10 @@ fn a_refusal_hangs_up_the_caller_with_the_reason_and_calls_nobody() {
     };
     assert_eq!(
         outputs,
-        [hangup(Leg::Caller, cause), settle(None, None, at(2), cause)]
+        [
+            hangup(Leg::Caller, cause),
+            settle(None, None, None, at(2), cause)
+        ]
     );
 }
 
@@ -342,7 +347,7 @@ fn a_caller_who_never_connects_fails_at_the_connect_timeout() {
         harness.run_until(at(60)),
         [
             hangup(Leg::Caller, cause),
-            settle(None, None, at(20), cause)
+            settle(None, None, None, at(20), cause)
         ]
     );
 }
@@ -353,7 +358,7 @@ fn caller_hanging_up_while_connecting_settles_with_nothing_held() {
     let cause = HangupCause::CallerHungUp;
     assert_eq!(
         harness.feed_at(at(3), Input::CallerHungUp),
-        [settle(None, None, at(3), cause)]
+        [settle(None, None, None, at(3), cause)]
     );
 }
 
@@ -372,6 +377,7 @@ fn caller_hanging_up_during_authorization_releases_a_late_grant() {
         [settle(
             Some(CALL_ID),
             None,
+            None,
             at(2),
             HangupCause::CallerHungUp
         )],
@@ -388,7 +394,7 @@ fn caller_hanging_up_during_a_refused_authorization_settles_once() {
     let outputs = harness.feed(Input::Refused(Refusal::OutsideHours));
     assert_eq!(
         outputs,
-        [settle(None, None, at(2), HangupCause::CallerHungUp)]
+        [settle(None, None, None, at(2), HangupCause::CallerHungUp)]
     );
 }
 
@@ -402,23 +408,27 @@ fn caller_hanging_up_while_the_issuer_is_invited_cancels_the_invite() {
         harness.feed_at(at(2), Input::CallerHungUp),
         [
             hangup(Leg::Issuer, cause),
-            settle(Some(CALL_ID), None, at(2), cause)
+            settle(Some(CALL_ID), None, None, at(2), cause)
         ]
     );
 }
 
 #[test]
 fn caller_hanging_up_while_ringing_or_asking_ends_the_issuers_leg() {
-    for mut harness in [
-        Harness::ringing(IssuerDestination::Phone, grant(60, false)),
-        Harness::asking_issuer(),
+    // Hanging up on a phone that picked up still pays for the pick-up (issue 8).
+    for (mut harness, picked_up_at) in [
+        (
+            Harness::ringing(IssuerDestination::Phone, grant(60, false)),
+            None,
+        ),
+        (Harness::asking_issuer(), Some(at(10))),
     ] {
         let cause = HangupCause::CallerHungUp;
         assert_eq!(
             harness.feed_at(at(11), Input::CallerHungUp),
             [
                 hangup(Leg::Issuer, cause),
-                settle(Some(CALL_ID), None, at(11), cause)
+                settle(Some(CALL_ID), picked_up_at, None, at(11), cause)
             ]
         );
     }
@@ -433,7 +443,7 @@ fn caller_hanging_up_while_bridged_settles_the_talk_time() {
         outputs,
         [
             hangup(Leg::Issuer, cause),
-            settle(Some(CALL_ID), Some(at(12)), at(42), cause)
+            settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(42), cause)
         ]
     );
     let Some(Output::Settle(settlement)) = outputs.last() else {
@@ -451,7 +461,7 @@ fn issuer_hanging_up_while_bridged_ends_the_callers_leg() {
         harness.feed_at(at(30), Input::IssuerHungUp),
         [
             hangup(Leg::Caller, cause),
-            settle(Some(CALL_ID), Some(at(12)), at(30), cause)
+            settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(30), cause)
         ]
     );
 }
@@ -464,7 +474,7 @@ fn lost_media_on_either_leg_ends_the_call() {
         harness.feed_at(at(20), Input::IssuerMediaFailed),
         [
             hangup(Leg::Caller, cause),
-            settle(Some(CALL_ID), Some(at(12)), at(20), cause)
+            settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(20), cause)
         ]
     );
     let mut harness = Harness::bridged(grant(60, false));
@@ -472,7 +482,7 @@ fn lost_media_on_either_leg_ends_the_call() {
         harness.feed_at(at(20), Input::CallerMediaFailed),
         [
             hangup(Leg::Issuer, cause),
-            settle(Some(CALL_ID), Some(at(12)), at(20), cause)
+            settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(20), cause)
         ]
     );
 }
@@ -538,7 +548,13 @@ fn the_guild_running_out_mid_call_warns_and_hangs_up_exactly_at_70_seconds() {
         [
             hangup(Leg::Caller, cause),
             hangup(Leg::Issuer, cause),
-            settle(Some(CALL_ID), Some(answered), covered_until, cause)
+            settle(
+                Some(CALL_ID),
+                Some(at(10)),
+                Some(answered),
+                covered_until,
+                cause
+            )
         ]
     );
 }
@@ -558,7 +574,7 @@ fn a_late_driver_still_settles_at_the_covered_time() {
             Output::PlayWarning { to: Leg::Issuer },
             hangup(Leg::Caller, cause),
             hangup(Leg::Issuer, cause),
-            settle(Some(CALL_ID), Some(at(12)), at(42), cause)
+            settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(42), cause)
         ]
     );
 }
@@ -590,7 +606,7 @@ fn an_unanswered_extension_lapses_when_the_covered_time_ends() {
             Output::Extend { call_id: CALL_ID },
             hangup(Leg::Caller, cause),
             hangup(Leg::Issuer, cause),
-            settle(Some(CALL_ID), Some(at(12)), at(72), cause)
+            settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(72), cause)
         ]
     );
     assert!(
@@ -617,6 +633,7 @@ fn a_grant_that_is_already_the_last_warns_without_extending() {
         outputs.last(),
         Some(&settle(
             Some(CALL_ID),
+            Some(at(10)),
             Some(at(12)),
             at(37),
             HangupCause::GuildExhausted
@@ -669,7 +686,7 @@ fn both_legs_hanging_up_at_once_settle_exactly_once() {
         outputs,
         [
             hangup(Leg::Issuer, cause),
-            settle(Some(CALL_ID), Some(at(12)), at(30), cause)
+            settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(30), cause)
         ],
         "the first hang-up decides the cause"
     );
@@ -738,6 +755,7 @@ fn time_handed_in_out_of_order_never_runs_backwards() {
         outputs.last(),
         Some(&settle(
             Some(CALL_ID),
+            Some(at(10)),
             None,
             at(25),
             HangupCause::IssuerDidNotAnswer

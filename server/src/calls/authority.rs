@@ -196,6 +196,7 @@ impl Authority for GuildAuthority {
 
     async fn settle(&self, settlement: Settlement) {
         let ending = Ending {
+            picked_up_at: settlement.picked_up_at.map(utc),
             answered_at: settlement.answered_at.map(utc),
             ended_at: utc(settlement.ended_at),
             outcome: settlement.outcome,

@@ -16,7 +16,7 @@
 //!   (which would make a call free).
 
 use super::authorize;
-use super::rates::{self, Rate};
+use super::rates::{self, LegClass, Rate};
 use crate::ledger::money::Money;
 
 /// The rated legs of one call, as stored with it (never empty).
@@ -29,6 +29,25 @@ pub enum MeteringError {
     UnreadableLegs(String),
     #[error("the call has no legs stored, so it could not be priced")]
     NoLegs,
+}
+
+/// How long each kind of leg of an ended call was up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LegTimes {
+    /// From the issuer's acceptance to the end (0 if never accepted).
+    pub talk_secs: u32,
+    /// From the issuer's phone picking up to the end (at least `talk_secs`).
+    pub phone_secs: u32,
+}
+
+impl LegTimes {
+    /// Both kinds of leg up for the same time (a call accepted as it was picked up).
+    pub fn talk(talk_secs: u32) -> LegTimes {
+        LegTimes {
+            talk_secs,
+            phone_secs: talk_secs,
+        }
+    }
 }
 
 /// What ending a call does to its money.
@@ -89,15 +108,26 @@ impl CallLegs {
         Money(Ord::max(wanted.0 - held.0, 0))
     }
 
-    /// Ending a call that held `held` after `talk_secs` of talk (0 if never answered).
-    pub fn settle(&self, held: Money, talk_secs: u32) -> Settlement {
+    /// Ending a call that held `held`: its internet legs are billed for `time.talk_secs` (from
+    /// the issuer's acceptance), its phone legs for `time.phone_secs` (from the phone's
+    /// pick-up: every answered second of a trunk leg costs the operator, accepted or not).
+    pub fn settle(&self, held: Money, time: LegTimes) -> Settlement {
+        let seconds = |rate: &Rate| match rate.class {
+            LegClass::Internet => time.talk_secs,
+            _ => time.phone_secs,
+        };
+        let cost: i64 = self
+            .0
+            .iter()
+            .map(|rate| rates::cost(rate, seconds(rate)).0)
+            .sum();
         Settlement {
-            charge: Money(Ord::min(self.cost(talk_secs).0, held.0)),
+            charge: Money(Ord::min(cost, held.0)),
             release: held,
             billed_secs: self
                 .0
                 .iter()
-                .map(|rate| rates::billed_seconds(rate, talk_secs))
+                .map(|rate| rates::billed_seconds(rate, seconds(rate)))
                 .max()
                 .unwrap_or(0),
         }

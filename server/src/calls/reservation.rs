@@ -30,7 +30,7 @@ use sea_orm::{
 };
 
 use super::authorize::{self, CardState, Grant, Refusal};
-use super::metering::CallLegs;
+use super::metering::{CallLegs, LegTimes};
 use super::rates::Rate;
 use crate::cards::call_settings;
 use crate::cards::entity::{call_settings as call_settings_row, card};
@@ -386,6 +386,8 @@ async fn hold_more(
 
 /// How a call ended, for its record.
 pub struct Ending<'a> {
+    /// When the issuer's phone picked up (or their page accepted), accepted or not.
+    pub picked_up_at: Option<DateTime<Utc>>,
     pub answered_at: Option<DateTime<Utc>>,
     pub ended_at: DateTime<Utc>,
     /// `answered`, `busy`, `no_answer`, `declined`, `failed`…
@@ -425,11 +427,17 @@ pub async fn settle(
             .await?
             .ok_or(ReservationError::UnknownCall);
     };
-    let talk_secs = ending
-        .answered_at
-        .map(|answered| Ord::max((ending.ended_at - answered).num_seconds(), 0) as u32)
-        .unwrap_or(0);
-    let settlement = stored_legs(&call)?.settle(Money(call.held), talk_secs);
+    let up_since = |start: Option<DateTime<Utc>>| {
+        start
+            .map(|start| Ord::max((ending.ended_at - start).num_seconds(), 0) as u32)
+            .unwrap_or(0)
+    };
+    let talk_secs = up_since(ending.answered_at);
+    let time = LegTimes {
+        talk_secs,
+        phone_secs: Ord::max(up_since(ending.picked_up_at), talk_secs),
+    };
+    let settlement = stored_legs(&call)?.settle(Money(call.held), time);
     let priced = entity::Entity::update_many()
         .col_expr(
             entity::Column::BilledSecs,
@@ -467,7 +475,10 @@ pub async fn settle(
         )
         .await?;
     }
+    // A call nobody picked up gives its call-count unit back; one the issuer's phone answered
+    // was an attempt that cost the operator, accepted or not (issue 8).
     if ending.answered_at.is_none()
+        && ending.picked_up_at.is_none()
         && let Some(card_id) = call.card_id
     {
         call_settings_row::Entity::update_many()
@@ -534,6 +545,8 @@ pub async fn sweep_stale(
     for call in stale {
         let metered_at = call.metered_at.unwrap_or(call.authorized_at);
         let ending = Ending {
+            // Not stored: a process that died on the accept prompt loses that prompt's time.
+            picked_up_at: None,
             answered_at: call.answered_at,
             ended_at: Ord::max(metered_at, call.answered_at.unwrap_or(metered_at)),
             outcome: if call.answered_at.is_some() {

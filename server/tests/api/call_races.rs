@@ -55,6 +55,7 @@ async fn run(db: DatabaseConnection, call: i64, step: Step, answered: chrono::Da
             db,
             call,
             Ending {
+                picked_up_at: None,
                 answered_at: Some(answered),
                 ended_at: answered + Duration::seconds(90),
                 outcome: "answered",

@@ -27,6 +27,7 @@ both_backends!(
     a_busy_or_declining_phone_ends_the_call_with_its_sip_cause,
     the_call_ends_with_a_warning_when_the_guild_runs_out,
     the_cards_call_limit_ends_a_call_the_guild_could_pay_on,
+    a_phone_that_picks_up_but_never_accepts_is_billed_from_the_pick_up,
 );
 
 /// An issuer with 10,000 won, a card "ada" ringing their mobile any time, and rates of 1 won a
@@ -396,6 +397,7 @@ async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backen
     authority
         .settle(Settlement {
             call_id,
+            picked_up_at: None,
             answered_at: Some(answered),
             ended_at: answered + Duration::from_secs(60),
             outcome: "answered",
@@ -552,4 +554,47 @@ async fn a_busy_or_declining_phone_ends_the_call_with_its_sip_cause(backend: Bac
 async fn guild_after_check(app: &TestApp) -> Value {
     app.assert_money_exact().await;
     app.get_json(&app.client, app.url("/api/guild")).await
+}
+
+async fn a_phone_that_picks_up_but_never_accepts_is_billed_from_the_pick_up(backend: Backend) {
+    // Issue 8, toll fraud: a number that answers and never presses 1 used to ring for free and
+    // give the call-count unit back. Every answered second of a trunk leg costs the operator.
+    let trunk = sipp::Sipp::start(
+        sipp::Scenario::File("../../../media-bridge/tests/sipp/answer_echo_dtmf.xml"),
+        &["-rtp_echo"],
+    );
+    let app = app_with_trunk(backend, &trunk, 10_000, 60).await;
+    issuer_with_mobile_card(&app).await;
+    let (_caller, call) = start_call(&app).await;
+    let mut states = follow(&app, &call).await;
+    wait_for(&mut states, "waiting_for_issuer").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    app.new_client()
+        .post(app.url(&format!("/api/calls/live/{call}/hangup")))
+        .send()
+        .await
+        .unwrap();
+    let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
+    assert_eq!(ended["cause"], "caller_hung_up");
+    trunk.assert_ends_ok().await;
+
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    let record = &records["records"][0];
+    let cost = record["cost"].as_i64().unwrap();
+    // One won a second on the mobile leg, from the pick-up: about the 3 s on the prompt.
+    assert!((3..=5).contains(&cost), "{record}");
+    assert_eq!(record["billed_secs"].as_i64(), Some(cost), "{record}");
+    assert_eq!(record["outcome"], "abandoned", "{record}");
+    let settings = app
+        .get_json(&app.client, app.url("/api/cards/ada/call-settings"))
+        .await;
+    assert_eq!(
+        settings["call_quota"], 4,
+        "a picked-up call is an attempt: its unit is not given back"
+    );
+    let guild = guild_after_check(&app).await;
+    assert_eq!(
+        (guild["balance"].as_i64(), guild["held"].as_i64()),
+        (Some(10_000 - cost), Some(0))
+    );
 }

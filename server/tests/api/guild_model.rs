@@ -344,6 +344,7 @@ async fn apply(
             let Some(index) = pick(call) else { return };
             let answered_at = model.calls[index].answered_at;
             let ending = Ending {
+                picked_up_at: None,
                 answered_at,
                 ended_at: answered_at.map_or(*now, |at| at + Duration::seconds(talk_secs.into())),
                 outcome: if answered_at.is_some() {

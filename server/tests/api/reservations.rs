@@ -70,6 +70,7 @@ async fn answered_call(app: &TestApp, talk_secs: i64) {
         &app.db,
         call.call_id,
         Ending {
+            picked_up_at: None,
             answered_at: Some(now),
             ended_at: now + Duration::seconds(talk_secs),
             outcome: "answered",
@@ -143,6 +144,7 @@ async fn racing_callers_get_exactly_what_the_guild_covers(backend: Backend) {
     );
     for call_id in granted {
         let ending = Ending {
+            picked_up_at: None,
             answered_at: None,
             ended_at: Utc::now(),
             outcome: "no_answer",
@@ -187,6 +189,7 @@ async fn settlement_debits_the_exact_cost_once(backend: Backend) {
     );
     let answered = Utc::now();
     let ending = || Ending {
+        picked_up_at: None,
         answered_at: Some(answered),
         ended_at: answered + Duration::seconds(50),
         outcome: "answered",
@@ -306,6 +309,7 @@ async fn a_guild_covering_70_seconds_ends_the_call_at_70_seconds(backend: Backen
         &app.db,
         reservation.call_id,
         Ending {
+            picked_up_at: None,
             answered_at: Some(answered),
             ended_at: answered + Duration::seconds(70),
             outcome: "answered",
@@ -474,6 +478,7 @@ async fn stale_reservations_are_settled_from_their_last_metering_point(backend: 
         &app.db,
         talking.call_id,
         Ending {
+            picked_up_at: None,
             answered_at: Some(start + Duration::seconds(5)),
             ended_at: start + Duration::seconds(600),
             outcome: "answered",
@@ -565,6 +570,7 @@ async fn operators_refund_a_call_once_and_never_more_than_it_cost(backend: Backe
         .unwrap();
     let now = Utc::now();
     let ending = Ending {
+        picked_up_at: None,
         answered_at: Some(now),
         ended_at: now + Duration::seconds(90),
         outcome: "answered",

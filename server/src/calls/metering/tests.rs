@@ -48,7 +48,7 @@ fn a_minute_at_sixty_a_minute_costs_sixty_on_each_leg() {
     assert_eq!(legs.cost(0), Money::ZERO);
     assert_eq!(legs.cost(60), Money(60 + 130));
     assert_eq!(legs.cost(61), Money(61 + 250));
-    let settled = legs.settle(Money(1_000), 61);
+    let settled = legs.settle(Money(1_000), LegTimes::talk(61));
     assert_eq!(
         settled,
         Settlement {
@@ -58,7 +58,10 @@ fn a_minute_at_sixty_a_minute_costs_sixty_on_each_leg() {
         }
     );
     // Held less than it cost (the bridge hangs up at the covered second): capped.
-    assert_eq!(legs.settle(Money(100), 61).charge, Money(100));
+    assert_eq!(
+        legs.settle(Money(100), LegTimes::talk(61)).charge,
+        Money(100)
+    );
 }
 
 proptest! {
@@ -66,7 +69,7 @@ proptest! {
     fn a_settlement_charges_at_most_what_was_held_and_releases_all_of_it(
         legs in any_legs(), held in 0i64..100_000, talk in 0u32..10_000,
     ) {
-        let settled = legs.settle(Money(held), talk);
+        let settled = legs.settle(Money(held), LegTimes::talk(talk));
         prop_assert!(settled.charge.0 <= held);
         prop_assert!(settled.charge.0 >= 0);
         prop_assert_eq!(settled.release, Money(held));
@@ -100,4 +103,31 @@ proptest! {
             prop_assert!(legs.covered_secs(Money(held + extra.0 - 1)) < before + hold_secs);
         }
     }
+}
+
+#[test]
+fn a_phone_picked_up_but_never_accepted_is_billed_on_its_phone_leg_only() {
+    // Issue 8, toll fraud: 15 s on the accept prompt cost the operator the trunk's 15 s.
+    let internet = Rate {
+        class: LegClass::Internet,
+        ..rate(60, 1, 1, 0)
+    };
+    let legs = CallLegs::new(vec![internet, rate(120, 1, 1, 0)]).unwrap();
+    let prompt_only = legs.settle(
+        Money(1_000),
+        LegTimes {
+            talk_secs: 0,
+            phone_secs: 15,
+        },
+    );
+    assert_eq!(prompt_only.charge, Money(30));
+    assert_eq!(prompt_only.billed_secs, 15);
+    let accepted = legs.settle(
+        Money(1_000),
+        LegTimes {
+            talk_secs: 60,
+            phone_secs: 70,
+        },
+    );
+    assert_eq!(accepted.charge, Money(60 + 140));
 }
