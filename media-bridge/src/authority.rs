@@ -58,6 +58,8 @@ pub struct Grant {
     /// The Guild could not hold a whole interval: no extension will be asked for, the call
     /// ends when `covered_seconds` is reached.
     pub last: bool,
+    /// With `last`: the card's per-call limit, not the Guild, ends the call (`call_limit`).
+    pub ends_at_call_limit: bool,
 }
 
 /// Why a call may not start, as the stable codes the caller's page translates.
@@ -108,6 +110,8 @@ pub struct ExtendDecision {
     /// No further interval can be held: warn, then end at `covered_seconds`. A driver whose
     /// extension failed feeds the previous coverage with `last` set.
     pub last: bool,
+    /// With `last`: the card's per-call limit, not the Guild, ends the call (`call_limit`).
+    pub ends_at_call_limit: bool,
 }
 
 /// How a call ended, for its settlement and its record (the server's `settle` with an
@@ -142,6 +146,7 @@ impl SettleRequest {
             HangupCause::IssuerHungUp
             | HangupCause::TrunkError { .. }
             | HangupCause::GuildExhausted
+            | HangupCause::CallLimit
             | HangupCause::MeteringLapsed
             | HangupCause::MediaFailed => "failed",
         }

@@ -327,6 +327,7 @@ impl<A: Authority> Driver<A> {
             Decision::Extended(None) => Input::Extended(ExtendDecision {
                 covered_seconds: self.covered_secs,
                 last: true,
+                ends_at_call_limit: false,
             }),
         }
     }

@@ -50,6 +50,7 @@ pub struct EndMessages {
     pub issuer_busy: &'static str,
     pub trunk_error: &'static str,
     pub guild_exhausted: &'static str,
+    pub call_limit: &'static str,
     pub metering_lapsed: &'static str,
     pub media_failed: &'static str,
     // Refusals at authorization (`refused:<reason>`).
@@ -81,7 +82,7 @@ pub struct EndMessages {
 }
 
 /// The causes the server sends in an `ended` event (docs/CALLING.md).
-pub const SERVER_CAUSES: [&str; 17] = [
+pub const SERVER_CAUSES: [&str; 18] = [
     "caller_hung_up",
     "issuer_hung_up",
     "issuer_declined",
@@ -89,6 +90,7 @@ pub const SERVER_CAUSES: [&str; 17] = [
     "issuer_busy",
     "trunk_error",
     "guild_exhausted",
+    "call_limit",
     "metering_lapsed",
     "media_failed",
     "refused:guild_exhausted",
@@ -139,8 +141,11 @@ impl CallText {
             "issuer_declined" => ends.issuer_declined,
             "issuer_did_not_answer" => ends.issuer_did_not_answer,
             "issuer_busy" => ends.issuer_busy,
+            // The server sends the SIP status along: `trunk_error:503`.
             "trunk_error" => ends.trunk_error,
+            _ if code.starts_with("trunk_error:") => ends.trunk_error,
             "guild_exhausted" => ends.guild_exhausted,
+            "call_limit" => ends.call_limit,
             "metering_lapsed" => ends.metering_lapsed,
             "media_failed" => ends.media_failed,
             "refused:guild_exhausted" => ends.refused_guild_exhausted,
@@ -215,6 +220,7 @@ static KO: CallText = CallText {
         issuer_busy: "명함 주인이 다른 통화 중입니다. 잠시 후 다시 걸어 주세요.",
         trunk_error: "전화망에서 통화를 연결하지 못했습니다. 잠시 후 다시 시도해 주세요.",
         guild_exhausted: "이 명함의 통화 크레딧이 모두 소진되어 통화가 종료되었습니다.",
+        call_limit: "이 명함이 허용하는 최대 통화 시간에 도달하여 통화가 종료되었습니다.",
         metering_lapsed: "통화 시간을 연장하지 못해 통화가 종료되었습니다.",
         media_failed: "음성 연결이 끊겨 통화가 종료되었습니다.",
         refused_guild_exhausted: "이 명함은 지금 전화를 받을 수 없습니다. 통화 크레딧이 모두 소진되었습니다.",
@@ -271,6 +277,7 @@ static EN: CallText = CallText {
         issuer_busy: "The card's owner is on another call. Please try again later.",
         trunk_error: "The phone network could not connect the call. Please try again later.",
         guild_exhausted: "The call ended because this card's call credit ran out.",
+        call_limit: "The call ended: it reached the longest call this card allows.",
         metering_lapsed: "The call ended because its talk time could not be renewed.",
         media_failed: "The call ended because the audio connection was lost.",
         refused_guild_exhausted: "This card cannot take calls right now: its call credit is used up.",
@@ -327,6 +334,7 @@ static JA: CallText = CallText {
         issuer_busy: "名刺の持ち主は別の通話中です。しばらくしてからおかけ直しください。",
         trunk_error: "電話網で通話をつなげませんでした。しばらくしてからお試しください。",
         guild_exhausted: "この名刺の通話クレジットがなくなったため、通話が終了しました。",
+        call_limit: "この名刺で許可されている最長通話時間に達したため、通話が終了しました。",
         metering_lapsed: "通話時間を延長できなかったため、通話が終了しました。",
         media_failed: "音声の接続が切れたため、通話が終了しました。",
         refused_guild_exhausted: "この名刺は現在通話を受けられません。通話クレジットを使い切っています。",
@@ -383,6 +391,7 @@ static ZH: CallText = CallText {
         issuer_busy: "名片主人正在通话中，请稍后再拨。",
         trunk_error: "电话网络无法接通此通话，请稍后再试。",
         guild_exhausted: "此名片的通话额度已用完，通话已结束。",
+        call_limit: "通话已达到此名片允许的最长时长，已结束。",
         metering_lapsed: "无法延长通话时间，通话已结束。",
         media_failed: "语音连接中断，通话已结束。",
         refused_guild_exhausted: "此名片目前无法接听电话：通话额度已用完。",

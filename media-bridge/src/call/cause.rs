@@ -23,6 +23,8 @@ pub enum HangupCause {
     Refused { reason: Refusal },
     /// The money ran out: the last interval's covered time was reached.
     GuildExhausted,
+    /// The card's longest call (`max_call_minutes`) was reached, though the Guild could pay on.
+    CallLimit,
     /// The covered time was reached while an extension was still unanswered: the engine was
     /// too slow, so the call ends rather than run on unpaid time.
     MeteringLapsed,
@@ -42,6 +44,7 @@ impl HangupCause {
             HangupCause::TrunkError { .. } => "trunk_error",
             HangupCause::Refused { .. } => "refused",
             HangupCause::GuildExhausted => "guild_exhausted",
+            HangupCause::CallLimit => "call_limit",
             HangupCause::MeteringLapsed => "metering_lapsed",
             HangupCause::MediaFailed => "media_failed",
         }
@@ -69,6 +72,7 @@ impl HangupCause {
             HangupCause::CallerHungUp
             | HangupCause::IssuerHungUp
             | HangupCause::GuildExhausted
+            | HangupCause::CallLimit
             | HangupCause::MeteringLapsed
             | HangupCause::MediaFailed => None,
         }

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::HangupCause;
 use crate::authority::{CallId, Grant};
 use crate::time::Millis;
 
@@ -91,8 +92,9 @@ pub(super) enum Coverage {
     Extendable,
     /// The next interval was asked for; no answer yet.
     Extending,
-    /// The last interval: warn `warn_before` the end, then end.
-    Last { warned: bool },
+    /// The last interval: warn `warn_before` the end, then end — with `call_limit` because the
+    /// card's per-call limit is reached, else because the Guild is.
+    Last { warned: bool, call_limit: bool },
 }
 
 /// The metering of a connected call.
@@ -110,9 +112,10 @@ pub(super) struct Meter {
 pub(super) enum MeterEvent {
     AskForExtension,
     Warn,
-    /// The covered time is over; `was_last` tells exhaustion from a lapsed extension.
+    /// The covered time is over; the cause tells the Guild's or the card's limit from a
+    /// lapsed extension.
     CoverageEnded {
-        was_last: bool,
+        cause: HangupCause,
     },
 }
 
@@ -123,7 +126,10 @@ impl Meter {
             covered_until: answered_at + seconds(grant.covered_seconds),
             warn_before: seconds(grant.warn_before_seconds),
             coverage: if grant.last {
-                Coverage::Last { warned: false }
+                Coverage::Last {
+                    warned: false,
+                    call_limit: grant.ends_at_call_limit,
+                }
             } else {
                 Coverage::Extendable
             },
@@ -133,8 +139,10 @@ impl Meter {
     pub(super) fn next_deadline(&self, extend_lead: Duration) -> Millis {
         let before_the_end = match self.coverage {
             Coverage::Extendable => self.covered_until.saturating_sub(extend_lead),
-            Coverage::Last { warned: false } => self.covered_until.saturating_sub(self.warn_before),
-            Coverage::Extending | Coverage::Last { warned: true } => self.covered_until,
+            Coverage::Last { warned: false, .. } => {
+                self.covered_until.saturating_sub(self.warn_before)
+            }
+            Coverage::Extending | Coverage::Last { warned: true, .. } => self.covered_until,
         };
         before_the_end.min(self.covered_until)
     }
@@ -143,8 +151,14 @@ impl Meter {
     /// its next deadline is later.
     pub(super) fn take_due(&mut self, at: Millis, extend_lead: Duration) -> Option<MeterEvent> {
         if self.covered_until <= at {
-            let was_last = matches!(self.coverage, Coverage::Last { .. });
-            return Some(MeterEvent::CoverageEnded { was_last });
+            let cause = match self.coverage {
+                Coverage::Last {
+                    call_limit: true, ..
+                } => HangupCause::CallLimit,
+                Coverage::Last { .. } => HangupCause::GuildExhausted,
+                Coverage::Extendable | Coverage::Extending => HangupCause::MeteringLapsed,
+            };
+            return Some(MeterEvent::CoverageEnded { cause });
         }
         if self.next_deadline(extend_lead) > at {
             return None;
@@ -154,11 +168,17 @@ impl Meter {
                 self.coverage = Coverage::Extending;
                 Some(MeterEvent::AskForExtension)
             }
-            Coverage::Last { warned: false } => {
-                self.coverage = Coverage::Last { warned: true };
+            Coverage::Last {
+                warned: false,
+                call_limit,
+            } => {
+                self.coverage = Coverage::Last {
+                    warned: true,
+                    call_limit,
+                };
                 Some(MeterEvent::Warn)
             }
-            Coverage::Extending | Coverage::Last { warned: true } => None,
+            Coverage::Extending | Coverage::Last { warned: true, .. } => None,
         }
     }
 }

@@ -318,7 +318,10 @@ impl Call {
         }
         meter.covered_until = *answered_at + seconds(decision.covered_seconds);
         meter.coverage = if decision.last {
-            Coverage::Last { warned: false }
+            Coverage::Last {
+                warned: false,
+                call_limit: decision.ends_at_call_limit,
+            }
         } else {
             Coverage::Extendable
         };
@@ -375,14 +378,7 @@ impl Call {
                 self.outputs
                     .push_back(Output::PlayWarning { to: Leg::Issuer });
             }
-            Some((MeterEvent::CoverageEnded { was_last }, _)) => {
-                let cause = if was_last {
-                    HangupCause::GuildExhausted
-                } else {
-                    HangupCause::MeteringLapsed
-                };
-                self.end(cause, at);
-            }
+            Some((MeterEvent::CoverageEnded { cause }, _)) => self.end(cause, at),
             None => return false,
         }
         true

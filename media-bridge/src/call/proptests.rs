@@ -33,14 +33,17 @@ fn any_input() -> impl Strategy<Value = Input> {
         4 => Just(Input::CallerConnected),
         1 => Just(Input::CallerHungUp),
         1 => Just(Input::CallerMediaFailed),
-        4 => (0..200u32, 0..30u32, any::<bool>()).prop_map(|(covered, warn, last)| {
-            Input::Authorized(Grant {
-                call_id: CallId(1),
-                covered_seconds: covered,
-                warn_before_seconds: warn,
-                last,
-            })
-        }),
+        4 => (0..200u32, 0..30u32, any::<bool>(), any::<bool>()).prop_map(
+            |(covered, warn, last, limit)| {
+                Input::Authorized(Grant {
+                    call_id: CallId(1),
+                    covered_seconds: covered,
+                    warn_before_seconds: warn,
+                    last,
+                    ends_at_call_limit: last && limit,
+                })
+            }
+        ),
         1 => any_refusal().prop_map(Input::Refused),
         2 => Just(Input::IssuerRinging),
         4 => Just(Input::IssuerAnswered),
@@ -50,10 +53,11 @@ fn any_input() -> impl Strategy<Value = Input> {
         1 => Just(Input::IssuerMediaFailed),
         4 => (any_leg(), any_digit()).prop_map(|(from, digit)| Input::Dtmf { from, digit }),
         3 => Just(Input::Dtmf { from: Leg::Issuer, digit: Digit::One }),
-        3 => (0..300u32, any::<bool>()).prop_map(|(covered_seconds, last)| {
+        3 => (0..300u32, any::<bool>(), any::<bool>()).prop_map(|(covered_seconds, last, limit)| {
             Input::Extended(ExtendDecision {
                 covered_seconds,
                 last,
+                ends_at_call_limit: last && limit,
             })
         }),
         2 => Just(Input::Timeout),
@@ -207,6 +211,7 @@ proptest! {
                 covered_seconds: 60,
                 warn_before_seconds: 10,
                 last: false,
+                ends_at_call_limit: false,
             }),
             Input::IssuerRinging,
             Input::IssuerAnswered,

@@ -22,6 +22,7 @@ fn grant(covered_seconds: u32, last: bool) -> Grant {
         covered_seconds,
         warn_before_seconds: 10,
         last,
+        ends_at_call_limit: false,
     }
 }
 
@@ -525,11 +526,12 @@ fn the_guild_running_out_mid_call_warns_and_hangs_up_exactly_at_70_seconds() {
             Input::Extended(ExtendDecision {
                 covered_seconds: 70,
                 last: true,
+                ends_at_call_limit: false,
             })
         ),
         [Output::Progress(Progress::Covered {
             covered_until,
-            last: true
+            last: true,
         })]
     );
     let warn_at = answered + Duration::from_secs(60);
@@ -588,6 +590,7 @@ fn extensions_keep_the_call_going_while_the_guild_pays() {
         harness.feed(Input::Extended(ExtendDecision {
             covered_seconds: covered as u32,
             last: false,
+            ends_at_call_limit: false,
         }));
     }
     assert!(!harness.call.is_ended());
@@ -613,7 +616,8 @@ fn an_unanswered_extension_lapses_when_the_covered_time_ends() {
         harness
             .feed(Input::Extended(ExtendDecision {
                 covered_seconds: 120,
-                last: false
+                last: false,
+                ends_at_call_limit: false,
             }))
             .is_empty()
     );
@@ -637,6 +641,51 @@ fn a_grant_that_is_already_the_last_warns_without_extending() {
             Some(at(12)),
             at(37),
             HangupCause::GuildExhausted
+        ))
+    );
+}
+
+#[test]
+fn the_cards_call_limit_ends_the_call_with_its_own_cause() {
+    // Issue 9: a call cut by the card's longest call is not "the Guild ran out".
+    let limited = Grant {
+        ends_at_call_limit: true,
+        ..grant(25, true)
+    };
+    let mut harness = Harness::bridged(limited);
+    let outputs = harness.run_until(at(100));
+    assert_eq!(outputs[0], Output::PlayWarning { to: Leg::Caller });
+    assert_eq!(
+        outputs.last(),
+        Some(&settle(
+            Some(CALL_ID),
+            Some(at(10)),
+            Some(at(12)),
+            at(37),
+            HangupCause::CallLimit
+        ))
+    );
+
+    // The same when the limit comes with an extension.
+    let mut harness = Harness::bridged(grant(60, false));
+    harness.run_until(at(57));
+    harness.feed_at(
+        at(58),
+        Input::Extended(ExtendDecision {
+            covered_seconds: 90,
+            last: true,
+            ends_at_call_limit: true,
+        }),
+    );
+    let outputs = harness.run_until(at(200));
+    assert_eq!(
+        outputs.last(),
+        Some(&settle(
+            Some(CALL_ID),
+            Some(at(10)),
+            Some(at(12)),
+            at(102),
+            HangupCause::CallLimit
         ))
     );
 }
@@ -713,6 +762,7 @@ fn inputs_after_the_end_are_ignored() {
         Input::Extended(ExtendDecision {
             covered_seconds: 999,
             last: false,
+            ends_at_call_limit: false,
         }),
         Input::Timeout,
     ] {
@@ -734,7 +784,8 @@ fn unasked_answers_from_the_authority_are_ignored() {
         harness
             .feed(Input::Extended(ExtendDecision {
                 covered_seconds: 5,
-                last: true
+                last: true,
+                ends_at_call_limit: false,
             }))
             .is_empty(),
         "no extension was asked for"

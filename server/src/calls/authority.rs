@@ -111,6 +111,7 @@ impl GuildAuthority {
                 warn_before_seconds: WARNING_SECS,
                 // Less than a whole interval held, or the card's limit reached: no extension.
                 last: covered < self.settings.call_hold_secs || covered >= reserved.grant.max_secs,
+                ends_at_call_limit: reserved.grant.covered_secs >= reserved.grant.max_secs,
             },
             target,
         })
@@ -186,6 +187,7 @@ impl Authority for GuildAuthority {
             Ok(extended) => Some(ExtendDecision {
                 covered_seconds: extended.covered_secs.min(longest),
                 last: extended.last || extended.covered_secs >= longest,
+                ends_at_call_limit: extended.covered_secs >= longest,
             }),
             Err(error) => {
                 tracing::error!(call = call.0, %error, "extending a call failed");

@@ -300,3 +300,41 @@ async fn hang_up(
     call.hang_up();
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[cfg(test)]
+mod tests {
+    use app::model::Lang;
+    use media_bridge::authority::Refusal;
+    use media_bridge::call::HangupCause;
+
+    /// One cause enum in the bridge, one message table in the page: every cause the bridge can
+    /// end a call with reaches the caller as its own message, in every language (issue 9).
+    #[test]
+    fn every_hangup_cause_has_its_own_message_in_every_language() {
+        let causes = [
+            HangupCause::CallerHungUp,
+            HangupCause::IssuerHungUp,
+            HangupCause::IssuerDeclined,
+            HangupCause::IssuerDidNotAnswer,
+            HangupCause::IssuerBusy,
+            HangupCause::TrunkError { status: 503 },
+            HangupCause::Refused {
+                reason: Refusal::NoTrunk,
+            },
+            HangupCause::GuildExhausted,
+            HangupCause::CallLimit,
+            HangupCause::MeteringLapsed,
+            HangupCause::MediaFailed,
+        ];
+        for lang in Lang::ALL {
+            let unknown = app::i18n::refusal_message(lang, "no_such_cause");
+            for cause in causes {
+                let message = app::i18n::refusal_message(lang, &cause.to_string());
+                assert_ne!(
+                    message, unknown,
+                    "{lang:?}: {cause} has no message of its own"
+                );
+            }
+        }
+    }
+}

@@ -391,7 +391,8 @@ async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backen
         extended,
         Some(ExtendDecision {
             covered_seconds: 60,
-            last: true
+            last: true,
+            ends_at_call_limit: true,
         })
     );
     authority
