@@ -117,14 +117,21 @@ mod tests {
     #[tokio::test]
     async fn refuses_as_busy_when_no_slot_frees_in_time() {
         let pool = HeavyWork::new(1, Duration::from_millis(30));
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let (started, has_started) = tokio::sync::oneshot::channel();
         let blocker = pool.clone();
         let long = tokio::spawn(async move {
             blocker
-                .run(|| std::thread::sleep(Duration::from_millis(300)))
+                .run(move || {
+                    let _ = started.send(());
+                    // Holds the only slot until the test lets go.
+                    let _ = released.recv();
+                })
                 .await
         });
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        has_started.await.unwrap();
         assert_eq!(pool.run(|| 1).await, Err(HeavyWorkError::Busy));
+        release.send(()).unwrap();
         long.await.unwrap().unwrap();
         assert_eq!(pool.run(|| 1).await, Ok(1));
     }
