@@ -150,6 +150,7 @@ async fn start_app(
     let mut state = AppState::new(db.clone(), settings);
     let account = server::auth::service::sign_up(
         &db,
+        &state.hashing,
         server::auth::service::SignUp {
             email: "load@example.com".into(),
             display_name: "Load".into(),

@@ -55,6 +55,7 @@ async fn main() -> anyhow::Result<()> {
     for issuer in 0..issuers {
         let account = server::auth::service::sign_up(
             &db,
+            &state.hashing,
             server::auth::service::SignUp {
                 email: format!("load{issuer}@example.com"),
                 display_name: "Load".into(),

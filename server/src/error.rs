@@ -128,17 +128,21 @@ impl From<crate::auth::service::AuthError> for ApiError {
         use crate::auth::service::AuthError;
         match error {
             AuthError::Invalid(fields) => ApiError::Validation(fields),
-            AuthError::EmailTaken => ApiError::Conflict {
-                code: "email_taken",
-                message: error.to_string(),
-            },
+            // The same shape and status as any refused field: a conflict would be an oracle
+            // for who has an account. (Success still differs: see `auth::service::sign_up`.)
+            AuthError::EmailTaken => ApiError::Validation(vec![FieldError::new(
+                "email",
+                crate::auth::service::EMAIL_UNAVAILABLE,
+            )]),
             AuthError::WrongCredentials => ApiError::BadRequest {
                 code: "wrong_credentials",
                 message: error.to_string(),
             },
-            AuthError::Throttled { retry_after_secs } => {
+            AuthError::Throttled { retry_after_secs }
+            | AuthError::SignUpThrottled { retry_after_secs } => {
                 ApiError::TooManyRequests { retry_after_secs }
             }
+            AuthError::Hashing(error) => error.into(),
             AuthError::UnknownAccount(_) => ApiError::NotFound,
             AuthError::Database(error) => ApiError::internal(error),
             AuthError::Ledger(error) => crate::ledger::api_error(error),

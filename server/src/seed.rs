@@ -41,6 +41,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     let email = "demo@callcard.example".to_string();
     let account = service::sign_up(
         &state.db,
+        &state.hashing,
         SignUp {
             email: email.clone(),
             display_name: "Demo issuer".into(),

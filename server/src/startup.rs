@@ -23,7 +23,7 @@ use media_bridge::browser::BrowserLegConfig;
 use media_bridge::call::CallConfig;
 use media_bridge::trunk::{DialError, Dialer};
 
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle::{LoginLimits, LoginThrottle, SignUpThrottle};
 use crate::calls::admission::CallAdmission;
 use crate::calls::authority::GuildAuthority;
 use crate::calls::lines::IssuerLineRegistry;
@@ -37,6 +37,9 @@ use crate::{auth, calls, cards, ledger, openapi, render, security};
 /// How long a request waits for a slot of heavy work before it is answered 503.
 const HEAVY_QUEUE_WAIT: Duration = Duration::from_secs(5);
 
+/// The window of `signup_max_per_address`.
+const SIGNUP_WINDOW: Duration = Duration::from_secs(60 * 60);
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -44,6 +47,7 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub media: MediaStore,
     pub throttle: Arc<Mutex<LoginThrottle>>,
+    pub signup_throttle: Arc<Mutex<SignUpThrottle>>,
     pub page_cache: Arc<PageCache>,
     /// Browser calls (issue 4): `None` until [`AppState::start_calling`].
     pub bridge: Option<Arc<Bridge<GuildAuthority>>>,
@@ -71,8 +75,12 @@ impl AppState {
             db,
             media: MediaStore::new(&settings.data_dir),
             throttle: Arc::new(Mutex::new(LoginThrottle::new(
-                settings.login_max_failures,
+                LoginLimits::from_max_failures(settings.login_max_failures),
                 Duration::from_secs(settings.login_window_secs),
+            ))),
+            signup_throttle: Arc::new(Mutex::new(SignUpThrottle::new(
+                settings.signup_max_per_address,
+                SIGNUP_WINDOW,
             ))),
             settings: Arc::new(settings),
             leptos,

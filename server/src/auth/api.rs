@@ -48,32 +48,36 @@ pub struct LogInRequest {
 #[utoipa::path(post, path = "/api/auth/signup", tag = "accounts", request_body = SignUpRequest,
     responses(
         (status = 201, description = "Account created, signed in", body = AccountView),
-        (status = 409, description = "E-mail already taken", body = ErrorBody),
-        (status = 422, description = "A field was refused", body = ErrorBody),
+        (status = 422, description = "A field was refused (a taken e-mail included)", body = ErrorBody),
+        (status = 429, description = "Too many sign-ups from this address", body = ErrorBody),
+        (status = 503, description = "Busy; retry after Retry-After seconds", body = ErrorBody),
     ))]
 async fn sign_up(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     ApiJson(body): ApiJson<SignUpRequest>,
 ) -> Result<Response, ApiError> {
-    let account = service::sign_up(
-        &state.db,
+    let account = service::sign_up_from(
+        &state,
         SignUp {
             email: body.email,
             display_name: body.display_name,
             password: body.password,
         },
-        state.settings.signup_grant,
+        &client,
     )
     .await?;
     with_session(&state, StatusCode::CREATED, account).await
 }
 
-/// Log in (sets the session cookie). Throttled after repeated failures.
+/// Log in (sets the session cookie). Throttled after repeated failures, counting attempts
+/// still being checked.
 #[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LogInRequest,
     responses(
         (status = 200, description = "Signed in", body = AccountView),
         (status = 400, description = "Wrong e-mail or password", body = ErrorBody),
         (status = 429, description = "Too many failed log-ins", body = ErrorBody),
+        (status = 503, description = "Busy; retry after Retry-After seconds", body = ErrorBody),
     ))]
 async fn log_in(
     State(state): State<AppState>,

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::service::{self, AuthError, SignUp};
 use super::{ClientAddress, MaybeAccount, cookie};
+use crate::heavy::HeavyWorkError;
 use crate::render;
 use crate::startup::AppState;
 
@@ -55,20 +56,24 @@ async fn sign_up_page(
     .await
 }
 
-async fn sign_up(State(state): State<AppState>, Form(form): Form<SignUpForm>) -> Response {
+async fn sign_up(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    Form(form): Form<SignUpForm>,
+) -> Response {
     let typed = AuthForm {
         email: form.email.clone(),
         display_name: form.display_name.clone(),
         errors: Vec::new(),
     };
-    let result = service::sign_up(
-        &state.db,
+    let result = service::sign_up_from(
+        &state,
         SignUp {
             email: form.email,
             display_name: form.display_name,
             password: form.password,
         },
-        state.settings.signup_grant,
+        &client,
     )
     .await;
     match result {
@@ -155,11 +160,8 @@ fn form_errors(error: AuthError) -> (StatusCode, Vec<FieldError>) {
     match error {
         AuthError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
         AuthError::EmailTaken => (
-            StatusCode::CONFLICT,
-            vec![FieldError::new(
-                "email",
-                "An account with this e-mail already exists. Log in instead?",
-            )],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![FieldError::new("email", service::EMAIL_UNAVAILABLE)],
         ),
         AuthError::WrongCredentials => (
             StatusCode::UNAUTHORIZED,
@@ -175,7 +177,27 @@ fn form_errors(error: AuthError) -> (StatusCode, Vec<FieldError>) {
                 ),
             )],
         ),
-        AuthError::UnknownAccount(_) | AuthError::Database(_) | AuthError::Ledger(_) => {
+        AuthError::SignUpThrottled { retry_after_secs } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            vec![FieldError::new(
+                "form",
+                format!(
+                    "Too many sign-ups from this address. Try again in {} minutes.",
+                    retry_after_secs.div_ceil(60)
+                ),
+            )],
+        ),
+        AuthError::Hashing(HeavyWorkError::Busy) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            vec![FieldError::new(
+                "form",
+                "The server is busy. Please try again in a moment.",
+            )],
+        ),
+        AuthError::UnknownAccount(_)
+        | AuthError::Database(_)
+        | AuthError::Ledger(_)
+        | AuthError::Hashing(HeavyWorkError::Panicked) => {
             tracing::error!(%error, "account form failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,

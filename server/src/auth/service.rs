@@ -1,5 +1,6 @@
 //! Sign-up, log-in and sessions: the rules, over the database, with no HTTP in sight.
 
+use std::sync::Mutex;
 use std::time::Instant;
 
 use app::model::{AccountView, FieldError, Role};
@@ -12,6 +13,8 @@ use sha2::{Digest, Sha256};
 
 use super::entity::{account, session};
 use super::password;
+use super::throttle::{LoginThrottle, Reservation};
+use crate::heavy::{HeavyWork, HeavyWorkError};
 use crate::ledger;
 use crate::ledger::money::Money;
 use crate::startup::AppState;
@@ -20,12 +23,18 @@ use crate::startup::AppState;
 pub enum AuthError {
     #[error("some fields were refused")]
     Invalid(Vec<FieldError>),
-    #[error("an account with this e-mail already exists")]
+    /// Shown as an ordinary refusal of the e-mail field (see `error.rs`), not as a conflict.
+    #[error("this e-mail address cannot be used for a new account")]
     EmailTaken,
     #[error("wrong e-mail or password")]
     WrongCredentials,
     #[error("too many failed log-ins; try again in {retry_after_secs} seconds")]
     Throttled { retry_after_secs: u64 },
+    #[error("too many sign-ups from this address; try again in {retry_after_secs} seconds")]
+    SignUpThrottled { retry_after_secs: u64 },
+    /// The password could not be hashed or checked now (the hashing pool is full).
+    #[error(transparent)]
+    Hashing(#[from] HeavyWorkError),
     #[error("no account has the e-mail {0}")]
     UnknownAccount(String),
     #[error(transparent)]
@@ -33,6 +42,13 @@ pub enum AuthError {
     #[error(transparent)]
     Ledger(#[from] crate::ledger::service::LedgerError),
 }
+
+/// What a sign-up with a taken e-mail is told, as a refusal of the e-mail field. Without
+/// e-mail confirmation a free address signs in at once, so this cannot hide that the address
+/// is taken from whoever tries it; it stays an ordinary field refusal (no 409), costs as long
+/// as a sign-up, and counts against the address's sign-up limit.
+pub const EMAIL_UNAVAILABLE: &str =
+    "This e-mail address cannot be used for a new account. If it is yours, log in instead.";
 
 pub struct SignUp {
     pub email: String,
@@ -96,17 +112,46 @@ pub fn check_email(email: &str) -> Result<(), &'static str> {
     }
 }
 
-/// Creates an issuer account and its Guild with the sign-up grant, in one transaction.
+/// Creates an issuer account and its Guild with the sign-up grant, in one transaction. The
+/// password is hashed on `hashing`, at most as many at once as it has slots.
 pub async fn sign_up(
     db: &DatabaseConnection,
+    hashing: &HeavyWork,
     form: SignUp,
     grant: Money,
 ) -> Result<AccountView, AuthError> {
     let form = validate_sign_up(&form).map_err(AuthError::Invalid)?;
+    create_account(db, hashing, form, grant).await
+}
+
+/// A sign-up from the web: valid forms are counted against the address's sign-up limit
+/// before any hashing, since each one costs a memory-hard hash and brings the grant.
+pub async fn sign_up_from(
+    state: &AppState,
+    form: SignUp,
+    address: &str,
+) -> Result<AccountView, AuthError> {
+    let form = validate_sign_up(&form).map_err(AuthError::Invalid)?;
+    state
+        .signup_throttle
+        .lock()
+        .expect("sign-up throttle lock is never poisoned")
+        .admit(address, Instant::now())
+        .map_err(|wait| AuthError::SignUpThrottled {
+            retry_after_secs: wait.as_secs().max(1),
+        })?;
+    create_account(&state.db, &state.hashing, form, state.settings.signup_grant).await
+}
+
+async fn create_account(
+    db: &DatabaseConnection,
+    hashing: &HeavyWork,
+    form: SignUp,
+    grant: Money,
+) -> Result<AccountView, AuthError> {
     let password = form.password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .expect("password hashing does not panic");
+    // Hashed before the address is looked at, so a taken address takes as long as a free one.
+    let hash = hashing.run(move || password::hash(&password)).await?;
     let transaction = db.begin().await?;
     let inserted = account::ActiveModel {
         email: Set(form.email),
@@ -130,7 +175,8 @@ pub async fn sign_up(
     Ok(view(&inserted))
 }
 
-/// Checks the password, throttling per e-mail and per client address.
+/// Checks the password, throttled per account from this address, per account and per address
+/// (`throttle.rs`). The attempt holds its place in the throttle while the hash is checked.
 pub async fn log_in(
     state: &AppState,
     email: &str,
@@ -138,49 +184,99 @@ pub async fn log_in(
     client: &str,
 ) -> Result<AccountView, AuthError> {
     let email = email.trim().to_lowercase();
-    let keys = [format!("email:{email}"), format!("client:{client}")];
-    {
-        let mut throttle = state
-            .throttle
-            .lock()
-            .expect("throttle lock is never poisoned");
-        let now = Instant::now();
-        for key in &keys {
-            if let Err(wait) = throttle.check(key, now) {
-                return Err(AuthError::Throttled {
-                    retry_after_secs: wait.as_secs().max(1),
-                });
-            }
-        }
-    }
-    let found = account::Entity::find()
+    let attempt = Attempt::reserve(&state.throttle, &email, client)?;
+    let found = match account::Entity::find()
         .filter(account::Column::Email.eq(email.as_str()))
         .one(&state.db)
-        .await?;
-    let stored_hash = found
-        .as_ref()
-        .map(|account| account.password_hash.clone())
-        .unwrap_or_else(|| password::decoy_hash().to_string());
-    let password = password.to_string();
-    let matches = tokio::task::spawn_blocking(move || password::verify(&password, &stored_hash))
         .await
-        .expect("password verification does not panic");
-    let mut throttle = state
-        .throttle
-        .lock()
-        .expect("throttle lock is never poisoned");
-    match found {
-        Some(account) if matches => {
-            throttle.record_success(&keys[0]);
+    {
+        Ok(found) => found,
+        Err(error) => {
+            attempt.released();
+            return Err(error.into());
+        }
+    };
+    let stored_hash = found.as_ref().map(|account| account.password_hash.clone());
+    let password = password.to_string();
+    let checked = state
+        .hashing
+        .run(move || {
+            // An unknown e-mail is checked against a decoy, so it takes as long as a known one.
+            match &stored_hash {
+                Some(stored_hash) => password::verify(&password, stored_hash),
+                None => password::verify(&password, password::decoy_hash()),
+            }
+        })
+        .await;
+    match (checked, found) {
+        (Err(busy), _) => {
+            attempt.released();
+            Err(busy.into())
+        }
+        (Ok(true), Some(account)) => {
+            attempt.succeeded();
             Ok(view(&account))
         }
-        _ => {
-            for key in &keys {
-                throttle.record_failure(key, Instant::now());
-            }
+        (Ok(_), _) => {
+            attempt.failed();
             Err(AuthError::WrongCredentials)
         }
     }
+}
+
+/// One log-in attempt's places in the throttle. Dropped unresolved (the client went away while
+/// its password was being checked) it counts as a failure, so hanging up early buys no tries.
+struct Attempt<'a> {
+    throttle: &'a Mutex<LoginThrottle>,
+    reservation: Option<Reservation>,
+}
+
+impl<'a> Attempt<'a> {
+    fn reserve(
+        throttle: &'a Mutex<LoginThrottle>,
+        email: &str,
+        client: &str,
+    ) -> Result<Attempt<'a>, AuthError> {
+        let reservation = lock(throttle)
+            .reserve(email, client, Instant::now())
+            .map_err(|wait| AuthError::Throttled {
+                retry_after_secs: wait.as_secs().max(1),
+            })?;
+        Ok(Attempt {
+            throttle,
+            reservation: Some(reservation),
+        })
+    }
+
+    fn succeeded(mut self) {
+        if let Some(reservation) = self.reservation.take() {
+            lock(self.throttle).succeeded(reservation);
+        }
+    }
+
+    fn failed(mut self) {
+        if let Some(reservation) = self.reservation.take() {
+            lock(self.throttle).failed(reservation, Instant::now());
+        }
+    }
+
+    fn released(mut self) {
+        if let Some(reservation) = self.reservation.take() {
+            lock(self.throttle).released(reservation);
+        }
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if let Some(reservation) = self.reservation.take() {
+            lock(self.throttle).failed(reservation, Instant::now());
+        }
+    }
+}
+
+fn lock(throttle: &Mutex<LoginThrottle>) -> std::sync::MutexGuard<'_, LoginThrottle> {
+    throttle.lock().expect("throttle lock is never poisoned")
 }
 
 /// Starts a session; returns the token for the cookie. Only its hash is stored.

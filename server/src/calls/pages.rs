@@ -74,7 +74,7 @@ pub async fn records_page(
         number: search.number,
         from: search.from,
         until: search.until,
-        offset: query.offset.unwrap_or(0),
+        offset: query.offset_within(page.total),
         limit: PAGE_SIZE,
         page,
         currency: state.settings.currency.code().to_string(),

@@ -28,6 +28,14 @@ pub struct RecordQuery {
 
 pub use app::model::{CallRecord, RecordPage};
 
+impl RecordQuery {
+    /// The offset asked for, but never past the last record: an offset is a number from the
+    /// query string, and one beyond `i64::MAX` cannot be bound as SQL (it panicked).
+    pub fn offset_within(&self, total: u64) -> u64 {
+        self.offset.unwrap_or(0).min(total)
+    }
+}
+
 pub async fn search(
     db: &DatabaseConnection,
     account_id: i64,
@@ -67,7 +75,7 @@ pub async fn search(
         .order_by_desc(entity::Column::AuthorizedAt)
         .order_by_desc(entity::Column::Id)
         .limit(query.limit.unwrap_or(50).clamp(1, MAX_PAGE))
-        .offset(query.offset.unwrap_or(0))
+        .offset(query.offset_within(total))
         .all(db)
         .await?;
     Ok(RecordPage {
@@ -143,6 +151,17 @@ fn csv_field(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offset_never_goes_past_the_last_record() {
+        let query = |offset| RecordQuery {
+            offset,
+            ..RecordQuery::default()
+        };
+        assert_eq!(query(None).offset_within(7), 0);
+        assert_eq!(query(Some(5)).offset_within(7), 5);
+        assert_eq!(query(Some(u64::MAX)).offset_within(7), 7);
+    }
 
     #[test]
     fn csv_quotes_and_defuses_what_it_must() {

@@ -2,14 +2,15 @@
 
 use app::model::{CardInput, CardSummary, CardView};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use utoipa::OpenApi;
 
 use super::media::{self, ImageLimits};
-use super::pages::card_error;
+use super::pages::{card_error, import_error};
 use super::service::ImageChange;
 use super::vcard;
 use crate::auth::CurrentAccount;
@@ -26,7 +27,10 @@ pub fn router() -> Router<AppState> {
             put(put_photo).delete(delete_photo),
         )
         .route("/api/cards/{slug}/logo", put(put_logo).delete(delete_logo))
-        .route("/api/vcard/import", post(import))
+        .route(
+            "/api/vcard/import",
+            post(import).layer(DefaultBodyLimit::max(vcard::MAX_IMPORT_BYTES)),
+        )
 }
 
 #[derive(OpenApi)]
@@ -177,6 +181,16 @@ enum Slot {
     Logo,
 }
 
+impl Slot {
+    /// The name of the refused field.
+    fn field(self) -> &'static str {
+        match self {
+            Slot::Photo => "photo",
+            Slot::Logo => "logo",
+        }
+    }
+}
+
 async fn set_image(
     state: &AppState,
     owner: i64,
@@ -186,43 +200,73 @@ async fn set_image(
 ) -> Result<Json<CardView>, ApiError> {
     let cards = state.cards();
     let card = cards.owned(owner, slug).await.map_err(card_error)?;
+    store_image(state, owner, card, slot, change).await
+}
+
+/// An upload, in order of cost: the card must be the issuer's (else 404), the bytes must pass
+/// the checks that need no decoding (size, type, the header's pixel count), and only then is
+/// the image decoded and re-encoded, on the parsing pool.
+async fn upload_image(
+    state: &AppState,
+    owner: i64,
+    slug: &str,
+    slot: Slot,
+    body: Bytes,
+) -> Result<Json<CardView>, ApiError> {
+    let card = state.cards().owned(owner, slug).await.map_err(card_error)?;
+    let limits = ImageLimits {
+        max_bytes: state.settings.upload_max_bytes,
+        ..ImageLimits::default()
+    };
+    let refused = |error: media::ImageError| {
+        ApiError::Validation(vec![app::model::FieldError::new(
+            slot.field(),
+            error.to_string(),
+        )])
+    };
+    media::inspect(&body, &limits).map_err(refused)?;
+    let clean = state
+        .parsing
+        .run(move || media::sanitize(&body, &limits))
+        .await?
+        .map_err(refused)?;
+    store_image(state, owner, card, slot, ImageChange::Replace(clean)).await
+}
+
+async fn store_image(
+    state: &AppState,
+    owner: i64,
+    card: CardView,
+    slot: Slot,
+    change: ImageChange,
+) -> Result<Json<CardView>, ApiError> {
     let input = card.to_input();
     let (photo, logo) = match slot {
         Slot::Photo => (change, ImageChange::Keep),
         Slot::Logo => (ImageChange::Keep, change),
     };
     Ok(Json(
-        cards
-            .update(owner, slug, &input, photo, logo)
+        state
+            .cards()
+            .update(owner, &card.slug, &input, photo, logo)
             .await
             .map_err(card_error)?,
     ))
 }
 
-fn clean(state: &AppState, body: &[u8], field: &str) -> Result<ImageChange, ApiError> {
-    let limits = ImageLimits {
-        max_bytes: state.settings.upload_max_bytes,
-        ..ImageLimits::default()
-    };
-    media::sanitize(body, &limits)
-        .map(ImageChange::Replace)
-        .map_err(|error| {
-            ApiError::Validation(vec![app::model::FieldError::new(field, error.to_string())])
-        })
-}
-
 /// Upload the card's photo: the request body is the JPEG or PNG file.
 #[utoipa::path(put, path = "/api/cards/{slug}/photo", tag = "cards",
     params(("slug" = String, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"),
-    responses((status = 200, body = CardView), (status = 422, description = "Not a JPEG/PNG, too large or corrupt", body = ErrorBody)))]
+    responses((status = 200, body = CardView), (status = 404, body = ErrorBody),
+        (status = 422, description = "Not a JPEG/PNG, too large, over 16 megapixels or corrupt", body = ErrorBody),
+        (status = 503, description = "Busy; retry after Retry-After seconds", body = ErrorBody)))]
 async fn put_photo(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Result<Json<CardView>, ApiError> {
-    let change = clean(&state, &body, "photo")?;
-    set_image(&state, account.id, &slug, Slot::Photo, change).await
+    upload_image(&state, account.id, &slug, Slot::Photo, body).await
 }
 
 /// Remove the card's photo.
@@ -239,15 +283,15 @@ async fn delete_photo(
 /// Upload the company logo: the request body is the JPEG or PNG file.
 #[utoipa::path(put, path = "/api/cards/{slug}/logo", tag = "cards",
     params(("slug" = String, Path)), request_body(content = Vec<u8>, content_type = "image/png"),
-    responses((status = 200, body = CardView), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = CardView), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn put_logo(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Result<Json<CardView>, ApiError> {
-    let change = clean(&state, &body, "logo")?;
-    set_image(&state, account.id, &slug, Slot::Logo, change).await
+    upload_image(&state, account.id, &slug, Slot::Logo, body).await
 }
 
 /// Remove the company logo.
@@ -262,15 +306,33 @@ async fn delete_logo(
 }
 
 /// Read a vCard (3.0 or 4.0; the body is the .vcf text) into a card draft. Stores nothing.
+/// At most 1 MB, 1,000 lines and 50 URLs.
 #[utoipa::path(post, path = "/api/vcard/import", tag = "cards",
     request_body(content = String, content_type = "text/vcard"),
-    responses((status = 200, body = CardInput), (status = 422, body = ErrorBody)))]
-async fn import(_account: CurrentAccount, body: Bytes) -> Result<Json<CardInput>, ApiError> {
-    let text = String::from_utf8_lossy(&body);
-    vcard::import(&text).map(Json).map_err(|error| {
-        ApiError::Validation(vec![app::model::FieldError::new(
-            "vcard",
-            error.to_string(),
-        )])
-    })
+    responses((status = 200, body = CardInput),
+        (status = 413, description = "Larger than 1 MB", body = ErrorBody),
+        (status = 422, description = "Not a usable vCard, or over a line or URL limit", body = ErrorBody),
+        (status = 503, description = "Busy; retry after Retry-After seconds", body = ErrorBody)))]
+async fn import(
+    State(state): State<AppState>,
+    _account: CurrentAccount,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<CardInput>, ApiError> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            import_error(vcard::VCardError::TooLarge {
+                max_bytes: vcard::MAX_IMPORT_BYTES,
+            })
+        } else {
+            ApiError::BadRequest {
+                code: "invalid_body",
+                message: rejection.body_text(),
+            }
+        }
+    })?;
+    let imported = state
+        .parsing
+        .run(move || vcard::import(&String::from_utf8_lossy(&body)))
+        .await?;
+    imported.map(Json).map_err(import_error)
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use app::model::{CardInput, Dashboard, EditorForm, FieldError, Page};
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -25,7 +25,11 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(dashboard))
         .route("/dashboard/cards", post(create))
         .route("/dashboard/cards/new", get(new_card))
-        .route("/dashboard/cards/import", post(import))
+        .route(
+            "/dashboard/cards/import",
+            // The vCard's own limit plus room for the multipart framing around it.
+            post(import).layer(DefaultBodyLimit::max(vcard::MAX_IMPORT_BYTES + 16 * 1024)),
+        )
         .route("/dashboard/cards/{slug}", post(update))
         .route("/dashboard/cards/{slug}/edit", get(edit))
         .route("/dashboard/cards/{slug}/publish", post(publish))
@@ -250,41 +254,70 @@ async fn import(
     SignedIn(account): SignedIn,
     mut multipart: Multipart,
 ) -> Response {
-    let mut text = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("vcard") => match field.bytes().await {
-                Ok(bytes) => text = Some(String::from_utf8_lossy(&bytes).into_owned()),
-                Err(error) => return bad_multipart(error).into_response(),
-            },
-            Ok(Some(_)) => continue,
-            Ok(None) => break,
-            Err(error) => return bad_multipart(error).into_response(),
-        }
-    }
-    let result = match text.filter(|text| !text.trim().is_empty()) {
-        None => Err("Choose a .vcf file to import.".to_string()),
-        Some(text) => vcard::import(&text).map_err(|error| error.to_string()),
+    let result = match read_vcard_upload(&mut multipart).await {
+        Err(error) => return error.into_response(),
+        Ok(VCardUpload::Missing) => Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choose a .vcf file to import.".to_string(),
+        )),
+        Ok(VCardUpload::TooLarge) => Err(import_refusal(vcard::VCardError::TooLarge {
+            max_bytes: vcard::MAX_IMPORT_BYTES,
+        })),
+        Ok(VCardUpload::File(bytes)) => match state
+            .parsing
+            .run(move || vcard::import(&String::from_utf8_lossy(&bytes)))
+            .await
+        {
+            Ok(imported) => imported.map_err(import_refusal),
+            Err(busy) => return ApiError::from(busy).into_response(),
+        },
     };
     match result {
         Ok(input) => new_card_editor(&state, input).await,
-        Err(message) => {
+        Err((status, message)) => {
             let cards = match state.cards().list(account.id).await {
                 Ok(cards) => cards,
                 Err(error) => return ApiError::from(error).into_response(),
             };
             let notice = Some(format!("Import refused: {message}"));
-            dashboard_page(
-                &state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                account,
-                cards,
-                notice,
-            )
-            .await
-            .unwrap_or_else(IntoResponse::into_response)
+            dashboard_page(&state, status, account, cards, notice)
+                .await
+                .unwrap_or_else(IntoResponse::into_response)
         }
     }
+}
+
+enum VCardUpload {
+    Missing,
+    TooLarge,
+    File(axum::body::Bytes),
+}
+
+/// The form's `vcard` file, read no further than the route's body limit.
+async fn read_vcard_upload(multipart: &mut Multipart) -> Result<VCardUpload, ApiError> {
+    let over_limit = |error: &axum::extract::multipart::MultipartError| {
+        error.status() == StatusCode::PAYLOAD_TOO_LARGE
+    };
+    let mut upload = VCardUpload::Missing;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("vcard") => match field.bytes().await {
+                Ok(bytes) if bytes.trim_ascii().is_empty() => upload = VCardUpload::Missing,
+                Ok(bytes) => upload = VCardUpload::File(bytes),
+                Err(error) if over_limit(&error) => return Ok(VCardUpload::TooLarge),
+                Err(error) => return Err(bad_multipart(error)),
+            },
+            Ok(Some(_)) => continue,
+            Ok(None) => return Ok(upload),
+            Err(error) if over_limit(&error) => return Ok(VCardUpload::TooLarge),
+            Err(error) => return Err(bad_multipart(error)),
+        }
+    }
+}
+
+/// A refused import as the dashboard shows it: 413 for size, 422 for the rest.
+fn import_refusal(error: vcard::VCardError) -> (StatusCode, String) {
+    (import_error(error.clone()).status(), error.to_string())
 }
 
 enum Submitted {
@@ -299,7 +332,9 @@ enum Submitted {
     },
 }
 
-/// Reads the editor's multipart body: text fields, then images cleaned before anything is stored.
+/// Reads the editor's multipart body: text fields, then images cleaned before anything is
+/// stored. Images are decoded (on the parsing pool) only once everything cheap has passed:
+/// the text fields, and each upload's size, type and declared pixel count.
 async fn read_editor_form(
     state: &AppState,
     mut multipart: Multipart,
@@ -319,32 +354,72 @@ async fn read_editor_form(
         }
     }
     let (input, mut errors) = form::card_input(&fields, existing_slug);
+    if errors.is_empty()
+        && let Err(CardError::Invalid(refused)) = state.cards().checked(&input)
+    {
+        errors = refused;
+    }
     let limits = ImageLimits {
         max_bytes: state.settings.upload_max_bytes,
         ..ImageLimits::default()
     };
-    let mut image_change = |name: &str| -> ImageChange {
-        if let Some(bytes) = uploads.get(name) {
-            match media::sanitize(bytes, &limits) {
-                Ok(image) => return ImageChange::Replace(image),
-                Err(error) => errors.push(FieldError::new(name, error.to_string())),
-            }
-        }
-        if fields
-            .get(&format!("remove_{name}"))
-            .is_some_and(|v| v == "true")
+    for name in ["photo", "logo"] {
+        if let Some(bytes) = uploads.get(name)
+            && let Err(error) = media::inspect(bytes, &limits)
         {
-            ImageChange::Remove
-        } else {
-            ImageChange::Keep
+            errors.push(FieldError::new(name, error.to_string()));
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Submitted::Refused { input, errors });
+    }
+    let mut change = |name: &str| {
+        let remove = fields
+            .get(&format!("remove_{name}"))
+            .is_some_and(|v| v == "true");
+        match uploads.remove(name) {
+            Some(bytes) => Change::Upload(bytes),
+            None if remove => Change::Ready(ImageChange::Remove),
+            None => Change::Ready(ImageChange::Keep),
         }
     };
-    let photo = image_change("photo");
-    let logo = image_change("logo");
+    let (photo, logo) = (change("photo"), change("logo"));
+    let photo = photo.clean(state, "photo", limits, &mut errors).await?;
+    let logo = logo.clean(state, "logo", limits, &mut errors).await?;
     if errors.is_empty() {
         Ok(Submitted::Valid { input, photo, logo })
     } else {
         Ok(Submitted::Refused { input, errors })
+    }
+}
+
+/// What the editor form asks of one image slot.
+enum Change {
+    Ready(ImageChange),
+    Upload(Vec<u8>),
+}
+
+impl Change {
+    /// An upload decoded and re-encoded on the parsing pool; a refusal goes to `errors`.
+    async fn clean(
+        self,
+        state: &AppState,
+        name: &str,
+        limits: ImageLimits,
+        errors: &mut Vec<FieldError>,
+    ) -> Result<ImageChange, ApiError> {
+        let bytes = match self {
+            Change::Ready(change) => return Ok(change),
+            Change::Upload(bytes) => bytes,
+        };
+        let cleaned = state
+            .parsing
+            .run(move || media::sanitize(&bytes, &limits))
+            .await?;
+        Ok(cleaned.map(ImageChange::Replace).unwrap_or_else(|error| {
+            errors.push(FieldError::new(name, error.to_string()));
+            ImageChange::Keep
+        }))
     }
 }
 
@@ -412,5 +487,18 @@ pub fn card_error(error: CardError) -> ApiError {
         CardError::NotFound => ApiError::NotFound,
         CardError::Storage(error) => ApiError::internal(error),
         CardError::Database(error) => ApiError::internal(error),
+    }
+}
+
+/// Too large is a 413; every other refusal a 422 on the `vcard` field, saying what is wrong.
+pub fn import_error(error: vcard::VCardError) -> ApiError {
+    match error {
+        vcard::VCardError::TooLarge { .. } => ApiError::PayloadTooLarge {
+            message: error.to_string(),
+        },
+        other => ApiError::Validation(vec![app::model::FieldError::new(
+            "vcard",
+            other.to_string(),
+        )]),
     }
 }

@@ -95,7 +95,8 @@ pub struct CardService<'a> {
 
 impl CardService<'_> {
     /// The card's and its call settings' rules together, so the issuer sees every refusal at once.
-    fn checked(&self, input: &CardInput) -> Result<CardInput, CardError> {
+    /// Pure; forms call it before decoding images, and `create` and `update` apply it again.
+    pub fn checked(&self, input: &CardInput) -> Result<CardInput, CardError> {
         let card = validate(input);
         let call = input
             .call

@@ -74,6 +74,9 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
                     format!("Use at most {max} characters."),
                 ));
             }
+            if let Err(message) = check_text(text, name == "note") {
+                errors.push(FieldError::new(field(name), message));
+            }
         }
     }
     if card.contents.is_empty() {
@@ -140,6 +143,9 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
                 format!("Use at most {MAX_SHORT} characters."),
             ));
         }
+        if let Err(message) = check_text(&link.label, false) {
+            errors.push(FieldError::new(format!("links.{index}.label"), message));
+        }
     }
     if links.len() > MAX_LINKS {
         errors.push(FieldError::new(
@@ -166,6 +172,25 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
         Ok(card)
     } else {
         Err(errors)
+    }
+}
+
+/// Card text holds no control characters: they cannot be typed into the editor, PostgreSQL
+/// refuses NUL in text, and the rest would garble the card page and vCards. Multi-line text
+/// (the note) keeps its line breaks and tabs.
+pub fn check_text(text: &str, multi_line: bool) -> Result<(), String> {
+    let allowed = |c: char| multi_line && matches!(c, '\n' | '\r' | '\t');
+    match text.chars().find(|&c| c.is_control() && !allowed(c)) {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "Remove the invisible control character U+{:04X}{}.",
+            u32::from(c),
+            if multi_line {
+                ""
+            } else {
+                " (this field is a single line)"
+            }
+        )),
     }
 }
 
@@ -378,6 +403,29 @@ mod tests {
         assert!(check_phone("+82 (2) 3456-1234").is_ok());
         assert!(check_phone("call me").is_err());
         assert!(check_phone("---").is_err());
+    }
+
+    #[test]
+    fn control_characters_in_card_text_are_refused_by_field() {
+        let mut card = input("Ada\0Lovelace");
+        card.contents[0].content.note = "first line\nsecond\tcolumn".into();
+        card.contents[0].content.title = "Engineer\u{1b}[31m".into();
+        card.links = vec![CardLink {
+            label: "Notes\r\nSet-Cookie: x".into(),
+            url: "https://ada.example".into(),
+        }];
+        let errors = validate(&card).unwrap_err();
+        assert_eq!(
+            fields(&errors),
+            ["content.en.name", "content.en.title", "links.0.label"]
+        );
+        assert!(
+            errors[0].message.contains("U+0000"),
+            "{}",
+            errors[0].message
+        );
+        card.contents[0].content.note.push('\0');
+        assert!(fields(&validate(&card).unwrap_err()).contains(&"content.en.note"));
     }
 
     #[test]

@@ -44,8 +44,12 @@ pub struct Settings {
     /// Create the demo issuer and the patent's sample card when the database has no account.
     pub seed_demo: bool,
     pub session_days: u32,
+    /// Failed log-ins per window for one account from one address; the account from anywhere
+    /// gets four times this, one address twenty times (`auth::throttle`).
     pub login_max_failures: u32,
     pub login_window_secs: u64,
+    /// Sign-ups one address may make per hour.
+    pub signup_max_per_address: u32,
     pub upload_max_bytes: usize,
     /// The one currency of this installation's Guilds (ISO 4217), KRW by default.
     pub currency: Currency,
@@ -77,6 +81,7 @@ struct FileSettings {
     session_days: Option<u32>,
     login_max_failures: Option<u32>,
     login_window_secs: Option<u64>,
+    signup_max_per_address: Option<u32>,
     upload_max_bytes: Option<usize>,
     currency: Option<String>,
     /// An amount in the currency, e.g. "5000" (KRW) or "2.50" (USD).
@@ -239,6 +244,13 @@ impl Settings {
             login_window_secs: parse_env(&env, "CALLCARD_LOGIN_WINDOW_SECS", "login_window_secs")?
                 .or(file.login_window_secs)
                 .unwrap_or(15 * 60),
+            signup_max_per_address: parse_env(
+                &env,
+                "CALLCARD_SIGNUP_MAX_PER_ADDRESS",
+                "signup_max_per_address",
+            )?
+            .or(file.signup_max_per_address)
+            .unwrap_or(10),
             upload_max_bytes: parse_env(&env, "CALLCARD_UPLOAD_MAX_BYTES", "upload_max_bytes")?
                 .or(file.upload_max_bytes)
                 .unwrap_or(5 * 1024 * 1024),

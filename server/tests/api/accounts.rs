@@ -61,16 +61,36 @@ async fn sign_up_reports_each_refused_field(backend: Backend) {
 async fn one_account_per_email_whatever_its_case(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.sign_up(&app.client, "ada@example.com").await;
-    let response = app
-        .new_client()
+    let intruder = app.new_client();
+    let response = intruder
         .post(app.url("/api/auth/signup"))
         .json(&json!({ "email": "ADA@example.com", "display_name": "Other", "password": "another long password" }))
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::CONFLICT);
+    // An ordinary field refusal, not a 409 that names the account.
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!response.headers().contains_key("set-cookie"));
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "email_taken");
+    assert_eq!(body["error"]["code"], "validation_failed");
+    assert_eq!(body["error"]["fields"][0]["field"], "email");
+    let message = body["error"]["fields"][0]["message"].as_str().unwrap();
+    assert!(!message.contains("exists"), "{message}");
+    // Nothing changed: the first account keeps its password, the second one was not made.
+    let log_in = |password: &'static str| {
+        app.new_client()
+            .post(app.url("/api/auth/login"))
+            .json(&json!({ "email": "ada@example.com", "password": password }))
+            .send()
+    };
+    assert_eq!(
+        log_in("a long enough password").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        log_in("another long password").await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
 }
 
 async fn wrong_password_is_refused_then_throttled(backend: Backend) {

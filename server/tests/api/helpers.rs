@@ -210,3 +210,14 @@ pub fn png_bytes(width: u32, height: u32) -> Vec<u8> {
     image.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
     bytes.into_inner()
 }
+
+/// A solid grey PNG: even 40 megapixels compress to a few tens of kilobytes.
+pub fn solid_png(width: u32, height: u32) -> Vec<u8> {
+    use image::ImageEncoder;
+    let pixels = vec![128u8; width as usize * height as usize];
+    let mut bytes = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut bytes)
+        .write_image(&pixels, width, height, image::ExtendedColorType::L8)
+        .unwrap();
+    bytes
+}

@@ -6,6 +6,9 @@
 //! Import goes the other way, from any 3.0 or 4.0 vCard to a `CardInput` that prefills the card
 //! designer; it is lenient about what real exporters write and strict only about what would
 //! make the result meaningless (no card, no name, the wrong version, too much input).
+//! Import reads what strangers share, so it is bounded: at most `MAX_IMPORT_BYTES`,
+//! `MAX_IMPORT_PROPERTIES` content lines and `MAX_IMPORT_URLS` URLs, and linear in its input
+//! (the import routes run it on the parsing pool, `heavy.rs`).
 //!
 //! Invariants of the output: CRLF line endings, every physical line at most 75 octets and
 //! never cut inside a UTF-8 sequence, text escaped per RFC 6350 §3.4, `BEGIN`/`VERSION` first
@@ -18,13 +21,22 @@
 mod export;
 mod import;
 #[cfg(test)]
+mod limit_tests;
+#[cfg(test)]
 mod tests;
 
 pub use export::export;
 pub use import::import;
 
 /// Largest vCard `import` reads; a single contact is a few KB, with a photo a few hundred.
+/// The import routes refuse a larger body before reading it whole.
 pub const MAX_IMPORT_BYTES: usize = 1024 * 1024;
+
+/// Most content lines (after unfolding) `import` reads in the vCard; a rich contact has fifty.
+pub const MAX_IMPORT_PROPERTIES: usize = 1000;
+
+/// Most `URL` lines `import` reads; a card keeps at most `validate::MAX_LINKS` links.
+pub const MAX_IMPORT_URLS: usize = 50;
 
 /// RFC 6350 §3.2: lines SHOULD NOT be longer than 75 octets, excluding the line break.
 const MAX_LINE_OCTETS: usize = 75;
@@ -64,6 +76,13 @@ pub enum VCardError {
         .max_bytes / (1024 * 1024)
     )]
     TooLarge { max_bytes: usize },
+    #[error("this vCard has more than {max} lines; export a single contact and retry")]
+    TooManyProperties { max: usize },
+    #[error(
+        "this vCard has more than {max} web addresses (URL lines); a card keeps at most {} links",
+        crate::cards::validate::MAX_LINKS
+    )]
+    TooManyUrls { max: usize },
 }
 
 // Scripts, to split and guess names by language.
