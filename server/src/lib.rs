@@ -13,5 +13,6 @@ pub mod ledger;
 pub mod openapi;
 pub mod render;
 pub mod security;
+pub mod security_headers;
 pub mod seed;
 pub mod startup;
