@@ -11,6 +11,7 @@ mod calling;
 mod cards;
 mod guild;
 mod guild_model;
+mod hostile_html;
 mod migrations_up_down;
 mod numbers;
 mod pages;
