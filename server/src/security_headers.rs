@@ -6,8 +6,9 @@
 //! Leptos writes into every page (the hydration loader, the resource bootstrap), allowed **by
 //! hash**, not by nonce: the card page is cached as finished HTML (`cards/page_cache.rs`), so a
 //! per-response nonce would either be baked into the cache (replayable) or have to be re-stamped
-//! into it, which would bless any injected `<script nonce=…>` as well. Those inline scripts are
-//! the same on every page (our pages read no resources), so their hashes are learnt once, from a
+//! into it, which would bless any injected `<script nonce=…>` as well. (leptos_axum still stamps
+//! a nonce attribute on its scripts; the policy names no nonce, so it is inert.) Those inline
+//! scripts are the same on every page (our pages read no resources), so their hashes are learnt once, from a
 //! page that holds no user data; a test checks every page type against them. Inline event
 //! handlers are refused outright (`script-src-attr 'none'`).
 //!
