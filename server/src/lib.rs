@@ -15,5 +15,6 @@ pub mod logs;
 pub mod openapi;
 pub mod render;
 pub mod security;
+pub mod security_headers;
 pub mod seed;
 pub mod startup;

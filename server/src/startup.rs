@@ -32,7 +32,7 @@ use crate::cards::page_cache::PageCache;
 use crate::cards::service::{CardService, MediaStore};
 use crate::config::Settings;
 use crate::heavy::HeavyWork;
-use crate::{auth, calls, cards, ledger, openapi, render, security};
+use crate::{auth, calls, cards, ledger, openapi, render, security, security_headers};
 
 /// How long a request waits for a slot of heavy work before it is answered 503.
 const HEAVY_QUEUE_WAIT: Duration = Duration::from_secs(5);
@@ -59,6 +59,9 @@ pub struct AppState {
     pub admission: CallAdmission,
     /// Parsing and decoding what strangers send: SDP offers, vCards, images.
     pub parsing: HeavyWork,
+    /// The CSP hashes of the inline scripts Leptos writes into every page, learnt on first use
+    /// (security_headers.rs).
+    pub page_script_hashes: Arc<tokio::sync::OnceCell<Vec<String>>>,
 }
 
 impl AppState {
@@ -91,6 +94,7 @@ impl AppState {
             hashing: HeavyWork::per_core(HEAVY_QUEUE_WAIT),
             admission,
             parsing: HeavyWork::per_core(HEAVY_QUEUE_WAIT),
+            page_script_hashes: Arc::default(),
         }
     }
 
@@ -181,6 +185,11 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        // Outside the others, so refusals (CSRF, body limit) get the headers too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security_headers::add,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

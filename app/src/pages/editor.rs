@@ -1,8 +1,11 @@
 //! The card editor (BRIEF R2, content part): one form with every language, the contact
 //! channels, links, theme and images. The full designer with live preview comes later.
 
+mod text_area;
+
 use leptos::prelude::*;
 
+use self::text_area::TextArea;
 use crate::model::{
     CallSettings, CardContent, EditorForm, FieldError, Lang, Template, Weekday, error_for,
 };
@@ -194,7 +197,7 @@ fn LanguageFieldset(lang: Lang, content: CardContent, errors: Vec<FieldError>) -
             <Input name=field("address") label="Address".into() value=content.address error=err("address")/>
             <div class="field">
                 <label for=format!("field-{}", field("note"))>"Note"</label>
-                <textarea id=format!("field-{}", field("note")) name=field("note") rows="3">{content.note}</textarea>
+                <TextArea id=format!("field-{}", field("note")) name=field("note") rows=3 text=content.note/>
                 <FieldErrorText name=field("note") error=err("note")/>
             </div>
         </fieldset>

@@ -8,6 +8,7 @@ pub mod entity;
 pub mod form;
 pub mod media;
 pub mod negotiate;
+pub mod notice;
 pub mod page_cache;
 pub mod qr;
 pub mod service;

@@ -12,6 +12,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::media::{self, ImageLimits};
+use super::notice::DashboardNotice;
 use super::service::{CardError, ImageChange};
 use super::{form, vcard};
 use crate::auth::{MaybeAccount, SignedIn};
@@ -63,12 +64,13 @@ async fn dashboard(
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, ApiError> {
     let cards = state.cards().list(account.id).await?;
-    let notice = match (query.saved, query.deleted, query.voucher) {
-        (Some(slug), _, _) => Some(format!("Saved. The card is at /c/{slug}.")),
-        (_, Some(_), _) => Some("The card was deleted.".to_string()),
-        (_, _, Some(outcome)) => crate::ledger::voucher_notice(&outcome).map(str::to_string),
-        _ => None,
-    };
+    let notice = DashboardNotice::from_query(
+        query.saved.as_deref(),
+        query.deleted.as_deref(),
+        query.voucher.as_deref(),
+        &cards,
+    )
+    .map(|notice| notice.message());
     dashboard_page(&state, StatusCode::OK, account, cards, notice).await
 }
 

@@ -13,6 +13,7 @@ mod cards;
 mod guild;
 mod guild_model;
 mod hostile_calls;
+mod hostile_html;
 mod limits;
 mod logs;
 mod migrations_up_down;

@@ -1,0 +1,106 @@
+//! The dashboard's one-line notice after a redirect (`/dashboard?saved=…`, `?deleted=…`,
+//! `?voucher=…`): one of a few known messages, picked by the query, never the query's own text.
+//! Reflecting `saved=` put words of anyone's choosing on the issuer's signed-in page behind a
+//! link a stranger can send (issue 8). Pure: the caller passes the issuer's cards.
+
+use app::model::CardSummary;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DashboardNotice {
+    /// One of the issuer's own cards was saved; `slug` is the stored one, not the query's.
+    CardSaved {
+        slug: String,
+    },
+    CardDeleted,
+    /// The outcome of redeeming a voucher, as the ledger words it.
+    Voucher(&'static str),
+}
+
+impl DashboardNotice {
+    /// The notice a dashboard query asks for; `None` for anything not known, including a
+    /// `saved=` that names no card of this issuer.
+    pub fn from_query(
+        saved: Option<&str>,
+        deleted: Option<&str>,
+        voucher: Option<&str>,
+        cards: &[CardSummary],
+    ) -> Option<DashboardNotice> {
+        if let Some(saved) = saved {
+            return cards.iter().find(|card| card.slug == saved).map(|card| {
+                DashboardNotice::CardSaved {
+                    slug: card.slug.clone(),
+                }
+            });
+        }
+        if deleted.is_some() {
+            return Some(DashboardNotice::CardDeleted);
+        }
+        voucher
+            .and_then(crate::ledger::voucher_notice)
+            .map(DashboardNotice::Voucher)
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            DashboardNotice::CardSaved { slug } => format!("Saved. The card is at /c/{slug}."),
+            DashboardNotice::CardDeleted => "The card was deleted.".to_string(),
+            DashboardNotice::Voucher(message) => message.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(slug: &str) -> CardSummary {
+        CardSummary {
+            slug: slug.into(),
+            name: "Ada".into(),
+            published: true,
+            updated_at: "2026-01-01T00:00:00Z".into(),
+            calls_left: None,
+            talk_secs_left: None,
+        }
+    }
+
+    #[test]
+    fn saved_names_only_a_card_of_the_issuer() {
+        let cards = [card("ada")];
+        assert_eq!(
+            DashboardNotice::from_query(Some("ada"), None, None, &cards)
+                .unwrap()
+                .message(),
+            "Saved. The card is at /c/ada."
+        );
+        for crafted in [
+            "ada. Your account is locked: call +1 900 555 0100",
+            "<b>hi</b>",
+            "",
+        ] {
+            assert_eq!(
+                DashboardNotice::from_query(Some(crafted), None, None, &cards),
+                None,
+                "{crafted:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn deleted_and_vouchers_are_fixed_messages() {
+        assert_eq!(
+            DashboardNotice::from_query(None, Some("anything at all"), None, &[]),
+            Some(DashboardNotice::CardDeleted)
+        );
+        assert_eq!(
+            DashboardNotice::from_query(None, None, Some("expired"), &[])
+                .unwrap()
+                .message(),
+            "This voucher has expired."
+        );
+        assert_eq!(
+            DashboardNotice::from_query(None, None, Some("<i>free money</i>"), &[]),
+            None
+        );
+    }
+}
