@@ -100,16 +100,7 @@ async fn race_steps(backend: Backend, first: Step, second: Step) {
         run(app.db.clone(), call, Step::Settle, answered).await;
         settled_calls.push(call);
 
-        let drifts = server::check::money(&app.db).await.unwrap();
-        assert!(
-            drifts.is_empty(),
-            "{first:?} vs {second:?}: {}",
-            drifts
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        );
+        app.assert_money_exact().await;
     }
     let guild = app.get_json(&app.client, app.url("/api/guild")).await;
     let records = app
