@@ -18,6 +18,7 @@ mod limits;
 mod logs;
 mod migrations_up_down;
 mod numbers;
+mod ownership;
 mod pages;
 mod rates;
 mod reservations;
