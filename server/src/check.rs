@@ -5,7 +5,12 @@
 //! Tests run the same check after every scenario that moves money. A drift is reported with the
 //! Guild's figures and the ids of its running calls, so an operator can see which call to look at.
 
-use sea_orm::{DatabaseConnection, DbErr, FromQueryResult, Statement};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
+};
+
+use crate::calls::reservation::entity as call;
 
 /// One Guild whose figures disagree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,11 +53,6 @@ struct Figures {
     held_by_running_calls: i64,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct RunningCall {
-    id: i64,
-}
-
 /// Every Guild whose figures disagree; empty when the money is exact.
 pub async fn money(db: &DatabaseConnection) -> Result<Vec<Drift>, DbErr> {
     let backend = db.get_database_backend();
@@ -73,21 +73,15 @@ pub async fn money(db: &DatabaseConnection) -> Result<Vec<Drift>, DbErr> {
         if guild.balance == guild.sum_of_entries && guild.held == guild.held_by_running_calls {
             continue;
         }
-        let running_calls = RunningCall::find_by_statement(Statement::from_sql_and_values(
-            backend,
-            match backend {
-                sea_orm::DatabaseBackend::Postgres => {
-                    "SELECT id FROM calls WHERE account_id = $1 AND state = 'reserved' ORDER BY id"
-                }
-                _ => "SELECT id FROM calls WHERE account_id = ? AND state = 'reserved' ORDER BY id",
-            },
-            [guild.account_id.into()],
-        ))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|call| call.id)
-        .collect();
+        let running_calls: Vec<i64> = call::Entity::find()
+            .select_only()
+            .column(call::Column::Id)
+            .filter(call::Column::AccountId.eq(guild.account_id))
+            .filter(call::Column::State.eq("reserved"))
+            .order_by_asc(call::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
         drifts.push(Drift {
             account_id: guild.account_id,
             balance: guild.balance,

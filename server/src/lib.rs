@@ -17,4 +17,5 @@ pub mod render;
 pub mod security;
 pub mod security_headers;
 pub mod seed;
+pub mod sliding_window;
 pub mod startup;

@@ -24,6 +24,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
+use crate::sliding_window::{SlidingWindows, forget_older_than};
+
 /// Keys with nothing recent are dropped once the map is this large, bounding memory under a
 /// flood of distinct e-mails or addresses.
 const PRUNE_ABOVE_KEYS: usize = 10_000;
@@ -209,45 +211,21 @@ impl LoginThrottle {
 #[derive(Debug)]
 pub struct SignUpThrottle {
     max_per_address: usize,
-    window: Duration,
-    attempts: HashMap<String, VecDeque<Instant>>,
+    attempts: SlidingWindows<String>,
 }
 
 impl SignUpThrottle {
     pub fn new(max_per_address: u32, window: Duration) -> SignUpThrottle {
         SignUpThrottle {
             max_per_address: max_per_address.max(1) as usize,
-            window,
-            attempts: HashMap::new(),
+            attempts: SlidingWindows::new(window),
         }
     }
 
     /// Counts one sign-up from `address`, or says how long it must wait.
     pub fn admit(&mut self, address: &str, now: Instant) -> Result<(), Duration> {
-        if self.attempts.len() > PRUNE_ABOVE_KEYS {
-            let window = self.window;
-            self.attempts.retain(|_, times| {
-                forget_older_than(times, now, window);
-                !times.is_empty()
-            });
-        }
-        let times = self.attempts.entry(address.to_string()).or_default();
-        forget_older_than(times, now, self.window);
-        if times.len() >= self.max_per_address {
-            let oldest = *times.front().expect("full, so not empty");
-            return Err(self.window.saturating_sub(now.duration_since(oldest)));
-        }
-        times.push_back(now);
-        Ok(())
-    }
-}
-
-fn forget_older_than(times: &mut VecDeque<Instant>, now: Instant, window: Duration) {
-    while times
-        .front()
-        .is_some_and(|&time| now.duration_since(time) >= window)
-    {
-        times.pop_front();
+        self.attempts
+            .admit(address.to_string(), self.max_per_address, now)
     }
 }
 

@@ -16,12 +16,14 @@
 //! whichever way the call ends.
 //!
 //! Invariants: the live counts equal the tickets not yet dropped; a refused start changes no
-//! count; memory stays bounded under a flood of distinct addresses (stale windows are pruned).
+//! count; memory stays bounded under a flood of distinct addresses (`sliding_window.rs`).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use crate::sliding_window::SlidingWindows;
 
 /// The bounds (settings `calling.*`, README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,22 +69,19 @@ pub enum AdmissionRefusal {
 #[derive(Debug)]
 pub struct Admission {
     limits: AdmissionLimits,
-    starts_by_address: HashMap<IpAddr, VecDeque<Instant>>,
-    starts_by_card: HashMap<i64, VecDeque<Instant>>,
+    starts_by_address: SlidingWindows<IpAddr>,
+    starts_by_card: SlidingWindows<i64>,
     live_by_address: HashMap<IpAddr, u32>,
     live_by_card: HashMap<i64, u32>,
     live_total: u32,
 }
 
-/// Distinct keys kept before stale windows are pruned.
-const PRUNE_ABOVE: usize = 10_000;
-
 impl Admission {
     pub fn new(limits: AdmissionLimits) -> Admission {
         Admission {
             limits,
-            starts_by_address: HashMap::new(),
-            starts_by_card: HashMap::new(),
+            starts_by_address: SlidingWindows::new(limits.window),
+            starts_by_card: SlidingWindows::new(limits.window),
             live_by_address: HashMap::new(),
             live_by_card: HashMap::new(),
             live_total: 0,
@@ -107,35 +106,27 @@ impl Admission {
         if self.live_by_card.get(&card).copied().unwrap_or(0) >= limits.live_per_card {
             return Err(AdmissionRefusal::CardLive);
         }
-        if let Some(wait) = full_window(
-            self.starts_by_address.get_mut(&address),
-            limits.starts_per_address,
-            limits.window,
-            now,
-        ) {
+        if let Some(wait) =
+            self.starts_by_address
+                .wait(&address, limits.starts_per_address as usize, now)
+        {
             return Err(AdmissionRefusal::AddressStarts {
                 retry_after_secs: whole_seconds(wait),
             });
         }
-        if let Some(wait) = full_window(
-            self.starts_by_card.get_mut(&card),
-            limits.starts_per_card,
-            limits.window,
-            now,
-        ) {
+        if let Some(wait) = self
+            .starts_by_card
+            .wait(&card, limits.starts_per_card as usize, now)
+        {
             return Err(AdmissionRefusal::CardStarts {
                 retry_after_secs: whole_seconds(wait),
             });
         }
-        self.starts_by_address
-            .entry(address)
-            .or_default()
-            .push_back(now);
-        self.starts_by_card.entry(card).or_default().push_back(now);
+        self.starts_by_address.record(address, now);
+        self.starts_by_card.record(card, now);
         *self.live_by_address.entry(address).or_default() += 1;
         *self.live_by_card.entry(card).or_default() += 1;
         self.live_total += 1;
-        self.prune(now);
         Ok(())
     }
 
@@ -151,22 +142,6 @@ impl Admission {
     pub fn live(&self) -> u32 {
         self.live_total
     }
-
-    fn prune(&mut self, now: Instant) {
-        let window = self.limits.window;
-        prune_stale(&mut self.starts_by_address, now, window);
-        prune_stale(&mut self.starts_by_card, now, window);
-    }
-}
-
-/// Drops keys with no start in the window once there are many of them.
-fn prune_stale<K>(starts: &mut HashMap<K, VecDeque<Instant>>, now: Instant, window: Duration) {
-    if starts.len() > PRUNE_ABOVE {
-        starts.retain(|_, times| {
-            forget_older_than(times, now, window);
-            !times.is_empty()
-        });
-    }
 }
 
 /// One subscriber: an IPv4 address, or an IPv6 /64.
@@ -181,31 +156,6 @@ fn caller_key(address: IpAddr) -> IpAddr {
                 IpAddr::V6(segments.into())
             }
         },
-    }
-}
-
-/// `Some(wait)` when `times` already holds `max` starts within `window` of `now`.
-fn full_window(
-    times: Option<&mut VecDeque<Instant>>,
-    max: u32,
-    window: Duration,
-    now: Instant,
-) -> Option<Duration> {
-    let times = times?;
-    forget_older_than(times, now, window);
-    if times.len() < max as usize {
-        return None;
-    }
-    let oldest = *times.front()?;
-    Some(window.saturating_sub(now.duration_since(oldest)))
-}
-
-fn forget_older_than(times: &mut VecDeque<Instant>, now: Instant, window: Duration) {
-    while times
-        .front()
-        .is_some_and(|&time| now.duration_since(time) >= window)
-    {
-        times.pop_front();
     }
 }
 
