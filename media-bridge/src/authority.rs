@@ -17,7 +17,7 @@
 use std::future::Future;
 use std::time::SystemTime;
 
-use crate::call::HangupCause;
+use crate::call::{CallOutcome, HangupCause, UnknownCode};
 use crate::time::Millis;
 
 /// The server's id of a call (a row of `calls`).
@@ -88,6 +88,17 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    pub const ALL: [Refusal; 8] = [
+        Refusal::GuildExhausted,
+        Refusal::CallCountExhausted,
+        Refusal::OutsideHours,
+        Refusal::DestinationNotAllowed,
+        Refusal::CardUnavailable,
+        Refusal::NoTrunk,
+        Refusal::NoRate,
+        Refusal::AuthorityUnavailable,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Refusal::GuildExhausted => "guild_exhausted",
@@ -99,6 +110,17 @@ impl Refusal {
             Refusal::NoRate => "no_rate",
             Refusal::AuthorityUnavailable => "authority_unavailable",
         }
+    }
+}
+
+impl std::str::FromStr for Refusal {
+    type Err = UnknownCode;
+
+    fn from_str(code: &str) -> Result<Self, UnknownCode> {
+        Refusal::ALL
+            .into_iter()
+            .find(|refusal| refusal.as_str() == code)
+            .ok_or_else(|| UnknownCode(code.to_owned()))
     }
 }
 
@@ -131,25 +153,9 @@ pub struct SettleRequest {
 }
 
 impl SettleRequest {
-    /// The record's outcome column: `answered`, or why the set-up failed.
-    pub fn outcome(&self) -> &'static str {
-        if self.answered_at.is_some() {
-            return "answered";
-        }
-        match self.cause {
-            HangupCause::IssuerBusy => "busy",
-            HangupCause::IssuerDidNotAnswer => "no_answer",
-            HangupCause::IssuerDeclined => "declined",
-            HangupCause::Refused { .. } => "refused",
-            // The word the server's sweeper uses for an unanswered call nobody finished.
-            HangupCause::CallerHungUp => "abandoned",
-            HangupCause::IssuerHungUp
-            | HangupCause::TrunkError { .. }
-            | HangupCause::GuildExhausted
-            | HangupCause::CallLimit
-            | HangupCause::MeteringLapsed
-            | HangupCause::MediaFailed => "failed",
-        }
+    /// What the call came to, for the record's outcome column.
+    pub fn outcome(&self) -> CallOutcome {
+        CallOutcome::of(self.answered_at.is_some(), self.cause)
     }
 
     /// Whole seconds from answer to end: what the call is billed on.
@@ -187,9 +193,8 @@ pub struct Settlement {
     pub answered_at: Option<SystemTime>,
     pub ended_at: SystemTime,
     /// [`SettleRequest::outcome`].
-    pub outcome: &'static str,
-    /// [`HangupCause`]'s display: `guild_exhausted`, `trunk_error:503`, …
-    pub cause: String,
+    pub outcome: CallOutcome,
+    pub cause: HangupCause,
 }
 
 impl Settlement {
@@ -202,7 +207,7 @@ impl Settlement {
             answered_at: request.answered_at.map(at),
             ended_at: at(request.ended_at),
             outcome: request.outcome(),
-            cause: request.cause.to_string(),
+            cause: request.cause,
         }
     }
 }
@@ -217,6 +222,10 @@ pub trait Authority: Send + Sync + 'static {
         &self,
         request: &CallRequest,
     ) -> impl Future<Output = Result<Authorized, Refusal>> + Send;
+
+    /// The issuer's phone picked up at `at` (before accepting): the phone leg is billed from
+    /// here, even if this process dies later.
+    fn picked_up(&self, call: CallId, at: SystemTime) -> impl Future<Output = ()> + Send;
 
     /// The issuer accepted at `at`: billing starts, even if this process dies later.
     fn answered(&self, call: CallId, at: SystemTime) -> impl Future<Output = ()> + Send;
@@ -248,37 +257,22 @@ mod tests {
     }
 
     #[test]
-    fn refusal_codes_match_their_display() {
-        for refusal in [
-            Refusal::GuildExhausted,
-            Refusal::CallCountExhausted,
-            Refusal::OutsideHours,
-            Refusal::DestinationNotAllowed,
-            Refusal::CardUnavailable,
-            Refusal::NoTrunk,
-            Refusal::NoRate,
-            Refusal::AuthorityUnavailable,
-        ] {
+    fn refusal_codes_match_their_display_and_read_back() {
+        for refusal in Refusal::ALL {
             assert_eq!(refusal.to_string(), refusal.as_str());
+            assert_eq!(refusal.as_str().parse::<Refusal>(), Ok(refusal));
         }
         assert_eq!(Refusal::NoTrunk.as_str(), "no_trunk");
+        assert!("No_Trunk".parse::<Refusal>().is_err());
     }
 
     #[test]
-    fn outcome_is_answered_whenever_the_call_was_answered() {
+    fn the_outcome_follows_the_answer_and_the_cause() {
         let answered = settle(Some(Millis(5_000)), HangupCause::GuildExhausted);
-        assert_eq!(answered.outcome(), "answered");
+        assert_eq!(answered.outcome(), CallOutcome::Answered);
         assert_eq!(answered.talk_seconds(), 70);
         let busy = settle(None, HangupCause::IssuerBusy);
-        assert_eq!(busy.outcome(), "busy");
+        assert_eq!(busy.outcome(), CallOutcome::Busy);
         assert_eq!(busy.talk_seconds(), 0);
-        assert_eq!(
-            settle(None, HangupCause::CallerHungUp).outcome(),
-            "abandoned"
-        );
-        assert_eq!(
-            settle(None, HangupCause::TrunkError { status: 503 }).outcome(),
-            "failed"
-        );
     }
 }

@@ -439,6 +439,11 @@ impl<A: Authority> Driver<A> {
                 self.bridged = true;
                 self.playing = [None, None];
             }
+            Output::PickedUp { call_id, at } => {
+                let authority = Arc::clone(&self.bridge.authority);
+                let at = self.started_wall + Duration::from_millis(at.0);
+                tokio::spawn(async move { authority.picked_up(call_id, at).await });
+            }
             Output::Answered { call_id, at } => {
                 let authority = Arc::clone(&self.bridge.authority);
                 let at = self.started_wall + Duration::from_millis(at.0);

@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use app::model::{CallSettings, CardContent, CardInput, Lang, LocalizedContent, Weekday};
 use chrono::Utc;
+use media_bridge::call::{CallOutcome, HangupCause};
 use sea_orm::{ConnectionTrait, Statement};
+use server::calls::call_state::{Outcome, RecordedCause};
 use server::calls::rates::{LegClass, Rate};
 use server::calls::reservation::{self, CallRequest, Ending};
 use server::cards::service::ImageChange;
@@ -119,6 +121,7 @@ async fn main() -> anyhow::Result<()> {
                             caller_region: None,
                             legs: vec![Some(rate.clone())],
                             hold_secs: 60,
+                            run_by: "reserve-load",
                         },
                         Utc::now(),
                     )
@@ -134,8 +137,8 @@ async fn main() -> anyhow::Result<()> {
                             picked_up_at: None,
                             answered_at: Some(now),
                             ended_at: now + chrono::Duration::seconds(30),
-                            outcome: "answered",
-                            hangup_cause: "normal_clearing",
+                            outcome: Outcome::Ended(CallOutcome::Answered),
+                            hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
                         },
                     )
                     .await

@@ -10,6 +10,7 @@ use sea_orm::{
     QuerySelect, Statement,
 };
 
+use crate::calls::call_state::CallState;
 use crate::calls::reservation::entity as call;
 
 /// One Guild whose figures disagree.
@@ -77,7 +78,7 @@ pub async fn money(db: &DatabaseConnection) -> Result<Vec<Drift>, DbErr> {
             .select_only()
             .column(call::Column::Id)
             .filter(call::Column::AccountId.eq(guild.account_id))
-            .filter(call::Column::State.eq("reserved"))
+            .filter(call::Column::State.eq(CallState::Reserved))
             .order_by_asc(call::Column::Id)
             .into_tuple()
             .all(db)

@@ -193,6 +193,14 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let db = db::connect_and_migrate(&settings).await?;
+    // Before taking calls: every call still marked as this node's was cut by its last stop.
+    let orphans = calls::reservation::settle_orphans(&db, &settings.node)
+        .await
+        .context("cannot settle the calls this node ran before it stopped")?;
+    if !orphans.is_empty() {
+        tracing::warn!(node = %settings.node, calls = ?orphans,
+            "settled the calls this node was running when it stopped");
+    }
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -215,6 +223,11 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         println!("Sample card: {}", seeded.card_url);
     }
     tokio::spawn(sweep_expired_sessions(state.db.clone()));
+    tokio::spawn(calls::authority::stamp_running_calls(
+        state.db.clone(),
+        state.running_calls.clone(),
+        std::time::Duration::from_secs(u64::from(settings.call_stamp_secs)),
+    ));
     tokio::spawn(sweep_stale_calls(
         state.db.clone(),
         settings.call_stale_after_secs,

@@ -25,7 +25,7 @@ use media_bridge::trunk::{DialError, Dialer};
 
 use crate::auth::throttle::{LoginLimits, LoginThrottle, SignUpThrottle};
 use crate::calls::admission::CallAdmission;
-use crate::calls::authority::GuildAuthority;
+use crate::calls::authority::{GuildAuthority, RunningCalls};
 use crate::calls::lines::IssuerLineRegistry;
 use crate::calls::live::LiveCalls;
 use crate::cards::page_cache::PageCache;
@@ -51,6 +51,8 @@ pub struct AppState {
     pub page_cache: Arc<PageCache>,
     /// Browser calls (issue 4): `None` until [`AppState::start_calling`].
     pub bridge: Option<Arc<Bridge<GuildAuthority>>>,
+    /// The calls this process runs, stamped every `call_stamp_secs` (`stamp_running_calls`).
+    pub running_calls: RunningCalls,
     pub live_calls: LiveCalls,
     pub issuer_lines: IssuerLineRegistry,
     /// Password hashing (memory-hard: each slot holds ~19 MiB while it runs).
@@ -89,6 +91,7 @@ impl AppState {
             leptos,
             page_cache: Arc::default(),
             bridge: None,
+            running_calls: RunningCalls::default(),
             live_calls: LiveCalls::default(),
             issuer_lines: IssuerLineRegistry::default(),
             hashing: HeavyWork::per_core(HEAVY_QUEUE_WAIT),
@@ -110,6 +113,7 @@ impl AppState {
             self.db.clone(),
             Arc::clone(&self.settings),
             dialer.is_some(),
+            self.running_calls.clone(),
         );
         let mut browser = BrowserLegConfig {
             udp_addrs: vec![SocketAddr::new(calling.media_ip, 0)],

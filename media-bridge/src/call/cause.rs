@@ -33,6 +33,24 @@ pub enum HangupCause {
 }
 
 impl HangupCause {
+    /// One cause of each kind (one refusal, one SIP status): for tests that hold every cause
+    /// to its messages and to the database.
+    pub const ONE_OF_EACH: [HangupCause; 11] = [
+        HangupCause::CallerHungUp,
+        HangupCause::IssuerHungUp,
+        HangupCause::IssuerDeclined,
+        HangupCause::IssuerDidNotAnswer,
+        HangupCause::IssuerBusy,
+        HangupCause::TrunkError { status: 500 },
+        HangupCause::Refused {
+            reason: Refusal::OutsideHours,
+        },
+        HangupCause::GuildExhausted,
+        HangupCause::CallLimit,
+        HangupCause::MeteringLapsed,
+        HangupCause::MediaFailed,
+    ];
+
     /// The stable snake_case code stored in the call record's `hangup_cause`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -76,6 +94,117 @@ impl HangupCause {
             | HangupCause::MeteringLapsed
             | HangupCause::MediaFailed => None,
         }
+    }
+}
+
+/// A stored code that names no cause or outcome (reading a record back never guesses).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown code `{0}`")]
+pub struct UnknownCode(pub String);
+
+impl std::str::FromStr for HangupCause {
+    type Err = UnknownCode;
+
+    /// Reads back what [`Display`](std::fmt::Display) wrote: `trunk_error:503`, `refused:no_trunk`…
+    fn from_str(code: &str) -> Result<Self, UnknownCode> {
+        let unknown = || UnknownCode(code.to_owned());
+        if let Some(status) = code.strip_prefix("trunk_error:") {
+            let status = status.parse().map_err(|_| unknown())?;
+            return Ok(HangupCause::TrunkError { status });
+        }
+        if let Some(reason) = code.strip_prefix("refused:") {
+            let reason = reason.parse().map_err(|_| unknown())?;
+            return Ok(HangupCause::Refused { reason });
+        }
+        Ok(match code {
+            "caller_hung_up" => HangupCause::CallerHungUp,
+            "issuer_hung_up" => HangupCause::IssuerHungUp,
+            "issuer_declined" => HangupCause::IssuerDeclined,
+            "issuer_did_not_answer" => HangupCause::IssuerDidNotAnswer,
+            "issuer_busy" => HangupCause::IssuerBusy,
+            "guild_exhausted" => HangupCause::GuildExhausted,
+            "call_limit" => HangupCause::CallLimit,
+            "metering_lapsed" => HangupCause::MeteringLapsed,
+            "media_failed" => HangupCause::MediaFailed,
+            _ => return Err(unknown()),
+        })
+    }
+}
+
+/// What a call came to, for its record: the outcome column beside the [`HangupCause`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallOutcome {
+    /// The issuer accepted and the parties talked, however it ended.
+    Answered,
+    Busy,
+    NoAnswer,
+    Declined,
+    Refused,
+    /// The caller left before anybody answered.
+    Abandoned,
+    /// Anything else that ended an unanswered call (trunk error, media, money).
+    Failed,
+}
+
+impl CallOutcome {
+    pub const ALL: [CallOutcome; 7] = [
+        CallOutcome::Answered,
+        CallOutcome::Busy,
+        CallOutcome::NoAnswer,
+        CallOutcome::Declined,
+        CallOutcome::Refused,
+        CallOutcome::Abandoned,
+        CallOutcome::Failed,
+    ];
+
+    /// The outcome of a call that ended with `cause`, answered or not.
+    pub fn of(answered: bool, cause: HangupCause) -> CallOutcome {
+        if answered {
+            return CallOutcome::Answered;
+        }
+        match cause {
+            HangupCause::IssuerBusy => CallOutcome::Busy,
+            HangupCause::IssuerDidNotAnswer => CallOutcome::NoAnswer,
+            HangupCause::IssuerDeclined => CallOutcome::Declined,
+            HangupCause::Refused { .. } => CallOutcome::Refused,
+            HangupCause::CallerHungUp => CallOutcome::Abandoned,
+            HangupCause::IssuerHungUp
+            | HangupCause::TrunkError { .. }
+            | HangupCause::GuildExhausted
+            | HangupCause::CallLimit
+            | HangupCause::MeteringLapsed
+            | HangupCause::MediaFailed => CallOutcome::Failed,
+        }
+    }
+
+    /// The stable code stored in the record's `outcome`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallOutcome::Answered => "answered",
+            CallOutcome::Busy => "busy",
+            CallOutcome::NoAnswer => "no_answer",
+            CallOutcome::Declined => "declined",
+            CallOutcome::Refused => "refused",
+            CallOutcome::Abandoned => "abandoned",
+            CallOutcome::Failed => "failed",
+        }
+    }
+}
+
+impl std::fmt::Display for CallOutcome {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CallOutcome {
+    type Err = UnknownCode;
+
+    fn from_str(code: &str) -> Result<Self, UnknownCode> {
+        CallOutcome::ALL
+            .into_iter()
+            .find(|outcome| outcome.as_str() == code)
+            .ok_or_else(|| UnknownCode(code.to_owned()))
     }
 }
 
@@ -150,20 +279,7 @@ mod tests {
             "refused:no_trunk"
         );
         assert_eq!(HangupCause::GuildExhausted.to_string(), "guild_exhausted");
-        let all = [
-            HangupCause::CallerHungUp,
-            HangupCause::IssuerHungUp,
-            HangupCause::IssuerDeclined,
-            HangupCause::IssuerDidNotAnswer,
-            HangupCause::IssuerBusy,
-            HangupCause::TrunkError { status: 500 },
-            HangupCause::Refused {
-                reason: Refusal::OutsideHours,
-            },
-            HangupCause::GuildExhausted,
-            HangupCause::MeteringLapsed,
-            HangupCause::MediaFailed,
-        ];
+        let all = HangupCause::ONE_OF_EACH;
         let codes: std::collections::HashSet<_> = all.iter().map(|cause| cause.as_str()).collect();
         assert_eq!(codes.len(), all.len(), "codes are distinct");
         assert!(
@@ -171,5 +287,45 @@ mod tests {
                 .iter()
                 .all(|code| code.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
         );
+    }
+
+    #[test]
+    fn every_cause_reads_back_from_what_it_stores() {
+        for cause in HangupCause::ONE_OF_EACH {
+            assert_eq!(cause.to_string().parse::<HangupCause>(), Ok(cause));
+        }
+        for unknown in [
+            "",
+            "busy",
+            "trunk_error:",
+            "trunk_error:x",
+            "refused:",
+            "refused:nope",
+        ] {
+            assert!(unknown.parse::<HangupCause>().is_err(), "{unknown:?}");
+        }
+    }
+
+    #[test]
+    fn outcome_is_answered_whenever_the_call_was_answered() {
+        for cause in HangupCause::ONE_OF_EACH {
+            assert_eq!(CallOutcome::of(true, cause), CallOutcome::Answered);
+        }
+        assert_eq!(
+            CallOutcome::of(false, HangupCause::IssuerBusy),
+            CallOutcome::Busy
+        );
+        assert_eq!(
+            CallOutcome::of(false, HangupCause::CallerHungUp),
+            CallOutcome::Abandoned
+        );
+        assert_eq!(
+            CallOutcome::of(false, HangupCause::TrunkError { status: 503 }),
+            CallOutcome::Failed
+        );
+        for outcome in CallOutcome::ALL {
+            assert_eq!(outcome.as_str().parse::<CallOutcome>(), Ok(outcome));
+        }
+        assert!("refused:no_rate".parse::<CallOutcome>().is_err());
     }
 }

@@ -91,6 +91,12 @@ pub enum Output {
     },
     /// The issuer accepted: stop any announcement and forward media both ways.
     ConnectMedia,
+    /// Tell the authority the issuer's phone picked up at `at`, before the key press (the
+    /// server's `picked_up`): the phone leg is billed from here even if this process dies.
+    PickedUp {
+        call_id: CallId,
+        at: Millis,
+    },
     /// Tell the authority the call was answered at `at` (the server's `answer`): from then on
     /// it bills talk time, even if this process dies before settling. Always follows
     /// `ConnectMedia`; the same time is the settlement's `answered_at`.

@@ -32,7 +32,7 @@ mod tests;
 
 use std::collections::VecDeque;
 
-pub use cause::HangupCause;
+pub use cause::{CallOutcome, HangupCause, UnknownCode};
 pub use io::{Announcement, CallConfig, Input, Leg, Output, Progress};
 use legs::{CallerLeg, Coverage, IssuerLeg, Meter, MeterEvent, seconds};
 
@@ -234,6 +234,13 @@ impl Call {
                     to: Leg::Issuer,
                     announcement: Announcement::AcceptPrompt,
                 });
+                // The issuer is only invited after a grant, so this always finds one.
+                if let Authorization::Granted(grant) = &self.authorization {
+                    self.outputs.push_back(Output::PickedUp {
+                        call_id: grant.call_id,
+                        at: now,
+                    });
+                }
                 self.outputs
                     .push_back(Output::Progress(Progress::WaitingForIssuer));
             }

@@ -187,6 +187,10 @@ fn the_issuers_answer_plays_the_accept_prompt_and_connects_nobody_yet() {
                 to: Leg::Issuer,
                 announcement: Announcement::AcceptPrompt
             },
+            Output::PickedUp {
+                call_id: CALL_ID,
+                at: at(10)
+            },
             Output::Progress(Progress::WaitingForIssuer)
         ]
     );
@@ -303,7 +307,7 @@ fn a_busy_issuer_is_recorded_as_busy() {
     let Some(Output::Settle(settlement)) = outputs.last() else {
         panic!("no settlement in {outputs:?}");
     };
-    assert_eq!(settlement.outcome(), "busy");
+    assert_eq!(settlement.outcome(), CallOutcome::Busy);
     assert_eq!(settlement.cause.sip_status(), Some(486));
 }
 
@@ -451,7 +455,7 @@ fn caller_hanging_up_while_bridged_settles_the_talk_time() {
         panic!("no settlement");
     };
     assert_eq!(settlement.talk_seconds(), 30);
-    assert_eq!(settlement.outcome(), "answered");
+    assert_eq!(settlement.outcome(), CallOutcome::Answered);
 }
 
 #[test]

@@ -7,8 +7,9 @@
 //! `call_hold_secs` of them at a time. Every attempt leaves a record — also one that cannot be
 //! routed at all (`no_trunk`, `card_unavailable`).
 
-use std::sync::Arc;
-use std::time::SystemTime;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
 use media_bridge::authority::{
@@ -18,6 +19,7 @@ use media_bridge::authority::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::authorize::Refusal as EngineRefusal;
+use super::call_state::{Outcome, RecordedCause};
 use super::rate_store;
 use super::reservation::{self, Ending, ReservationError};
 use super::route::{self, Destination, RouteError};
@@ -36,14 +38,61 @@ pub struct GuildAuthority {
     db: DatabaseConnection,
     settings: Arc<Settings>,
     trunk_configured: bool,
+    running: RunningCalls,
+}
+
+/// The calls this process runs, from their grant to their settlement: what its stamp vouches
+/// for (`stamp_running_calls`).
+#[derive(Clone, Default)]
+pub struct RunningCalls(Arc<Mutex<BTreeSet<i64>>>);
+
+impl RunningCalls {
+    fn insert(&self, call_id: i64) {
+        self.0.lock().expect("running calls lock").insert(call_id);
+    }
+
+    fn remove(&self, call_id: i64) {
+        self.0.lock().expect("running calls lock").remove(&call_id);
+    }
+
+    pub fn ids(&self) -> Vec<i64> {
+        self.0
+            .lock()
+            .expect("running calls lock")
+            .iter()
+            .copied()
+            .collect()
+    }
+}
+
+/// Stamps this process's running calls every `every` (issue 9, crash drills): a call whose
+/// process dies is billed up to its last stamp, seconds before the death, not up to its last
+/// hold. Runs for the life of the process.
+pub async fn stamp_running_calls(db: DatabaseConnection, running: RunningCalls, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let ids = running.ids();
+        if let Err(error) = reservation::stamp(&db, &ids, Utc::now()).await {
+            tracing::warn!(%error, calls = ids.len(), "could not stamp the running calls");
+        }
+    }
 }
 
 impl GuildAuthority {
-    pub fn new(db: DatabaseConnection, settings: Arc<Settings>, trunk_configured: bool) -> Self {
+    /// `running` is where it keeps the calls it granted until they settle.
+    pub fn new(
+        db: DatabaseConnection,
+        settings: Arc<Settings>,
+        trunk_configured: bool,
+        running: RunningCalls,
+    ) -> Self {
         GuildAuthority {
             db,
             settings,
             trunk_configured,
+            running,
         }
     }
 
@@ -73,6 +122,7 @@ impl GuildAuthority {
             caller_region: None,
             legs: Vec::new(),
             hold_secs: self.settings.call_hold_secs,
+            run_by: &self.settings.node,
         };
         let route = match routed {
             Ok(route) => route,
@@ -103,6 +153,7 @@ impl GuildAuthority {
         engine_request.callee_number = &callee;
         engine_request.legs = route.legs;
         let reserved = reservation::reserve(&self.db, engine_request, now).await?;
+        self.running.insert(reserved.call_id);
         let covered = reserved.grant.covered_secs.min(reserved.grant.max_secs);
         Ok(Authorized {
             grant: Grant {
@@ -139,32 +190,64 @@ impl GuildAuthority {
     }
 }
 
-fn bridge_refusal(refusal: &EngineRefusal) -> Refusal {
-    match refusal {
-        EngineRefusal::CardUnavailable => Refusal::CardUnavailable,
-        EngineRefusal::CallCountExhausted => Refusal::CallCountExhausted,
-        EngineRefusal::OutsideHours => Refusal::OutsideHours,
-        EngineRefusal::DestinationNotAllowed => Refusal::DestinationNotAllowed,
-        EngineRefusal::NoRate => Refusal::NoRate,
-        EngineRefusal::NoTrunk => Refusal::NoTrunk,
-        EngineRefusal::GuildExhausted { .. } => Refusal::GuildExhausted,
-    }
-}
-
 fn utc(at: SystemTime) -> DateTime<Utc> {
     DateTime::<Utc>::from(at)
+}
+
+/// How long a settlement that found the database away is retried before the sweeper is left
+/// to settle the call (from its last stamp, so less exactly).
+const SETTLE_RETRIES: [Duration; 7] = [
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(4),
+    Duration::from_secs(8),
+    Duration::from_secs(8),
+    Duration::from_secs(8),
+];
+
+async fn settle_when_back(
+    db: DatabaseConnection,
+    running: RunningCalls,
+    call_id: i64,
+    ending: Ending,
+) {
+    for pause in SETTLE_RETRIES {
+        tokio::time::sleep(pause).await;
+        match reservation::settle(&db, call_id, ending).await {
+            Ok(_) => {
+                tracing::info!(call = call_id, "settled once the database was back");
+                running.remove(call_id);
+                return;
+            }
+            Err(ReservationError::Database(_)) => continue,
+            Err(error) => {
+                tracing::error!(call = call_id, %error, "settling a call failed");
+                break;
+            }
+        }
+    }
+    // Not stamped any more: the sweeper settles it from its last metering point.
+    running.remove(call_id);
+    tracing::error!(call = call_id, "gave up settling a call; the sweeper will");
 }
 
 impl Authority for GuildAuthority {
     async fn authorize(&self, request: &CallRequest) -> Result<Authorized, Refusal> {
         match self.decide(request).await {
             Ok(authorized) => Ok(authorized),
-            Err(ReservationError::Refused(refusal)) => Err(bridge_refusal(&refusal)),
+            Err(ReservationError::Refused(refusal)) => Err(refusal.bridge_code()),
             Err(ReservationError::UnknownCard) => Err(Refusal::CardUnavailable),
             Err(error) => {
                 tracing::error!(%error, "authorizing a call failed");
                 Err(Refusal::AuthorityUnavailable)
             }
+        }
+    }
+
+    async fn picked_up(&self, call: CallId, at: SystemTime) {
+        if let Err(error) = reservation::picked_up(&self.db, call.0, utc(at)).await {
+            tracing::error!(call = call.0, %error, "recording the pick-up failed");
         }
     }
 
@@ -201,12 +284,28 @@ impl Authority for GuildAuthority {
             picked_up_at: settlement.picked_up_at.map(utc),
             answered_at: settlement.answered_at.map(utc),
             ended_at: utc(settlement.ended_at),
-            outcome: settlement.outcome,
-            hangup_cause: &settlement.cause,
+            outcome: Outcome::Ended(settlement.outcome),
+            hangup_cause: RecordedCause::Call(settlement.cause),
         };
-        // On failure the sweeper settles it later from its last metering point.
-        if let Err(error) = reservation::settle(&self.db, settlement.call_id.0, ending).await {
-            tracing::error!(call = settlement.call_id.0, %error, "settling a call failed");
+        let call_id = settlement.call_id.0;
+        match reservation::settle(&self.db, call_id, ending).await {
+            Ok(_) => self.running.remove(call_id),
+            // The database is away (restarting, failing over): settling again is harmless,
+            // so keep trying in the background for a while with the same ending.
+            Err(ReservationError::Database(error)) => {
+                tracing::warn!(call = call_id, %error, "settling a call failed; retrying");
+                tokio::spawn(settle_when_back(
+                    self.db.clone(),
+                    self.running.clone(),
+                    call_id,
+                    ending,
+                ));
+            }
+            Err(error) => {
+                // Not stamped any more: the sweeper settles it from its last metering point.
+                self.running.remove(call_id);
+                tracing::error!(call = call_id, %error, "settling a call failed");
+            }
         }
     }
 }

@@ -42,6 +42,22 @@ pub enum Refusal {
     GuildExhausted { available: Money, needed: Money },
 }
 
+impl Refusal {
+    /// The same refusal as the media bridge and the stored records name it.
+    pub fn bridge_code(&self) -> media_bridge::authority::Refusal {
+        use media_bridge::authority::Refusal as Code;
+        match self {
+            Refusal::CardUnavailable => Code::CardUnavailable,
+            Refusal::CallCountExhausted => Code::CallCountExhausted,
+            Refusal::OutsideHours => Code::OutsideHours,
+            Refusal::DestinationNotAllowed => Code::DestinationNotAllowed,
+            Refusal::NoRate => Code::NoRate,
+            Refusal::NoTrunk => Code::NoTrunk,
+            Refusal::GuildExhausted { .. } => Code::GuildExhausted,
+        }
+    }
+}
+
 /// A call that may go ahead: what to hold now, how long that covers, when to warn.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {

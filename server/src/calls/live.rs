@@ -311,24 +311,14 @@ mod tests {
     /// end a call with reaches the caller as its own message, in every language (issue 9).
     #[test]
     fn every_hangup_cause_has_its_own_message_in_every_language() {
-        let causes = [
-            HangupCause::CallerHungUp,
-            HangupCause::IssuerHungUp,
-            HangupCause::IssuerDeclined,
-            HangupCause::IssuerDidNotAnswer,
-            HangupCause::IssuerBusy,
-            HangupCause::TrunkError { status: 503 },
-            HangupCause::Refused {
-                reason: Refusal::NoTrunk,
-            },
-            HangupCause::GuildExhausted,
-            HangupCause::CallLimit,
-            HangupCause::MeteringLapsed,
-            HangupCause::MediaFailed,
-        ];
+        let causes = HangupCause::ONE_OF_EACH.into_iter().chain(
+            Refusal::ALL
+                .into_iter()
+                .map(|reason| HangupCause::Refused { reason }),
+        );
         for lang in Lang::ALL {
             let unknown = app::i18n::refusal_message(lang, "no_such_cause");
-            for cause in causes {
+            for cause in causes.clone() {
                 let message = app::i18n::refusal_message(lang, &cause.to_string());
                 assert_ne!(
                     message, unknown,

@@ -5,6 +5,7 @@ pub mod admission;
 pub mod authority;
 pub mod authorize;
 pub mod availability;
+pub mod call_state;
 pub mod high_risk;
 pub mod lines;
 pub mod live;

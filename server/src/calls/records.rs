@@ -80,14 +80,18 @@ pub async fn search(
         .await?;
     Ok(RecordPage {
         total,
-        records: rows.iter().map(record).collect(),
+        records: rows.iter().map(record).collect::<Result<_, _>>()?,
     })
 }
 
-fn record(row: &entity::Model) -> CallRecord {
-    let legs: Vec<super::rates::Rate> = serde_json::from_str(&row.legs).unwrap_or_default();
+/// A row as its record; unreadable stored legs are an error, never "no legs".
+fn record(row: &entity::Model) -> Result<CallRecord, DbErr> {
+    let legs: Vec<super::rates::Rate> = serde_json::from_str(&row.legs).map_err(|error| {
+        tracing::error!(call = row.id, %error, "a call's stored legs cannot be read");
+        DbErr::Type(format!("call {}: unreadable legs: {error}", row.id))
+    })?;
     let time = |at: &DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    CallRecord {
+    Ok(CallRecord {
         id: row.id,
         card_slug: row.card_slug.clone(),
         caller_number: row.caller_number.clone(),
@@ -101,9 +105,12 @@ fn record(row: &entity::Model) -> CallRecord {
         ended_at: row.ended_at.as_ref().map(time),
         billed_secs: row.billed_secs,
         cost: row.cost,
-        outcome: row.outcome.clone().unwrap_or_else(|| row.state.clone()),
-        hangup_cause: row.hangup_cause.clone(),
-    }
+        // A running call has no outcome yet: its state (`reserved`) says so.
+        outcome: row
+            .outcome
+            .map_or_else(|| row.state.to_string(), |outcome| outcome.to_string()),
+        hangup_cause: row.hangup_cause.map(|cause| cause.to_string()),
+    })
 }
 
 /// The records as CSV (RFC 4180): a header, then one line per record; fields quoted when needed.

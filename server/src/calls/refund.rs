@@ -4,6 +4,7 @@
 
 use sea_orm::{DatabaseConnection, EntityTrait};
 
+use super::call_state::CallState;
 use super::reservation::entity;
 use crate::ledger::entity::entry;
 use crate::ledger::money::Money;
@@ -37,8 +38,8 @@ pub async fn refund(
         .await
         .map_err(|error| RefundError::Ledger(error.into()))?
         .ok_or(RefundError::UnknownCall)?;
-    let cost = match (call.state.as_str(), call.cost) {
-        ("settled", Some(cost)) if cost > 0 => cost,
+    let cost = match (call.state, call.cost) {
+        (CallState::Settled, Some(cost)) if cost > 0 => cost,
         _ => return Err(RefundError::NothingToRefund),
     };
     let amount = amount.unwrap_or(Money(cost));

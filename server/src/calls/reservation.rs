@@ -23,6 +23,7 @@
 //! dies mid-call leaves no hold behind, and no money is lost or created.
 
 use chrono::{DateTime, Utc};
+use media_bridge::call::CallOutcome;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
@@ -30,6 +31,7 @@ use sea_orm::{
 };
 
 use super::authorize::{self, CardState, Grant, Refusal};
+use super::call_state::{CallState, Outcome, RecordedCause};
 use super::metering::{CallLegs, LegTimes};
 use super::rates::Rate;
 use crate::cards::call_settings;
@@ -42,6 +44,8 @@ use crate::ledger::service::{self as ledger, LedgerError, Posting};
 pub mod entity {
     use sea_orm::entity::prelude::*;
 
+    use crate::calls::call_state::{CallState, Outcome, RecordedCause};
+
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "calls")]
     pub struct Model {
@@ -50,7 +54,7 @@ pub mod entity {
         pub account_id: i64,
         pub card_id: Option<i64>,
         pub card_slug: String,
-        pub state: String,
+        pub state: CallState,
         pub caller_number: String,
         pub callee_number: String,
         pub legs: String,
@@ -60,10 +64,15 @@ pub mod entity {
         pub ended_at: Option<ChronoDateTimeUtc>,
         pub billed_secs: Option<i32>,
         pub cost: Option<i64>,
-        pub outcome: Option<String>,
-        pub hangup_cause: Option<String>,
-        /// When a live process last vouched for the running call (reserve, answer, extend).
+        pub outcome: Option<Outcome>,
+        pub hangup_cause: Option<RecordedCause>,
+        /// When a live process last vouched for the running call (reserve, answer, extend, and
+        /// its process's stamp every few seconds).
         pub metered_at: Option<ChronoDateTimeUtc>,
+        /// When the issuer's phone picked up, before the key press that accepts.
+        pub picked_up_at: Option<ChronoDateTimeUtc>,
+        /// The node (process) that runs the call.
+        pub run_by: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -101,6 +110,8 @@ pub struct CallRequest<'a> {
     pub legs: Vec<Option<Rate>>,
     /// Seconds of talk to hold money for at a time.
     pub hold_secs: u32,
+    /// The node that will run the call (`Settings::node`).
+    pub run_by: &'a str,
 }
 
 /// A granted call: its id and the grant.
@@ -169,7 +180,7 @@ pub async fn reserve(
         };
         return Err(refused(db, &card, &request, now, refusal).await?);
     }
-    let call = record(&card, &request, now, "reserved", grant.hold, None)
+    let call = record(&card, &request, now, CallState::Reserved, grant.hold, None)
         .insert(&transaction)
         .await?;
     transaction.commit().await?;
@@ -207,9 +218,9 @@ async fn refused(
         card,
         request,
         now,
-        "refused",
+        CallState::Refused,
         Money::ZERO,
-        Some(refusal.to_string()),
+        Some(Outcome::Refused(refusal.bridge_code())),
     )
     .insert(db)
     .await?;
@@ -220,23 +231,24 @@ fn record(
     card: &card::Model,
     request: &CallRequest<'_>,
     now: DateTime<Utc>,
-    state: &str,
+    state: CallState,
     held: Money,
-    outcome: Option<String>,
+    outcome: Option<Outcome>,
 ) -> entity::ActiveModel {
     let legs: Vec<&Rate> = request.legs.iter().flatten().collect();
     entity::ActiveModel {
         account_id: Set(card.account_id),
         card_id: Set(Some(card.id)),
         card_slug: Set(card.slug.clone()),
-        state: Set(state.to_string()),
+        state: Set(state),
         caller_number: Set(request.caller_number.to_string()),
         callee_number: Set(request.callee_number.to_string()),
         legs: Set(serde_json::to_string(&legs).expect("rates always serialise")),
         held: Set(held.0),
         authorized_at: Set(now),
         metered_at: Set(Some(now)),
-        outcome: Set(outcome.map(|reason| format!("refused:{reason}"))),
+        outcome: Set(outcome),
+        run_by: Set((state == CallState::Reserved).then(|| request.run_by.to_owned())),
         ..Default::default()
     }
 }
@@ -287,7 +299,7 @@ pub async fn extend(
             Expr::col(entity::Column::Held).add(extra),
         )
         .filter(entity::Column::Id.eq(call_id))
-        .filter(entity::Column::State.eq("reserved"))
+        .filter(entity::Column::State.eq(CallState::Reserved))
         .exec(&transaction)
         .await?
         .rows_affected;
@@ -311,7 +323,7 @@ async fn claim_running(
     let claimed = entity::Entity::update_many()
         .col_expr(entity::Column::MeteredAt, Expr::value(now))
         .filter(entity::Column::Id.eq(call_id))
-        .filter(entity::Column::State.eq("reserved"))
+        .filter(entity::Column::State.eq(CallState::Reserved))
         .exec_with_returning(transaction)
         .await?;
     match claimed.into_iter().next() {
@@ -385,14 +397,14 @@ async fn hold_more(
 }
 
 /// How a call ended, for its record.
-pub struct Ending<'a> {
+#[derive(Debug, Clone, Copy)]
+pub struct Ending {
     /// When the issuer's phone picked up (or their page accepted), accepted or not.
     pub picked_up_at: Option<DateTime<Utc>>,
     pub answered_at: Option<DateTime<Utc>>,
     pub ended_at: DateTime<Utc>,
-    /// `answered`, `busy`, `no_answer`, `declined`, `failed`…
-    pub outcome: &'a str,
-    pub hangup_cause: &'a str,
+    pub outcome: Outcome,
+    pub hangup_cause: RecordedCause,
 }
 
 /// Ends a reservation exactly once (see the module header); returns the call's record.
@@ -403,20 +415,25 @@ pub struct Ending<'a> {
 pub async fn settle(
     db: &DatabaseConnection,
     call_id: i64,
-    ending: Ending<'_>,
+    ending: Ending,
 ) -> Result<entity::Model, ReservationError> {
     let transaction = db.begin().await?;
-    let claimed = entity::Entity::update_many()
-        .col_expr(entity::Column::State, Expr::value("settled"))
+    let mut claim = entity::Entity::update_many()
+        .col_expr(entity::Column::State, Expr::value(CallState::Settled))
         .col_expr(entity::Column::AnsweredAt, Expr::value(ending.answered_at))
         .col_expr(entity::Column::EndedAt, Expr::value(ending.ended_at))
         .col_expr(entity::Column::Outcome, Expr::value(ending.outcome))
         .col_expr(
             entity::Column::HangupCause,
             Expr::value(ending.hangup_cause),
-        )
+        );
+    if let Some(picked_up_at) = ending.picked_up_at {
+        // Otherwise what `picked_up` stored stands.
+        claim = claim.col_expr(entity::Column::PickedUpAt, Expr::value(picked_up_at));
+    }
+    let claimed = claim
         .filter(entity::Column::Id.eq(call_id))
-        .filter(entity::Column::State.eq("reserved"))
+        .filter(entity::Column::State.eq(CallState::Reserved))
         .exec_with_returning(&transaction)
         .await?;
     let Some(call) = claimed.into_iter().next() else {
@@ -435,7 +452,7 @@ pub async fn settle(
     let talk_secs = up_since(ending.answered_at);
     let time = LegTimes {
         talk_secs,
-        phone_secs: Ord::max(up_since(ending.picked_up_at), talk_secs),
+        phone_secs: Ord::max(up_since(call.picked_up_at), talk_secs),
     };
     let settlement = stored_legs(&call)?.settle(Money(call.held), time);
     let priced = entity::Entity::update_many()
@@ -478,7 +495,7 @@ pub async fn settle(
     // A call nobody picked up gives its call-count unit back; one the issuer's phone answered
     // was an attempt that cost the operator, accepted or not (issue 8).
     if ending.answered_at.is_none()
-        && ending.picked_up_at.is_none()
+        && call.picked_up_at.is_none()
         && let Some(card_id) = call.card_id
     {
         call_settings_row::Entity::update_many()
@@ -508,7 +525,7 @@ pub async fn answer(
         .col_expr(entity::Column::AnsweredAt, Expr::value(at))
         .col_expr(entity::Column::MeteredAt, Expr::value(at))
         .filter(entity::Column::Id.eq(call_id))
-        .filter(entity::Column::State.eq("reserved"))
+        .filter(entity::Column::State.eq(CallState::Reserved))
         .filter(entity::Column::AnsweredAt.is_null())
         .exec(db)
         .await?
@@ -519,45 +536,112 @@ pub async fn answer(
     match entity::Entity::find_by_id(call_id).one(db).await? {
         None => Err(ReservationError::UnknownCall),
         // Answering twice is harmless: the first time counts.
-        Some(call) if call.state == "reserved" => Ok(()),
+        Some(call) if call.state == CallState::Reserved => Ok(()),
         Some(_) => Err(ReservationError::NotRunning),
     }
 }
 
-/// The hang-up cause of a call that the sweeper settled.
-pub const STALE_CAUSE: &str = "stale_reservation";
+/// Records that the issuer's phone picked up at `at` (before the key press): a call settled
+/// without its process, by the sweeper or at restart, bills the phone leg from here too.
+pub async fn picked_up(
+    db: &DatabaseConnection,
+    call_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), ReservationError> {
+    let changed = entity::Entity::update_many()
+        .col_expr(entity::Column::PickedUpAt, Expr::value(at))
+        .col_expr(entity::Column::MeteredAt, Expr::value(at))
+        .filter(entity::Column::Id.eq(call_id))
+        .filter(entity::Column::State.eq(CallState::Reserved))
+        .filter(entity::Column::PickedUpAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected;
+    if changed > 0 {
+        return Ok(());
+    }
+    match entity::Entity::find_by_id(call_id).one(db).await? {
+        None => Err(ReservationError::UnknownCall),
+        Some(call) if call.state == CallState::Reserved => Ok(()),
+        Some(_) => Err(ReservationError::NotRunning),
+    }
+}
+
+/// Vouches for the running calls `call_ids` of a live process at `now` (its stamp every few
+/// seconds): if the process dies, they are billed up to here and no further. Returns how many
+/// were still running.
+pub async fn stamp(
+    db: &DatabaseConnection,
+    call_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    if call_ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(entity::Entity::update_many()
+        .col_expr(entity::Column::MeteredAt, Expr::value(now))
+        .filter(entity::Column::Id.is_in(call_ids.iter().copied()))
+        .filter(entity::Column::State.eq(CallState::Reserved))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
 
 /// Settles every running call whose last metering point is older than `ttl` — its process died
-/// or lost the database. It is billed up to that point and no further, since nothing proves it
-/// went on; an unanswered one gets its call-count unit back. A real `settle` racing the sweeper
-/// is harmless: whichever claims the row first settles it. Returns the calls it settled.
+/// or lost the database. A real `settle` racing the sweeper is harmless: whichever claims the
+/// row first settles it. Returns the calls it settled.
 pub async fn sweep_stale(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     ttl: chrono::Duration,
 ) -> Result<Vec<i64>, ReservationError> {
     let stale = entity::Entity::find()
-        .filter(entity::Column::State.eq("reserved"))
+        .filter(entity::Column::State.eq(CallState::Reserved))
         .filter(entity::Column::MeteredAt.lt(now - ttl))
         .all(db)
         .await?;
-    let mut settled = Vec::with_capacity(stale.len());
-    for call in stale {
+    settle_unattended(db, stale, RecordedCause::StaleReservation).await
+}
+
+/// Settles, at once, the calls a node was running when it stopped: called when the node starts
+/// again, before it takes calls, so every call still marked as its own is an orphan. Other
+/// nodes' calls are left to the sweeper. Returns the calls it settled.
+pub async fn settle_orphans(
+    db: &DatabaseConnection,
+    node: &str,
+) -> Result<Vec<i64>, ReservationError> {
+    let orphans = entity::Entity::find()
+        .filter(entity::Column::State.eq(CallState::Reserved))
+        .filter(entity::Column::RunBy.eq(node))
+        .all(db)
+        .await?;
+    settle_unattended(db, orphans, RecordedCause::ProcessRestarted).await
+}
+
+/// Settles calls no live process speaks for, each up to its last metering point and no
+/// further, since nothing proves it went on; an unanswered one nobody picked up gets its
+/// call-count unit back.
+async fn settle_unattended(
+    db: &DatabaseConnection,
+    calls: Vec<entity::Model>,
+    cause: RecordedCause,
+) -> Result<Vec<i64>, ReservationError> {
+    let mut settled = Vec::with_capacity(calls.len());
+    for call in calls {
         let metered_at = call.metered_at.unwrap_or(call.authorized_at);
         let ending = Ending {
-            // Not stored: a process that died on the accept prompt loses that prompt's time.
-            picked_up_at: None,
+            picked_up_at: call.picked_up_at,
             answered_at: call.answered_at,
             ended_at: Ord::max(metered_at, call.answered_at.unwrap_or(metered_at)),
-            outcome: if call.answered_at.is_some() {
-                "answered"
+            outcome: Outcome::Ended(if call.answered_at.is_some() {
+                CallOutcome::Answered
             } else {
-                "abandoned"
-            },
-            hangup_cause: STALE_CAUSE,
+                CallOutcome::Abandoned
+            }),
+            hangup_cause: cause,
         };
         let record = settle(db, call.id, ending).await?;
-        if record.hangup_cause.as_deref() == Some(STALE_CAUSE) {
+        if record.hangup_cause == Some(cause) {
             settled.push(call.id);
         }
     }

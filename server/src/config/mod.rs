@@ -64,6 +64,13 @@ pub struct Settings {
     /// A running call whose process has not metered it for this long is settled by the sweeper
     /// up to its last metering point. Longer than `call_hold_secs`, so live calls are never swept.
     pub call_stale_after_secs: u32,
+    /// How often this process stamps the calls it runs (issue 9): a call whose process dies is
+    /// billed up to its last stamp. Shorter than a third of `call_stale_after_secs`.
+    pub call_stamp_secs: u32,
+    /// This process's name among the processes sharing the database; the calls it runs carry
+    /// it, and when it starts again it settles those at once. Unique per process and stable
+    /// across its restarts: the host name and listening port by default.
+    pub node: String,
     /// Media sockets and the SIP trunk (issue 4).
     pub calling: CallingSettings,
 }
@@ -90,6 +97,8 @@ struct FileSettings {
     default_region: Option<String>,
     call_hold_secs: Option<u32>,
     call_stale_after_secs: Option<u32>,
+    call_stamp_secs: Option<u32>,
+    node: Option<String>,
     #[serde(default)]
     calling: calling::FileCalling,
     #[serde(default)]
@@ -205,9 +214,33 @@ impl Settings {
                 ),
             });
         }
+        let call_stamp_secs = parse_env(&env, "CALLCARD_CALL_STAMP_SECS", "call_stamp_secs")?
+            .or(file.call_stamp_secs)
+            // Under the crash drill's floor: a dead process's calls end within 5 s of its death.
+            .unwrap_or(4);
+        if call_stamp_secs == 0 || call_stamp_secs * 3 > call_stale_after_secs {
+            return Err(ConfigError::Invalid {
+                key: "call_stamp_secs",
+                message: format!(
+                    "{call_stamp_secs} s must be at least 1 s and at most a third of \
+                     call_stale_after_secs ({call_stale_after_secs} s), or live calls would be swept"
+                ),
+            });
+        }
+        let node = env("CALLCARD_NODE")
+            .or(file.node)
+            .unwrap_or_else(|| format!("{}:{}", host_name(), listen.port()));
+        if node.trim().is_empty() || node.len() > 200 {
+            return Err(ConfigError::Invalid {
+                key: "node",
+                message: "a node name is 1 to 200 characters".into(),
+            });
+        }
         let calling = calling::read(&env, file.calling, file.trunk)?;
         Ok(Settings {
             calling,
+            call_stamp_secs,
+            node,
             call_hold_secs,
             call_stale_after_secs,
             default_region,
@@ -267,6 +300,15 @@ impl Settings {
         // A validated public URL has no path, so it is its own origin.
         &self.public_url
     }
+}
+
+/// The machine's name, for the default node name; `callcard` where the system does not say.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "callcard".to_owned())
 }
 
 fn read_file(path: &Path) -> Result<FileSettings, ConfigError> {
@@ -348,6 +390,27 @@ mod tests {
         assert!(error.to_string().contains("session_days"), "{error}");
         let error = settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
         assert!(error.to_string().contains("database_url"), "{error}");
+    }
+
+    #[test]
+    fn running_calls_are_stamped_well_within_the_staleness_by_a_named_node() {
+        let defaults = settings(&[("CALLCARD_LISTEN", "127.0.0.1:4100")]).unwrap();
+        assert_eq!(defaults.call_stamp_secs, 4);
+        assert!(defaults.node.ends_with(":4100"), "{}", defaults.node);
+        let named = settings(&[("CALLCARD_NODE", "edge-1")]).unwrap();
+        assert_eq!(named.node, "edge-1");
+        let error = settings(&[
+            ("CALLCARD_CALL_STAMP_SECS", "61"),
+            ("CALLCARD_CALL_STALE_AFTER_SECS", "180"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("call_stamp_secs") && error.contains("call_stale_after_secs (180 s)"),
+            "{error}"
+        );
+        assert!(settings(&[("CALLCARD_CALL_STAMP_SECS", "0")]).is_err());
+        assert!(settings(&[("CALLCARD_NODE", " ")]).is_err());
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! money is exactly its grant less what the calls cost (`server::check::money` finds no drift).
 
 use chrono::{Duration, Utc};
+use media_bridge::call::{CallOutcome, HangupCause};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use server::calls::call_state::{Outcome, RecordedCause};
 use server::calls::rates::{LegClass, Rate};
 use server::calls::reservation::{self, Ending, ReservationError};
 
@@ -59,8 +61,8 @@ async fn run(db: DatabaseConnection, call: i64, step: Step, answered: chrono::Da
                 picked_up_at: None,
                 answered_at: Some(answered),
                 ended_at: answered + Duration::seconds(90),
-                outcome: "answered",
-                hangup_cause: "caller_hung_up",
+                outcome: Outcome::Ended(CallOutcome::Answered),
+                hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
             },
         )
         .await

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use media_bridge::browser::{BrowserEvent, BrowserLeg, BrowserLegConfig};
+use media_bridge::call::{CallOutcome, HangupCause};
 use media_bridge::dtmf::Digit;
 use media_bridge::trunk::{TrunkConfig, TrunkSettings};
 use serde_json::{Value, json};
@@ -75,19 +76,23 @@ pub(crate) async fn issuer_with_card(
 
 /// Posts the caller's offer; returns the caller's leg (answer applied) and the call's token.
 async fn start_call(app: &TestApp) -> (BrowserLeg, String) {
-    let (mut caller, offer) = BrowserLeg::offer(&BrowserLegConfig::loopback())
-        .await
-        .unwrap();
-    let started = app
-        .new_client()
-        .post(app.url("/api/cards/ada/calls"))
+    call_card(&app.new_client(), app.url("/api/cards/ada/calls")).await
+}
+
+/// A webrtc-rs caller posts its offer to `url` (a card's calls); returns the caller's leg
+/// (answer applied) and the call's token.
+pub(crate) async fn call_card(client: &reqwest::Client, url: String) -> (BrowserLeg, String) {
+    let config = BrowserLegConfig::loopback();
+    let (mut caller, offer) = BrowserLeg::offer(&config).await.unwrap();
+    let started = client
+        .post(url)
         .json(&json!({ "offer_sdp": offer, "lang": "en" }))
         .send()
         .await
         .unwrap();
     assert_eq!(started.status(), 201);
     let started: Value = started.json().await.unwrap();
-    let answer = BrowserLegConfig::loopback()
+    let answer = config
         .screen(started["answer_sdp"].as_str().unwrap())
         .unwrap();
     caller.accept_answer(&answer).await.unwrap();
@@ -362,6 +367,7 @@ async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backen
         app.db.clone(),
         app.state.settings.clone(),
         false,
+        Default::default(),
     );
     let authorized = authority
         .authorize(&CallRequest {
@@ -401,8 +407,8 @@ async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backen
             picked_up_at: None,
             answered_at: Some(answered),
             ended_at: answered + Duration::from_secs(60),
-            outcome: "answered",
-            cause: "call_limit".into(),
+            outcome: CallOutcome::Answered,
+            cause: HangupCause::CallLimit,
         })
         .await;
     let records = app.get_json(&app.client, app.url("/api/calls")).await;

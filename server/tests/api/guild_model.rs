@@ -11,11 +11,13 @@
 //! the model's arithmetic stays obvious.
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
+use media_bridge::call::{CallOutcome, HangupCause};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use server::calls::authorize::Refusal;
+use server::calls::call_state::{Outcome, RecordedCause};
 use server::calls::rates::{LegClass, Rate};
 use server::calls::reservation::{self, CallRequest, Ending, ReservationError};
 use server::cards::entity::call_settings as call_settings_row;
@@ -270,6 +272,7 @@ async fn apply(
                 caller_region: Some("KR"),
                 legs: vec![per_second_leg(); legs as usize],
                 hold_secs: HOLD_SECS,
+                run_by: "test-node",
             };
             let legs = i64::from(legs);
             let outcome = reservation::reserve(&app.db, request, *now).await;
@@ -352,12 +355,12 @@ async fn apply(
                 picked_up_at: None,
                 answered_at,
                 ended_at: answered_at.map_or(*now, |at| at + Duration::seconds(talk_secs.into())),
-                outcome: if answered_at.is_some() {
-                    "answered"
+                outcome: Outcome::Ended(if answered_at.is_some() {
+                    CallOutcome::Answered
                 } else {
-                    "no_answer"
-                },
-                hangup_cause: "normal_clearing",
+                    CallOutcome::NoAnswer
+                }),
+                hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
             };
             let id = model.calls[index].id;
             let record = reservation::settle(&app.db, id, ending).await.unwrap();

@@ -221,3 +221,87 @@ pub fn solid_png(width: u32, height: u32) -> Vec<u8> {
         .unwrap();
     bytes
 }
+
+/// The real `callcard` binary as an operator runs it, for tests of whole processes (logs,
+/// crash drills): its own port and data directory, its output in `callcard.log` there.
+pub struct ServerProcess {
+    pub address: String,
+    pub log_path: std::path::PathBuf,
+    child: std::process::Child,
+}
+
+impl ServerProcess {
+    /// Starts the binary with `env` (on top of a listen address, public URL and data
+    /// directory) and waits until `/healthz` answers. The log is appended to, so a restart
+    /// with the same `data_dir` keeps both runs' lines.
+    pub async fn start(data_dir: &std::path::Path, port: u16, env: &[(&str, &str)]) -> Self {
+        let address = format!("http://127.0.0.1:{port}");
+        let log_path = data_dir.join("callcard.log");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .unwrap();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_callcard"));
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("CALLCARD_LISTEN", format!("127.0.0.1:{port}"))
+            .env("CALLCARD_PUBLIC_URL", &address)
+            .env("CALLCARD_DATA_DIR", data_dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let child = command.spawn().expect("the callcard binary starts");
+        let server = ServerProcess {
+            address,
+            log_path,
+            child,
+        };
+        let client = reqwest::Client::new();
+        let started_at = std::time::Instant::now();
+        while client
+            .get(format!("{}/healthz", server.address))
+            .send()
+            .await
+            .is_err()
+        {
+            assert!(
+                started_at.elapsed() < std::time::Duration::from_secs(30),
+                "callcard did not start:\n{}",
+                server.log()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        server
+    }
+
+    /// A free port on loopback for a server about to start.
+    pub fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// SIGKILL, as `kill -9` or the kernel's OOM killer: nothing of the process runs after it.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

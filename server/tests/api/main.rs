@@ -8,8 +8,10 @@ mod helpers;
 
 mod accounts;
 mod call_races;
+mod call_states;
 mod calling;
 mod cards;
+mod crash_drill;
 mod guild;
 mod guild_model;
 mod hostile_calls;

@@ -2,8 +2,10 @@
 //! count; settlement debits the exact cost once and gives back what an unanswered call held.
 
 use chrono::{Duration, Utc};
+use media_bridge::call::{CallOutcome, HangupCause};
 use serde_json::json;
 use server::calls::authorize::Refusal;
+use server::calls::call_state::{Outcome, RecordedCause};
 use server::calls::rates::{LegClass, Rate};
 use server::calls::reservation::{self, CallRequest, Ending, ReservationError};
 use server::ledger::money::Money;
@@ -42,6 +44,7 @@ pub(crate) fn request(legs: Vec<Option<Rate>>) -> CallRequest<'static> {
         caller_region: Some("KR"),
         legs,
         hold_secs: 60,
+        run_by: "test-node",
     }
 }
 
@@ -73,8 +76,8 @@ async fn answered_call(app: &TestApp, talk_secs: i64) {
             picked_up_at: None,
             answered_at: Some(now),
             ended_at: now + Duration::seconds(talk_secs),
-            outcome: "answered",
-            hangup_cause: "normal_clearing",
+            outcome: Outcome::Ended(CallOutcome::Answered),
+            hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
         },
     )
     .await
@@ -147,8 +150,8 @@ async fn racing_callers_get_exactly_what_the_guild_covers(backend: Backend) {
             picked_up_at: None,
             answered_at: None,
             ended_at: Utc::now(),
-            outcome: "no_answer",
-            hangup_cause: "timeout",
+            outcome: Outcome::Ended(CallOutcome::NoAnswer),
+            hangup_cause: RecordedCause::Call(HangupCause::IssuerDidNotAnswer),
         };
         reservation::settle(&app.db, call_id, ending).await.unwrap();
     }
@@ -192,8 +195,8 @@ async fn settlement_debits_the_exact_cost_once(backend: Backend) {
         picked_up_at: None,
         answered_at: Some(answered),
         ended_at: answered + Duration::seconds(50),
-        outcome: "answered",
-        hangup_cause: "normal_clearing",
+        outcome: Outcome::Ended(CallOutcome::Answered),
+        hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
     };
     let record = reservation::settle(&app.db, reservation.call_id, ending())
         .await
@@ -312,8 +315,8 @@ async fn a_guild_covering_70_seconds_ends_the_call_at_70_seconds(backend: Backen
             picked_up_at: None,
             answered_at: Some(answered),
             ended_at: answered + Duration::seconds(70),
-            outcome: "answered",
-            hangup_cause: "guild_exhausted",
+            outcome: Outcome::Ended(CallOutcome::Answered),
+            hangup_cause: RecordedCause::Call(HangupCause::GuildExhausted),
         },
     )
     .await
@@ -481,8 +484,8 @@ async fn stale_reservations_are_settled_from_their_last_metering_point(backend: 
             picked_up_at: None,
             answered_at: Some(start + Duration::seconds(5)),
             ended_at: start + Duration::seconds(600),
-            outcome: "answered",
-            hangup_cause: "normal_clearing",
+            outcome: Outcome::Ended(CallOutcome::Answered),
+            hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
         },
     )
     .await
@@ -573,8 +576,8 @@ async fn operators_refund_a_call_once_and_never_more_than_it_cost(backend: Backe
         picked_up_at: None,
         answered_at: Some(now),
         ended_at: now + Duration::seconds(90),
-        outcome: "answered",
-        hangup_cause: "normal_clearing",
+        outcome: Outcome::Ended(CallOutcome::Answered),
+        hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
     };
     // 60/60 at 60 a minute: 90 s are billed as 120 s, 120 won. The hold was one minute's worth:
     // the first interval. Extend once so the hold covers what the call cost.

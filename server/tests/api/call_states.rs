@@ -1,0 +1,222 @@
+//! The call row says only what the code can read back (issue 9: typed states and causes), and a
+//! restarted node settles its own calls at once (issue 9's crash drill, in-process half; the
+//! `kill -9` drill with the real binary is `crash_drill.rs`).
+
+use chrono::{Duration, SubsecRound, Utc};
+use media_bridge::call::CallOutcome;
+use sea_orm::{ConnectionTrait, EntityTrait};
+use server::calls::call_state::{CallState, Outcome, RecordedCause};
+use server::calls::rates::{LegClass, Rate};
+use server::calls::reservation::{self, CallRequest, Ending, entity as call};
+
+use crate::both_backends;
+use crate::helpers::Backend;
+use crate::reservations::{issuer, request};
+
+both_backends!(
+    every_outcome_and_cause_is_stored_and_read_back,
+    the_database_refuses_what_the_enums_cannot_say,
+    a_restarted_node_settles_its_own_calls_at_once_and_leaves_the_others,
+);
+
+fn per_second() -> Option<Rate> {
+    Some(Rate {
+        class: LegClass::Landline,
+        prefix: String::new(),
+        per_minute: 60,
+        initial_increment_secs: 1,
+        subsequent_increment_secs: 1,
+        connect_fee: 0,
+    })
+}
+
+fn on_node(node: &'static str) -> CallRequest<'static> {
+    CallRequest {
+        run_by: node,
+        ..request(vec![per_second()])
+    }
+}
+
+async fn every_outcome_and_cause_is_stored_and_read_back(backend: Backend) {
+    let causes = RecordedCause::one_of_each();
+    let outcomes = Outcome::one_of_each();
+    let (app, _) = issuer(backend, 1_000_000, 100).await;
+    for index in 0..causes.len().max(outcomes.len()) {
+        let (outcome, cause) = (
+            outcomes[index % outcomes.len()],
+            causes[index % causes.len()],
+        );
+        let now = Utc::now();
+        let granted = reservation::reserve(&app.db, request(vec![per_second()]), now)
+            .await
+            .unwrap();
+        let record = reservation::settle(
+            &app.db,
+            granted.call_id,
+            Ending {
+                picked_up_at: None,
+                answered_at: None,
+                ended_at: now,
+                outcome,
+                hangup_cause: cause,
+            },
+        )
+        .await
+        .unwrap_or_else(|error| panic!("{outcome} / {cause} cannot be stored: {error}"));
+        assert_eq!(
+            (record.state, record.outcome, record.hangup_cause),
+            (CallState::Settled, Some(outcome), Some(cause))
+        );
+    }
+    app.assert_money_exact().await;
+}
+
+async fn the_database_refuses_what_the_enums_cannot_say(backend: Backend) {
+    let (app, _) = issuer(backend, 10_000, 3).await;
+    let granted = reservation::reserve(&app.db, request(vec![per_second()]), Utc::now())
+        .await
+        .unwrap();
+    let id = granted.call_id;
+    for (what, sql) in [
+        (
+            "an unknown state",
+            format!("UPDATE calls SET state = 'running' WHERE id = {id}"),
+        ),
+        (
+            "an unknown outcome",
+            format!(
+                "UPDATE calls SET state = 'settled', outcome = 'ok', ended_at = authorized_at WHERE id = {id}"
+            ),
+        ),
+        (
+            "an unknown cause",
+            format!(
+                "UPDATE calls SET state = 'settled', outcome = 'answered', hangup_cause = 'normal_clearing', ended_at = authorized_at WHERE id = {id}"
+            ),
+        ),
+        (
+            "negative money held",
+            format!("UPDATE calls SET held = -1 WHERE id = {id}"),
+        ),
+        (
+            "a running call with an ending",
+            format!("UPDATE calls SET outcome = 'answered' WHERE id = {id}"),
+        ),
+        (
+            "a refusal that holds money",
+            format!(
+                "UPDATE calls SET state = 'refused', outcome = 'refused:no_rate' WHERE id = {id}"
+            ),
+        ),
+    ] {
+        assert!(
+            app.db.execute_unprepared(&sql).await.is_err(),
+            "the database stored {what}"
+        );
+    }
+    let row = call::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.state, row.outcome, row.held),
+        (CallState::Reserved, None, granted.grant.hold.0),
+        "nothing was changed half-way"
+    );
+    app.assert_money_exact().await;
+}
+
+async fn a_restarted_node_settles_its_own_calls_at_once_and_leaves_the_others(backend: Backend) {
+    let (app, _) = issuer(backend, 10_000, 5).await;
+    // Whole seconds, so the times read back equal on both databases.
+    let start = Utc::now().trunc_subsecs(0) - Duration::seconds(40);
+    // Node a was talking on one call (answered at +5 s, stamped last at +33 s) and had another
+    // on the accept prompt (picked up at +10 s, stamped at +33 s) when it died; node b is alive.
+    let talking = reservation::reserve(&app.db, on_node("node-a"), start)
+        .await
+        .unwrap();
+    reservation::answer(&app.db, talking.call_id, start + Duration::seconds(5))
+        .await
+        .unwrap();
+    let prompting = reservation::reserve(&app.db, on_node("node-a"), start)
+        .await
+        .unwrap();
+    reservation::picked_up(&app.db, prompting.call_id, start + Duration::seconds(10))
+        .await
+        .unwrap();
+    let last_stamp = start + Duration::seconds(33);
+    assert_eq!(
+        reservation::stamp(&app.db, &[talking.call_id, prompting.call_id], last_stamp)
+            .await
+            .unwrap(),
+        2
+    );
+    let elsewhere = reservation::reserve(&app.db, on_node("node-b"), start)
+        .await
+        .unwrap();
+
+    let mut settled = reservation::settle_orphans(&app.db, "node-a")
+        .await
+        .unwrap();
+    settled.sort();
+    assert_eq!(settled, [talking.call_id, prompting.call_id]);
+    assert!(
+        reservation::settle_orphans(&app.db, "node-a")
+            .await
+            .unwrap()
+            .is_empty(),
+        "settling again finds nothing"
+    );
+
+    let row = |id: i64| {
+        let db = app.db.clone();
+        async move {
+            call::Entity::find_by_id(id)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let talked = row(talking.call_id).await;
+    assert_eq!(
+        (
+            talked.outcome,
+            talked.hangup_cause,
+            talked.ended_at,
+            talked.billed_secs,
+            talked.cost
+        ),
+        (
+            Some(Outcome::Ended(CallOutcome::Answered)),
+            Some(RecordedCause::ProcessRestarted),
+            Some(last_stamp),
+            Some(28),
+            Some(28)
+        ),
+        "billed from the answer to the last stamp"
+    );
+    let prompted = row(prompting.call_id).await;
+    assert_eq!(
+        (
+            prompted.outcome,
+            prompted.picked_up_at,
+            prompted.billed_secs,
+            prompted.cost
+        ),
+        (
+            Some(Outcome::Ended(CallOutcome::Abandoned)),
+            Some(start + Duration::seconds(10)),
+            Some(23),
+            Some(23)
+        ),
+        "the phone leg is billed from its pick-up (issue 8)"
+    );
+    assert_eq!(
+        row(elsewhere.call_id).await.state,
+        CallState::Reserved,
+        "another node's call is left to the sweeper"
+    );
+    app.assert_money_exact().await;
+}

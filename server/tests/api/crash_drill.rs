@@ -1,0 +1,251 @@
+//! Fault drill (issue 9): `kill -9` the real `callcard` binary in the middle of an answered call
+//! through a SIPp trunk, start it again on the same database, and check what an operator would:
+//! the call is settled within 15 s of the restart, its recorded end is within 5 s of the death
+//! (and billed up to there), its call-count unit stays spent, and every Guild adds up
+//! (`callcard check`). Then PostgreSQL going away under a call. BENCHMARKS.md reports the
+//! times measured here.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use media_bridge::call::HangupCause;
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+use server::calls::call_state::{CallState, RecordedCause};
+use server::calls::reservation::entity as call;
+use server::cards::entity::call_settings;
+
+use crate::both_backends;
+use crate::calling::{call_card, follow_as, sipp, wait_for, wait_for_end};
+use crate::helpers::{Backend, ServerProcess, fresh_database, postgres_admin_url};
+
+both_backends!(a_server_killed_mid_call_settles_it_within_seconds_of_its_restart);
+
+/// PostgreSQL goes away under a running call (its connections cut, new ones refused for 6 s,
+/// as in a restart or fail-over) and the caller hangs up meanwhile: once it is back, the server
+/// settles the call as it ended, without a restart of its own, and takes new calls.
+#[tokio::test]
+async fn postgres_going_away_mid_call_loses_and_doubles_nothing() {
+    sipp::init_logs();
+    let trunk = sipp::Sipp::start(sipp::Scenario::File("accept_with_1.xml"), &["-rtp_echo"]);
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(Backend::Postgres, data_dir.path()).await;
+    let database = database_url.rsplit('/').next().unwrap().to_owned();
+    let trunk_port = trunk.sip.port().to_string();
+    let env = [
+        ("DATABASE_URL", database_url.as_str()),
+        ("CALLCARD_TRUNK_HOST", "127.0.0.1"),
+        ("CALLCARD_TRUNK_PORT", trunk_port.as_str()),
+        ("CALLCARD_TRUNK_CALLER_ID", "+8225550000"),
+    ];
+    let server = ServerProcess::start(data_dir.path(), ServerProcess::free_port(), &env).await;
+    let client = reqwest::Client::new();
+    let address = server.address.clone();
+    let (_caller, token) =
+        call_card(&client, format!("{address}/api/cards/hong-gildong/calls")).await;
+    let mut states = follow_as(&client, format!("{address}/api/calls/live/{token}/events")).await;
+    wait_for(&mut states, "connected").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let admin = server::db::connect_url(&postgres_admin_url())
+        .await
+        .unwrap();
+    let outage = |allow: bool| {
+        let admin = admin.clone();
+        let database = database.clone();
+        async move {
+            admin
+                .execute_unprepared(&format!(
+                    "ALTER DATABASE {database} ALLOW_CONNECTIONS {allow}"
+                ))
+                .await
+                .unwrap();
+            if !allow {
+                admin
+                    .execute_unprepared(&format!(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE datname = '{database}'"
+                    ))
+                    .await
+                    .unwrap();
+            }
+        }
+    };
+    outage(false).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let hung_up_at = Utc::now();
+    let hung_up = client
+        .post(format!("{address}/api/calls/live/{token}/hangup"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hung_up.status(), 204);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    outage(true).await;
+    let back = Instant::now();
+
+    let db = server::db::connect_url(&database_url).await.unwrap();
+    let settled = loop {
+        let row = latest_call(&db).await;
+        if row.state == CallState::Settled {
+            break row;
+        }
+        assert!(
+            back.elapsed() < Duration::from_secs(30),
+            "not settled within 30 s of the database's return:\n{}",
+            server.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let ended_at = settled.ended_at.unwrap();
+    assert_eq!(
+        settled.hangup_cause,
+        Some(RecordedCause::Call(HangupCause::CallerHungUp)),
+        "settled as it ended, not by the sweeper"
+    );
+    assert!(
+        (ended_at - hung_up_at).num_milliseconds().abs() < 1_000,
+        "recorded end {ended_at}, hung up at {hung_up_at}"
+    );
+    println!(
+        "PostgreSQL outage drill: settled {:?} after the database was back",
+        back.elapsed()
+    );
+
+    // New calls go through again, on fresh connections.
+    let (_second_caller, second) =
+        call_card(&client, format!("{address}/api/cards/hong-gildong/calls")).await;
+    let mut states = follow_as(&client, format!("{address}/api/calls/live/{second}/events")).await;
+    wait_for(&mut states, "ringing").await;
+    client
+        .post(format!("{address}/api/calls/live/{second}/hangup"))
+        .send()
+        .await
+        .unwrap();
+    wait_for_end(&mut states, Duration::from_secs(20)).await;
+    drop(server);
+    assert_money_adds_up(data_dir.path(), &database_url);
+}
+
+/// The floors of the drill.
+const SETTLED_AFTER_RESTART: Duration = Duration::from_secs(15);
+const END_BEFORE_DEATH: chrono::Duration = chrono::Duration::seconds(5);
+
+async fn a_server_killed_mid_call_settles_it_within_seconds_of_its_restart(backend: Backend) {
+    sipp::init_logs();
+    let trunk = sipp::Sipp::start(sipp::Scenario::File("accept_with_1.xml"), &["-rtp_echo"]);
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(backend, data_dir.path()).await;
+    let trunk_port = trunk.sip.port().to_string();
+    let port = ServerProcess::free_port();
+    let env = [
+        ("DATABASE_URL", database_url.as_str()),
+        ("CALLCARD_TRUNK_HOST", "127.0.0.1"),
+        ("CALLCARD_TRUNK_PORT", trunk_port.as_str()),
+        ("CALLCARD_TRUNK_CALLER_ID", "+8225550000"),
+    ];
+    let server = ServerProcess::start(data_dir.path(), port, &env).await;
+    let client = reqwest::Client::new();
+    let address = server.address.clone();
+
+    // The demo card rings its issuer's mobile through SIPp, which answers and presses 1.
+    let (_caller, token) =
+        call_card(&client, format!("{address}/api/cards/hong-gildong/calls")).await;
+    let mut states = follow_as(&client, format!("{address}/api/calls/live/{token}/events")).await;
+    wait_for(&mut states, "connected").await;
+    let db = server::db::connect_url(&database_url).await.unwrap();
+    let answered = latest_call(&db).await;
+    let answered_at = answered
+        .answered_at
+        .expect("the answer is recorded when the call connects");
+    let quota_during_call = call_count(&db, answered.card_id.unwrap()).await;
+
+    // Talk for a while (several stamps), then the process dies without a word.
+    tokio::time::sleep(Duration::from_secs(9)).await;
+    let died = Utc::now();
+    server.kill();
+    let still_running = latest_call(&db).await;
+    assert_eq!(
+        still_running.state,
+        CallState::Reserved,
+        "nobody settled it"
+    );
+
+    let restarted = Instant::now();
+    let server = ServerProcess::start(data_dir.path(), port, &env).await;
+    let settled = loop {
+        let row = latest_call(&db).await;
+        if row.state == CallState::Settled {
+            break row;
+        }
+        assert!(
+            restarted.elapsed() < SETTLED_AFTER_RESTART,
+            "the call was not settled within {SETTLED_AFTER_RESTART:?} of the restart:\n{}",
+            server.log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let settled_after = restarted.elapsed();
+
+    let ended_at = settled.ended_at.expect("a settled call has an end");
+    assert_eq!(settled.hangup_cause, Some(RecordedCause::ProcessRestarted));
+    assert!(
+        ended_at <= died && died - ended_at <= END_BEFORE_DEATH,
+        "recorded end {ended_at} is not within {END_BEFORE_DEATH} before the death at {died}"
+    );
+    let talk_secs = (ended_at - answered_at).num_seconds();
+    assert!(talk_secs >= 4, "billed {talk_secs} s of a 9 s call");
+    let billed = settled.billed_secs.expect("priced") as i64;
+    assert!(
+        (talk_secs..talk_secs + 10).contains(&billed),
+        "billed {billed} s for {talk_secs} s of talk (10 s increments)"
+    );
+    assert!(settled.cost.is_some_and(|cost| cost > 0), "{settled:?}");
+    assert_eq!(
+        call_count(&db, settled.card_id.unwrap()).await,
+        quota_during_call,
+        "an answered call keeps its call-count unit"
+    );
+    println!(
+        "crash drill ({backend:?}): settled {settled_after:?} after the restart; recorded end \
+         {:.1} s before the death; billed {billed} s",
+        (died - ended_at).num_milliseconds() as f64 / 1000.0
+    );
+    drop(server);
+
+    assert_money_adds_up(data_dir.path(), &database_url);
+}
+
+/// The operator's check: every Guild's balance is its ledger, nothing is held by ended calls.
+fn assert_money_adds_up(data_dir: &std::path::Path, database_url: &str) {
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_callcard"))
+        .arg("check")
+        .env_clear()
+        .env("CALLCARD_DATA_DIR", data_dir)
+        .env("DATABASE_URL", database_url)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "callcard check failed:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+async fn latest_call(db: &sea_orm::DatabaseConnection) -> call::Model {
+    call::Entity::find()
+        .order_by_desc(call::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a call was recorded")
+}
+
+async fn call_count(db: &sea_orm::DatabaseConnection, card_id: i64) -> u32 {
+    call_settings::Entity::find_by_id(card_id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the card has call settings")
+        .call_quota as u32
+}
