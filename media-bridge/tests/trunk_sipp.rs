@@ -133,7 +133,7 @@ async fn builtin_uas_answers_and_echoes_fifty_pcmu_packets() {
         Err(RtpSocketError::NoTelephoneEvents)
     ));
 
-    call.hang_up().await;
+    call.hang_up().finished().await;
     sipp.assert_ends_ok().await;
 }
 
@@ -164,7 +164,7 @@ async fn a_digit_comes_back_as_one_telephone_event() {
         Received::Digit(digit) => panic!("the press was reported twice ({digit:?})"),
     }
 
-    call.hang_up().await;
+    call.hang_up().finished().await;
     sipp.assert_ends_ok().await;
 }
 
@@ -222,7 +222,7 @@ async fn www_authenticate_401_is_answered_with_credentials() {
     let (mut call, _rtp) = dial(&dialer).await;
     let media = expect_answer(&mut call).await;
     assert_eq!(media.rtp, sipp.media);
-    call.hang_up().await;
+    call.hang_up().finished().await;
     sipp.assert_ends_ok().await;
 }
 
@@ -235,7 +235,7 @@ async fn proxy_authenticate_407_is_answered_with_credentials() {
     let dialer = dialer_for(&sipp, PASSWORD).await;
     let (mut call, _rtp) = dial(&dialer).await;
     expect_answer(&mut call).await;
-    call.hang_up().await;
+    call.hang_up().finished().await;
     sipp.assert_ends_ok().await;
 }
 
@@ -282,6 +282,6 @@ async fn hanging_up_while_ringing_cancels_the_invite() {
     let dialer = dialer_for(&sipp, PASSWORD).await;
     let (mut call, _rtp) = dial(&dialer).await;
     assert_eq!(next_event(&mut call).await, Some(TrunkEvent::Ringing));
-    call.hang_up().await;
+    call.hang_up().finished().await;
     sipp.assert_ends_ok().await;
 }

@@ -32,15 +32,18 @@
 //! but the last two digits; the password is a `SecretString`. Logs use `tracing` with a
 //! span per call; per-packet events are at trace level.
 
+mod call_task;
 pub mod config;
 pub mod dialer;
+pub mod in_dialog;
 pub mod rtp_socket;
 pub mod sdp;
+pub mod session_timer;
 
 pub use config::{
     HostPort, PhoneNumber, PhoneNumberError, Transport, TrunkConfig, TrunkConfigError,
     TrunkSettings,
 };
-pub use dialer::{DialError, Dialer, TrunkCall, TrunkEvent};
+pub use dialer::{DialError, Dialer, HangingUp, TrunkCall, TrunkEvent};
 pub use rtp_socket::{Received, RemoteMedia, RtpReceiver, RtpSender, RtpSocket, RtpSocketError};
 pub use sdp::{SdpAnswer, SdpError, SdpOffer};
