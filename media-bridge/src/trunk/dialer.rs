@@ -1,6 +1,6 @@
 //! Placing calls through the trunk: one [`Dialer`] per configured trunk (one SIP endpoint on
 //! one UDP socket), one [`TrunkCall`] per outbound call, run by its own task
-//! ([`super::call_task`]).
+//! (`call_task.rs`).
 //!
 //! Model of a call, as the core sees it through [`TrunkEvent`]s:
 //! INVITE (with our SDP offer, `Allow`, `Supported: timer` and, unless turned off, an RFC 4028
