@@ -332,6 +332,17 @@ async fn without_update_in_allow_we_refresh_with_a_reinvite_of_the_same_sdp() {
 }
 
 #[tokio::test]
+async fn a_422_is_retried_once_with_the_trunks_min_se() {
+    // The scenario refuses 1800 s with 422 / Min-SE 1900 and checks the retry's headers.
+    let sipp = Sipp::start(Scenario::File("interval_too_small.xml"), &[]);
+    let dialer = dialer_for(&sipp, PASSWORD).await;
+    let (mut call, _rtp) = dial(&dialer).await;
+    expect_answer(&mut call).await;
+    call.hang_up().finished().await;
+    sipp.assert_ends_ok().await;
+}
+
+#[tokio::test]
 async fn with_refresher_uas_a_trunk_that_never_refreshes_is_hung_up_before_expiry() {
     let sipp = Sipp::start(Scenario::File("refresher_uas_silent.xml"), &[]);
     let dialer = dialer_for(&sipp, PASSWORD).await;

@@ -108,24 +108,11 @@ impl CallTask {
     pub(super) async fn run(mut self, mut outcome: InviteOutcome, mut hang_up: HangUpRequests) {
         let mut rang = false;
         let response = loop {
-            let final_response = loop {
-                tokio::select! {
-                    result = &mut outcome => break result,
-                    Some(state) = self.states.recv() => {
-                        if let DialogState::Early(_, response) = state && !rang {
-                            rang = true;
-                            debug!(status = response.status_code.code(), "ringing");
-                            self.emit(TrunkEvent::Ringing);
-                        }
-                    }
-                    request = &mut hang_up => {
-                        self.cancel(outcome).await;
-                        if let Ok(done) = request {
-                            let _ = done.send(());
-                        }
-                        return;
-                    }
-                }
+            let Some(final_response) = self
+                .final_response(&mut outcome, &mut hang_up, &mut rang)
+                .await
+            else {
+                return;
             };
             let response = match final_response {
                 Ok(Ok((_, Some(response)))) => response,
@@ -192,11 +179,43 @@ impl CallTask {
             .await;
     }
 
-    /// After a 422: the same INVITE with the raised interval, on a new dialog.
+    /// Until the INVITE's final response, reporting the first ringing; `None` when we hung up
+    /// first (and cancelled).
+    async fn final_response(
+        &mut self,
+        outcome: &mut InviteOutcome,
+        hang_up: &mut HangUpRequests,
+        rang: &mut bool,
+    ) -> Option<<InviteOutcome as std::future::Future>::Output> {
+        loop {
+            tokio::select! {
+                result = &mut *outcome => return Some(result),
+                Some(state) = self.states.recv() => {
+                    if let DialogState::Early(_, response) = state && !*rang {
+                        *rang = true;
+                        debug!(status = response.status_code.code(), "ringing");
+                        self.emit(TrunkEvent::Ringing);
+                    }
+                }
+                request = &mut *hang_up => {
+                    self.cancel(outcome).await;
+                    if let Ok(done) = request {
+                        let _ = done.send(());
+                    }
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// After a 422: the same INVITE (same Call-ID) with the raised interval. rsipstack makes
+    /// it a new dialog, with a new From tag, so it can never be taken for a merged request.
     fn invite_again(&mut self) -> Option<InviteOutcome> {
-        self.dialog_layer.remove_dialog(&self.dialog.id());
+        let refused = self.dialog.id();
+        self.dialog_layer.remove_dialog(&refused);
         let mut invite = self.offer.invite.clone();
         invite.headers = Some(invite_headers(&self.timer));
+        invite.call_id = Some(refused.call_id);
         let (state_sender, states) = self.dialog_layer.new_dialog_state_channel();
         match self.dialog_layer.do_invite_async(invite, state_sender) {
             Ok((dialog, outcome)) => {
@@ -260,25 +279,32 @@ impl CallTask {
                 }
                 result = wait_refresh(&mut refresh) => {
                     refresh = None;
-                    let (status, session_expires) = match result {
-                        Ok(Ok(Some(response))) => (
-                            response.status_code.code(),
-                            header(&response.headers, "Session-Expires").map(str::to_owned),
-                        ),
-                        Ok(Ok(None)) => (481, None),
-                        Ok(Err(_)) | Err(_) => (408, None),
-                    };
-                    debug!(status, "session refresh answered");
-                    let now = self.now();
-                    let outcome =
-                        self.timer
-                            .refresh_answered(status, session_expires.as_deref(), now);
-                    if outcome == Some(Deadline::Expired) {
+                    if self.refresh_answered(result) == Some(Deadline::Expired) {
                         return self.expire(&dialog_id).await;
                     }
                 }
             }
         }
+    }
+
+    /// Our refresh's outcome, for the session timer: no answer counts as 408 (the dialog
+    /// is gone, RFC 3261 §12.2.1.2), a dialog rsipstack no longer confirms as 481.
+    fn refresh_answered(
+        &mut self,
+        result: Result<rsipstack::Result<Option<Response>>, tokio::task::JoinError>,
+    ) -> Option<Deadline> {
+        let (status, session_expires) = match result {
+            Ok(Ok(Some(response))) => (
+                response.status_code.code(),
+                header(&response.headers, "Session-Expires").map(str::to_owned),
+            ),
+            Ok(Ok(None)) => (481, None),
+            Ok(Err(_)) | Err(_) => (408, None),
+        };
+        debug!(status, "session refresh answered");
+        let now = self.now();
+        self.timer
+            .refresh_answered(status, session_expires.as_deref(), now)
     }
 
     /// Our refresh (RFC 4028 §7.4): an UPDATE without SDP if the trunk allows UPDATE, else
@@ -391,7 +417,7 @@ impl CallTask {
 
     /// CANCEL, then wait for the INVITE to end: a 487, or a 2xx that crossed the CANCEL,
     /// which rsipstack ACKs and ends with a BYE itself.
-    async fn cancel(&self, outcome: InviteOutcome) {
+    async fn cancel(&self, outcome: &mut InviteOutcome) {
         info!("cancelling before the answer");
         if let Err(error) = self.dialog.cancel().await {
             debug!(%error, "CANCEL failed");
