@@ -14,10 +14,11 @@
 //!
 //! Invariants: the task ends only after the call settled, and it always settles with the
 //! authority before it reports `Ended` — the page never shows "ended" for a call whose money
-//! is still held. Hanging up a leg never waits for the far end: the trunk leg's BYE or CANCEL
-//! finishes on the trunk call's own task (up to 32 s when the trunk never answers it), so
-//! the settlement follows the hang-up at once and the call's end is the moment we hung up. Phone destinations need a trunk; without one the issuer leg fails with 503
-//! and the caller sees `trunk_error`. An issuer's browser rings through [`IssuerLines`] (the
+//! is still held. Hanging up the trunk leg never waits for the trunk: its BYE or CANCEL
+//! finishes on the trunk call's own task (up to 32 s when the trunk never answers it), so the
+//! settlement follows the hang-up at once and the call's end is the moment we hung up. Phone
+//! destinations need a trunk; without one the issuer leg fails with 503 and the caller sees
+//! `trunk_error`. An issuer's browser rings through [`IssuerLines`] (the
 //! server's open dashboards): accepting hands the bridge that page's offer, and the issuer's
 //! leg is then a second [`BrowserLeg`]; with no dashboard open the call ends as
 //! `issuer_did_not_answer`.
