@@ -189,7 +189,9 @@ impl CallTask {
     ) -> Option<<InviteOutcome as std::future::Future>::Output> {
         loop {
             tokio::select! {
-                result = &mut *outcome => return Some(result),
+                // States first: a 180 queued before the final response is reported before
+                // it (unbiased, a 180 and a 486 arriving together could lose the ringing).
+                biased;
                 Some(state) = self.states.recv() => {
                     if let DialogState::Early(_, response) = state && !*rang {
                         *rang = true;
@@ -197,6 +199,7 @@ impl CallTask {
                         self.emit(TrunkEvent::Ringing);
                     }
                 }
+                result = &mut *outcome => return Some(result),
                 request = &mut *hang_up => {
                     self.cancel(outcome).await;
                     if let Ok(done) = request {
