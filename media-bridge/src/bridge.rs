@@ -14,8 +14,11 @@
 //!
 //! Invariants: the task ends only after the call settled, and it always settles with the
 //! authority before it reports `Ended` — the page never shows "ended" for a call whose money
-//! is still held. Phone destinations need a trunk; without one the issuer leg fails with 503
-//! and the caller sees `trunk_error`. An issuer's browser rings through [`IssuerLines`] (the
+//! is still held. Hanging up the trunk leg never waits for the trunk: its BYE or CANCEL
+//! finishes on the trunk call's own task (up to 32 s when the trunk never answers it), so the
+//! settlement follows the hang-up at once and the call's end is the moment we hung up. Phone
+//! destinations need a trunk; without one the issuer leg fails with 503 and the caller sees
+//! `trunk_error`. An issuer's browser rings through [`IssuerLines`] (the
 //! server's open dashboards): accepting hands the bridge that page's offer, and the issuer's
 //! leg is then a second [`BrowserLeg`]; with no dashboard open the call ends as
 //! `issuer_did_not_answer`.
@@ -486,7 +489,9 @@ impl<A: Authority> Driver<A> {
                 leg: Leg::Issuer, ..
             } => {
                 if let Some(call) = self.trunk_call.take() {
-                    call.hang_up().await;
+                    // Not awaited: the BYE (or CANCEL) finishes on the trunk call's own task,
+                    // so a trunk that never answers it cannot hold back the settlement.
+                    drop(call.hang_up());
                 }
                 self.stop_ringing();
                 if let Some(mut issuer) = self.issuer_browser.take()
@@ -683,6 +688,12 @@ impl<A: Authority> Driver<A> {
             Some(TrunkEvent::Failed { status }) => Input::IssuerFailed { sip_status: status },
             Some(TrunkEvent::MediaFailed { error }) => {
                 tracing::warn!(%error, "the trunk's answer cannot be used");
+                Input::IssuerMediaFailed
+            }
+            Some(TrunkEvent::SessionExpired) => {
+                // The trunk stopped refreshing the session: the leg is lost, and we sent BYE.
+                self.trunk_call = None;
+                tracing::warn!("the trunk's session expired");
                 Input::IssuerMediaFailed
             }
             Some(TrunkEvent::HungUp) | None => {

@@ -133,7 +133,7 @@ async fn builtin_uas_answers_and_echoes_fifty_pcmu_packets() {
         Err(RtpSocketError::NoTelephoneEvents)
     ));
 
-    call.hang_up().await;
+    call.hang_up().finished().await;
     sipp.assert_ends_ok().await;
 }
 
@@ -164,7 +164,7 @@ async fn a_digit_comes_back_as_one_telephone_event() {
         Received::Digit(digit) => panic!("the press was reported twice ({digit:?})"),
     }
 
-    call.hang_up().await;
+    call.hang_up().finished().await;
     sipp.assert_ends_ok().await;
 }
 
@@ -222,7 +222,7 @@ async fn www_authenticate_401_is_answered_with_credentials() {
     let (mut call, _rtp) = dial(&dialer).await;
     let media = expect_answer(&mut call).await;
     assert_eq!(media.rtp, sipp.media);
-    call.hang_up().await;
+    call.hang_up().finished().await;
     sipp.assert_ends_ok().await;
 }
 
@@ -235,7 +235,7 @@ async fn proxy_authenticate_407_is_answered_with_credentials() {
     let dialer = dialer_for(&sipp, PASSWORD).await;
     let (mut call, _rtp) = dial(&dialer).await;
     expect_answer(&mut call).await;
-    call.hang_up().await;
+    call.hang_up().finished().await;
     sipp.assert_ends_ok().await;
 }
 
@@ -282,6 +282,102 @@ async fn hanging_up_while_ringing_cancels_the_invite() {
     let dialer = dialer_for(&sipp, PASSWORD).await;
     let (mut call, _rtp) = dial(&dialer).await;
     assert_eq!(next_event(&mut call).await, Some(TrunkEvent::Ringing));
-    call.hang_up().await;
+    call.hang_up().finished().await;
+    sipp.assert_ends_ok().await;
+}
+
+#[tokio::test]
+async fn in_dialog_options_update_and_reinvite_are_answered_not_501() {
+    // The scenario checks our answers (200, 200 + Session-Expires, 200 + SDP, 405) and the
+    // Allow / Supported / Session-Expires / Min-SE of our INVITE; a 501 fails it.
+    let sipp = Sipp::start(Scenario::File("in_dialog_requests.xml"), &[]);
+    let dialer = dialer_for(&sipp, PASSWORD).await;
+    let (mut call, _rtp) = dial(&dialer).await;
+    expect_answer(&mut call).await;
+    assert_eq!(
+        next_event(&mut call).await,
+        Some(TrunkEvent::HungUp),
+        "the call survives the requests until the trunk's BYE"
+    );
+    sipp.assert_ends_ok().await;
+}
+
+#[tokio::test]
+async fn with_refresher_uac_we_refresh_every_half_interval() {
+    // Session-Expires: 6 (below our Min-SE, which a 2xx may not do, but we follow the
+    // trunk): two UPDATEs at ~3 s and ~6 s, each checked by the scenario for its timing
+    // (4.5 s at most) and headers. The call must still be up afterwards.
+    let sipp = Sipp::start(Scenario::File("refresher_uac.xml"), &[]);
+    let dialer = dialer_for(&sipp, PASSWORD).await;
+    let (mut call, _rtp) = dial(&dialer).await;
+    expect_answer(&mut call).await;
+    let quiet = tokio::time::timeout(Duration::from_millis(7_500), call.next_event()).await;
+    assert!(quiet.is_err(), "no event while refreshing: {quiet:?}");
+    call.hang_up().finished().await;
+    sipp.assert_ends_ok().await;
+}
+
+#[tokio::test]
+async fn without_update_in_allow_we_refresh_with_a_reinvite_of_the_same_sdp() {
+    // The scenario checks the two re-INVITEs' timing and headers, that their SDP keeps its
+    // o= version, and ACKs them.
+    let sipp = Sipp::start(Scenario::File("refresher_uac_reinvite.xml"), &[]);
+    let dialer = dialer_for(&sipp, PASSWORD).await;
+    let (mut call, _rtp) = dial(&dialer).await;
+    expect_answer(&mut call).await;
+    let quiet = tokio::time::timeout(Duration::from_millis(7_500), call.next_event()).await;
+    assert!(quiet.is_err(), "no event while refreshing: {quiet:?}");
+    call.hang_up().finished().await;
+    sipp.assert_ends_ok().await;
+}
+
+#[tokio::test]
+async fn a_422_is_retried_once_with_the_trunks_min_se() {
+    // The scenario refuses 1800 s with 422 / Min-SE 1900 and checks the retry's headers.
+    let sipp = Sipp::start(Scenario::File("interval_too_small.xml"), &[]);
+    let dialer = dialer_for(&sipp, PASSWORD).await;
+    let (mut call, _rtp) = dial(&dialer).await;
+    expect_answer(&mut call).await;
+    call.hang_up().finished().await;
+    sipp.assert_ends_ok().await;
+}
+
+#[tokio::test]
+async fn with_refresher_uas_a_trunk_that_never_refreshes_is_hung_up_before_expiry() {
+    let sipp = Sipp::start(Scenario::File("refresher_uas_silent.xml"), &[]);
+    let dialer = dialer_for(&sipp, PASSWORD).await;
+    let (mut call, _rtp) = dial(&dialer).await;
+    expect_answer(&mut call).await;
+    let answered = std::time::Instant::now();
+    assert_eq!(
+        next_event(&mut call).await,
+        Some(TrunkEvent::SessionExpired)
+    );
+    let after = answered.elapsed();
+    // 6 - min(32, 6 / 3) = 4 s after the answer.
+    assert!(
+        after >= Duration::from_millis(3_800) && after <= Duration::from_millis(4_800),
+        "expired after {after:?}"
+    );
+    assert_eq!(next_event(&mut call).await, None);
+    sipp.assert_ends_ok().await;
+}
+
+#[tokio::test]
+async fn hanging_up_returns_at_once_even_if_the_bye_is_never_answered() {
+    let sipp = Sipp::start(Scenario::File("bye_unanswered.xml"), &[]);
+    let dialer = dialer_for(&sipp, PASSWORD).await;
+    let (mut call, _rtp) = dial(&dialer).await;
+    expect_answer(&mut call).await;
+    let started = std::time::Instant::now();
+    let hanging_up = call.hang_up();
+    assert!(
+        started.elapsed() < Duration::from_millis(50),
+        "hang_up took {:?}",
+        started.elapsed()
+    );
+    // The BYE really is pending: its transaction is still waiting for the trunk.
+    let finished = tokio::time::timeout(Duration::from_secs(2), hanging_up.finished()).await;
+    assert!(finished.is_err(), "the unanswered BYE finished already");
     sipp.assert_ends_ok().await;
 }

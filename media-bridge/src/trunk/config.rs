@@ -5,14 +5,19 @@
 //! fail on later, with a [`TrunkConfigError`] naming the field. Invariants of a `TrunkConfig`:
 //! the host is a hostname or an IP address, the ports are not 0, a password never comes
 //! without a username, the caller id is a dial string, the codec list is non-empty and has
-//! no duplicates. The password is a [`SecretString`]: it never shows in `Debug` or logs.
+//! no duplicates, the session timer's `Min-SE` is at least RFC 4028's 90 s and its interval
+//! at least that `Min-SE` (or 0: no session timer). The password is a [`SecretString`]: it never shows in `Debug` or logs.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use secrecy::SecretString;
 
+use super::session_timer::{RFC_MIN_SE_SECS, TimerSettings};
 use crate::g711::Codec;
+
+/// The session interval offered by default (RFC 4028's recommended 30 minutes).
+pub const DEFAULT_SESSION_EXPIRES_SECS: u32 = 1800;
 
 /// The SIP port when the settings name none (RFC 3261 §19.1.2).
 pub const DEFAULT_SIP_PORT: u16 = 5060;
@@ -46,6 +51,11 @@ pub struct TrunkSettings {
     /// Its IP is advertised to the trunk, so it cannot be `0.0.0.0` (the default, which
     /// therefore must be replaced).
     pub local_bind: SocketAddr,
+    /// The SIP session interval our INVITE offers (`Session-Expires`, RFC 4028); 0 offers
+    /// no session timer (we still answer the trunk's refreshes).
+    pub session_expires_secs: u32,
+    /// The smallest interval we accept (`Min-SE`); at least 90.
+    pub min_session_expires_secs: u32,
 }
 
 impl Default for TrunkSettings {
@@ -60,6 +70,8 @@ impl Default for TrunkSettings {
             codecs: vec![Codec::Pcmu, Codec::Pcma],
             outbound_proxy: None,
             local_bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0),
+            session_expires_secs: DEFAULT_SESSION_EXPIRES_SECS,
+            min_session_expires_secs: RFC_MIN_SE_SECS,
         }
     }
 }
@@ -87,6 +99,13 @@ pub enum TrunkConfigError {
          must be the address the trunk can reach"
     )]
     UnspecifiedLocalAddress { address: SocketAddr },
+    #[error("the minimum session interval {min_se} s is below RFC 4028's 90 s")]
+    MinSessionExpiresTooSmall { min_se: u32 },
+    #[error(
+        "the session interval {session_expires} s is below the minimum session interval \
+         {min_se} s (0 turns session timers off)"
+    )]
+    SessionExpiresBelowMinimum { session_expires: u32, min_se: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -164,6 +183,7 @@ pub struct TrunkConfig {
     codecs: Vec<Codec>,
     outbound_proxy: Option<HostPort>,
     local_bind: SocketAddr,
+    session_timer: TimerSettings,
 }
 
 impl TrunkConfig {
@@ -197,6 +217,17 @@ impl TrunkConfig {
                 address: settings.local_bind,
             });
         }
+        let min_se = settings.min_session_expires_secs;
+        if min_se < RFC_MIN_SE_SECS {
+            return Err(TrunkConfigError::MinSessionExpiresTooSmall { min_se });
+        }
+        let session_expires = settings.session_expires_secs;
+        if session_expires != 0 && session_expires < min_se {
+            return Err(TrunkConfigError::SessionExpiresBelowMinimum {
+                session_expires,
+                min_se,
+            });
+        }
         Ok(TrunkConfig {
             trunk: HostPort { host, port },
             transport: settings.transport,
@@ -206,6 +237,10 @@ impl TrunkConfig {
             codecs: settings.codecs,
             outbound_proxy,
             local_bind: settings.local_bind,
+            session_timer: TimerSettings {
+                session_expires_secs: session_expires,
+                min_se_secs: min_se,
+            },
         })
     }
 
@@ -239,6 +274,11 @@ impl TrunkConfig {
 
     pub fn local_bind(&self) -> SocketAddr {
         self.local_bind
+    }
+
+    /// What our INVITE offers (`session_expires_secs` 0: no session timer) and accepts.
+    pub fn session_timer(&self) -> TimerSettings {
+        self.session_timer
     }
 }
 
@@ -423,6 +463,45 @@ mod tests {
             bad_proxy.unwrap_err(),
             TrunkConfigError::BadOutboundProxy { .. }
         ));
+    }
+
+    #[test]
+    fn session_timer_settings_follow_rfc_4028() {
+        let default = TrunkConfig::new(settings()).unwrap();
+        assert_eq!(
+            default.session_timer(),
+            TimerSettings {
+                session_expires_secs: 1800,
+                min_se_secs: 90
+            }
+        );
+        let too_small = TrunkConfig::new(TrunkSettings {
+            min_session_expires_secs: 60,
+            ..settings()
+        });
+        assert_eq!(
+            too_small.unwrap_err(),
+            TrunkConfigError::MinSessionExpiresTooSmall { min_se: 60 }
+        );
+        let below = TrunkConfig::new(TrunkSettings {
+            session_expires_secs: 100,
+            min_session_expires_secs: 120,
+            ..settings()
+        });
+        assert_eq!(
+            below.unwrap_err(),
+            TrunkConfigError::SessionExpiresBelowMinimum {
+                session_expires: 100,
+                min_se: 120
+            }
+        );
+        let off = TrunkConfig::new(TrunkSettings {
+            session_expires_secs: 0,
+            ..settings()
+        })
+        .unwrap();
+        assert_eq!(off.session_timer().session_expires_secs, 0);
+        assert_eq!(off.session_timer().min_se_secs, 90);
     }
 
     #[test]

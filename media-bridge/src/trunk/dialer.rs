@@ -1,32 +1,39 @@
 //! Placing calls through the trunk: one [`Dialer`] per configured trunk (one SIP endpoint on
-//! one UDP socket), one [`TrunkCall`] per outbound call.
+//! one UDP socket), one [`TrunkCall`] per outbound call, run by its own task
+//! (`call_task.rs`).
 //!
 //! Model of a call, as the core sees it through [`TrunkEvent`]s:
-//! INVITE (with our SDP offer) → 1xx 180/183 → [`TrunkEvent::Ringing`] (once) → a final
+//! INVITE (with our SDP offer, `Allow`, `Supported: timer` and, unless turned off, an RFC 4028
+//! `Session-Expires`/`Min-SE`) → 1xx 180/183 → [`TrunkEvent::Ringing`] (once) → a final
 //! response: 2xx → ACK (rsipstack sends it) → [`TrunkEvent::Answered`] with the answer's
 //! media, or ≥ 300 → [`TrunkEvent::Failed`] with the status. A 401/407 challenge is answered
 //! once with the configured credentials; a second challenge is final and reported as
-//! `Failed { status: 401 | 407 }`. After the answer, the trunk's BYE is
-//! [`TrunkEvent::HungUp`]. [`TrunkCall::hang_up`] sends CANCEL before the answer and BYE
-//! after it.
+//! `Failed { status: 401 | 407 }`. A 422 naming a larger `Min-SE` is retried once with it.
+//! After the answer the trunk's in-dialog requests are answered ([`super::in_dialog`]:
+//! OPTIONS and session refreshes 200, media changes we cannot follow 488, other methods 405),
+//! the session timer refreshes or watches for the trunk's refreshes
+//! ([`super::session_timer`]), and the call ends with the trunk's BYE
+//! ([`TrunkEvent::HungUp`]), with an expired session (our BYE, then
+//! [`TrunkEvent::SessionExpired`]) or with [`TrunkCall::hang_up`] (CANCEL before the answer,
+//! BYE after it).
 //!
 //! Invariants: at most one `Ringing`; exactly one of `Answered`, `Failed` or `MediaFailed`
-//! unless we hung up first; `HungUp` only after `Answered`; after [`TrunkCall::hang_up`]
-//! (or dropping the [`TrunkCall`], which hangs up too) no event is delivered and the call
-//! leaves no dialog behind. Errors without a SIP status are given the one RFC 3261 says a
-//! UAC should assume: a transaction timeout is 408 (§8.1.3.1), a transport failure 503.
+//! unless we hung up first; `HungUp` and `SessionExpired` only after `Answered`, and at most
+//! one of them; after [`TrunkCall::hang_up`] (or dropping the [`TrunkCall`], which hangs up
+//! too) no event is delivered. Hanging up never makes its caller wait for the trunk: the
+//! CANCEL or BYE transaction finishes on the call's task (up to 64 × T1 = 32 s when the
+//! trunk never answers it), which then removes the dialog, so the call leaves no dialog
+//! behind; [`HangingUp::finished`] waits for that moment if someone must. Errors without a
+//! SIP status are given the one RFC 3261 says a UAC should assume: a transaction timeout is
+//! 408 (§8.1.3.1), a transport failure 503.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
-use rsipstack::dialog::DialogId;
 use rsipstack::dialog::authenticate::Credential;
-use rsipstack::dialog::dialog::{DialogState, DialogStateReceiver};
 use rsipstack::dialog::dialog_layer::DialogLayer;
 use rsipstack::dialog::invitation::InviteOption;
-use rsipstack::dialog::invite_dialog::InviteDialog;
-use rsipstack::sip::{HostWithPort, Method, StatusCode, StatusCodeKind, Uri};
+use rsipstack::sip::{HostWithPort, Method, StatusCode, Uri};
 use rsipstack::transaction::endpoint::EndpointOption;
 use rsipstack::transaction::{EndpointBuilder, TransactionReceiver};
 use rsipstack::transport::udp::UdpConnection;
@@ -34,18 +41,18 @@ use rsipstack::transport::{SipAddr, TransportLayer};
 use secrecy::ExposeSecret;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
-use tracing::{Instrument, debug, info, info_span, warn};
+use tracing::{Instrument, debug, info, info_span};
 
+use super::call_task::{CallTask, Offer, invite_headers};
 use super::config::{HostPort, PhoneNumber, Transport, TrunkConfig};
-use super::sdp::{SdpAnswer, SdpError, SdpOffer};
+use super::sdp::{SdpError, SdpOffer};
+use super::session_timer::SessionTimer;
 use crate::g711::Codec;
 
 /// What we say we are; rsipstack's default would advertise the library and its version.
 const USER_AGENT: &str = "callcard";
 /// Call-IDs end in this instead of rsipstack's default domain, which says nothing about us.
 const CALL_ID_SUFFIX: &str = "callcard";
-/// After CANCEL or BYE, how long to wait for the transaction to finish (64 × T1).
-const HANG_UP_WAIT: Duration = Duration::from_secs(32);
 
 /// rsipstack's errors are large, so they are boxed to keep `Result`s small.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +90,10 @@ pub enum TrunkEvent {
     MediaFailed { error: SdpError },
     /// The trunk sent BYE: the core's `Input::IssuerHungUp`.
     HungUp,
+    /// The session timer ran out without a refresh (RFC 4028 §10; or our refresh found the
+    /// dialog gone): we sent BYE. The trunk leg was lost, so the core's
+    /// `Input::IssuerMediaFailed` (cause `media_failed`).
+    SessionExpired,
 }
 
 /// One trunk: a SIP endpoint on its own UDP socket, placing calls with [`Dialer::dial`].
@@ -163,11 +174,14 @@ impl Dialer {
             codecs: codecs.clone(),
             session_id: u64::from(rand::random::<u32>()),
         };
-        let invite = self.invite_option(number, offer.to_sdp())?;
+        let sdp = offer.to_sdp();
+        let timer = SessionTimer::new(self.config.session_timer());
+        let mut invite = self.invite_option(number, sdp.clone())?;
+        invite.headers = Some(invite_headers(&timer));
         let (state_sender, states) = self.dialog_layer.new_dialog_state_channel();
         let (dialog, outcome) = self
             .dialog_layer
-            .do_invite_async(invite, state_sender)
+            .do_invite_async(invite.clone(), state_sender)
             .map_err(|error| DialError::BuildInvite(Box::new(error)))?;
         let (events, event_receiver) = mpsc::unbounded_channel();
         let (hang_up, hang_up_requests) = oneshot::channel();
@@ -177,7 +191,15 @@ impl Dialer {
             dialog,
             states,
             events,
-            codecs,
+            offer: Offer {
+                invite,
+                sdp,
+                local_rtp,
+                session_id: offer.session_id,
+                codecs,
+            },
+            timer,
+            started: tokio::time::Instant::now(),
         };
         tokio::spawn(call.run(outcome, hang_up_requests).instrument(span));
         Ok(TrunkCall {
@@ -258,154 +280,40 @@ impl TrunkCall {
         &mut self.events
     }
 
-    /// CANCEL before the answer, BYE after it; returns once the trunk replied (or the
-    /// transaction gave up). Does nothing if the call already ended.
-    pub async fn hang_up(mut self) {
+    /// CANCEL before the answer, BYE after it. Returns at once: the transaction runs on
+    /// the call's task, which removes the dialog when it is over. Does nothing if the call
+    /// already ended. Await [`HangingUp::finished`] to wait for the trunk's reply.
+    pub fn hang_up(mut self) -> HangingUp {
         let Some(hang_up) = self.hang_up.take() else {
-            return;
+            return HangingUp { finished: None };
         };
         let (done, finished) = oneshot::channel();
-        if hang_up.send(done).is_ok() {
-            // An error means the task ended meanwhile: nothing is left to wait for.
+        // An error means the task ended meanwhile: nothing is left to wait for.
+        let finished = hang_up.send(done).is_ok().then_some(finished);
+        HangingUp { finished }
+    }
+}
+
+/// A hang-up on its way; dropping this does not stop it.
+#[derive(Debug)]
+pub struct HangingUp {
+    finished: Option<oneshot::Receiver<()>>,
+}
+
+impl HangingUp {
+    /// Returns once the trunk replied to the CANCEL or BYE (or the transaction gave up,
+    /// after 32 s) and the dialog is gone.
+    pub async fn finished(self) {
+        if let Some(finished) = self.finished {
             let _ = finished.await;
         }
     }
 }
 
-/// The task that owns one call's dialog.
-struct CallTask {
-    dialog_layer: Arc<DialogLayer>,
-    dialog: InviteDialog,
-    states: DialogStateReceiver,
-    events: mpsc::UnboundedSender<TrunkEvent>,
-    codecs: Vec<Codec>,
-}
-
-type InviteOutcome =
-    tokio::task::JoinHandle<rsipstack::Result<(DialogId, Option<rsipstack::sip::Response>)>>;
-type HangUpRequests = oneshot::Receiver<oneshot::Sender<()>>;
-
-impl CallTask {
-    async fn run(mut self, mut outcome: InviteOutcome, mut hang_up: HangUpRequests) {
-        let mut rang = false;
-        let final_response = loop {
-            tokio::select! {
-                result = &mut outcome => break result,
-                Some(state) = self.states.recv() => {
-                    if let DialogState::Early(_, response) = state && !rang {
-                        rang = true;
-                        debug!(status = response.status_code.code(), "ringing");
-                        self.emit(TrunkEvent::Ringing);
-                    }
-                }
-                request = &mut hang_up => {
-                    self.cancel(outcome).await;
-                    if let Ok(done) = request {
-                        let _ = done.send(());
-                    }
-                    return;
-                }
-            }
-        };
-        let response = match final_response {
-            Ok(Ok((_, Some(response)))) => response,
-            Ok(Ok((_, None))) => return self.fail(408, "no final response"),
-            Ok(Err(error)) => {
-                warn!(%error, "INVITE failed");
-                return self.fail(503, "transport or transaction error");
-            }
-            Err(error) => {
-                warn!(%error, "INVITE task failed");
-                return self.fail(503, "INVITE task failed");
-            }
-        };
-        if response.status_code.kind() != StatusCodeKind::Successful {
-            return self.fail(response.status_code.code(), "final response");
-        }
-        let dialog_id = self.dialog.id();
-        match SdpAnswer::parse(&response.body, &self.codecs) {
-            Ok(answer) => {
-                info!(codec = ?answer.codec, remote_rtp = %answer.rtp, "answered");
-                self.emit(TrunkEvent::Answered {
-                    remote_rtp: answer.rtp,
-                    codec: answer.codec,
-                    telephone_event: answer.telephone_event,
-                });
-            }
-            Err(error) => {
-                warn!(%error, "unusable SDP answer, hanging up");
-                self.emit(TrunkEvent::MediaFailed { error });
-                self.bye(&dialog_id).await;
-                return;
-            }
-        }
-        self.confirmed(dialog_id, hang_up).await;
-    }
-
-    /// After the answer: wait for the trunk's BYE or ours.
-    async fn confirmed(mut self, dialog_id: DialogId, mut hang_up: HangUpRequests) {
-        loop {
-            tokio::select! {
-                state = self.states.recv() => match state {
-                    Some(DialogState::Terminated(_, reason)) => {
-                        info!(?reason, "trunk hung up");
-                        self.dialog_layer.remove_dialog(&dialog_id);
-                        self.emit(TrunkEvent::HungUp);
-                        return;
-                    }
-                    Some(_) => {}
-                    None => {
-                        self.dialog_layer.remove_dialog(&dialog_id);
-                        self.emit(TrunkEvent::HungUp);
-                        return;
-                    }
-                },
-                request = &mut hang_up => {
-                    self.bye(&dialog_id).await;
-                    if let Ok(done) = request {
-                        let _ = done.send(());
-                    }
-                    return;
-                }
-            }
-        }
-    }
-
-    /// CANCEL, then wait for the INVITE to end: a 487, or a 2xx that crossed the CANCEL,
-    /// which rsipstack ACKs and ends with a BYE itself.
-    async fn cancel(&self, outcome: InviteOutcome) {
-        info!("cancelling before the answer");
-        if let Err(error) = self.dialog.cancel().await {
-            debug!(%error, "CANCEL failed");
-        }
-        if let Ok(Ok(Ok((dialog_id, _)))) = tokio::time::timeout(HANG_UP_WAIT, outcome).await {
-            self.dialog_layer.remove_dialog(&dialog_id);
-        }
-    }
-
-    async fn bye(&self, dialog_id: &DialogId) {
-        info!("hanging up");
-        match tokio::time::timeout(HANG_UP_WAIT, self.dialog.bye()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => debug!(%error, "BYE failed"),
-            Err(_) => debug!("BYE timed out"),
-        }
-        self.dialog_layer.remove_dialog(dialog_id);
-    }
-
-    fn fail(&self, status: u16, why: &str) {
-        info!(status, why, "call failed");
-        self.emit(TrunkEvent::Failed { status });
-    }
-
-    fn emit(&self, event: TrunkEvent) {
-        // The holder may have stopped listening; the call still ends cleanly.
-        let _ = self.events.send(event);
-    }
-}
-
-/// Requests from the trunk: in-dialog ones (BYE above all) go to their dialog; this user
-/// agent only places calls, so it refuses new INVITEs and answers keep-alive OPTIONS.
+/// Requests from the trunk: in-dialog ones go to their dialog, where rsipstack answers BYE
+/// itself and hands the others (re-INVITE, UPDATE, OPTIONS, …) to the call's task as dialog
+/// states, which answers them; this user agent only places calls, so it refuses new INVITEs
+/// and answers keep-alive OPTIONS outside a dialog.
 async fn route_incoming(dialog_layer: Arc<DialogLayer>, mut incoming: TransactionReceiver) {
     while let Some(mut transaction) = incoming.recv().await {
         if let Some(mut dialog) = dialog_layer.match_dialog(&transaction) {

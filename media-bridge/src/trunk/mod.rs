@@ -4,14 +4,18 @@
 //! Model: this is the thin I/O layer of STYLE §2 for the issuer's phone leg. The core's
 //! [`crate::call::Output::InviteIssuer`] becomes [`Dialer::dial`]; the call's
 //! [`TrunkEvent`]s become the core's inputs (`Ringing` → `IssuerRinging`, `Answered` →
-//! `IssuerAnswered`, `Failed { status }` → `IssuerFailed { sip_status }`, `MediaFailed` →
-//! `IssuerMediaFailed`, `HungUp` → `IssuerHungUp`); [`crate::call::Output::Hangup`] for the
-//! issuer becomes [`TrunkCall::hang_up`] (CANCEL or BYE). Media goes through
-//! [`RtpSocket`]: bound before the INVITE, started with the answer's address and codec.
+//! `IssuerAnswered`, `Failed { status }` → `IssuerFailed { sip_status }`, `MediaFailed` and
+//! `SessionExpired` → `IssuerMediaFailed`, `HungUp` → `IssuerHungUp`);
+//! [`crate::call::Output::Hangup`] for the issuer becomes [`TrunkCall::hang_up`] (CANCEL or
+//! BYE, finished in the background). Media goes through [`RtpSocket`]: bound before the
+//! INVITE, started with the answer's address and codec.
 //!
 //! - [`config`]: the trunk's settings, checked once ([`TrunkConfig`]).
 //! - [`sdp`]: the G.711 offer we send and the answer we read — pure code, unit-tested.
-//! - [`dialer`]: INVITE / 1xx / 2xx + ACK / digest retry / CANCEL / BYE.
+//! - [`in_dialog`]: our replies to the trunk's requests inside a call — pure code.
+//! - [`session_timer`]: RFC 4028 session timers — pure code, simulated-time tests.
+//! - [`dialer`]: INVITE / 1xx / 2xx + ACK / digest retry / CANCEL / BYE; its call task
+//!   (`call_task.rs`) answers in-dialog requests and runs the session timer.
 //! - [`rtp_socket`]: 20 ms G.711 packets with our own SSRC, RFC 4733 events both ways.
 //!
 //! # Why rsipstack
@@ -32,15 +36,18 @@
 //! but the last two digits; the password is a `SecretString`. Logs use `tracing` with a
 //! span per call; per-packet events are at trace level.
 
+mod call_task;
 pub mod config;
 pub mod dialer;
+pub mod in_dialog;
 pub mod rtp_socket;
 pub mod sdp;
+pub mod session_timer;
 
 pub use config::{
     HostPort, PhoneNumber, PhoneNumberError, Transport, TrunkConfig, TrunkConfigError,
     TrunkSettings,
 };
-pub use dialer::{DialError, Dialer, TrunkCall, TrunkEvent};
+pub use dialer::{DialError, Dialer, HangingUp, TrunkCall, TrunkEvent};
 pub use rtp_socket::{Received, RemoteMedia, RtpReceiver, RtpSender, RtpSocket, RtpSocketError};
 pub use sdp::{SdpAnswer, SdpError, SdpOffer};

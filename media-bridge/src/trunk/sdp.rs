@@ -51,43 +51,72 @@ pub struct SdpOffer {
 
 impl SdpOffer {
     pub fn to_sdp(&self) -> String {
-        let ip = self.rtp.ip();
-        let family = match ip {
-            IpAddr::V4(_) => "IP4",
-            IpAddr::V6(_) => "IP6",
-        };
-        let mut formats: Vec<String> = self
-            .codecs
-            .iter()
-            .map(|codec| codec.payload_type().to_string())
-            .collect();
-        formats.push(TELEPHONE_EVENT_PAYLOAD_TYPE.to_string());
-        let mut sdp = String::new();
-        // Writing to a String cannot fail.
-        let _ = write!(
-            sdp,
-            "v=0\r\no=callcard {id} {id} IN {family} {ip}\r\ns=callcard\r\nc=IN {family} {ip}\r\n\
-             t=0 0\r\nm=audio {port} RTP/AVP {formats}\r\n",
-            id = self.session_id,
-            port = self.rtp.port(),
-            formats = formats.join(" "),
-        );
-        for codec in &self.codecs {
-            let _ = write!(
-                sdp,
-                "a=rtpmap:{} {}/8000\r\n",
-                codec.payload_type(),
-                codec_name(*codec)
-            );
-        }
-        let _ = write!(
-            sdp,
-            "a=rtpmap:{pt} telephone-event/8000\r\na=fmtp:{pt} 0-15\r\na=ptime:{PTIME_MS}\r\n\
-             a=sendrecv\r\n",
-            pt = TELEPHONE_EVENT_PAYLOAD_TYPE,
-        );
-        sdp
+        let telephone_event = Some(TELEPHONE_EVENT_PAYLOAD_TYPE);
+        write_sdp(
+            self.rtp,
+            &self.codecs,
+            telephone_event,
+            self.session_id,
+            self.session_id,
+        )
     }
+}
+
+/// Our SDP answer to an offer the trunk makes inside the call (a re-INVITE or UPDATE): the
+/// one codec in use, and telephone-events on the trunk's payload type if it offered them.
+/// `version` is the `o=` version, raised by the caller whenever the description changes.
+pub fn answer_sdp(
+    rtp: SocketAddr,
+    codec: Codec,
+    telephone_event: Option<u8>,
+    session_id: u64,
+    version: u64,
+) -> String {
+    write_sdp(rtp, &[codec], telephone_event, session_id, version)
+}
+
+fn write_sdp(
+    rtp: SocketAddr,
+    codecs: &[Codec],
+    telephone_event: Option<u8>,
+    session_id: u64,
+    version: u64,
+) -> String {
+    let ip = rtp.ip();
+    let family = match ip {
+        IpAddr::V4(_) => "IP4",
+        IpAddr::V6(_) => "IP6",
+    };
+    let mut formats: Vec<String> = codecs
+        .iter()
+        .map(|codec| codec.payload_type().to_string())
+        .collect();
+    formats.extend(telephone_event.map(|pt| pt.to_string()));
+    let mut sdp = String::new();
+    // Writing to a String cannot fail.
+    let _ = write!(
+        sdp,
+        "v=0\r\no=callcard {session_id} {version} IN {family} {ip}\r\ns=callcard\r\n\
+         c=IN {family} {ip}\r\nt=0 0\r\nm=audio {port} RTP/AVP {formats}\r\n",
+        port = rtp.port(),
+        formats = formats.join(" "),
+    );
+    for codec in codecs {
+        let _ = write!(
+            sdp,
+            "a=rtpmap:{} {}/8000\r\n",
+            codec.payload_type(),
+            codec_name(*codec)
+        );
+    }
+    if let Some(pt) = telephone_event {
+        let _ = write!(
+            sdp,
+            "a=rtpmap:{pt} telephone-event/8000\r\na=fmtp:{pt} 0-15\r\n"
+        );
+    }
+    let _ = write!(sdp, "a=ptime:{PTIME_MS}\r\na=sendrecv\r\n");
+    sdp
 }
 
 /// What the bridge needs from the trunk's answer.
@@ -252,6 +281,19 @@ mod tests {
              a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\n\
              a=ptime:20\r\na=sendrecv\r\n"
         );
+    }
+
+    #[test]
+    fn an_answer_inside_the_call_keeps_one_codec_and_the_trunks_event_type() {
+        let rtp = "127.0.0.1:40000".parse().unwrap();
+        assert_eq!(
+            answer_sdp(rtp, Codec::Pcma, Some(96), 7, 8),
+            "v=0\r\no=callcard 7 8 IN IP4 127.0.0.1\r\ns=callcard\r\nc=IN IP4 127.0.0.1\r\n\
+             t=0 0\r\nm=audio 40000 RTP/AVP 8 96\r\na=rtpmap:8 PCMA/8000\r\n\
+             a=rtpmap:96 telephone-event/8000\r\na=fmtp:96 0-15\r\na=ptime:20\r\n\
+             a=sendrecv\r\n"
+        );
+        assert!(!answer_sdp(rtp, Codec::Pcmu, None, 7, 7).contains("telephone-event"));
     }
 
     #[test]
