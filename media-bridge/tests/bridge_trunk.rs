@@ -15,7 +15,7 @@ use media_bridge::authority::{
 };
 use media_bridge::bridge::{Bridge, BridgeConfig, CallStatus};
 use media_bridge::browser::BrowserLegConfig;
-use media_bridge::call::CallConfig;
+use media_bridge::call::{CallConfig, HangupCause};
 use media_bridge::trunk::{Dialer, TrunkConfig, TrunkSettings};
 use support::{Scenario, Sipp};
 use tokio::sync::mpsc;
@@ -42,6 +42,8 @@ impl Authority for RecordingAuthority {
             },
         })
     }
+
+    async fn picked_up(&self, _call: CallId, _at: SystemTime) {}
 
     async fn answered(&self, _call: CallId, _at: SystemTime) {}
 
@@ -117,7 +119,7 @@ async fn settlement_follows_our_hang_up_at_once_when_the_trunk_never_answers_the
         delay < Duration::from_secs(1),
         "settled {delay:?} after the hang-up"
     );
-    assert_eq!(settlement.cause, "caller_hung_up");
+    assert_eq!(settlement.cause, HangupCause::CallerHungUp);
     let recorded_end = settlement
         .ended_at
         .duration_since(hung_up_wall)
