@@ -26,8 +26,8 @@ use chrono::{DateTime, Utc};
 use media_bridge::call::CallOutcome;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 
 use super::authorize::{self, CardState, Grant, Refusal};
@@ -126,15 +126,9 @@ pub async fn reserve(
     request: CallRequest<'_>,
     now: DateTime<Utc>,
 ) -> Result<Reservation, ReservationError> {
-    let card = card::Entity::find()
-        .filter(card::Column::Slug.eq(request.card_slug))
-        .one(db)
+    let (card, settings, guild_row) = card_for_call(db, request.card_slug)
         .await?
         .ok_or(ReservationError::UnknownCard)?;
-    let settings = call_settings_row::Entity::find_by_id(card.id)
-        .one(db)
-        .await?;
-    let guild_row = guild::Entity::find_by_id(card.account_id).one(db).await?;
     let guild_state = guild_row.as_ref().map(ledger::state_of).unwrap_or_default();
     let state = CardState {
         published: card.published,
@@ -188,6 +182,63 @@ pub async fn reserve(
         call_id: call.id,
         grant,
     })
+}
+
+/// The card, its call settings and its issuer's Guild, read in one round trip (issue 9: the
+/// reads before `reserve`'s transaction were three).
+async fn card_for_call(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> Result<
+    Option<(
+        card::Model,
+        Option<call_settings_row::Model>,
+        Option<guild::Model>,
+    )>,
+    DbErr,
+> {
+    use sea_orm::sea_query::{Alias, Query};
+    use sea_orm::{FromQueryResult, IdenStatic, Iterable};
+    let mut query = Query::select();
+    for column in card::Column::iter() {
+        query.expr_as(
+            Expr::col((card::Entity, column)),
+            Alias::new(format!("c_{}", column.as_str())),
+        );
+    }
+    for column in call_settings_row::Column::iter() {
+        query.expr_as(
+            Expr::col((call_settings_row::Entity, column)),
+            Alias::new(format!("s_{}", column.as_str())),
+        );
+    }
+    for column in guild::Column::iter() {
+        query.expr_as(
+            Expr::col((guild::Entity, column)),
+            Alias::new(format!("g_{}", column.as_str())),
+        );
+    }
+    query
+        .from(card::Entity)
+        .left_join(
+            call_settings_row::Entity,
+            Expr::col((call_settings_row::Entity, call_settings_row::Column::CardId))
+                .equals((card::Entity, card::Column::Id)),
+        )
+        .left_join(
+            guild::Entity,
+            Expr::col((guild::Entity, guild::Column::AccountId))
+                .equals((card::Entity, card::Column::AccountId)),
+        )
+        .and_where(Expr::col((card::Entity, card::Column::Slug)).eq(slug));
+    let Some(row) = db.query_one(&query).await? else {
+        return Ok(None);
+    };
+    Ok(Some((
+        card::Model::from_query_result(&row, "c_")?,
+        call_settings_row::Model::from_query_result_optional(&row, "s_")?,
+        guild::Model::from_query_result_optional(&row, "g_")?,
+    )))
 }
 
 /// Records an attempt refused before `reserve` could run — the card cannot be routed at all —
@@ -417,6 +468,18 @@ pub async fn settle(
     call_id: i64,
     ending: Ending,
 ) -> Result<entity::Model, ReservationError> {
+    settle_claiming(db, call_id, ending, None).await
+}
+
+/// [`settle`], claiming the row only if its last stamp is still before `stale_before` (when
+/// given): the sweeper must not settle a call whose process vouched for it since the sweeper
+/// looked.
+async fn settle_claiming(
+    db: &DatabaseConnection,
+    call_id: i64,
+    ending: Ending,
+    stale_before: Option<DateTime<Utc>>,
+) -> Result<entity::Model, ReservationError> {
     let transaction = db.begin().await?;
     let mut claim = entity::Entity::update_many()
         .col_expr(entity::Column::State, Expr::value(CallState::Settled))
@@ -431,6 +494,9 @@ pub async fn settle(
         // Otherwise what `picked_up` stored stands.
         claim = claim.col_expr(entity::Column::PickedUpAt, Expr::value(picked_up_at));
     }
+    if let Some(cutoff) = stale_before {
+        claim = claim.filter(entity::Column::MeteredAt.lt(cutoff));
+    }
     let claimed = claim
         .filter(entity::Column::Id.eq(call_id))
         .filter(entity::Column::State.eq(CallState::Reserved))
@@ -438,7 +504,8 @@ pub async fn settle(
         .await?;
     let Some(call) = claimed.into_iter().next() else {
         drop(transaction);
-        // Already settled (or a refusal): settling again changes nothing.
+        // Already settled (or a refusal, or stamped since the sweeper looked): settling again
+        // changes nothing.
         return entity::Entity::find_by_id(call_id)
             .one(db)
             .await?
@@ -462,35 +529,31 @@ pub async fn settle(
         )
         .col_expr(entity::Column::Cost, Expr::value(settlement.charge.0))
         .filter(entity::Column::Id.eq(call_id))
-        .exec(&transaction)
-        .await?
-        .rows_affected;
-    expect_one_row(call_id, priced, "recording its cost")?;
-    let released = guild::Entity::update_many()
-        .col_expr(
-            guild::Column::Held,
-            Expr::col(guild::Column::Held).sub(settlement.release.0),
-        )
-        .filter(guild::Column::AccountId.eq(call.account_id))
-        .filter(guild::Column::Held.gte(settlement.release.0))
-        .exec(&transaction)
-        .await?
-        .rows_affected;
-    expect_one_row(call_id, released, "releasing its hold from the Guild")?;
-    if settlement.charge.0 > 0 {
-        let reference = format!("call:{call_id}");
-        ledger::post(
-            &transaction,
-            Posting {
-                account_id: call.account_id,
-                kind: EntryKind::CallDebit,
-                amount: Money(-settlement.charge.0),
-                reference: Some(&reference),
-                note: &format!("Call {call_id} to /c/{}", call.card_slug),
-                created_by: None,
-            },
-        )
+        .exec_with_returning(&transaction)
         .await?;
+    let Some(record) = priced.into_iter().next() else {
+        return Err(inconsistent(call_id, "recording its cost changed no row"));
+    };
+    let reference = format!("call:{call_id}");
+    let note = format!("Call {call_id} to /c/{}", call.card_slug);
+    let released = ledger::release_and_debit(
+        &transaction,
+        settlement.release,
+        Posting {
+            account_id: call.account_id,
+            kind: EntryKind::CallDebit,
+            amount: Money(-settlement.charge.0),
+            reference: Some(&reference),
+            note: &note,
+            created_by: None,
+        },
+    )
+    .await?;
+    if !released {
+        return Err(inconsistent(
+            call_id,
+            "its Guild holds less than the call, or is gone",
+        ));
     }
     // A call nobody picked up gives its call-count unit back; one the issuer's phone answered
     // was an attempt that cost the operator, accepted or not (issue 8).
@@ -508,10 +571,7 @@ pub async fn settle(
             .await?;
     }
     transaction.commit().await?;
-    entity::Entity::find_by_id(call_id)
-        .one(db)
-        .await?
-        .ok_or(ReservationError::UnknownCall)
+    Ok(record)
 }
 
 /// Marks a running call answered at `at` (the issuer accepted, R9): from now on settling it bills
@@ -595,12 +655,13 @@ pub async fn sweep_stale(
     now: DateTime<Utc>,
     ttl: chrono::Duration,
 ) -> Result<Vec<i64>, ReservationError> {
+    let cutoff = now - ttl;
     let stale = entity::Entity::find()
         .filter(entity::Column::State.eq(CallState::Reserved))
-        .filter(entity::Column::MeteredAt.lt(now - ttl))
+        .filter(entity::Column::MeteredAt.lt(cutoff))
         .all(db)
         .await?;
-    settle_unattended(db, stale, RecordedCause::StaleReservation).await
+    settle_unattended(db, stale, RecordedCause::StaleReservation, Some(cutoff)).await
 }
 
 /// Settles, at once, the calls a node was running when it stopped: called when the node starts
@@ -615,7 +676,7 @@ pub async fn settle_orphans(
         .filter(entity::Column::RunBy.eq(node))
         .all(db)
         .await?;
-    settle_unattended(db, orphans, RecordedCause::ProcessRestarted).await
+    settle_unattended(db, orphans, RecordedCause::ProcessRestarted, None).await
 }
 
 /// Settles calls no live process speaks for, each up to its last metering point and no
@@ -625,6 +686,7 @@ async fn settle_unattended(
     db: &DatabaseConnection,
     calls: Vec<entity::Model>,
     cause: RecordedCause,
+    stale_before: Option<DateTime<Utc>>,
 ) -> Result<Vec<i64>, ReservationError> {
     let mut settled = Vec::with_capacity(calls.len());
     for call in calls {
@@ -640,8 +702,8 @@ async fn settle_unattended(
             }),
             hangup_cause: cause,
         };
-        let record = settle(db, call.id, ending).await?;
-        if record.hangup_cause == Some(cause) {
+        let record = settle_claiming(db, call.id, ending, stale_before).await?;
+        if record.state == CallState::Settled && record.hangup_cause == Some(cause) {
             settled.push(call.id);
         }
     }

@@ -96,27 +96,76 @@ pub async fn post(
                 .gte(0),
         );
     }
-    let changed = update.exec(db).await?.rows_affected;
-    let after = guild::Entity::find_by_id(posting.account_id)
-        .one(db)
-        .await?;
-    let Some(after) = after else {
-        return Err(LedgerError::NoGuild);
-    };
-    if changed == 0 {
-        let state = state_of(&after);
+    // One round trip: the Guild as the update left it.
+    let Some(after) = update.exec_with_returning(db).await?.into_iter().next() else {
+        let Some(guild) = guild::Entity::find_by_id(posting.account_id)
+            .one(db)
+            .await?
+        else {
+            return Err(LedgerError::NoGuild);
+        };
+        let state = state_of(&guild);
         return Err(rules::apply(state, posting.kind, posting.amount)
             .err()
             .unwrap_or(RuleError::InsufficientGuild {
                 available: state.available(),
             })
             .into());
+    };
+    record_entry(db, &posting, after.balance).await
+}
+
+/// Ends a call's hold in one update of its Guild: releases `release` of the held money and posts
+/// `debit` (a `call_debit` of at most `release`, or zero for none) from the balance. Since the
+/// charge comes out of money the call held, the floor holds by construction. False, changing
+/// nothing, when the Guild holds less than `release`.
+pub async fn release_and_debit(
+    db: &impl ConnectionTrait,
+    release: Money,
+    debit: Posting<'_>,
+) -> Result<bool, LedgerError> {
+    let charge = debit.amount.0;
+    if charge > 0 || -charge > release.0 {
+        // A charge beyond what the call held would spend money nobody set aside.
+        return Err(RuleError::InsufficientGuild { available: release }.into());
     }
+    if charge < 0 {
+        rules::check_entry(debit.kind, debit.amount)?;
+    }
+    let released = guild::Entity::update_many()
+        .col_expr(
+            guild::Column::Held,
+            Expr::col(guild::Column::Held).sub(release.0),
+        )
+        .col_expr(
+            guild::Column::Balance,
+            Expr::col(guild::Column::Balance).add(charge),
+        )
+        .filter(guild::Column::AccountId.eq(debit.account_id))
+        .filter(guild::Column::Held.gte(release.0))
+        .exec_with_returning(db)
+        .await?;
+    let Some(after) = released.into_iter().next() else {
+        return Ok(false);
+    };
+    if charge < 0 {
+        record_entry(db, &debit, after.balance).await?;
+    }
+    Ok(true)
+}
+
+/// Writes the entry of a posting whose Guild update is done, with the balance it left.
+async fn record_entry(
+    db: &impl ConnectionTrait,
+    posting: &Posting<'_>,
+    balance_after: i64,
+) -> Result<entry::Model, LedgerError> {
+    let amount = posting.amount.0;
     entry::ActiveModel {
         account_id: Set(posting.account_id),
         kind: Set(posting.kind.code().to_string()),
         amount: Set(amount),
-        balance_after: Set(after.balance),
+        balance_after: Set(balance_after),
         reference: Set(posting.reference.map(str::to_string)),
         note: Set(posting.note.to_string()),
         created_by: Set(posting.created_by),

@@ -1,7 +1,9 @@
 //! The ledger and reservations against a model (issue 3; BRIEF R8, R11, R13, R17).
 //!
 //! Random interleavings of authorize / answer / extend / settle / crash / sweep / top-up / clock
-//! ticks across several cards of one issuer run against the real database. The model is a few
+//! ticks across several cards of one issuer run against the real database, and races of two
+//! steps of one call at once (issue 9), which must end as one order of the two would. The model
+//! is a few
 //! integers per Guild, card and call; after every step the database must agree with it exactly,
 //! and three invariants must hold whatever the model says: the balance never falls below the
 //! credit limit (available ≥ 0), no money is created (balance = grant + top-ups − debits), and
@@ -62,6 +64,49 @@ enum Step {
     Tick {
         secs: i64,
     },
+    /// Two steps of the same call at once (issue 9): the database must end as if they ran in
+    /// one order or the other, and each must answer as in that order.
+    Race {
+        call: usize,
+        first: CallStep,
+        second: CallStep,
+    },
+}
+
+/// A step of one running call, or the sweep, as both the database and the model take it.
+#[derive(Debug, Clone, Copy)]
+enum CallStep {
+    Answer,
+    Extend,
+    Settle { talk_secs: u32 },
+    Sweep,
+}
+
+/// What a step answered: the database's answer and the model's must be the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Seen {
+    Answered,
+    Extended {
+        held: i64,
+        last: bool,
+        covered_secs: i64,
+    },
+    /// The call's record after settling (the first settlement's cost, if it was settled before).
+    Settled {
+        cost: Option<i64>,
+    },
+    /// The calls of this issuer that the sweep settled.
+    Swept(Vec<i64>),
+    NotRunning,
+}
+
+fn call_step() -> impl Strategy<Value = CallStep> {
+    prop_oneof![
+        Just(CallStep::Answer),
+        Just(CallStep::Extend),
+        (0..200u32).prop_map(|talk_secs| CallStep::Settle { talk_secs }),
+        Just(CallStep::Sweep),
+    ]
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -75,6 +120,15 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::Sweep),
         1 => (1..300i64).prop_map(|amount| Step::TopUp { amount }),
         2 => (1..240i64).prop_map(|secs| Step::Tick { secs }),
+        3 => (any::<usize>(), call_step(), call_step()).prop_map(|(call, first, second)| {
+            // Two sweeps at once may share the stale calls between them; harmless, but no
+            // order of the two says which took which.
+            let second = match (first, second) {
+                (CallStep::Sweep, CallStep::Sweep) => CallStep::Extend,
+                _ => second,
+            };
+            Step::Race { call, first, second }
+        }),
     ]
 }
 
@@ -112,9 +166,11 @@ struct ModelCall {
     metered_at: DateTime<Utc>,
     running: bool,
     crashed: bool,
+    /// What its settlement cost, once settled.
+    cost: Option<i64>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Model {
     balance: i64,
     held: i64,
@@ -141,6 +197,7 @@ impl Model {
             0
         };
         call.running = false;
+        call.cost = Some(cost);
         self.held -= call.held;
         self.balance -= cost;
         self.debited += cost;
@@ -309,86 +366,37 @@ async fn apply(
                     metered_at: *now,
                     running: true,
                     crashed: false,
+                    cost: None,
                 });
             }
         }
         Step::Answer { call } => {
             let Some(index) = pick(call) else { return };
-            reservation::answer(&app.db, model.calls[index].id, *now)
-                .await
-                .unwrap();
-            let call = &mut model.calls[index];
-            if call.answered_at.is_none() {
-                call.answered_at = Some(*now);
-                call.metered_at = *now;
-            }
+            one_step(app, model, index, CallStep::Answer, *now).await;
         }
         Step::Extend { call } => {
             let Some(index) = pick(call) else { return };
-            let extended = reservation::extend(&app.db, model.calls[index].id, HOLD_SECS, *now)
-                .await
-                .unwrap();
-            let available = model.available();
-            let call = &mut model.calls[index];
-            let covered = call.held / call.legs;
-            let wanted = call.legs * (covered + i64::from(HOLD_SECS)) - call.held;
-            let (extra, last) = if wanted <= available {
-                (wanted, false)
-            } else {
-                (Ord::min(wanted, Ord::max(available, 0)), true)
-            };
-            call.held += extra;
-            call.metered_at = *now;
-            model.held += extra;
-            let call = &model.calls[index];
-            assert_eq!(
-                (extended.held, extended.last),
-                (Money(call.held), last),
-                "extend of {call:?} with {available} available"
-            );
-            assert_eq!(i64::from(extended.covered_secs), call.held / call.legs);
+            one_step(app, model, index, CallStep::Extend, *now).await;
         }
         Step::Settle { call, talk_secs } => {
             let Some(index) = pick(call) else { return };
-            let answered_at = model.calls[index].answered_at;
-            let ending = Ending {
-                picked_up_at: None,
-                answered_at,
-                ended_at: answered_at.map_or(*now, |at| at + Duration::seconds(talk_secs.into())),
-                outcome: Outcome::Ended(if answered_at.is_some() {
-                    CallOutcome::Answered
-                } else {
-                    CallOutcome::NoAnswer
-                }),
-                hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
-            };
-            let id = model.calls[index].id;
-            let record = reservation::settle(&app.db, id, ending).await.unwrap();
-            let cost = model.settle(index, talk_secs.into());
-            assert_eq!(record.cost, Some(cost), "settling {:?}", model.calls[index]);
+            one_step(app, model, index, CallStep::Settle { talk_secs }, *now).await;
         }
         Step::Crash { call } => {
             let Some(index) = pick(call) else { return };
             model.calls[index].crashed = true;
         }
         Step::Sweep => {
-            let ttl = Duration::seconds(STALE_AFTER);
-            let mut swept = reservation::sweep_stale(&app.db, *now, ttl).await.unwrap();
-            // Only this issuer's calls: a failed earlier case may have left others running.
-            swept.retain(|id| model.calls.iter().any(|call| call.id == *id));
-            swept.sort();
-            let mut expected = Vec::new();
-            for index in 0..model.calls.len() {
-                let call = &model.calls[index];
-                if call.running && call.metered_at < *now - ttl {
-                    let talk = call
-                        .answered_at
-                        .map_or(0, |at| (call.metered_at - at).num_seconds());
-                    expected.push(call.id);
-                    model.settle(index, talk);
-                }
-            }
-            assert_eq!(swept, expected);
+            // The sweep names no call; any index will do for it.
+            one_step(app, model, 0, CallStep::Sweep, *now).await;
+        }
+        Step::Race {
+            call,
+            first,
+            second,
+        } => {
+            let Some(index) = pick(call) else { return };
+            race(app, model, index, [first, second], *now).await;
         }
         Step::TopUp { amount } => {
             post(app, account_id, EntryKind::OperatorCredit, amount).await;
@@ -396,6 +404,182 @@ async fn apply(
             model.paid_in += amount;
         }
         Step::Tick { secs } => *now += Duration::seconds(secs),
+    }
+}
+
+/// Runs one step on the database and on the model; both must answer the same.
+async fn one_step(
+    app: &TestApp,
+    model: &mut Model,
+    index: usize,
+    step: CallStep,
+    now: DateTime<Utc>,
+) {
+    let answered_at = model.calls.get(index).and_then(|call| call.answered_at);
+    let seen = on_database(app, model, index, step, answered_at, now).await;
+    let expected = on_model(model, index, step, answered_at, now);
+    assert_eq!(seen, expected, "{step:?} of call {index} at {now}");
+}
+
+/// Runs two steps of one call at once. The database must have taken them in one order or the
+/// other: the model, run in that order, answers both the same and ends where the database is
+/// (`check` compares the rest after the step).
+async fn race(
+    app: &TestApp,
+    model: &mut Model,
+    index: usize,
+    steps: [CallStep; 2],
+    now: DateTime<Utc>,
+) {
+    // A process that answered and then hung up settles with the answer it knows of.
+    let answered_at = if steps.iter().any(|step| matches!(step, CallStep::Answer)) {
+        Some(model.calls[index].answered_at.unwrap_or(now))
+    } else {
+        model.calls[index].answered_at
+    };
+    let (first, second) = tokio::join!(
+        on_database(app, model, index, steps[0], answered_at, now),
+        on_database(app, model, index, steps[1], answered_at, now),
+    );
+    for order in [[0, 1], [1, 0]] {
+        let mut candidate = model.clone();
+        let mut seen = [None, None];
+        for position in order {
+            seen[position] = Some(on_model(
+                &mut candidate,
+                index,
+                steps[position],
+                answered_at,
+                now,
+            ));
+        }
+        if seen == [Some(first.clone()), Some(second.clone())] {
+            *model = candidate;
+            return;
+        }
+    }
+    panic!(
+        "{steps:?} of call {:?} at once answered {first:?} and {second:?}, which no order of \
+         them gives",
+        model.calls[index]
+    );
+}
+
+/// What the database answers to `step` of call `index`.
+async fn on_database(
+    app: &TestApp,
+    model: &Model,
+    index: usize,
+    step: CallStep,
+    answered_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Seen {
+    let call_id = model.calls.get(index).map_or(0, |call| call.id);
+    match step {
+        CallStep::Answer => match reservation::answer(&app.db, call_id, now).await {
+            Ok(()) => Seen::Answered,
+            Err(ReservationError::NotRunning) => Seen::NotRunning,
+            Err(error) => panic!("answer: {error}"),
+        },
+        CallStep::Extend => match reservation::extend(&app.db, call_id, HOLD_SECS, now).await {
+            Ok(extended) => Seen::Extended {
+                held: extended.held.0,
+                last: extended.last,
+                covered_secs: i64::from(extended.covered_secs),
+            },
+            Err(ReservationError::NotRunning) => Seen::NotRunning,
+            Err(error) => panic!("extend: {error}"),
+        },
+        CallStep::Settle { talk_secs } => {
+            let ending = Ending {
+                picked_up_at: None,
+                answered_at,
+                ended_at: answered_at.map_or(now, |at| at + Duration::seconds(talk_secs.into())),
+                outcome: Outcome::Ended(if answered_at.is_some() {
+                    CallOutcome::Answered
+                } else {
+                    CallOutcome::NoAnswer
+                }),
+                hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
+            };
+            let record = reservation::settle(&app.db, call_id, ending).await.unwrap();
+            Seen::Settled { cost: record.cost }
+        }
+        CallStep::Sweep => {
+            let ttl = Duration::seconds(STALE_AFTER);
+            let mut swept = reservation::sweep_stale(&app.db, now, ttl).await.unwrap();
+            // Only this issuer's calls: a failed earlier case may have left others running.
+            swept.retain(|id| model.calls.iter().any(|call| call.id == *id));
+            swept.sort();
+            Seen::Swept(swept)
+        }
+    }
+}
+
+/// What the engine must answer to `step` of call `index`, given the model; updates the model.
+fn on_model(
+    model: &mut Model,
+    index: usize,
+    step: CallStep,
+    answered_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Seen {
+    match step {
+        CallStep::Sweep => {
+            let ttl = Duration::seconds(STALE_AFTER);
+            let mut swept = Vec::new();
+            for index in 0..model.calls.len() {
+                let call = &model.calls[index];
+                if call.running && call.metered_at < now - ttl {
+                    let talk = call
+                        .answered_at
+                        .map_or(0, |at| (call.metered_at - at).num_seconds());
+                    swept.push(call.id);
+                    model.settle(index, talk);
+                }
+            }
+            Seen::Swept(swept)
+        }
+        _ if !model.calls[index].running => match step {
+            CallStep::Settle { .. } => Seen::Settled {
+                cost: model.calls[index].cost,
+            },
+            _ => Seen::NotRunning,
+        },
+        CallStep::Answer => {
+            let call = &mut model.calls[index];
+            if call.answered_at.is_none() {
+                call.answered_at = Some(now);
+                call.metered_at = now;
+            }
+            Seen::Answered
+        }
+        CallStep::Extend => {
+            let available = model.available();
+            let call = &mut model.calls[index];
+            let covered = call.held / call.legs;
+            let wanted = call.legs * (covered + i64::from(HOLD_SECS)) - call.held;
+            let extra = if wanted <= available {
+                wanted
+            } else {
+                Ord::min(wanted, Ord::max(available, 0))
+            };
+            call.held += extra;
+            call.metered_at = now;
+            model.held += extra;
+            let call = &model.calls[index];
+            Seen::Extended {
+                held: call.held,
+                last: wanted > available,
+                covered_secs: call.held / call.legs,
+            }
+        }
+        CallStep::Settle { talk_secs } => {
+            // The settlement's ending says whether the call was answered.
+            model.calls[index].answered_at = answered_at;
+            let cost = model.settle(index, talk_secs.into());
+            Seen::Settled { cost: Some(cost) }
+        }
     }
 }
 

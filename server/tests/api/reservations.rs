@@ -385,7 +385,7 @@ async fn issuers_search_and_export_their_own_call_records(backend: Backend) {
     let lines: Vec<&str> = text.split("\r\n").filter(|line| !line.is_empty()).collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert!(lines[0].starts_with("id,card,caller,callee"));
-    assert!(lines[2].contains(",answered,normal_clearing"));
+    assert!(lines[2].contains(",answered,caller_hung_up"), "{text}");
 
     let stranger = app.new_client();
     app.sign_up(&stranger, "bob@example.com").await;
