@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calls;
 pub mod cards;
 pub mod check;
+pub mod client_address;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -55,6 +55,7 @@ pub struct LogInRequest {
 async fn sign_up(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
+
     ApiJson(body): ApiJson<SignUpRequest>,
 ) -> Result<Response, ApiError> {
     let account = service::sign_up_from(
@@ -64,7 +65,7 @@ async fn sign_up(
             display_name: body.display_name,
             password: body.password,
         },
-        &client,
+        &client.to_string(),
     )
     .await?;
     with_session(&state, StatusCode::CREATED, account).await
@@ -82,9 +83,10 @@ async fn sign_up(
 async fn log_in(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
+
     ApiJson(body): ApiJson<LogInRequest>,
 ) -> Result<Response, ApiError> {
-    let account = service::log_in(&state, &body.email, &body.password, &client).await?;
+    let account = service::log_in(&state, &body.email, &body.password, &client.to_string()).await?;
     with_session(&state, StatusCode::OK, account).await
 }
 

@@ -100,18 +100,5 @@ impl FromRequestParts<AppState> for Operator {
     }
 }
 
-/// Where a request comes from (the peer's IP), for log-in throttling.
-pub struct ClientAddress(pub String);
-
-impl FromRequestParts<AppState> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        let address = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(ClientAddress(address))
-    }
-}
+/// Where a request comes from, for log-in and sign-up throttling.
+pub use crate::client_address::ClientAddress;

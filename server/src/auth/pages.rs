@@ -59,6 +59,7 @@ async fn sign_up_page(
 async fn sign_up(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
+
     Form(form): Form<SignUpForm>,
 ) -> Response {
     let typed = AuthForm {
@@ -73,7 +74,7 @@ async fn sign_up(
             display_name: form.display_name,
             password: form.password,
         },
-        &client,
+        &client.to_string(),
     )
     .await;
     match result {
@@ -106,9 +107,10 @@ async fn log_in_page(
 async fn log_in(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
+
     Form(form): Form<LogInForm>,
 ) -> Response {
-    match service::log_in(&state, &form.email, &form.password, &client).await {
+    match service::log_in(&state, &form.email, &form.password, &client.to_string()).await {
         Ok(account) => signed_in(&state, account.id).await,
         Err(error) => {
             let (status, errors) = form_errors(error);

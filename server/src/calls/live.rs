@@ -5,15 +5,13 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use app::model::Lang;
 use app::model::calling::{CallEvent, CallStarted, StartCall};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -30,6 +28,7 @@ use super::rates::RateTable;
 use super::route::{self, Destination};
 use crate::cards::call_settings;
 use crate::cards::entity::{call_settings as call_settings_row, card};
+use crate::client_address::ClientAddress;
 use crate::error::{ApiError, ApiJson};
 use crate::startup::AppState;
 
@@ -102,23 +101,6 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// The caller's IP address, as the connection shows it (`0.0.0.0` when unknown, as in tests
-/// that drive the router without a socket).
-pub struct CallerAddress(pub IpAddr);
-
-impl FromRequestParts<AppState> for CallerAddress {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Infallible> {
-        Ok(CallerAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()),
-        ))
-    }
-}
-
 fn admission_error(refusal: AdmissionRefusal) -> ApiError {
     match refusal {
         AdmissionRefusal::AddressStarts { retry_after_secs }
@@ -151,7 +133,7 @@ fn admission_error(refusal: AdmissionRefusal) -> ApiError {
     ))]
 async fn start(
     State(state): State<AppState>,
-    CallerAddress(caller): CallerAddress,
+    ClientAddress(caller): ClientAddress,
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<StartCall>,
 ) -> Result<Response, ApiError> {

@@ -12,8 +12,9 @@
 //!
 //! Every step of a running call claims the call's row before it computes anything and before it
 //! touches the Guild (`UPDATE … WHERE state = 'reserved' RETURNING …`), so the steps of one
-//! call are serialised on that row, always lock in the same order (call, then Guild), and
-//! compute from what the row holds at that moment. Writes that must change one row check that
+//! call are serialised on that row, always lock in the same order (the call, the card's call
+//! count, the Guild — `reserve` too, so different calls of one card never wait on each other in
+//! a circle), and compute from what the row holds at that moment. Writes that must change one row check that
 //! they did; a row that is not what it must be (unreadable legs, a Guild holding less than the
 //! call) is an `Inconsistent` error and a log line, never a silent default. The arithmetic is
 //! `metering.rs`.
@@ -534,6 +535,23 @@ async fn settle_claiming(
     let Some(record) = priced.into_iter().next() else {
         return Err(inconsistent(call_id, "recording its cost changed no row"));
     };
+    // A call nobody picked up gives its call-count unit back; one the issuer's phone answered
+    // was an attempt that cost the operator, accepted or not (issue 8). Before the Guild:
+    // every step takes the call's row, then the card's call count, then the Guild, as
+    // `reserve` does, so two calls of one card never wait on each other in a circle.
+    if ending.answered_at.is_none()
+        && call.picked_up_at.is_none()
+        && let Some(card_id) = call.card_id
+    {
+        call_settings_row::Entity::update_many()
+            .col_expr(
+                call_settings_row::Column::CallQuota,
+                Expr::col(call_settings_row::Column::CallQuota).add(1),
+            )
+            .filter(call_settings_row::Column::CardId.eq(card_id))
+            .exec(&transaction)
+            .await?;
+    }
     let reference = format!("call:{call_id}");
     let note = format!("Call {call_id} to /c/{}", call.card_slug);
     let released = ledger::release_and_debit(
@@ -555,21 +573,6 @@ async fn settle_claiming(
             "its Guild holds less than the call, or is gone",
         ));
     }
-    // A call nobody picked up gives its call-count unit back; one the issuer's phone answered
-    // was an attempt that cost the operator, accepted or not (issue 8).
-    if ending.answered_at.is_none()
-        && call.picked_up_at.is_none()
-        && let Some(card_id) = call.card_id
-    {
-        call_settings_row::Entity::update_many()
-            .col_expr(
-                call_settings_row::Column::CallQuota,
-                Expr::col(call_settings_row::Column::CallQuota).add(1),
-            )
-            .filter(call_settings_row::Column::CardId.eq(card_id))
-            .exec(&transaction)
-            .await?;
-    }
     transaction.commit().await?;
     Ok(record)
 }
@@ -581,24 +584,7 @@ pub async fn answer(
     call_id: i64,
     at: DateTime<Utc>,
 ) -> Result<(), ReservationError> {
-    let changed = entity::Entity::update_many()
-        .col_expr(entity::Column::AnsweredAt, Expr::value(at))
-        .col_expr(entity::Column::MeteredAt, Expr::value(at))
-        .filter(entity::Column::Id.eq(call_id))
-        .filter(entity::Column::State.eq(CallState::Reserved))
-        .filter(entity::Column::AnsweredAt.is_null())
-        .exec(db)
-        .await?
-        .rows_affected;
-    if changed > 0 {
-        return Ok(());
-    }
-    match entity::Entity::find_by_id(call_id).one(db).await? {
-        None => Err(ReservationError::UnknownCall),
-        // Answering twice is harmless: the first time counts.
-        Some(call) if call.state == CallState::Reserved => Ok(()),
-        Some(_) => Err(ReservationError::NotRunning),
-    }
+    mark_once(db, call_id, entity::Column::AnsweredAt, at).await
 }
 
 /// Records that the issuer's phone picked up at `at` (before the key press): a call settled
@@ -608,12 +594,23 @@ pub async fn picked_up(
     call_id: i64,
     at: DateTime<Utc>,
 ) -> Result<(), ReservationError> {
+    mark_once(db, call_id, entity::Column::PickedUpAt, at).await
+}
+
+/// Sets a running call's `moment` column to `at` (stamping it alive) unless it is set: the
+/// first time counts, marking again is harmless; an ended call is `NotRunning`.
+async fn mark_once(
+    db: &DatabaseConnection,
+    call_id: i64,
+    moment: entity::Column,
+    at: DateTime<Utc>,
+) -> Result<(), ReservationError> {
     let changed = entity::Entity::update_many()
-        .col_expr(entity::Column::PickedUpAt, Expr::value(at))
+        .col_expr(moment, Expr::value(at))
         .col_expr(entity::Column::MeteredAt, Expr::value(at))
         .filter(entity::Column::Id.eq(call_id))
         .filter(entity::Column::State.eq(CallState::Reserved))
-        .filter(entity::Column::PickedUpAt.is_null())
+        .filter(moment.is_null())
         .exec(db)
         .await?
         .rows_affected;

@@ -67,6 +67,10 @@ pub struct Settings {
     /// How often this process stamps the calls it runs (issue 9): a call whose process dies is
     /// billed up to its last stamp. Shorter than a third of `call_stale_after_secs`.
     pub call_stamp_secs: u32,
+    /// Reverse proxies in front of this server (addresses or CIDR blocks): behind them the
+    /// client's address comes from `X-Forwarded-For` (`client_address.rs`). None by default:
+    /// the header is then never read.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// This process's name among the processes sharing the database; the calls it runs carry
     /// it, and when it starts again it settles those at once. Unique per process and stable
     /// across its restarts: the host name and listening port by default.
@@ -99,6 +103,8 @@ struct FileSettings {
     call_stale_after_secs: Option<u32>,
     call_stamp_secs: Option<u32>,
     node: Option<String>,
+    /// Comma-separated, as in the environment variable.
+    trusted_proxies: Option<String>,
     #[serde(default)]
     calling: calling::FileCalling,
     #[serde(default)]
@@ -236,9 +242,19 @@ impl Settings {
                 message: "a node name is 1 to 200 characters".into(),
             });
         }
+        let trusted_proxies = crate::client_address::parse_trusted(
+            &env("CALLCARD_TRUSTED_PROXIES")
+                .or(file.trusted_proxies)
+                .unwrap_or_default(),
+        )
+        .map_err(|message| ConfigError::Invalid {
+            key: "trusted_proxies",
+            message,
+        })?;
         let calling = calling::read(&env, file.calling, file.trunk)?;
         Ok(Settings {
             calling,
+            trusted_proxies,
             call_stamp_secs,
             node,
             call_hold_secs,
@@ -411,6 +427,17 @@ mod tests {
         );
         assert!(settings(&[("CALLCARD_CALL_STAMP_SECS", "0")]).is_err());
         assert!(settings(&[("CALLCARD_NODE", " ")]).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_none_by_default_and_named_when_wrong() {
+        assert!(settings(&[]).unwrap().trusted_proxies.is_empty());
+        let behind = settings(&[("CALLCARD_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")]).unwrap();
+        assert_eq!(behind.trusted_proxies.len(), 2);
+        let error = settings(&[("CALLCARD_TRUSTED_PROXIES", "edge")])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("trusted_proxies"), "{error}");
     }
 
     #[test]

@@ -21,13 +21,14 @@ both_backends!(
     settle_races_settle_of_the_same_call,
     answer_races_settle_of_the_same_call,
     the_check_reports_drift_with_the_running_calls,
+    a_new_reservation_races_the_settlement_of_an_unanswered_call_on_the_same_card,
 );
 
 /// Iterations per race and backend: enough for both orders to happen many times.
 const ROUNDS: usize = 25;
 
 /// One won a second, billed by the second: every second of difference shows in the money.
-fn per_second() -> Option<Rate> {
+pub(crate) fn per_second() -> Option<Rate> {
     Some(Rate {
         class: LegClass::Landline,
         prefix: String::new(),
@@ -145,6 +146,45 @@ async fn settle_races_settle_of_the_same_call(backend: Backend) {
 
 async fn answer_races_settle_of_the_same_call(backend: Backend) {
     race_steps(backend, Step::Answer, Step::Settle).await;
+}
+
+async fn a_new_reservation_races_the_settlement_of_an_unanswered_call_on_the_same_card(
+    backend: Backend,
+) {
+    // Not one call's two steps but one card's two calls: the settlement gives its unit back
+    // to the card's call count while the reservation takes one and holds money in the same
+    // Guild. Both must take the card's and the Guild's rows in the same order, or PostgreSQL
+    // finds a deadlock and one of them fails.
+    let grant = 1_000_000;
+    let (app, _) = issuer(backend, grant, 1_000).await;
+    let mut ringing = reservation::reserve(&app.db, request(vec![per_second()]), Utc::now())
+        .await
+        .unwrap()
+        .call_id;
+    for _ in 0..ROUNDS * 2 {
+        let db = app.db.clone();
+        let settling = tokio::spawn(async move {
+            let now = Utc::now();
+            reservation::settle(
+                &db,
+                ringing,
+                Ending {
+                    picked_up_at: None,
+                    answered_at: None,
+                    ended_at: now,
+                    outcome: Outcome::Ended(CallOutcome::NoAnswer),
+                    hangup_cause: RecordedCause::Call(HangupCause::IssuerDidNotAnswer),
+                },
+            )
+            .await
+        });
+        let next = reservation::reserve(&app.db, request(vec![per_second()]), Utc::now()).await;
+        let settled = settling.await.unwrap();
+        let next = next.unwrap_or_else(|error| panic!("the reservation failed: {error}"));
+        settled.unwrap_or_else(|error| panic!("the settlement failed: {error}"));
+        ringing = next.call_id;
+    }
+    app.assert_money_exact().await;
 }
 
 async fn the_check_reports_drift_with_the_running_calls(backend: Backend) {

@@ -6,10 +6,10 @@ use chrono::{Duration, SubsecRound, Utc};
 use media_bridge::call::CallOutcome;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use server::calls::call_state::{CallState, Outcome, RecordedCause};
-use server::calls::rates::{LegClass, Rate};
 use server::calls::reservation::{self, CallRequest, Ending, entity as call};
 
 use crate::both_backends;
+use crate::call_races::per_second;
 use crate::helpers::Backend;
 use crate::reservations::{issuer, request};
 
@@ -18,17 +18,6 @@ both_backends!(
     the_database_refuses_what_the_enums_cannot_say,
     a_restarted_node_settles_its_own_calls_at_once_and_leaves_the_others,
 );
-
-fn per_second() -> Option<Rate> {
-    Some(Rate {
-        class: LegClass::Landline,
-        prefix: String::new(),
-        per_minute: 60,
-        initial_increment_secs: 1,
-        subsequent_increment_secs: 1,
-        connect_fee: 0,
-    })
-}
 
 fn on_node(node: &'static str) -> CallRequest<'static> {
     CallRequest {

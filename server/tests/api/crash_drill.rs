@@ -46,10 +46,7 @@ async fn postgres_going_away_mid_call_loses_and_doubles_nothing() {
     let server = ServerProcess::start(data_dir.path(), ServerProcess::free_port(), &env).await;
     let client = reqwest::Client::new();
     let address = server.address.clone();
-    let (_caller, token) =
-        call_card(&client, format!("{address}/api/cards/hong-gildong/calls")).await;
-    let mut states = follow_as(&client, format!("{address}/api/calls/live/{token}/events")).await;
-    wait_for(&mut states, "connected").await;
+    let (_caller, token) = connected_call(&client, &address).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
 
     let admin = server::db::connect_url(&postgres_admin_url())
@@ -153,11 +150,7 @@ async fn a_server_killed_mid_call_settles_it_within_seconds_of_its_restart(backe
     let client = reqwest::Client::new();
     let address = server.address.clone();
 
-    // The demo card rings its issuer's mobile through SIPp, which answers and presses 1.
-    let (_caller, token) =
-        call_card(&client, format!("{address}/api/cards/hong-gildong/calls")).await;
-    let mut states = follow_as(&client, format!("{address}/api/calls/live/{token}/events")).await;
-    wait_for(&mut states, "connected").await;
+    let (_caller, _token) = connected_call(&client, &address).await;
     let db = server::db::connect_url(&database_url).await.unwrap();
     let answered = latest_call(&db).await;
     let answered_at = answered
@@ -247,6 +240,19 @@ fn assert_money_adds_up(data_dir: &std::path::Path, database_url: &str) {
         String::from_utf8_lossy(&check.stdout),
         String::from_utf8_lossy(&check.stderr)
     );
+}
+
+/// A caller on the demo card, talking: the bridge rings the issuer's mobile through SIPp, which
+/// answers and presses 1. Returns the caller's leg (keep it) and the call's token.
+async fn connected_call(
+    client: &reqwest::Client,
+    address: &str,
+) -> (media_bridge::browser::BrowserLeg, String) {
+    let (caller, token) =
+        call_card(client, format!("{address}/api/cards/hong-gildong/calls")).await;
+    let mut states = follow_as(client, format!("{address}/api/calls/live/{token}/events")).await;
+    wait_for(&mut states, "connected").await;
+    (caller, token)
 }
 
 async fn latest_call(db: &sea_orm::DatabaseConnection) -> call::Model {

@@ -17,6 +17,7 @@ both_backends!(
     an_offer_with_static_pcmu_and_no_rtpmap_starts_a_call,
     call_starts_are_bounded_per_address,
     a_cards_live_calls_are_bounded_and_given_back_when_calls_end,
+    behind_a_trusted_proxy_each_client_is_counted_on_its_own,
 );
 
 /// A browser-only card "ada" (no trunk needed) on an app with a Guild of 10,000.
@@ -223,4 +224,51 @@ async fn a_cards_live_calls_are_bounded_and_given_back_when_calls_end(backend: B
     }
     let (_leg3, offer) = real_offer().await;
     assert_eq!(post_offer(&app, &offer).await.status(), 201);
+}
+
+/// Posts an offer that only admission reads (it is refused as SDP after), as coming through a
+/// proxy that says the client is `forwarded_for`: 422 when admitted, 429 when over the limit.
+async fn start_via_proxy(app: &TestApp, forwarded_for: &str) -> u16 {
+    app.new_client()
+        .post(app.url("/api/cards/ada/calls"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({ "offer_sdp": "v=0", "lang": "en" }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn behind_a_trusted_proxy_each_client_is_counted_on_its_own(backend: Backend) {
+    // The test server's peer is 127.0.0.1: trusted here, a stranger in the second app.
+    let behind_proxy = app_with_browser_card(backend, |settings| {
+        settings.calling.admission.starts_per_address = 1;
+        settings.trusted_proxies = server::client_address::parse_trusted("127.0.0.1").unwrap();
+    })
+    .await;
+    assert_eq!(start_via_proxy(&behind_proxy, "198.51.100.7").await, 422);
+    assert_eq!(start_via_proxy(&behind_proxy, "198.51.100.7").await, 429);
+    assert_eq!(
+        start_via_proxy(&behind_proxy, "203.0.113.9").await,
+        422,
+        "another client behind the same proxy has its own count"
+    );
+    // A client cannot escape its count by writing the header itself: only the proxy's
+    // (rightmost) entry counts.
+    assert_eq!(
+        start_via_proxy(&behind_proxy, "192.0.2.1, 198.51.100.7").await,
+        429
+    );
+
+    let direct = app_with_browser_card(backend, |settings| {
+        settings.calling.admission.starts_per_address = 1;
+    })
+    .await;
+    assert_eq!(start_via_proxy(&direct, "198.51.100.7").await, 422);
+    assert_eq!(
+        start_via_proxy(&direct, "203.0.113.9").await,
+        429,
+        "without trusted proxies the header is ignored"
+    );
 }
