@@ -694,7 +694,7 @@ impl<A: Authority> Driver<A> {
                 // The trunk stopped refreshing the session: the leg is lost, and we sent BYE.
                 self.trunk_call = None;
                 tracing::warn!("the trunk's session expired");
-                Input::IssuerMediaFailed
+                Input::IssuerSessionExpired
             }
             Some(TrunkEvent::HungUp) | None => {
                 // The signalling is over: stop waiting on it.

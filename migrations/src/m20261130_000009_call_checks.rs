@@ -52,6 +52,7 @@ const CAUSES: &[&str] = &[
     "call_limit",
     "metering_lapsed",
     "media_failed",
+    "session_expired",
     "stale_reservation",
     "process_restarted",
 ];

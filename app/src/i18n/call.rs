@@ -53,6 +53,8 @@ pub struct EndMessages {
     pub call_limit: &'static str,
     pub metering_lapsed: &'static str,
     pub media_failed: &'static str,
+    /// The phone network stopped keeping the call alive (SIP session timer, RFC 4028).
+    pub session_expired: &'static str,
     // Refusals at authorization (`refused:<reason>`).
     pub refused_guild_exhausted: &'static str,
     pub refused_call_count_exhausted: &'static str,
@@ -82,7 +84,7 @@ pub struct EndMessages {
 }
 
 /// The causes the server sends in an `ended` event (docs/CALLING.md).
-pub const SERVER_CAUSES: [&str; 18] = [
+pub const SERVER_CAUSES: [&str; 19] = [
     "caller_hung_up",
     "issuer_hung_up",
     "issuer_declined",
@@ -93,6 +95,7 @@ pub const SERVER_CAUSES: [&str; 18] = [
     "call_limit",
     "metering_lapsed",
     "media_failed",
+    "session_expired",
     "refused:guild_exhausted",
     "refused:call_count_exhausted",
     "refused:outside_hours",
@@ -148,6 +151,7 @@ impl CallText {
             "call_limit" => ends.call_limit,
             "metering_lapsed" => ends.metering_lapsed,
             "media_failed" => ends.media_failed,
+            "session_expired" => ends.session_expired,
             "refused:guild_exhausted" => ends.refused_guild_exhausted,
             "refused:call_count_exhausted" => ends.refused_call_count_exhausted,
             "refused:outside_hours" => ends.refused_outside_hours,
@@ -223,6 +227,7 @@ static KO: CallText = CallText {
         call_limit: "이 명함이 허용하는 최대 통화 시간에 도달하여 통화가 종료되었습니다.",
         metering_lapsed: "통화 시간을 연장하지 못해 통화가 종료되었습니다.",
         media_failed: "음성 연결이 끊겨 통화가 종료되었습니다.",
+        session_expired: "전화망이 통화를 더 이상 유지하지 않아 통화가 종료되었습니다.",
         refused_guild_exhausted: "이 명함은 지금 전화를 받을 수 없습니다. 통화 크레딧이 모두 소진되었습니다.",
         refused_call_count_exhausted: "이 명함은 더 이상 전화를 받을 수 없습니다. 허용된 통화 횟수를 모두 사용했습니다.",
         refused_outside_hours: "지금은 명함 주인의 통화 가능 시간이 아닙니다. 통화 가능 시간에 다시 걸어 주세요.",
@@ -280,6 +285,7 @@ static EN: CallText = CallText {
         call_limit: "The call ended: it reached the longest call this card allows.",
         metering_lapsed: "The call ended because its talk time could not be renewed.",
         media_failed: "The call ended because the audio connection was lost.",
+        session_expired: "The call ended because the phone network stopped keeping it up.",
         refused_guild_exhausted: "This card cannot take calls right now: its call credit is used up.",
         refused_call_count_exhausted: "This card cannot take more calls: its number of calls is used up.",
         refused_outside_hours: "It is outside the card owner's calling hours. Please call again during their hours.",
@@ -337,6 +343,7 @@ static JA: CallText = CallText {
         call_limit: "この名刺で許可されている最長通話時間に達したため、通話が終了しました。",
         metering_lapsed: "通話時間を延長できなかったため、通話が終了しました。",
         media_failed: "音声の接続が切れたため、通話が終了しました。",
+        session_expired: "電話網が通話を維持しなくなったため、通話が終了しました。",
         refused_guild_exhausted: "この名刺は現在通話を受けられません。通話クレジットを使い切っています。",
         refused_call_count_exhausted: "この名刺はこれ以上通話を受けられません。通話回数の上限に達しています。",
         refused_outside_hours: "現在は名刺の持ち主の通話受付時間外です。受付時間内におかけ直しください。",
@@ -394,6 +401,7 @@ static ZH: CallText = CallText {
         call_limit: "通话已达到此名片允许的最长时长，已结束。",
         metering_lapsed: "无法延长通话时间，通话已结束。",
         media_failed: "语音连接中断，通话已结束。",
+        session_expired: "电话网络不再维持该通话，通话已结束。",
         refused_guild_exhausted: "此名片目前无法接听电话：通话额度已用完。",
         refused_call_count_exhausted: "此名片无法再接听电话：通话次数已用完。",
         refused_outside_hours: "现在不在名片主人的通话时间内，请在其通话时间内再拨。",

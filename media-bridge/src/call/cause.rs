@@ -30,12 +30,14 @@ pub enum HangupCause {
     MeteringLapsed,
     /// A leg's media could not be set up or was lost (ICE failed, RTP timeout).
     MediaFailed,
+    /// The trunk stopped refreshing the SIP session (RFC 4028): the phone leg was dropped.
+    SessionExpired,
 }
 
 impl HangupCause {
     /// One cause of each kind (one refusal, one SIP status): for tests that hold every cause
     /// to its messages and to the database.
-    pub const ONE_OF_EACH: [HangupCause; 11] = [
+    pub const ONE_OF_EACH: [HangupCause; 12] = [
         HangupCause::CallerHungUp,
         HangupCause::IssuerHungUp,
         HangupCause::IssuerDeclined,
@@ -49,6 +51,7 @@ impl HangupCause {
         HangupCause::CallLimit,
         HangupCause::MeteringLapsed,
         HangupCause::MediaFailed,
+        HangupCause::SessionExpired,
     ];
 
     /// The stable snake_case code stored in the call record's `hangup_cause`.
@@ -65,6 +68,7 @@ impl HangupCause {
             HangupCause::CallLimit => "call_limit",
             HangupCause::MeteringLapsed => "metering_lapsed",
             HangupCause::MediaFailed => "media_failed",
+            HangupCause::SessionExpired => "session_expired",
         }
     }
 
@@ -92,7 +96,8 @@ impl HangupCause {
             | HangupCause::GuildExhausted
             | HangupCause::CallLimit
             | HangupCause::MeteringLapsed
-            | HangupCause::MediaFailed => None,
+            | HangupCause::MediaFailed
+            | HangupCause::SessionExpired => None,
         }
     }
 }
@@ -126,6 +131,7 @@ impl std::str::FromStr for HangupCause {
             "call_limit" => HangupCause::CallLimit,
             "metering_lapsed" => HangupCause::MeteringLapsed,
             "media_failed" => HangupCause::MediaFailed,
+            "session_expired" => HangupCause::SessionExpired,
             _ => return Err(unknown()),
         })
     }
@@ -173,7 +179,8 @@ impl CallOutcome {
             | HangupCause::GuildExhausted
             | HangupCause::CallLimit
             | HangupCause::MeteringLapsed
-            | HangupCause::MediaFailed => CallOutcome::Failed,
+            | HangupCause::MediaFailed
+            | HangupCause::SessionExpired => CallOutcome::Failed,
         }
     }
 

@@ -39,6 +39,8 @@ pub enum Input {
     /// BYE from the trunk, or the issuer's page hung up.
     IssuerHungUp,
     IssuerMediaFailed,
+    /// The trunk's session timer ran out (RFC 4028): the phone leg is gone, BYE already sent.
+    IssuerSessionExpired,
     /// A key press received on a leg (RFC 4733, see [`crate::dtmf::DtmfReceiver`]).
     Dtmf {
         from: Leg,

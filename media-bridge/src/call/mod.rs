@@ -156,12 +156,8 @@ impl Call {
             Input::IssuerAnswered => self.on_issuer_answered(now),
             Input::IssuerFailed { sip_status } => self.on_issuer_gone(Some(sip_status), now),
             Input::IssuerHungUp => self.on_issuer_gone(None, now),
-            Input::IssuerMediaFailed => {
-                if self.issuer.is_live() {
-                    self.issuer = self.issuer.ended();
-                    self.end(HangupCause::MediaFailed, now);
-                }
-            }
+            Input::IssuerMediaFailed => self.on_issuer_lost(HangupCause::MediaFailed, now),
+            Input::IssuerSessionExpired => self.on_issuer_lost(HangupCause::SessionExpired, now),
             Input::Dtmf { from, digit } => self.on_dtmf(from, digit, now),
             Input::Extended(decision) => self.on_extended(decision),
         }
@@ -245,6 +241,14 @@ impl Call {
                     .push_back(Output::Progress(Progress::WaitingForIssuer));
             }
             IssuerDestination::Browser => self.connect_media(now),
+        }
+    }
+
+    /// The issuer's leg was lost under the call (media, or the SIP session ran out).
+    fn on_issuer_lost(&mut self, cause: HangupCause, now: Millis) {
+        if self.issuer.is_live() {
+            self.issuer = self.issuer.ended();
+            self.end(cause, now);
         }
     }
 

@@ -51,6 +51,7 @@ fn any_input() -> impl Strategy<Value = Input> {
             .prop_map(|sip_status| Input::IssuerFailed { sip_status }),
         1 => Just(Input::IssuerHungUp),
         1 => Just(Input::IssuerMediaFailed),
+        1 => Just(Input::IssuerSessionExpired),
         4 => (any_leg(), any_digit()).prop_map(|(from, digit)| Input::Dtmf { from, digit }),
         3 => Just(Input::Dtmf { from: Leg::Issuer, digit: Digit::One }),
         3 => (0..300u32, any::<bool>(), any::<bool>()).prop_map(|(covered_seconds, last, limit)| {

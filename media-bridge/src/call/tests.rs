@@ -472,6 +472,20 @@ fn issuer_hanging_up_while_bridged_ends_the_callers_leg() {
 }
 
 #[test]
+fn an_expired_trunk_session_ends_the_call_with_its_own_cause() {
+    let mut harness = Harness::bridged(grant(60, false));
+    let cause = HangupCause::SessionExpired;
+    assert_eq!(
+        harness.feed_at(at(40), Input::IssuerSessionExpired),
+        [
+            hangup(Leg::Caller, cause),
+            settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(40), cause)
+        ],
+        "the trunk leg is gone already: only the caller is hung up"
+    );
+}
+
+#[test]
 fn lost_media_on_either_leg_ends_the_call() {
     let mut harness = Harness::bridged(grant(60, false));
     let cause = HangupCause::MediaFailed;

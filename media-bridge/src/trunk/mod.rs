@@ -5,7 +5,7 @@
 //! [`crate::call::Output::InviteIssuer`] becomes [`Dialer::dial`]; the call's
 //! [`TrunkEvent`]s become the core's inputs (`Ringing` → `IssuerRinging`, `Answered` →
 //! `IssuerAnswered`, `Failed { status }` → `IssuerFailed { sip_status }`, `MediaFailed` and
-//! `SessionExpired` → `IssuerMediaFailed`, `HungUp` → `IssuerHungUp`);
+//! `SessionExpired` → `IssuerSessionExpired`, `HungUp` → `IssuerHungUp`);
 //! [`crate::call::Output::Hangup`] for the issuer becomes [`TrunkCall::hang_up`] (CANCEL or
 //! BYE, finished in the background). Media goes through [`RtpSocket`]: bound before the
 //! INVITE, started with the answer's address and codec.
