@@ -10,6 +10,9 @@
 //! - `run_by`: the node (process) that runs the call, so a restarted process settles its own
 //!   calls at once and leaves the others' to the sweeper.
 //!
+//! - On PostgreSQL, `callcard_abort(reason)`: raises `reason`, so that one statement of several
+//!   data-modifying parts can undo itself when a part must not stand alone.
+//!
 //! PostgreSQL adds the columns and constraints in place. SQLite cannot add a constraint to a
 //! table, so the table is rebuilt (create, copy, drop, rename, re-index) in the migration's
 //! transaction; a row that breaks a constraint fails the step, loudly, and changes nothing.
@@ -137,6 +140,13 @@ impl MigrationTrait for Migration {
                         ))
                         .await?;
                 }
+                // The server's one-statement steps abort a half-done statement with this.
+                connection
+                    .execute_unprepared(
+                        "CREATE FUNCTION callcard_abort(reason text) RETURNS integer \
+                         LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '%', reason; END $$",
+                    )
+                    .await?;
                 Ok(())
             }
         }
@@ -147,6 +157,9 @@ impl MigrationTrait for Migration {
             DatabaseBackend::Sqlite => rebuild_sqlite(manager, Shape::Before).await,
             _ => {
                 let connection = manager.get_connection();
+                connection
+                    .execute_unprepared("DROP FUNCTION callcard_abort(text)")
+                    .await?;
                 for (name, _) in checks() {
                     connection
                         .execute_unprepared(&format!("ALTER TABLE calls DROP CONSTRAINT {name}"))

@@ -27,13 +27,13 @@ use chrono::{DateTime, Utc};
 use media_bridge::call::CallOutcome;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
 use super::authorize::{self, CardState, Grant, Refusal};
 use super::call_state::{CallState, Outcome, RecordedCause};
-use super::metering::{CallLegs, LegTimes};
+use super::metering::{CallLegs, LegTimes, Settlement};
 use super::rates::Rate;
 use crate::cards::call_settings;
 use crate::cards::entity::{call_settings as call_settings_row, card};
@@ -41,6 +41,8 @@ use crate::ledger::entity::guild;
 use crate::ledger::money::Money;
 use crate::ledger::rules::EntryKind;
 use crate::ledger::service::{self as ledger, LedgerError, Posting};
+
+mod postgres;
 
 pub mod entity {
     use sea_orm::entity::prelude::*;
@@ -151,6 +153,21 @@ pub async fn reserve(
         Err(refusal) => return Err(refused(db, &card, &request, now, refusal).await?),
     };
 
+    if db.get_database_backend() == DbBackend::Postgres {
+        return match postgres::reserve(db, &card, &request, now, grant.hold).await? {
+            postgres::Reserved::Call(call_id) => Ok(Reservation { call_id, grant }),
+            postgres::Reserved::NoUnit => {
+                Err(refused(db, &card, &request, now, Refusal::CallCountExhausted).await?)
+            }
+            postgres::Reserved::NoMoney => {
+                let refusal = Refusal::GuildExhausted {
+                    available: Money::ZERO,
+                    needed: grant.hold,
+                };
+                Err(refused(db, &card, &request, now, refusal).await?)
+            }
+        };
+    }
     let transaction = db.begin().await?;
     let took_unit = call_settings_row::Entity::update_many()
         .col_expr(
@@ -481,6 +498,9 @@ async fn settle_claiming(
     ending: Ending,
     stale_before: Option<DateTime<Utc>>,
 ) -> Result<entity::Model, ReservationError> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        return postgres::settle(db, call_id, ending, stale_before).await;
+    }
     let transaction = db.begin().await?;
     let mut claim = entity::Entity::update_many()
         .col_expr(entity::Column::State, Expr::value(CallState::Settled))
@@ -512,17 +532,7 @@ async fn settle_claiming(
             .await?
             .ok_or(ReservationError::UnknownCall);
     };
-    let up_since = |start: Option<DateTime<Utc>>| {
-        start
-            .map(|start| Ord::max((ending.ended_at - start).num_seconds(), 0) as u32)
-            .unwrap_or(0)
-    };
-    let talk_secs = up_since(ending.answered_at);
-    let time = LegTimes {
-        talk_secs,
-        phone_secs: Ord::max(up_since(call.picked_up_at), talk_secs),
-    };
-    let settlement = stored_legs(&call)?.settle(Money(call.held), time);
+    let (settlement, give_back) = price(&call, &ending, call.picked_up_at)?;
     let priced = entity::Entity::update_many()
         .col_expr(
             entity::Column::BilledSecs,
@@ -539,10 +549,7 @@ async fn settle_claiming(
     // was an attempt that cost the operator, accepted or not (issue 8). Before the Guild:
     // every step takes the call's row, then the card's call count, then the Guild, as
     // `reserve` does, so two calls of one card never wait on each other in a circle.
-    if ending.answered_at.is_none()
-        && call.picked_up_at.is_none()
-        && let Some(card_id) = call.card_id
-    {
+    if give_back && let Some(card_id) = call.card_id {
         call_settings_row::Entity::update_many()
             .col_expr(
                 call_settings_row::Column::CallQuota,
@@ -575,6 +582,30 @@ async fn settle_claiming(
     }
     transaction.commit().await?;
     Ok(record)
+}
+
+/// What ending `call` as `ending` costs and releases, with the phone picked up at
+/// `picked_up_at`; and whether its call-count unit goes back (nobody picked up).
+fn price(
+    call: &entity::Model,
+    ending: &Ending,
+    picked_up_at: Option<DateTime<Utc>>,
+) -> Result<(Settlement, bool), ReservationError> {
+    let up_since = |start: Option<DateTime<Utc>>| {
+        start
+            .map(|start| Ord::max((ending.ended_at - start).num_seconds(), 0) as u32)
+            .unwrap_or(0)
+    };
+    let talk_secs = up_since(ending.answered_at);
+    let time = LegTimes {
+        talk_secs,
+        phone_secs: Ord::max(up_since(picked_up_at), talk_secs),
+    };
+    let settlement = stored_legs(call)?.settle(Money(call.held), time);
+    Ok((
+        settlement,
+        ending.answered_at.is_none() && picked_up_at.is_none(),
+    ))
 }
 
 /// Marks a running call answered at `at` (the issuer accepted, R9): from now on settling it bills
