@@ -130,9 +130,10 @@ async fn main() -> anyhow::Result<()> {
                     reserves.push(began.elapsed());
                     let began = Instant::now();
                     let now = Utc::now();
-                    reservation::settle(
+                    // As the bridge's authority does: from the row as reserved.
+                    reservation::settle_believed(
                         &db,
-                        granted.call_id,
+                        &granted.row,
                         Ending {
                             picked_up_at: None,
                             answered_at: Some(now),

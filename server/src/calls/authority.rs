@@ -7,7 +7,7 @@
 //! `call_hold_secs` of them at a time. Every attempt leaves a record — also one that cannot be
 //! routed at all (`no_trunk`, `card_unavailable`).
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -41,27 +41,38 @@ pub struct GuildAuthority {
     running: RunningCalls,
 }
 
-/// The calls this process runs, from their grant to their settlement: what its stamp vouches
-/// for (`stamp_running_calls`).
+/// The calls this process runs, from their grant to their settlement, each with its row as the
+/// process last knew it: what its stamp vouches for (`stamp_running_calls`), and what a
+/// settlement may start from without reading the row again.
 #[derive(Clone, Default)]
-pub struct RunningCalls(Arc<Mutex<BTreeSet<i64>>>);
+pub struct RunningCalls(Arc<Mutex<BTreeMap<i64, reservation::entity::Model>>>);
 
 impl RunningCalls {
-    fn insert(&self, call_id: i64) {
-        self.0.lock().expect("running calls lock").insert(call_id);
+    fn insert(&self, row: reservation::entity::Model) {
+        self.lock().insert(row.id, row);
     }
 
     fn remove(&self, call_id: i64) {
-        self.0.lock().expect("running calls lock").remove(&call_id);
+        self.lock().remove(&call_id);
+    }
+
+    /// Updates what the process knows of a running call (after `extend`, a pick-up).
+    fn update(&self, call_id: i64, change: impl FnOnce(&mut reservation::entity::Model)) {
+        if let Some(row) = self.lock().get_mut(&call_id) {
+            change(row);
+        }
+    }
+
+    fn believed(&self, call_id: i64) -> Option<reservation::entity::Model> {
+        self.lock().get(&call_id).cloned()
     }
 
     pub fn ids(&self) -> Vec<i64> {
-        self.0
-            .lock()
-            .expect("running calls lock")
-            .iter()
-            .copied()
-            .collect()
+        self.lock().keys().copied().collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<i64, reservation::entity::Model>> {
+        self.0.lock().expect("running calls lock")
     }
 }
 
@@ -153,7 +164,7 @@ impl GuildAuthority {
         engine_request.callee_number = &callee;
         engine_request.legs = route.legs;
         let reserved = reservation::reserve(&self.db, engine_request, now).await?;
-        self.running.insert(reserved.call_id);
+        self.running.insert(reserved.row.clone());
         let covered = reserved.grant.covered_secs.min(reserved.grant.max_secs);
         Ok(Authorized {
             grant: Grant {
@@ -246,8 +257,11 @@ impl Authority for GuildAuthority {
     }
 
     async fn picked_up(&self, call: CallId, at: SystemTime) {
-        if let Err(error) = reservation::picked_up(&self.db, call.0, utc(at)).await {
-            tracing::error!(call = call.0, %error, "recording the pick-up failed");
+        match reservation::picked_up(&self.db, call.0, utc(at)).await {
+            Ok(()) => self.running.update(call.0, |row| {
+                row.picked_up_at = row.picked_up_at.or(Some(utc(at)))
+            }),
+            Err(error) => tracing::error!(call = call.0, %error, "recording the pick-up failed"),
         }
     }
 
@@ -267,11 +281,15 @@ impl Authority for GuildAuthority {
         };
         match reservation::extend(&self.db, call.0, self.settings.call_hold_secs, utc(now)).await {
             // The card's per-call limit ends the call even when the Guild could go on.
-            Ok(extended) => Some(ExtendDecision {
-                covered_seconds: extended.covered_secs.min(longest),
-                last: extended.last || extended.covered_secs >= longest,
-                ends_at_call_limit: extended.covered_secs >= longest,
-            }),
+            Ok(extended) => {
+                self.running
+                    .update(call.0, |row| row.held = extended.held.0);
+                Some(ExtendDecision {
+                    covered_seconds: extended.covered_secs.min(longest),
+                    last: extended.last || extended.covered_secs >= longest,
+                    ends_at_call_limit: extended.covered_secs >= longest,
+                })
+            }
             Err(error) => {
                 tracing::error!(call = call.0, %error, "extending a call failed");
                 None
@@ -288,7 +306,11 @@ impl Authority for GuildAuthority {
             hangup_cause: RecordedCause::Call(settlement.cause),
         };
         let call_id = settlement.call_id.0;
-        match reservation::settle(&self.db, call_id, ending).await {
+        let settled = match self.running.believed(call_id) {
+            Some(believed) => reservation::settle_believed(&self.db, &believed, ending).await,
+            None => reservation::settle(&self.db, call_id, ending).await,
+        };
+        match settled {
             Ok(_) => self.running.remove(call_id),
             // The database is away (restarting, failing over): settling again is harmless,
             // so keep trying in the background for a while with the same ending.

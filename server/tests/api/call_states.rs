@@ -17,6 +17,7 @@ both_backends!(
     every_outcome_and_cause_is_stored_and_read_back,
     the_database_refuses_what_the_enums_cannot_say,
     a_restarted_node_settles_its_own_calls_at_once_and_leaves_the_others,
+    a_settlement_from_an_out_of_date_row_settles_what_the_call_holds_now,
 );
 
 fn on_node(node: &'static str) -> CallRequest<'static> {
@@ -206,6 +207,49 @@ async fn a_restarted_node_settles_its_own_calls_at_once_and_leaves_the_others(ba
         row(elsewhere.call_id).await.state,
         CallState::Reserved,
         "another node's call is left to the sweeper"
+    );
+    app.assert_money_exact().await;
+}
+
+async fn a_settlement_from_an_out_of_date_row_settles_what_the_call_holds_now(backend: Backend) {
+    // The process believes the row as reserved (60 held), but an extension raised the hold to
+    // 120 and the phone's pick-up was stored since: the settlement must price and release from
+    // the row as it is, not as believed.
+    let (app, _) = issuer(backend, 10_000, 3).await;
+    let start = Utc::now().trunc_subsecs(0) - Duration::seconds(100);
+    let reserved = reservation::reserve(&app.db, request(vec![per_second()]), start)
+        .await
+        .unwrap();
+    let believed = reserved.row.clone();
+    assert_eq!(believed.held, 60);
+    reservation::picked_up(&app.db, reserved.call_id, start + Duration::seconds(2))
+        .await
+        .unwrap();
+    reservation::answer(&app.db, reserved.call_id, start + Duration::seconds(5))
+        .await
+        .unwrap();
+    let extended =
+        reservation::extend(&app.db, reserved.call_id, 60, start + Duration::seconds(50))
+            .await
+            .unwrap();
+    assert_eq!(extended.held.0, 120);
+    let record = reservation::settle_believed(
+        &app.db,
+        &believed,
+        Ending {
+            picked_up_at: None,
+            answered_at: Some(start + Duration::seconds(5)),
+            ended_at: start + Duration::seconds(95),
+            outcome: Outcome::Ended(CallOutcome::Answered),
+            hangup_cause: RecordedCause::Call(media_bridge::call::HangupCause::CallerHungUp),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (record.state, record.held, record.billed_secs, record.cost),
+        (CallState::Settled, 120, Some(93), Some(93)),
+        "the phone leg from its stored pick-up (93 s), charged from the hold as extended"
     );
     app.assert_money_exact().await;
 }

@@ -37,12 +37,12 @@ WITH unit AS (
     INSERT INTO calls (account_id, card_id, card_slug, state, caller_number, callee_number,
                        legs, held, authorized_at, metered_at, run_by)
     SELECT $2, $1, $4, 'reserved', $5, $6, $7, $3, $8, $8, $9 FROM hold
-    RETURNING id
+    RETURNING *
 )
-SELECT (SELECT count(*) FROM unit) AS units,
-       (SELECT id FROM call) AS call_id,
+SELECT (SELECT count(*) FROM unit) AS units, call.*,
        CASE WHEN (SELECT count(*) FROM unit) > 0 AND (SELECT count(*) FROM hold) = 0
-            THEN callcard_abort('callcard: the Guild cannot hold the call') END AS guard"#;
+            THEN callcard_abort('callcard: the Guild cannot hold the call') END AS guard
+  FROM (SELECT 1) AS one LEFT JOIN call ON true"#;
 
 /// Claims a call as read (same hold, same pick-up; still stale for the sweeper), prices it,
 /// gives the unit back if due, releases the hold and debits the Guild, writes the entry.
@@ -79,7 +79,7 @@ SELECT claimed.*,
 
 /// How a one-statement reservation went.
 pub(super) enum Reserved {
-    Call(i64),
+    Call(Box<entity::Model>),
     NoUnit,
     NoMoney,
 }
@@ -117,24 +117,31 @@ pub(super) async fn reserve(
     if row.try_get::<i64>("", "units")? == 0 {
         return Ok(Reserved::NoUnit);
     }
-    Ok(Reserved::Call(row.try_get::<i64>("", "call_id")?))
+    Ok(Reserved::Call(Box::new(entity::Model::from_query_result(
+        &row, "",
+    )?)))
 }
 
-/// Settles in one statement; reads the row first, and again if another step changed it in
-/// between (an `extend` raised its hold, a pick-up was stored).
+/// Settles in one statement, from `believed` (the row as the caller last knew it) or else the
+/// row read first; reads again whenever the claim finds the row changed (an `extend` raised its
+/// hold, a pick-up was stored).
 pub(super) async fn settle(
     db: &DatabaseConnection,
     call_id: i64,
     ending: Ending,
     stale_before: Option<DateTime<Utc>>,
+    mut believed: Option<entity::Model>,
 ) -> Result<entity::Model, ReservationError> {
     use sea_orm::EntityTrait;
     // Each lost round means another step of this call committed meanwhile; a call has few.
     for _ in 0..16 {
-        let call = entity::Entity::find_by_id(call_id)
-            .one(db)
-            .await?
-            .ok_or(ReservationError::UnknownCall)?;
+        let call = match believed.take() {
+            Some(call) => call,
+            None => entity::Entity::find_by_id(call_id)
+                .one(db)
+                .await?
+                .ok_or(ReservationError::UnknownCall)?,
+        };
         let still_stale = stale_before.is_none_or(|cutoff| {
             call.metered_at
                 .is_some_and(|metered_at| metered_at < cutoff)
