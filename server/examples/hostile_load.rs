@@ -1,7 +1,8 @@
 //! `/healthz` under a flood of hostile requests (issue 8): while C clients send, as fast as they
 //! can, the most expensive things a stranger may send — the largest SDP offers the call route
-//! accepts and log-ins that must be hashed — one probe asks `/healthz` every 50 ms and records
-//! how long it took. Every flood request claims a new client address (`X-Forwarded-For`
+//! accepts, log-ins that must be hashed and sign-ups (hashed and stored) — one probe asks
+//! `/healthz` every 50 ms and records how long it took. The process's resident memory is read
+//! before and after, and its peak (`VmHWM`): password hashing holds ~19 MiB a slot. Every flood request claims a new client address (`X-Forwarded-For`
 //! behind a trusted 127.0.0.1), as a distributed attacker would, so the per-address limits
 //! do not help and the bounded pools (`heavy.rs`) and per-card limits must.
 //!
@@ -36,6 +37,7 @@ fn main() -> anyhow::Result<()> {
     let (address, state) = server_runtime.block_on(start_app(&database))?;
 
     let idle = client_runtime.block_on(probe(&address, Duration::from_secs(3)));
+    let memory_before = memory();
     let statuses = Arc::new(Mutex::new(BTreeMap::<String, usize>::new()));
     let flooding = client_runtime.block_on(async {
         let stop = Instant::now() + Duration::from_secs(seconds);
@@ -49,6 +51,7 @@ fn main() -> anyhow::Result<()> {
         latencies
     });
     client_runtime.shutdown_timeout(Duration::from_secs(2));
+    let memory_after = memory();
     server_runtime.block_on(async move {
         drop(state);
         database.remove().await
@@ -58,6 +61,10 @@ fn main() -> anyhow::Result<()> {
     println!("/healthz latency, {clients} hostile clients for {seconds} s (release, SQLite):");
     report("idle", &idle);
     report("under the flood", &flooding);
+    println!(
+        "memory (server and flood in one process): resident {} before, {} after, peak {}",
+        memory_before.0, memory_after.0, memory_after.1
+    );
     println!("flood responses by route and status:");
     for (key, count) in statuses.lock().unwrap().iter() {
         println!("  {key}: {count}");
@@ -131,12 +138,35 @@ async fn flood(
             }))
             .send()
             .await;
+        let sign_up = http
+            .post(format!("{address}/api/auth/signup"))
+            .header("x-forwarded-for", &from)
+            .header("origin", &address)
+            .json(&json!({
+                "email": format!("flood{client}x{round}@example.com"),
+                "display_name": "Flood",
+                "password": "a long enough password",
+            }))
+            .send()
+            .await;
         let mut statuses = statuses.lock().unwrap();
-        for (route, response) in [("call", call), ("log-in", log_in)] {
+        for (route, response) in [("call", call), ("log-in", log_in), ("sign-up", sign_up)] {
             let status = response.map_or("error".to_string(), |r| r.status().as_str().to_string());
             *statuses.entry(format!("{route} {status}")).or_default() += 1;
         }
     }
+}
+
+/// This process's resident memory now and at its peak, from `/proc/self/status`.
+fn memory() -> (String, String) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map_or("?".to_string(), |value| value.trim().to_string())
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }
 
 /// `/healthz` every 50 ms for `period`; each answer's time.

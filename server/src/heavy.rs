@@ -3,24 +3,34 @@
 //! Password hashing, image decoding and the parsing of what strangers upload (vCards, SDP
 //! offers) each cost milliseconds to seconds of one core. On tokio's async workers that time
 //! stalls every other request, `/healthz` included. A [`HeavyWork`] pool runs such a closure on
-//! tokio's blocking threads, at most `concurrency` at once; a caller that cannot get a slot
+//! one of its own `concurrency` threads, so at most that many at once; a caller that cannot get a slot
 //! within `queue_wait` is refused with [`HeavyWorkError::Busy`] (an HTTP 503 with
 //! `Retry-After`), so a flood costs a bounded amount of CPU and memory instead of a queue
 //! that grows without end.
 //!
-//! Invariants: at most `concurrency` closures of one pool run at any moment; a waiting caller
-//! holds no thread; a closure that panics is reported as [`HeavyWorkError::Panicked`] and its
-//! slot is given back.
+//! The threads are the pool's own and live as long as it does, rather than tokio's blocking
+//! threads, which come and go: the allocator keeps memory per thread (glibc's arenas), and a
+//! password hash takes 19 MiB, so a flood of sign-ups spread over ever new threads left the
+//! process holding 840 MB (`hostile_load`); on a few fixed threads it stays bounded.
+//!
+//! Invariants: at most `concurrency` closures of one pool run at any moment, on at most
+//! `concurrency` threads; a waiting caller holds no thread; a closure that panics is reported as
+//! [`HeavyWorkError::Panicked`] and its slot and thread are given back.
 
-use std::sync::Arc;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
-/// One pool of slots for one kind of heavy work.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// One pool of slots (and as many threads) for one kind of heavy work.
 #[derive(Clone, Debug)]
 pub struct HeavyWork {
     slots: Arc<Semaphore>,
+    jobs: mpsc::Sender<Job>,
     queue_wait: Duration,
 }
 
@@ -35,8 +45,28 @@ pub enum HeavyWorkError {
 impl HeavyWork {
     /// A pool running at most `concurrency` closures at once (at least one).
     pub fn new(concurrency: usize, queue_wait: Duration) -> HeavyWork {
+        let concurrency = concurrency.max(1);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for index in 0..concurrency {
+            let queue = Arc::clone(&queue);
+            std::thread::Builder::new()
+                .name(format!("heavy-work-{index}"))
+                .spawn(move || {
+                    loop {
+                        // Ends with the pool: every sender gone.
+                        let job = match queue.lock().expect("heavy work queue").recv() {
+                            Ok(job) => job,
+                            Err(_) => return,
+                        };
+                        job();
+                    }
+                })
+                .expect("a heavy-work thread starts");
+        }
         HeavyWork {
-            slots: Arc::new(Semaphore::new(concurrency.max(1))),
+            slots: Arc::new(Semaphore::new(concurrency)),
+            jobs,
             queue_wait,
         }
     }
@@ -47,7 +77,8 @@ impl HeavyWork {
         HeavyWork::new(cores, queue_wait)
     }
 
-    /// Runs `work` on a blocking thread once a slot is free, waiting at most `queue_wait`.
+    /// Runs `work` on one of the pool's threads once a slot is free, waiting at most
+    /// `queue_wait`.
     pub async fn run<T, F>(&self, work: F) -> Result<T, HeavyWorkError>
     where
         T: Send + 'static,
@@ -57,13 +88,20 @@ impl HeavyWork {
             .await
             .map_err(|_| HeavyWorkError::Busy)?
             .map_err(|_| HeavyWorkError::Busy)?;
-        tokio::task::spawn_blocking(move || {
-            // The slot is held until the work is done, even if the caller stops waiting.
-            let _slot = slot;
-            work()
-        })
-        .await
-        .map_err(|_| HeavyWorkError::Panicked)
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            // The slot is held until the work is done, even if the caller stops waiting, and
+            // given back before the caller hears the result.
+            let outcome = catch_unwind(AssertUnwindSafe(work));
+            drop(slot);
+            let _ = done.send(outcome);
+        });
+        // A slot means a thread is free or about to be: the job never waits long.
+        self.jobs.send(job).map_err(|_| HeavyWorkError::Panicked)?;
+        match result.await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(_)) | Err(_) => Err(HeavyWorkError::Panicked),
+        }
     }
 
     /// Slots free right now (for tests and metrics).
@@ -137,10 +175,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn runs_on_its_own_few_threads_however_many_jobs_come() {
+        let pool = HeavyWork::new(2, Duration::from_secs(10));
+        let mut threads = std::collections::HashSet::new();
+        for _ in 0..50 {
+            let name = pool
+                .run(|| std::thread::current().name().map(str::to_owned))
+                .await
+                .unwrap();
+            threads.insert(name.expect("the pool's threads are named"));
+        }
+        assert!(threads.len() <= 2, "{threads:?}");
+        assert!(threads.iter().all(|name| name.starts_with("heavy-work-")));
+    }
+
+    #[tokio::test]
     async fn a_panic_is_an_error_and_gives_its_slot_back() {
         let pool = HeavyWork::new(1, Duration::from_secs(1));
         let result: Result<(), _> = pool.run(|| panic!("boom")).await;
         assert_eq!(result, Err(HeavyWorkError::Panicked));
         assert_eq!(pool.free_slots(), 1);
+        assert_eq!(pool.run(|| 2).await, Ok(2), "the thread survives the panic");
     }
 }
