@@ -224,7 +224,7 @@ impl Settings {
             .or(file.call_stamp_secs)
             // Under the crash drill's floor: a dead process's calls end within 5 s of its death.
             .unwrap_or(4);
-        if call_stamp_secs == 0 || call_stamp_secs * 3 > call_stale_after_secs {
+        if call_stamp_secs == 0 || call_stamp_secs.saturating_mul(3) > call_stale_after_secs {
             return Err(ConfigError::Invalid {
                 key: "call_stamp_secs",
                 message: format!(
@@ -426,6 +426,7 @@ mod tests {
             "{error}"
         );
         assert!(settings(&[("CALLCARD_CALL_STAMP_SECS", "0")]).is_err());
+        assert!(settings(&[("CALLCARD_CALL_STAMP_SECS", "4000000000")]).is_err());
         assert!(settings(&[("CALLCARD_NODE", " ")]).is_err());
     }
 
