@@ -45,8 +45,21 @@ pub struct Sipp {
 
 impl Sipp {
     /// Starts SIPp on free loopback ports with `extra` arguments (`-rtp_echo`, `-key …`)
-    /// and waits until it listens.
+    /// and waits until it listens. A port found free can be taken by a test running beside
+    /// this one before SIPp binds it: then SIPp starts again on other ports.
     pub fn start(scenario_to_run: Scenario, extra: &[&str]) -> Sipp {
+        for _ in 0..4 {
+            match Sipp::try_start(&scenario_to_run, extra) {
+                Ok(sipp) => return sipp,
+                Err(errors) if errors.contains("Address already in use") => continue,
+                Err(errors) => panic!("sipp exited at start: {errors}"),
+            }
+        }
+        Sipp::try_start(&scenario_to_run, extra)
+            .unwrap_or_else(|errors| panic!("sipp exited at start: {errors}"))
+    }
+
+    fn try_start(scenario_to_run: &Scenario, extra: &[&str]) -> Result<Sipp, String> {
         let sip_port = free_udp_port(1);
         // SIPp's RTP echo takes the media port and the one two above it (video).
         let media_port = free_udp_port(3);
@@ -60,7 +73,7 @@ impl Sipp {
                 let mut text = std::fs::read_to_string(scenario(name)).expect("the scenario");
                 for (placeholder, value) in replacements {
                     assert!(text.contains(placeholder), "{name} has no {placeholder}");
-                    text = text.replace(placeholder, &value);
+                    text = text.replace(placeholder, value);
                 }
                 std::fs::write(&rendered, text).expect("write the rendered scenario");
                 command.arg("-sf").arg(&rendered)
@@ -93,12 +106,13 @@ impl Sipp {
             log,
             rendered,
         };
-        sipp.wait_until_listening();
-        sipp
+        sipp.wait_until_listening()?;
+        Ok(sipp)
     }
 
-    /// SIPp has bound its SIP port once we can no longer bind it ourselves.
-    fn wait_until_listening(&mut self) {
+    /// SIPp has bound its SIP port once we can no longer bind it ourselves; its errors if it
+    /// exited first.
+    fn wait_until_listening(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(10);
         while UdpSocket::bind(self.sip).is_ok() {
             if let Some(status) = self
@@ -106,11 +120,12 @@ impl Sipp {
                 .as_mut()
                 .and_then(|c| c.try_wait().ok().flatten())
             {
-                panic!("sipp exited at start with {status}: {}", self.errors());
+                return Err(format!("{status}: {}", self.errors()));
             }
             assert!(Instant::now() < deadline, "sipp never bound {}", self.sip);
             std::thread::sleep(Duration::from_millis(20));
         }
+        Ok(())
     }
 
     /// Waits for SIPp to finish its one call and returns its exit status (0: the scenario
