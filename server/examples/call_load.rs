@@ -81,15 +81,8 @@ fn options() -> anyhow::Result<Options> {
 
 fn main() -> anyhow::Result<()> {
     let options = options()?;
-    let runtime = |name: &str| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name(name)
-            .enable_all()
-            .build()
-    };
-    let server_runtime = runtime("bridge-server")?;
-    let client_runtime = runtime("load-client")?;
+    let server_runtime = common::runtime("bridge-server")?;
+    let client_runtime = common::runtime("load-client")?;
     let mut trunk = sipp_trunk::SippTrunk::start(options.calls)?;
     let database = server_runtime.block_on(common::FreshDatabase::create(&options.backend))?;
     let (address, state) =

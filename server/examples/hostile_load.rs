@@ -24,15 +24,8 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let clients: usize = args.first().map(|n| n.parse()).transpose()?.unwrap_or(32);
     let seconds: u64 = args.get(1).map(|n| n.parse()).transpose()?.unwrap_or(20);
-    let runtime = |name: &str| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name(name)
-            .enable_all()
-            .build()
-    };
-    let server_runtime = runtime("server")?;
-    let client_runtime = runtime("flood")?;
+    let server_runtime = common::runtime("server")?;
+    let client_runtime = common::runtime("flood")?;
     let database = server_runtime.block_on(common::FreshDatabase::create("sqlite"))?;
     let (address, state) = server_runtime.block_on(start_app(&database))?;
 

@@ -14,16 +14,7 @@ fn any_leg() -> impl Strategy<Value = Leg> {
 }
 
 fn any_refusal() -> impl Strategy<Value = Refusal> {
-    prop::sample::select(vec![
-        Refusal::GuildExhausted,
-        Refusal::CallCountExhausted,
-        Refusal::OutsideHours,
-        Refusal::DestinationNotAllowed,
-        Refusal::CardUnavailable,
-        Refusal::NoTrunk,
-        Refusal::NoRate,
-        Refusal::AuthorityUnavailable,
-    ])
+    prop::sample::select(Refusal::ALL.to_vec())
 }
 
 /// Every input, weighted so that scripts often get as far as a connected, metered call

@@ -58,3 +58,14 @@ impl FreshDatabase {
         Ok(())
     }
 }
+
+/// A two-worker tokio runtime named `name`: the load examples run the server and the load on
+/// runtimes of their own, so one side's work does not queue behind the other's.
+#[allow(dead_code)]
+pub fn runtime(name: &str) -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(name)
+        .enable_all()
+        .build()
+}

@@ -16,7 +16,7 @@ use media_bridge::authority::{
     Authority, Authorized, CallId, CallRequest, ExtendDecision, Grant, IssuerTarget, Refusal,
     Settlement,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, EntityTrait};
 
 use super::authorize::Refusal as EngineRefusal;
 use super::call_state::{Outcome, RecordedCause};
@@ -24,7 +24,7 @@ use super::rate_store;
 use super::reservation::{self, Ending, ReservationError};
 use super::route::{self, Destination, RouteError};
 use crate::cards::call_settings;
-use crate::cards::entity::{call_settings as call_settings_row, card};
+use crate::cards::entity::call_settings as call_settings_row;
 use crate::config::Settings;
 
 /// Both parties hear the warning this long before a call's money runs out (R11).
@@ -109,15 +109,14 @@ impl GuildAuthority {
 
     async fn decide(&self, request: &CallRequest) -> Result<Authorized, ReservationError> {
         let now = Utc::now();
-        let card = card::Entity::find()
-            .filter(card::Column::Slug.eq(request.card_slug.as_str()))
-            .one(&self.db)
+        let found = reservation::card_for_call(&self.db, &request.card_slug)
             .await?
             .ok_or(ReservationError::UnknownCard)?;
-        let settings = call_settings_row::Entity::find_by_id(card.id)
-            .one(&self.db)
-            .await?
-            .map(|row| call_settings::from_row(&row))
+        let account_id = found.card.account_id;
+        let settings = found
+            .settings
+            .as_ref()
+            .map(call_settings::from_row)
             .unwrap_or_default();
         let table = rate_store::load(&self.db).await?;
         let routed = route::browser_call(
@@ -154,16 +153,11 @@ impl GuildAuthority {
                 },
                 number.e164.clone(),
             ),
-            Destination::Browser => (
-                IssuerTarget::Browser {
-                    account_id: card.account_id,
-                },
-                BROWSER.to_string(),
-            ),
+            Destination::Browser => (IssuerTarget::Browser { account_id }, BROWSER.to_string()),
         };
         engine_request.callee_number = &callee;
         engine_request.legs = route.legs;
-        let reserved = reservation::reserve(&self.db, engine_request, now).await?;
+        let reserved = reservation::reserve_found(&self.db, found, engine_request, now).await?;
         self.running.insert(reserved.row.clone());
         let covered = reserved.grant.covered_secs.min(reserved.grant.max_secs);
         Ok(Authorized {

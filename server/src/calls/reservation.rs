@@ -131,9 +131,25 @@ pub async fn reserve(
     request: CallRequest<'_>,
     now: DateTime<Utc>,
 ) -> Result<Reservation, ReservationError> {
-    let (card, settings, guild_row) = card_for_call(db, request.card_slug)
+    let found = card_for_call(db, request.card_slug)
         .await?
         .ok_or(ReservationError::UnknownCard)?;
+    reserve_found(db, found, request, now).await
+}
+
+/// [`reserve`] on a card the caller has already read with [`card_for_call`] (the bridge's
+/// authority reads it to route the call first).
+pub async fn reserve_found(
+    db: &DatabaseConnection,
+    found: CardForCall,
+    request: CallRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<Reservation, ReservationError> {
+    let CardForCall {
+        card,
+        settings,
+        guild: guild_row,
+    } = found;
     let guild_state = guild_row.as_ref().map(ledger::state_of).unwrap_or_default();
     let state = CardState {
         published: card.published,
@@ -209,19 +225,19 @@ pub async fn reserve(
     })
 }
 
-/// The card, its call settings and its issuer's Guild, read in one round trip (issue 9: the
-/// reads before `reserve`'s transaction were three).
-async fn card_for_call(
+/// A card as a call finds it: the card, its call settings and its issuer's Guild.
+pub struct CardForCall {
+    pub card: card::Model,
+    pub settings: Option<call_settings_row::Model>,
+    pub guild: Option<guild::Model>,
+}
+
+/// The card `slug`, its call settings and its issuer's Guild, read in one round trip (issue 9:
+/// these were three reads before `reserve`'s transaction, and two more in the authority).
+pub async fn card_for_call(
     db: &DatabaseConnection,
     slug: &str,
-) -> Result<
-    Option<(
-        card::Model,
-        Option<call_settings_row::Model>,
-        Option<guild::Model>,
-    )>,
-    DbErr,
-> {
+) -> Result<Option<CardForCall>, DbErr> {
     use sea_orm::sea_query::{Alias, Query};
     use sea_orm::{FromQueryResult, IdenStatic, Iterable};
     let mut query = Query::select();
@@ -259,11 +275,11 @@ async fn card_for_call(
     let Some(row) = db.query_one(&query).await? else {
         return Ok(None);
     };
-    Ok(Some((
-        card::Model::from_query_result(&row, "c_")?,
-        call_settings_row::Model::from_query_result_optional(&row, "s_")?,
-        guild::Model::from_query_result_optional(&row, "g_")?,
-    )))
+    Ok(Some(CardForCall {
+        card: card::Model::from_query_result(&row, "c_")?,
+        settings: call_settings_row::Model::from_query_result_optional(&row, "s_")?,
+        guild: guild::Model::from_query_result_optional(&row, "g_")?,
+    }))
 }
 
 /// Records an attempt refused before `reserve` could run — the card cannot be routed at all —

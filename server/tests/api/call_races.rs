@@ -12,7 +12,7 @@ use server::calls::reservation::{self, Ending, ReservationError};
 
 use crate::both_backends;
 use crate::helpers::Backend;
-use crate::reservations::{issuer, request};
+use crate::reservations::{after_talking, issuer, request};
 
 both_backends!(
     extend_races_settle_of_the_same_call,
@@ -58,13 +58,7 @@ async fn run(db: DatabaseConnection, call: i64, step: Step, answered: chrono::Da
         Step::Settle => reservation::settle(
             db,
             call,
-            Ending {
-                picked_up_at: None,
-                answered_at: Some(answered),
-                ended_at: answered + Duration::seconds(90),
-                outcome: Outcome::Ended(CallOutcome::Answered),
-                hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
-            },
+            after_talking(answered, 90, HangupCause::CallerHungUp),
         )
         .await
         .map(drop),

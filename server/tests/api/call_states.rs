@@ -3,7 +3,7 @@
 //! `kill -9` drill with the real binary is `crash_drill.rs`).
 
 use chrono::{Duration, SubsecRound, Utc};
-use media_bridge::call::CallOutcome;
+use media_bridge::call::{CallOutcome, HangupCause};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use server::calls::call_state::{CallState, Outcome, RecordedCause};
 use server::calls::reservation::{self, CallRequest, Ending, entity as call};
@@ -11,7 +11,7 @@ use server::calls::reservation::{self, CallRequest, Ending, entity as call};
 use crate::both_backends;
 use crate::call_races::per_second;
 use crate::helpers::Backend;
-use crate::reservations::{issuer, request};
+use crate::reservations::{after_talking, issuer, request};
 
 both_backends!(
     every_outcome_and_cause_is_stored_and_read_back,
@@ -236,13 +236,7 @@ async fn a_settlement_from_an_out_of_date_row_settles_what_the_call_holds_now(ba
     let record = reservation::settle_believed(
         &app.db,
         &believed,
-        Ending {
-            picked_up_at: None,
-            answered_at: Some(start + Duration::seconds(5)),
-            ended_at: start + Duration::seconds(95),
-            outcome: Outcome::Ended(CallOutcome::Answered),
-            hangup_cause: RecordedCause::Call(media_bridge::call::HangupCause::CallerHungUp),
-        },
+        after_talking(start + Duration::seconds(5), 90, HangupCause::CallerHungUp),
     )
     .await
     .unwrap();

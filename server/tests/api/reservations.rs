@@ -48,6 +48,21 @@ pub(crate) fn request(legs: Vec<Option<Rate>>) -> CallRequest<'static> {
     }
 }
 
+/// The ending of a call answered at `answered_at` and talked `talk_secs` until `cause`.
+pub(crate) fn after_talking(
+    answered_at: chrono::DateTime<Utc>,
+    talk_secs: i64,
+    cause: HangupCause,
+) -> Ending {
+    Ending {
+        picked_up_at: None,
+        answered_at: Some(answered_at),
+        ended_at: answered_at + Duration::seconds(talk_secs),
+        outcome: Outcome::Ended(CallOutcome::Answered),
+        hangup_cause: RecordedCause::Call(cause),
+    }
+}
+
 /// An issuer whose Guild holds `grant` and whose card "ada" takes `quota` calls, any time.
 pub(crate) async fn issuer(backend: Backend, grant: i64, quota: u32) -> (TestApp, i64) {
     let app = TestApp::spawn_with(backend, |settings| settings.signup_grant = Money(grant)).await;
@@ -72,13 +87,7 @@ async fn answered_call(app: &TestApp, talk_secs: i64) {
     reservation::settle(
         &app.db,
         call.call_id,
-        Ending {
-            picked_up_at: None,
-            answered_at: Some(now),
-            ended_at: now + Duration::seconds(talk_secs),
-            outcome: Outcome::Ended(CallOutcome::Answered),
-            hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
-        },
+        after_talking(now, talk_secs, HangupCause::CallerHungUp),
     )
     .await
     .unwrap();
@@ -191,13 +200,7 @@ async fn settlement_debits_the_exact_cost_once(backend: Backend) {
         "one interval of both legs"
     );
     let answered = Utc::now();
-    let ending = || Ending {
-        picked_up_at: None,
-        answered_at: Some(answered),
-        ended_at: answered + Duration::seconds(50),
-        outcome: Outcome::Ended(CallOutcome::Answered),
-        hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
-    };
+    let ending = || after_talking(answered, 50, HangupCause::CallerHungUp);
     let record = reservation::settle(&app.db, reservation.call_id, ending())
         .await
         .unwrap();
@@ -311,13 +314,7 @@ async fn a_guild_covering_70_seconds_ends_the_call_at_70_seconds(backend: Backen
     let record = reservation::settle(
         &app.db,
         reservation.call_id,
-        Ending {
-            picked_up_at: None,
-            answered_at: Some(answered),
-            ended_at: answered + Duration::seconds(70),
-            outcome: Outcome::Ended(CallOutcome::Answered),
-            hangup_cause: RecordedCause::Call(HangupCause::GuildExhausted),
-        },
+        after_talking(answered, 70, HangupCause::GuildExhausted),
     )
     .await
     .unwrap();
@@ -480,13 +477,7 @@ async fn stale_reservations_are_settled_from_their_last_metering_point(backend: 
     let late = reservation::settle(
         &app.db,
         talking.call_id,
-        Ending {
-            picked_up_at: None,
-            answered_at: Some(start + Duration::seconds(5)),
-            ended_at: start + Duration::seconds(600),
-            outcome: Outcome::Ended(CallOutcome::Answered),
-            hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
-        },
+        after_talking(start + Duration::seconds(5), 595, HangupCause::CallerHungUp),
     )
     .await
     .unwrap();
@@ -572,13 +563,7 @@ async fn operators_refund_a_call_once_and_never_more_than_it_cost(backend: Backe
         .await
         .unwrap();
     let now = Utc::now();
-    let ending = Ending {
-        picked_up_at: None,
-        answered_at: Some(now),
-        ended_at: now + Duration::seconds(90),
-        outcome: Outcome::Ended(CallOutcome::Answered),
-        hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
-    };
+    let ending = after_talking(now, 90, HangupCause::CallerHungUp);
     // 60/60 at 60 a minute: 90 s are billed as 120 s, 120 won. The hold was one minute's worth:
     // the first interval. Extend once so the hold covers what the call cost.
     reservation::extend(&app.db, call.call_id, 60, now)
