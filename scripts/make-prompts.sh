@@ -34,4 +34,19 @@ say warning ko ko "통화 시간이 곧 끝납니다."
 say warning ja ja "つうわじかんが まもなく おわります。"
 say warning zh cmn "通话时间即将结束。"
 
+say enter_code en en-us "This is callcard, confirming this number for your card. Please enter the code shown on your screen."
+say enter_code ko ko "콜카드에서 명함에 등록할 번호를 확인합니다. 화면에 보이는 번호를 입력해 주세요."
+say enter_code ja ja "こーるかーどです。めいしに とうろくする ばんごうを かくにんします。がめんに ひょうじされた こーどを にゅうりょく してください。"
+say enter_code zh cmn "这里是名片通话，正在确认您名片上的号码。请输入屏幕上显示的验证码。"
+
+say code_confirmed en en-us "Thank you. This number is confirmed."
+say code_confirmed ko ko "감사합니다. 번호가 확인되었습니다."
+say code_confirmed ja ja "ありがとうございます。ばんごうが かくにん されました。"
+say code_confirmed zh cmn "谢谢，号码已确认。"
+
+say code_wrong en en-us "That code is not right. Please start again from your screen. Goodbye."
+say code_wrong ko ko "번호가 맞지 않습니다. 화면에서 다시 시작해 주세요."
+say code_wrong ja ja "こーどが ちがいます。がめんから やりなおして ください。"
+say code_wrong zh cmn "验证码不正确，请在屏幕上重新开始。再见。"
+
 ls -l "$out"

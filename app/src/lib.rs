@@ -38,6 +38,10 @@ pub fn App() -> impl IntoView {
         Page::CallRecords { records } => {
             view! { <pages::calls::CallRecordsPage records/> }.into_any()
         }
+        Page::Numbers { numbers } => view! { <pages::numbers::NumbersPage numbers/> }.into_any(),
+        Page::Verification { verification } => {
+            view! { <pages::numbers::VerificationPage verification/> }.into_any()
+        }
         Page::NotFound => view! { <pages::not_found::NotFoundPage/> }.into_any(),
     }
 }

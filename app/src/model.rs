@@ -492,6 +492,14 @@ pub enum Page {
     CallRecords {
         records: CallRecordsView,
     },
+    /// The issuer's verified numbers and the form that verifies another.
+    Numbers {
+        numbers: NumbersView,
+    },
+    /// One verification call, followed while it runs.
+    Verification {
+        verification: VerificationView,
+    },
     NotFound,
 }
 
@@ -561,6 +569,37 @@ pub struct CallRecord {
     /// `reserved` (running), or how it ended: `answered`, `no_answer`, `refused:<reason>`…
     pub outcome: String,
     pub hangup_cause: Option<String>,
+}
+
+/// A destination's verification call (issue 8): a card rings a phone number only once its
+/// issuer typed back, on that phone, the code shown here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VerificationView {
+    pub id: i64,
+    /// International format, e.g. `+82 10-1234-5678`.
+    pub number: String,
+    /// `calling`, `ringing`, `waiting_for_code`, or how it ended: `verified`, `wrong_code`,
+    /// `no_code`, `hung_up`, `no_answer`, `busy`, `declined`, `failed`.
+    pub state: String,
+    pub running: bool,
+    pub verified: bool,
+    /// The code to type on the phone, while the call runs.
+    pub code: Option<String>,
+    /// The state, for people.
+    pub message: String,
+}
+
+/// The numbers page: what is verified, and the form as typed with what was wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NumbersView {
+    /// International format.
+    pub verified: Vec<String>,
+    pub number: String,
+    pub lang: String,
+    pub error: Option<String>,
+    /// False when the installation has no trunk: nothing can be verified.
+    pub can_verify: bool,
 }
 
 /// One page of an issuer's call records and how many match in all.

@@ -29,6 +29,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <title>{meta.title.clone()}</title>
                 <meta name="description" content=meta.description.clone()/>
+                {meta.refresh_secs.map(|secs| view! { <meta http-equiv="refresh" content=secs.to_string()/> })}
                 {open_graph}
                 <meta name="twitter:card" content="summary"/>
                 <meta name="theme-color" content="#1f3a5f"/>
@@ -87,6 +88,8 @@ struct PageMeta {
     og_type: &'static str,
     url: Option<String>,
     image: Option<String>,
+    /// Reload after this many seconds: a page that follows something still running.
+    refresh_secs: Option<u32>,
 }
 
 impl PageMeta {
@@ -98,6 +101,7 @@ impl PageMeta {
             og_type: "website",
             url: None,
             image: None,
+            refresh_secs: None,
         };
         match page {
             Page::Card { card, lang } | Page::Call { card, lang } => {
@@ -122,6 +126,7 @@ impl PageMeta {
                         .as_ref()
                         .or(card.logo_url.as_ref())
                         .map(|path| format!("{public_url}{path}")),
+                    refresh_secs: None,
                 }
             }
             Page::Home { .. } => plain("Call me for free"),
@@ -130,6 +135,12 @@ impl PageMeta {
             Page::Dashboard { .. } => plain("Your cards"),
             Page::Editor { .. } => plain("Card editor"),
             Page::CallRecords { .. } => plain("Call records"),
+            Page::Numbers { .. } => plain("Phone numbers"),
+            Page::Verification { verification } => PageMeta {
+                // Followed without script: the page reloads while the call runs.
+                refresh_secs: verification.running.then_some(2),
+                ..plain("Verifying a number")
+            },
             Page::NotFound => plain("Not found"),
         }
     }

@@ -155,6 +155,29 @@ impl<A: Authority> Bridge<A> {
         &self.config.browser
     }
 
+    /// Calls `number` through the trunk and asks for `code` (see [`crate::verify`]); returns
+    /// once the call is decided and hung up. `progress` follows it.
+    pub async fn verify_number(
+        &self,
+        number: PhoneNumber,
+        code: Vec<crate::dtmf::Digit>,
+        language: &str,
+        progress: watch::Sender<crate::verify::Progress>,
+    ) -> Result<crate::verify::Outcome, crate::verify::VerifyError> {
+        let trunk = self
+            .trunk
+            .as_ref()
+            .ok_or(crate::verify::VerifyError::NoTrunk)?;
+        let call = crate::verify::VerificationCall {
+            number,
+            code,
+            language: language.to_owned(),
+            rtp_ip: self.config.rtp_ip,
+            config: crate::verify::VerifyConfig::default(),
+        };
+        crate::verify::run(trunk, call, progress).await
+    }
+
     /// Answers the caller's screened offer and starts the call named `token`; returns it with
     /// the answer SDP.
     pub async fn start_call(
@@ -706,7 +729,7 @@ impl<A: Authority> Driver<A> {
 }
 
 /// The trunk's next signalling event, or never when there is no trunk call.
-async fn next_trunk_event(call: &mut Option<TrunkCall>) -> Option<TrunkEvent> {
+pub(crate) async fn next_trunk_event(call: &mut Option<TrunkCall>) -> Option<TrunkEvent> {
     match call.as_mut() {
         Some(call) => call.next_event().await,
         None => std::future::pending().await,
@@ -714,7 +737,7 @@ async fn next_trunk_event(call: &mut Option<TrunkCall>) -> Option<TrunkEvent> {
 }
 
 /// The trunk's next packet, or never before its media started.
-async fn next_trunk_media(
+pub(crate) async fn next_trunk_media(
     media: &mut Option<(RtpSender, RtpReceiver)>,
 ) -> Result<Received, crate::trunk::RtpSocketError> {
     match media.as_mut() {
@@ -741,7 +764,7 @@ async fn next_browser_event(leg: &mut Option<BrowserLeg>) -> Option<BrowserEvent
     }
 }
 
-async fn sleep_until(deadline: Option<Instant>) {
+pub(crate) async fn sleep_until(deadline: Option<Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,

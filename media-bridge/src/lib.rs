@@ -15,6 +15,8 @@
 //! - [`time`]: the time values the driver hands in.
 //! - [`trunk`]: the first driver — the SIP trunk leg (rsipstack UAC over UDP, digest auth)
 //!   and its RTP socket.
+//! - [`verify`]: a destination's verification call (issue 8): dial, ask for the code shown on
+//!   the issuer's screen, compare the key presses, hang up.
 //! - [`browser`]: the browser leg's driver — one webrtc-rs 0.21 peer connection per browser,
 //!   G.711 only, non-trickle SDP in both directions.
 //!
@@ -57,4 +59,5 @@ pub mod rtp;
 pub mod time;
 pub mod tone;
 pub mod trunk;
+pub mod verify;
 pub mod wav;

@@ -1,5 +1,6 @@
 //! The announcements that ship with the product (issue 4): the issuer's accept prompt, "the
-//! issuer did not answer" and the Guild warning, in ko/en/ja/zh. They were synthesized once
+//! issuer did not answer" and the Guild warning, and the three of a destination's
+//! verification call (issue 8), in ko/en/ja/zh. They were synthesized once
 //! with espeak-ng (`scripts/make-prompts.sh`) into 8 kHz mono WAV files under `prompts/`, and
 //! are compiled into the binary, so a call never waits on a disk or a speech engine.
 //! Issuers' own greetings (R15) will replace them per card in a later issue.
@@ -17,6 +18,23 @@ pub enum Prompt {
     NoAnswer,
     /// To both: the call time is almost over.
     Warning,
+    /// Verification call: "enter the code shown on your screen".
+    EnterCode,
+    /// Verification call: the code was right.
+    CodeConfirmed,
+    /// Verification call: the code was wrong.
+    CodeWrong,
+}
+
+impl Prompt {
+    pub const ALL: [Prompt; 6] = [
+        Prompt::Accept,
+        Prompt::NoAnswer,
+        Prompt::Warning,
+        Prompt::EnterCode,
+        Prompt::CodeConfirmed,
+        Prompt::CodeWrong,
+    ];
 }
 
 /// The languages the prompts are recorded in; anything else falls back to English.
@@ -37,6 +55,9 @@ fn wav(prompt: Prompt, language: &str) -> &'static [u8] {
         Prompt::Accept => by_language!("accept"),
         Prompt::NoAnswer => by_language!("no_answer"),
         Prompt::Warning => by_language!("warning"),
+        Prompt::EnterCode => by_language!("enter_code"),
+        Prompt::CodeConfirmed => by_language!("code_confirmed"),
+        Prompt::CodeWrong => by_language!("code_wrong"),
     }
 }
 
@@ -51,7 +72,7 @@ mod tests {
 
     #[test]
     fn every_prompt_parses_in_every_language_and_lasts_a_few_seconds() {
-        for prompt in [Prompt::Accept, Prompt::NoAnswer, Prompt::Warning] {
+        for prompt in Prompt::ALL {
             for language in LANGUAGES {
                 let frames = frames(prompt, language, Codec::Pcmu).unwrap();
                 // 50 frames a second: between 1 and 15 seconds of speech.

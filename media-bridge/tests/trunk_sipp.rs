@@ -4,6 +4,7 @@
 //! call with the [`Dialer`], and checks both sides: the events our dialer reports, and that
 //! SIPp ran its scenario to the end (every message it expected arrived, in order).
 
+#[allow(dead_code)]
 mod support;
 
 use std::time::Duration;

@@ -15,6 +15,7 @@ mod m20261126_000006_card_call_settings;
 mod m20261126_000007_calls;
 mod m20261127_000008_call_metering;
 mod m20261130_000009_call_checks;
+mod m20261201_000010_number_verifications;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_calls::Migration),
             Box::new(m20261127_000008_call_metering::Migration),
             Box::new(m20261130_000009_call_checks::Migration),
+            Box::new(m20261201_000010_number_verifications::Migration),
         ]
     }
 }

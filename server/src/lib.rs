@@ -1,4 +1,4 @@
-//! The callcard server: axum routes by feature (`auth`, `cards`, `ledger`), server-side rendering of the
+//! The callcard server: axum routes by feature (`auth`, `cards`, `ledger`, `calls`, `verification`), server-side rendering of the
 //! `app` pages, the database through sea-orm, and the JSON API with its OpenAPI document.
 #![forbid(unsafe_code)]
 
@@ -20,3 +20,4 @@ pub mod security_headers;
 pub mod seed;
 pub mod sliding_window;
 pub mod startup;
+pub mod verification;

@@ -50,6 +50,19 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
         state.settings.signup_grant,
     )
     .await?;
+    // The demo card rings a made-up mobile (in the browser tests, SIPp answers it), on which
+    // nobody could type a verification code: the operator's seed vouches for it instead.
+    let checked = state.cards().checked(&sample_card())?;
+    for destination in checked
+        .call
+        .iter()
+        .flat_map(|call| [&call.landline, &call.mobile])
+    {
+        if !destination.is_empty() {
+            let number = crate::verification::without_extension(destination);
+            crate::verification::store::mark_verified(&state.db, account.id, number).await?;
+        }
+    }
     let card = state
         .cards()
         .create(

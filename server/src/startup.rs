@@ -168,6 +168,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cards::router())
         .merge(ledger::router())
         .merge(calls::router())
+        .merge(crate::verification::router())
         .route("/healthz", get(healthz))
         .route(
             "/api/openapi.json",

@@ -44,7 +44,8 @@ pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
             </section>
             <p>
                 <a class="button" href="/dashboard/cards/new">"New card"</a>" "
-                <a class="button secondary" href="/dashboard/calls">"Call records"</a>
+                <a class="button secondary" href="/dashboard/calls">"Call records"</a>" "
+                <a class="button secondary" href="/dashboard/numbers">"Phone numbers"</a>
             </p>
             {list}
             <GuildSection guild/>

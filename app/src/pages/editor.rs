@@ -161,6 +161,10 @@ fn CallFieldset(call: CallSettings, errors: Vec<FieldError>) -> impl IntoView {
             <Input name="call.allowed_regions".into() label="Callers from (region codes, e.g. KR, JP)".into() value=call.allowed_regions.join(", ") error=err("allowed_regions")/>
             <Input name="call.landline".into() label="Ring my landline".into() kind="tel" value=call.landline error=err("landline")/>
             <Input name="call.mobile".into() label="Ring my mobile".into() kind="tel" value=call.mobile error=err("mobile")/>
+            <p class="hint">
+                "A card rings only numbers you have verified: "
+                <a href="/dashboard/numbers">"verify a number"</a>
+            </p>
             <div class="field checkbox">
                 <input id="field-call.internet_phone" type="checkbox" name="call.internet_phone" value="true" checked=call.internet_phone/>
                 <label for="field-call.internet_phone">"Ring my browser (internet phone)"</label>

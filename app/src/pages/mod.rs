@@ -8,3 +8,4 @@ pub mod dashboard;
 pub mod editor;
 pub mod home;
 pub mod not_found;
+pub mod numbers;

@@ -18,10 +18,17 @@ pub fn init_logs() {
     }
 }
 
-/// Where the scenarios live: `media-bridge/tests/sipp/*.xml`.
+/// Where the scenarios live: the test's own crate's `tests/sipp/*.xml`, else the media
+/// bridge's (the server's tests share them).
 pub fn scenario(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let own = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/sipp")
+        .join(name);
+    if own.exists() {
+        return own;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../media-bridge/tests/sipp")
         .join(name)
 }
 
@@ -59,8 +66,23 @@ impl Sipp {
             .unwrap_or_else(|errors| panic!("sipp exited at start: {errors}"))
     }
 
+    /// Starts SIPp on `sip_port`, for a peer that must start after the call it answers was
+    /// placed (its INVITE retransmissions reach it): say, one whose capture holds a code the
+    /// server chose when it dialled.
+    pub fn start_on(sip_port: u16, scenario_to_run: Scenario, extra: &[&str]) -> Sipp {
+        Sipp::try_start_on(sip_port, &scenario_to_run, extra)
+            .unwrap_or_else(|errors| panic!("sipp exited at start: {errors}"))
+    }
+
     fn try_start(scenario_to_run: &Scenario, extra: &[&str]) -> Result<Sipp, String> {
-        let sip_port = free_udp_port(1);
+        Sipp::try_start_on(free_udp_port(1), scenario_to_run, extra)
+    }
+
+    fn try_start_on(
+        sip_port: u16,
+        scenario_to_run: &Scenario,
+        extra: &[&str],
+    ) -> Result<Sipp, String> {
         // SIPp's RTP echo takes the media port and the one two above it (video).
         let media_port = free_udp_port(3);
         let log = std::env::temp_dir().join(format!("trunk-sipp-{sip_port}.log"));
@@ -170,7 +192,7 @@ impl Drop for Sipp {
 /// A loopback UDP port that is free, with the `span - 1` ports above it free too (checked by
 /// binding and releasing them; another process could still take one, which is unlikely on a
 /// test machine in the short time before SIPp binds it).
-fn free_udp_port(span: u16) -> u16 {
+pub fn free_udp_port(span: u16) -> u16 {
     for _ in 0..100 {
         let socket = UdpSocket::bind("127.0.0.1:0").expect("bind a free port");
         let port = socket.local_addr().expect("local address").port();
@@ -185,4 +207,60 @@ fn free_udp_port(span: u16) -> u16 {
         }
     }
     panic!("no free run of {span} UDP ports on 127.0.0.1");
+}
+
+/// Writes a capture SIPp can play (`play_pcap_audio`) of `digits` pressed one after another
+/// as RFC 4733 events (payload type 101), each 100 ms long and 400 ms apart, with one SSRC
+/// and rising timestamps, as a phone's keypad sends them. SIPp's own captures hold one digit
+/// each, all with the same timestamp, so several in a row would read as one key press.
+pub fn write_dtmf_capture(digits: &str, path: &std::path::Path) {
+    use media_bridge::dtmf::{Digit, DtmfSender};
+    use media_bridge::rtp::RtpHeader;
+
+    let mut capture = Vec::new();
+    // pcap global header: magic, version 2.4, zone, accuracy, snap length, Ethernet.
+    capture.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+    capture.extend_from_slice(&2u16.to_le_bytes());
+    capture.extend_from_slice(&4u16.to_le_bytes());
+    for field in [0u32, 0, 65_535, 1] {
+        capture.extend_from_slice(&field.to_le_bytes());
+    }
+    let mut sequence_number = 1_000u16;
+    for (index, character) in digits.chars().enumerate() {
+        let digit = Digit::from_char(character).expect("a DTMF key");
+        let start = Duration::from_millis(400 * index as u64);
+        let timestamp = 8_000 + 3_200 * index as u32;
+        for packet in DtmfSender::new(digit, Duration::from_millis(100)) {
+            let mut rtp = Vec::new();
+            RtpHeader {
+                marker: packet.marker,
+                payload_type: 101,
+                sequence_number,
+                timestamp,
+                ssrc: 0x5eed_cafe,
+                csrc: Vec::new(),
+            }
+            .write(&packet.payload, &mut rtp)
+            .expect("an RTP header");
+            sequence_number = sequence_number.wrapping_add(1);
+            let mut frame = vec![0u8; 12];
+            frame.extend_from_slice(&[0x08, 0x00]);
+            let ip_len = (20 + 8 + rtp.len()) as u16;
+            frame.extend_from_slice(&[0x45, 0]);
+            frame.extend_from_slice(&ip_len.to_be_bytes());
+            frame.extend_from_slice(&[0, 0, 0x40, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1]);
+            frame.extend_from_slice(&6_000u16.to_be_bytes());
+            frame.extend_from_slice(&6_000u16.to_be_bytes());
+            frame.extend_from_slice(&((8 + rtp.len()) as u16).to_be_bytes());
+            frame.extend_from_slice(&[0, 0]);
+            frame.extend_from_slice(&rtp);
+            let at = start + packet.send_after;
+            capture.extend_from_slice(&(at.as_secs() as u32).to_le_bytes());
+            capture.extend_from_slice(&at.subsec_micros().to_le_bytes());
+            capture.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+            capture.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+            capture.extend_from_slice(&frame);
+        }
+    }
+    std::fs::write(path, capture).expect("write the capture");
 }

@@ -20,6 +20,7 @@ use super::call_settings;
 use super::entity::{self, card, content, link};
 use super::media::CleanImage;
 use super::validate::{random_slug, validate};
+use crate::verification;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CardError {
@@ -116,6 +117,39 @@ impl CardService<'_> {
         }
     }
 
+    /// A card rings only phone numbers its issuer has verified (issue 8, toll fraud), so a
+    /// stored destination is always a verified one.
+    async fn require_verified(
+        &self,
+        owner: i64,
+        call: Option<&CallSettings>,
+    ) -> Result<(), CardError> {
+        let Some(call) = call else {
+            return Ok(());
+        };
+        let mut errors = Vec::new();
+        for (field, destination) in [("landline", &call.landline), ("mobile", &call.mobile)] {
+            if destination.is_empty() {
+                continue;
+            }
+            let number = verification::without_extension(destination);
+            if !verification::store::is_verified(self.db, owner, number).await? {
+                errors.push(FieldError::new(
+                    format!("call.{field}"),
+                    format!(
+                        "Verify {number} before a card rings it: under Phone numbers \
+                         (/dashboard/numbers) we call it and you type the code we show."
+                    ),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(CardError::Invalid(errors))
+        }
+    }
+
     /// An issuer's card's call settings (private: not part of the public card).
     pub async fn call_settings(&self, owner: i64, slug: &str) -> Result<CallSettings, CardError> {
         let card = self.owned_model(owner, slug).await?;
@@ -136,6 +170,7 @@ impl CardService<'_> {
         logo: ImageChange,
     ) -> Result<CardView, CardError> {
         let mut card = self.checked(input)?;
+        self.require_verified(owner, card.call.as_ref()).await?;
         card.call.get_or_insert_with(CallSettings::default);
         let wanted_slug = card.slug.clone();
         let (photo_file, logo_file) = (self.store(&photo).await?, self.store(&logo).await?);
@@ -197,6 +232,7 @@ impl CardService<'_> {
     ) -> Result<CardView, CardError> {
         let existing = self.owned_model(owner, slug).await?;
         let mut input = self.checked(input)?;
+        self.require_verified(owner, input.call.as_ref()).await?;
         input.slug = Some(existing.slug.clone());
         let new_photo = self.store(&photo).await?;
         let new_logo = self.store(&logo).await?;

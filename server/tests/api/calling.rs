@@ -53,6 +53,12 @@ pub(crate) async fn issuer_with_card(
     rates: &str,
 ) -> serde_json::Value {
     let account = app.sign_up(&app.client, "ada@example.com").await;
+    if !mobile.is_empty() {
+        let number = server::calls::number::parse(mobile, phonenumber::country::Id::KR)
+            .expect("a valid mobile")
+            .e164;
+        app.verify_number(&account, &number).await;
+    }
     let mut card = card_json(Some("ada"), "Ada");
     card["call"] = json!({
         "call_quota": 5, "max_call_minutes": max_call_minutes, "time_zone": "Asia/Seoul",
@@ -180,9 +186,19 @@ async fn wait_for_event(
 }
 
 /// A server whose trunk is `trunk`, giving every new issuer `grant` won.
-async fn app_with_trunk(
+pub(crate) async fn app_with_trunk(
     backend: Backend,
     trunk: &sipp::Sipp,
+    grant: i64,
+    hold_secs: u32,
+) -> TestApp {
+    app_with_trunk_at(backend, trunk.sip.port(), grant, hold_secs).await
+}
+
+/// A server whose trunk listens (or will) on 127.0.0.1:`trunk_port`.
+pub(crate) async fn app_with_trunk_at(
+    backend: Backend,
+    trunk_port: u16,
     grant: i64,
     hold_secs: u32,
 ) -> TestApp {
@@ -191,7 +207,7 @@ async fn app_with_trunk(
         settings.call_hold_secs = hold_secs;
         let trunk_settings = TrunkSettings {
             host: "127.0.0.1".into(),
-            port: Some(trunk.sip.port()),
+            port: Some(trunk_port),
             caller_id: "+8225550000".into(),
             local_bind: "127.0.0.1:0".parse().unwrap(),
             ..TrunkSettings::default()

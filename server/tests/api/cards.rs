@@ -415,13 +415,29 @@ both_backends!(call_settings_are_validated_private_and_kept_unless_sent);
 
 async fn call_settings_are_validated_private_and_kept_unless_sent(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.sign_up(&app.client, "ada@example.com").await;
+    let account = app.sign_up(&app.client, "ada@example.com").await;
     let mut card = card_json(Some("ada"), "Ada");
     card["call"] = json!({
         "call_quota": 25, "max_call_minutes": 5, "time_zone": "Asia/Seoul",
         "available_from": "9:30", "available_until": "24:00", "available_days": ["sat", "mon"],
         "allowed_regions": ["kr", "JP"], "landline": "031-123-4567;89", "mobile": "", "internet_phone": false
     });
+    // Issue 8: a card rings only numbers its issuer verified (the extension is not part of it).
+    let unverified = app.create_card(&app.client, card.clone()).await;
+    assert_eq!(unverified.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = unverified.json().await.unwrap();
+    assert_eq!(
+        body["error"]["fields"][0]["field"], "call.landline",
+        "{body}"
+    );
+    assert!(
+        body["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Verify +82311234567"),
+        "{body}"
+    );
+    app.verify_number(&account, "+82311234567").await;
     assert_eq!(
         app.create_card(&app.client, card).await.status(),
         StatusCode::CREATED

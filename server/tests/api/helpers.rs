@@ -130,6 +130,15 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// Marks `number` (E.164) verified for `account` (as `sign_up` returned it) without a
+    /// verification call, for tests of other features; `verification.rs` tests the calls.
+    pub async fn verify_number(&self, account: &serde_json::Value, number: &str) {
+        let account_id = account["id"].as_i64().expect("the account's id");
+        server::verification::store::mark_verified(&self.db, account_id, number)
+            .await
+            .expect("mark the number verified");
+    }
+
     /// A signed-in operator (op@example.com): a client with its own cookies.
     pub async fn operator(&self) -> reqwest::Client {
         let operator = self.new_client();

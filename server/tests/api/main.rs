@@ -24,3 +24,4 @@ mod ownership;
 mod pages;
 mod rates;
 mod reservations;
+mod verification;

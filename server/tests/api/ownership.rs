@@ -48,10 +48,12 @@ async fn send(
     app: &TestApp,
     method: &Method,
     path: &str,
+    verification_id: i64,
 ) -> reqwest::Response {
     let url = app.url(
         &path
             .replace("{slug}", "ada")
+            .replace("{id}", &verification_id.to_string())
             .replace("{call}", "0123456789abcdef0123456789abcdef")
             .replace("{code}", "NOSUCHCODE"),
     );
@@ -71,7 +73,26 @@ async fn every_api_operation_keeps_an_issuers_data_from_strangers_and_other_issu
     backend: Backend,
 ) {
     let app = TestApp::spawn(backend).await;
-    app.sign_up(&app.client, "ada@example.com").await;
+    let ada = app.sign_up(&app.client, "ada@example.com").await;
+    // A verification call of Ada's (ended), for `/api/verifications/{id}`.
+    let verification = server::verification::store::start(
+        &app.db,
+        server::verification::LIMITS,
+        ada["id"].as_i64().unwrap(),
+        "+821012345678",
+        "123456",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    server::verification::store::finish(
+        &app.db,
+        verification.id,
+        media_bridge::verify::Outcome::Verified,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     let mut card = card_json(Some("ada"), SECRET);
     card["published"] = serde_json::json!(false);
     assert_eq!(app.create_card(&app.client, card).await.status(), 201);
@@ -89,18 +110,18 @@ async fn every_api_operation_keeps_an_issuers_data_from_strangers_and_other_issu
         if PUBLIC.contains(&path.as_str()) {
             continue;
         }
-        let anonymous = send(&stranger, &app, method, path).await;
+        let anonymous = send(&stranger, &app, method, path, verification.id).await;
         assert_eq!(
             anonymous.status(),
             StatusCode::UNAUTHORIZED,
             "{method} {path} without a session"
         );
 
-        let response = send(&mallory, &app, method, path).await;
+        let response = send(&mallory, &app, method, path, verification.id).await;
         let status = response.status();
         let expected = if path.starts_with("/api/operator/") {
             Some(StatusCode::FORBIDDEN)
-        } else if path.contains("{slug}") || path.contains("{call}") {
+        } else if path.contains("{slug}") || path.contains("{call}") || path.contains("{id}") {
             Some(StatusCode::NOT_FOUND)
         } else {
             None
