@@ -31,6 +31,8 @@ pub fn App() -> impl IntoView {
         Page::Call { card, lang } => view! { <pages::call::CallPage card lang/> }.into_any(),
         Page::SignUp { form } => view! { <pages::auth::SignUpPage form/> }.into_any(),
         Page::LogIn { form } => view! { <pages::auth::LogInPage form/> }.into_any(),
+        Page::SignUpSent { email } => view! { <pages::auth::SignUpSentPage email/> }.into_any(),
+        Page::Confirm { form } => view! { <pages::auth::ConfirmPage form/> }.into_any(),
         Page::Dashboard { dashboard } => {
             view! { <pages::dashboard::DashboardPage dashboard/> }.into_any()
         }

@@ -442,6 +442,13 @@ pub struct AuthForm {
     pub errors: Vec<FieldError>,
 }
 
+/// The confirmation form: the link's token (hidden) and what was refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmForm {
+    pub token: String,
+    pub errors: Vec<FieldError>,
+}
+
 /// The card editor: a new card (`slug` None) or an existing one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditorForm {
@@ -482,6 +489,14 @@ pub enum Page {
     },
     LogIn {
         form: AuthForm,
+    },
+    /// After a sign-up: the same page whether or not the address had an account.
+    SignUpSent {
+        email: String,
+    },
+    /// The page a confirmation link opens: the password confirms the address.
+    Confirm {
+        form: ConfirmForm,
     },
     Dashboard {
         dashboard: Dashboard,

@@ -132,6 +132,8 @@ impl PageMeta {
             Page::Home { .. } => plain("Call me for free"),
             Page::SignUp { .. } => plain("Sign up"),
             Page::LogIn { .. } => plain("Log in"),
+            Page::SignUpSent { .. } => plain("Check your e-mail"),
+            Page::Confirm { .. } => plain("Confirm your e-mail"),
             Page::Dashboard { .. } => plain("Your cards"),
             Page::Editor { .. } => plain("Card editor"),
             Page::CallRecords { .. } => plain("Call records"),

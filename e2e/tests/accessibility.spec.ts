@@ -2,7 +2,7 @@
 // every page a caller or an issuer sees, and the card's language switch driven by keyboard alone.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_CARD, gotoHydrated, languageLink, uniqueEmail } from './helpers';
+import { confirmationPath, DEMO_CARD, gotoHydrated, languageLink, uniqueEmail } from './helpers';
 
 async function expectNoViolations(page: Page, what: string): Promise<void> {
   const results = await new AxeBuilder({ page })
@@ -29,15 +29,22 @@ test.describe('accessibility', () => {
   });
 
   test('issuer pages pass WCAG 2.1 AA checks, with and without field errors', async ({ page }) => {
+    const email = uniqueEmail('a11y');
     await page.goto('/signup');
     await expectNoViolations(page, 'the sign-up page');
-    await page.fill('input[name=email]', uniqueEmail('a11y'));
+    await page.fill('input[name=email]', email);
     await page.fill('input[name=display_name]', 'A11y Tester');
     await page.fill('input[name=password]', 'abc');
     await page.locator('form[action="/signup"] button[type=submit]').click();
     await expectNoViolations(page, 'the sign-up page with errors');
     await page.fill('input[name=password]', 'a long enough password');
     await page.locator('form[action="/signup"] button[type=submit]').click();
+    await expect(page.locator(`[data-sign-up-sent="${email}"]`)).toBeVisible();
+    await expectNoViolations(page, 'the check-your-e-mail page');
+    await page.goto(await confirmationPath(email));
+    await expectNoViolations(page, 'the confirmation page');
+    await page.fill('form[action="/confirm"] input[name=password]', 'a long enough password');
+    await page.locator('form[action="/confirm"] button[type=submit]').click();
     await expect(page).toHaveURL(/\/dashboard$/);
     await expectNoViolations(page, 'the dashboard');
     await page.goto('/dashboard/cards/new');

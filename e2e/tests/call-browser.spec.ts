@@ -2,17 +2,16 @@
 // issuer's signed-in dashboard. Two Chromium pages with fake microphones: the caller on the
 // card's call window, the issuer taking calls in their dashboard; ring, accept, both connected.
 import { expect, test } from '@playwright/test';
-import { gotoHydrated, uniqueEmail, waitForHydration } from './helpers';
+import { gotoHydrated, signUpAndConfirm, uniqueEmail, waitForHydration } from './helpers';
 
 test('a caller and the issuer talk browser to browser', async ({ browser }) => {
   const issuerContext = await browser.newContext();
   const issuer = await issuerContext.newPage();
-  await gotoHydrated(issuer, '/signup');
-  await issuer.fill('input[name=email]', uniqueEmail('line'));
-  await issuer.fill('input[name=display_name]', 'Line Tester');
-  await issuer.fill('input[name=password]', 'a long enough password');
-  await issuer.locator('form[action="/signup"] button[type=submit]').click();
-  await expect(issuer).toHaveURL(/\/dashboard$/);
+  await signUpAndConfirm(issuer, {
+    email: uniqueEmail('line'),
+    name: 'Line Tester',
+    password: 'a long enough password',
+  });
 
   // A card that rings only the issuer's browser, at any hour.
   const slug = `line-${Date.now().toString(36)}`;

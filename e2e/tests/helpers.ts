@@ -3,6 +3,8 @@
 // can check the wire format (CRLF, folding at 75 octets) as well as the content.
 import { expect, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 
 /** The demo card that the server seeds into every fresh database. */
 export const DEMO_CARD = {
@@ -35,6 +37,52 @@ export async function gotoHydrated(page: Page, url: string): Promise<void> {
 /** An e-mail address no earlier run has used, so sign-up never collides with stored accounts. */
 export function uniqueEmail(label = 'issuer'): string {
   return `e2e-${label}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}@example.com`;
+}
+
+/**
+ * The path of the confirmation link mailed to `email` (issue 8). The e2e server has no SMTP
+ * server configured, so, as on any installation without one, its mail lands as `.eml` files in
+ * `<data dir>/outbox`; the mail is sent just after the sign-up answers, so this waits for it.
+ */
+export async function confirmationPath(email: string): Promise<string> {
+  const outbox = path.join(process.env.CALLCARD_E2E_DATA_DIR ?? '', 'outbox');
+  let found: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const files = fs.existsSync(outbox) ? fs.readdirSync(outbox) : [];
+        for (const file of files.filter((name) => name.endsWith('.eml'))) {
+          const text = fs.readFileSync(path.join(outbox, file), 'utf8');
+          const link = /\/confirm\/([A-Za-z0-9_-]{43})/.exec(text);
+          if (text.includes(`To: ${email}`) && link) found = `/confirm/${link[1]}`;
+        }
+        return found;
+      },
+      { message: `a confirmation mail to ${email} in ${outbox}`, timeout: 10_000 },
+    )
+    .toBeTruthy();
+  return found as string;
+}
+
+/**
+ * Signs up through the form, opens the mailed link and confirms with the password, as a new
+ * issuer does; the page ends signed in on the dashboard.
+ */
+export async function signUpAndConfirm(
+  page: Page,
+  account: { email: string; name: string; password: string },
+): Promise<void> {
+  await gotoHydrated(page, '/signup');
+  const form = page.locator('form', { has: page.locator('input[name=email]') });
+  await form.locator('input[name=email]').fill(account.email);
+  await form.locator('input[name=display_name]').fill(account.name);
+  await form.locator('input[name=password]').fill(account.password);
+  await form.locator('button[type=submit]').click();
+  await expect(page.locator(`[data-sign-up-sent="${account.email}"]`)).toBeVisible();
+  await gotoHydrated(page, await confirmationPath(account.email));
+  await page.locator('form[action="/confirm"] input[name=password]').fill(account.password);
+  await page.locator('form[action="/confirm"] button[type=submit]').click();
+  await expect(page).toHaveURL((url) => url.pathname === '/dashboard');
 }
 
 /** One content line of a vCard, after unfolding. Names are upper-cased, group prefixes dropped. */

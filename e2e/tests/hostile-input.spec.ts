@@ -3,7 +3,7 @@
 // issuer's page, and must come back as the very text it was. Every page type carries the
 // Content-Security-Policy, and our own pages (hydration included) never trip it.
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_CARD, gotoHydrated, uniqueEmail, waitForHydration } from './helpers';
+import { DEMO_CARD, signUpAndConfirm, uniqueEmail, waitForHydration } from './helpers';
 
 const NOTES = [
   '</textarea><img src=x onerror="window.__pwned=1">',
@@ -31,13 +31,11 @@ async function watchPolicyViolations(page: Page): Promise<string[]> {
 
 /** Signs up a fresh issuer through the form; the browser is then signed in. */
 async function signUp(page: Page): Promise<void> {
-  await gotoHydrated(page, '/signup');
-  const form = page.locator('form', { has: page.locator('input[name=email]') });
-  await form.locator('input[name=email]').fill(uniqueEmail('hostile'));
-  await form.locator('input[name=display_name]').fill('Mallory Target');
-  await form.locator('input[name=password]').fill('correct horse battery staple');
-  await form.locator('button[type=submit]').click();
-  await expect(page).toHaveURL((url) => url.pathname === '/dashboard');
+  await signUpAndConfirm(page, {
+    email: uniqueEmail('hostile'),
+    name: 'Mallory Target',
+    password: 'correct horse battery staple',
+  });
 }
 
 function vcard(note: string): string {

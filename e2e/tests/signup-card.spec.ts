@@ -2,7 +2,7 @@
 // once; logging out closes the dashboard again (R1 accounts and sessions, R2 cards, R5 edits show
 // at once, R18 inputs validated with a clear message and nothing typed lost).
 import { expect, test, type Page } from '@playwright/test';
-import { gotoHydrated, uniqueEmail, waitForHydration } from './helpers';
+import { gotoHydrated, signUpAndConfirm, uniqueEmail, waitForHydration } from './helpers';
 
 const GOOD_PASSWORD = 'correct horse battery staple';
 
@@ -38,15 +38,12 @@ test.describe('sign-up and the card designer', () => {
   test('a new issuer signs up, publishes a card that shows publicly, then logs out', async ({
     page,
   }) => {
-    await test.step('sign up', async () => {
-      await gotoHydrated(page, '/signup');
-      const form = signupForm(page);
-      await form.locator('input[name=email]').fill(uniqueEmail('designer'));
-      await form.locator('input[name=display_name]').fill('Ada');
-      await form.locator('input[name=password]').fill(GOOD_PASSWORD);
-      await form.locator('button[type=submit]').click();
-
-      await expect(page).toHaveURL(pathIs('/dashboard'));
+    await test.step('sign up and confirm the address', async () => {
+      await signUpAndConfirm(page, {
+        email: uniqueEmail('designer'),
+        name: 'Ada',
+        password: GOOD_PASSWORD,
+      });
     });
 
     await test.step('make and publish a card', async () => {

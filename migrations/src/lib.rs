@@ -16,6 +16,7 @@ mod m20261126_000007_calls;
 mod m20261127_000008_call_metering;
 mod m20261130_000009_call_checks;
 mod m20261201_000010_number_verifications;
+mod m20261201_000011_email_confirmation;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_call_metering::Migration),
             Box::new(m20261130_000009_call_checks::Migration),
             Box::new(m20261201_000010_number_verifications::Migration),
+            Box::new(m20261201_000011_email_confirmation::Migration),
         ]
     }
 }

@@ -141,7 +141,7 @@ async fn start_app(
     )
     .await?;
     let mut state = AppState::new(db.clone(), settings);
-    let account = server::auth::service::sign_up(
+    let account = server::auth::service::create_confirmed_account(
         &db,
         &state.hashing,
         server::auth::service::SignUp {

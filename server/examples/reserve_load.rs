@@ -55,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
     let state = AppState::new(db.clone(), settings);
     let mut accounts = Vec::new();
     for issuer in 0..issuers {
-        let account = server::auth::service::sign_up(
+        let account = server::auth::service::create_confirmed_account(
             &db,
             &state.hashing,
             server::auth::service::SignUp {

@@ -14,6 +14,9 @@ pub enum ApiError {
     Unauthenticated,
     #[error("this is not yours")]
     Forbidden,
+    /// Understood and not allowed yet, for a reason the person can act on.
+    #[error("{message}")]
+    NotAllowed { code: &'static str, message: String },
     #[error("not found")]
     NotFound,
     #[error("{message}")]
@@ -56,7 +59,7 @@ impl ApiError {
         match self {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::NotAllowed { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
@@ -73,7 +76,9 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
-            ApiError::Conflict { code, .. } | ApiError::BadRequest { code, .. } => code,
+            ApiError::Conflict { code, .. }
+            | ApiError::BadRequest { code, .. }
+            | ApiError::NotAllowed { code, .. } => code,
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Busy { .. } => "busy",
@@ -128,12 +133,18 @@ impl From<crate::auth::service::AuthError> for ApiError {
         use crate::auth::service::AuthError;
         match error {
             AuthError::Invalid(fields) => ApiError::Validation(fields),
-            // The same shape and status as any refused field: a conflict would be an oracle
-            // for who has an account. (Success still differs: see `auth::service::sign_up`.)
-            AuthError::EmailTaken => ApiError::Validation(vec![FieldError::new(
-                "email",
-                crate::auth::service::EMAIL_UNAVAILABLE,
-            )]),
+            AuthError::Unconfirmed => ApiError::NotAllowed {
+                code: "email_unconfirmed",
+                message: error.to_string(),
+            },
+            AuthError::LinkInvalid => ApiError::BadRequest {
+                code: "link_invalid",
+                message: error.to_string(),
+            },
+            AuthError::LinkUsed => ApiError::BadRequest {
+                code: "link_used",
+                message: error.to_string(),
+            },
             AuthError::WrongCredentials => ApiError::BadRequest {
                 code: "wrong_credentials",
                 message: error.to_string(),
@@ -144,7 +155,7 @@ impl From<crate::auth::service::AuthError> for ApiError {
             }
             AuthError::Hashing(error) => error.into(),
             AuthError::UnknownAccount(_) => ApiError::NotFound,
-            AuthError::Database(error) => ApiError::internal(error),
+            AuthError::Database(_) | AuthError::Inconsistent(_) => ApiError::internal(error),
             AuthError::Ledger(error) => crate::ledger::api_error(error),
         }
     }

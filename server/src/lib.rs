@@ -13,6 +13,7 @@ pub mod error;
 pub mod heavy;
 pub mod ledger;
 pub mod logs;
+pub mod mail;
 pub mod openapi;
 pub mod render;
 pub mod security;

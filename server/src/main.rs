@@ -233,12 +233,19 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         settings.call_stale_after_secs,
     ));
     println!("callcard is running at {}", settings.public_url);
+    if let server::config::MailTransport::Outbox(dir) = &settings.mail.transport {
+        println!(
+            "no SMTP server is set (smtp_url): sign-up mails are written to {}",
+            dir.display()
+        );
+    }
     startup::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Keeps the sessions table to live sessions: hourly, expired ones are deleted.
+/// Hourly: expired sessions are deleted, and accounts whose address never answered its
+/// confirmation mail (`auth::confirmation::UNCONFIRMED_KEPT`).
 async fn sweep_expired_sessions(db: sea_orm::DatabaseConnection) {
     let mut hourly = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
     loop {
@@ -247,6 +254,11 @@ async fn sweep_expired_sessions(db: sea_orm::DatabaseConnection) {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "expired sessions removed"),
             Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+        }
+        match auth::sign_up::delete_unconfirmed_accounts(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "unconfirmed accounts removed"),
+            Err(error) => tracing::warn!(%error, "could not remove unconfirmed accounts"),
         }
     }
 }

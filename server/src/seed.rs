@@ -39,7 +39,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
         .filter(|password| password.len() >= 12)
         .unwrap_or_else(|| format!("demo-{:016x}", rand::random::<u64>()));
     let email = "demo@callcard.example".to_string();
-    let account = service::sign_up(
+    let account = service::create_confirmed_account(
         &state.db,
         &state.hashing,
         SignUp {

@@ -32,6 +32,7 @@ use crate::cards::page_cache::PageCache;
 use crate::cards::service::{CardService, MediaStore};
 use crate::config::Settings;
 use crate::heavy::HeavyWork;
+use crate::mail::Mailer;
 use crate::{auth, calls, cards, ledger, openapi, render, security, security_headers};
 
 /// How long a request waits for a slot of heavy work before it is answered 503.
@@ -64,6 +65,8 @@ pub struct AppState {
     /// The CSP hashes of the inline scripts Leptos writes into every page, learnt on first use
     /// (security_headers.rs).
     pub page_script_hashes: Arc<tokio::sync::OnceCell<Vec<String>>>,
+    /// Sign-up confirmations and notices (`mail.rs`).
+    pub mailer: Mailer,
 }
 
 impl AppState {
@@ -76,7 +79,10 @@ impl AppState {
             .site_pkg_dir("pkg")
             .build();
         let admission = CallAdmission::new(settings.calling.admission);
+        let mailer = Mailer::new(&settings.mail)
+            .expect("the SMTP URL was checked when the settings were read");
         AppState {
+            mailer,
             db,
             media: MediaStore::new(&settings.data_dir),
             throttle: Arc::new(Mutex::new(LoginThrottle::new(

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{AuthForm, FieldError, error_for};
+use crate::model::{AuthForm, ConfirmForm, FieldError, error_for};
 
 #[component]
 pub fn SignUpPage(form: AuthForm) -> impl IntoView {
@@ -36,6 +36,40 @@ pub fn LogInPage(form: AuthForm) -> impl IntoView {
                 <button type="submit" class="button">"Log in"</button>
             </form>
             <p>"New here? "<a href="/signup">"Create an account"</a></p>
+        </main>
+    }
+}
+
+/// What every sign-up sees, whether or not the address had an account: its mailbox says which.
+#[component]
+pub fn SignUpSentPage(email: String) -> impl IntoView {
+    let marker = email.clone();
+    view! {
+        <main class="auth-page">
+            <h1>"Check your e-mail"</h1>
+            <p data-sign-up-sent=marker>
+                "We sent a mail to "<strong>{email}</strong>". Open the link in it to confirm the \
+                 address; your account and its starting balance are ready once you do."
+            </p>
+            <p>"No mail after a few minutes? Look in the spam folder, or "
+                <a href="/signup">"sign up again"</a>" for a new link."</p>
+        </main>
+    }
+}
+
+/// Opened from the confirmation mail: the password proves the account is the reader's.
+#[component]
+pub fn ConfirmPage(form: ConfirmForm) -> impl IntoView {
+    let errors = form.errors.clone();
+    view! {
+        <main class="auth-page">
+            <h1>"Confirm your e-mail"</h1>
+            <FormError errors=errors.clone()/>
+            <form method="post" action="/confirm" class="stacked" novalidate>
+                <input type="hidden" name="token" value=form.token/>
+                <TextField name="password" label="The password you chose" kind="password" value=String::new() autocomplete="current-password" errors=errors/>
+                <button type="submit" class="button">"Confirm and log in"</button>
+            </form>
         </main>
     }
 }

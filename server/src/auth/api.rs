@@ -7,10 +7,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use super::service::{self, SignUp};
+use super::sign_up;
 use super::{ClientAddress, CurrentAccount, cookie};
 use crate::error::{ApiError, ErrorBody};
 use crate::startup::AppState;
@@ -18,6 +19,7 @@ use crate::startup::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/auth/signup", post(sign_up))
+        .route("/api/auth/confirm", post(confirm))
         .route("/api/auth/login", post(log_in))
         .route("/api/auth/logout", post(log_out))
         .route("/api/me", get(me))
@@ -25,8 +27,16 @@ pub fn router() -> Router<AppState> {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(sign_up, log_in, log_out, me),
-    components(schemas(SignUpRequest, LogInRequest, AccountView, app::model::Role, ErrorBody))
+    paths(sign_up, confirm, log_in, log_out, me),
+    components(schemas(
+        SignUpRequest,
+        SignUpAccepted,
+        ConfirmRequest,
+        LogInRequest,
+        AccountView,
+        app::model::Role,
+        ErrorBody
+    ))
 )]
 pub struct ApiDoc;
 
@@ -38,17 +48,36 @@ pub struct SignUpRequest {
     password: String,
 }
 
+/// The answer to every accepted sign-up, whether or not the address already had an account.
+#[derive(Serialize, ToSchema)]
+pub struct SignUpAccepted {
+    /// The address, as it will be stored (trimmed, lower-case).
+    email: String,
+    /// Always `confirm_email`: the mail sent to the address says what to do next.
+    next: &'static str,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConfirmRequest {
+    /// From the link in the confirmation mail (`/confirm/{token}`).
+    token: String,
+    /// The password chosen at sign-up.
+    password: String,
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct LogInRequest {
     email: String,
     password: String,
 }
 
-/// Create an issuer account and start a session (sets the session cookie).
+/// Sign up. The answer is the same whether or not the address has an account: the mail sent
+/// to it carries a confirmation link (new address) or a notice (an account exists). The
+/// account can log in, and gets its sign-up grant, once the link is confirmed.
 #[utoipa::path(post, path = "/api/auth/signup", tag = "accounts", request_body = SignUpRequest,
     responses(
-        (status = 201, description = "Account created, signed in", body = AccountView),
-        (status = 422, description = "A field was refused (a taken e-mail included)", body = ErrorBody),
+        (status = 202, description = "Check the mailbox of this address", body = SignUpAccepted),
+        (status = 422, description = "A field was refused", body = ErrorBody),
         (status = 429, description = "Too many sign-ups from this address", body = ErrorBody),
         (status = 503, description = "Busy; retry after Retry-After seconds", body = ErrorBody),
     ))]
@@ -58,7 +87,7 @@ async fn sign_up(
 
     ApiJson(body): ApiJson<SignUpRequest>,
 ) -> Result<Response, ApiError> {
-    let account = service::sign_up_from(
+    let received = sign_up::sign_up_from(
         &state,
         SignUp {
             email: body.email,
@@ -68,7 +97,35 @@ async fn sign_up(
         &client.to_string(),
     )
     .await?;
-    with_session(&state, StatusCode::CREATED, account).await
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(SignUpAccepted {
+            email: received.email,
+            next: "confirm_email",
+        }),
+    )
+        .into_response())
+}
+
+/// Confirm the e-mail address with the link's token and the account's password: the sign-up
+/// grant is credited (once per account) and a session starts (sets the session cookie).
+#[utoipa::path(post, path = "/api/auth/confirm", tag = "accounts", request_body = ConfirmRequest,
+    responses(
+        (status = 200, description = "Confirmed, signed in", body = AccountView),
+        (status = 400, description = "`link_invalid` (unknown or expired), `link_used`, or \
+            `wrong_credentials`", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = ErrorBody),
+        (status = 503, description = "Busy; retry after Retry-After seconds", body = ErrorBody),
+    ))]
+async fn confirm(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+
+    ApiJson(body): ApiJson<ConfirmRequest>,
+) -> Result<Response, ApiError> {
+    let account =
+        sign_up::confirm(&state, &body.token, &body.password, &client.to_string()).await?;
+    with_session(&state, StatusCode::OK, account).await
 }
 
 /// Log in (sets the session cookie). Throttled after repeated failures, counting attempts
@@ -77,6 +134,7 @@ async fn sign_up(
     responses(
         (status = 200, description = "Signed in", body = AccountView),
         (status = 400, description = "Wrong e-mail or password", body = ErrorBody),
+        (status = 403, description = "`email_unconfirmed`: the address has not been confirmed yet", body = ErrorBody),
         (status = 429, description = "Too many failed log-ins", body = ErrorBody),
         (status = 503, description = "Busy; retry after Retry-After seconds", body = ErrorBody),
     ))]

@@ -14,12 +14,42 @@ pub mod account {
         pub display_name: String,
         pub role: String,
         pub created_at: ChronoDateTimeUtc,
+        /// When the address answered its confirmation mail; `None` until then (no log-in, no
+        /// grant).
+        pub email_confirmed_at: Option<ChronoDateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Every mail sent to an account about signing up (`auth/confirmation.rs`).
+pub mod sign_up_mail {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sign_up_mails")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub account_id: i64,
+        pub kind: String,
+        pub token_hash: Option<String>,
+        pub sent_at: ChronoDateTimeUtc,
+        pub expires_at: Option<ChronoDateTimeUtc>,
+        pub used_at: Option<ChronoDateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+
+    /// The `kind` column's values (a `CHECK` constraint holds the table to them).
+    pub const CONFIRM: &str = "confirm";
+    pub const ALREADY_REGISTERED: &str = "already_registered";
 }
 
 pub mod session {

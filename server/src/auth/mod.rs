@@ -1,12 +1,15 @@
-//! Accounts (BRIEF R1): sign-up, log-in, log-out, sessions and the operator role.
+//! Accounts (BRIEF R1): sign-up confirmed by e-mail, log-in, log-out, sessions and the
+//! operator role.
 //!
 //! Pages post plain forms (they work without JavaScript); the JSON API under `/api/auth` does
 //! the same through the same service.
 
+pub mod confirmation;
 pub mod cookie;
 pub mod entity;
 pub mod password;
 pub mod service;
+pub mod sign_up;
 pub mod throttle;
 
 mod api;

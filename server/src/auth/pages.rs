@@ -1,7 +1,7 @@
-//! The sign-up, log-in and log-out pages: plain HTML forms that post here.
+//! The sign-up, confirmation, log-in and log-out pages: plain HTML forms that post here.
 
-use app::model::{AuthForm, FieldError, Page};
-use axum::extract::State;
+use app::model::{AuthForm, ConfirmForm, FieldError, Page};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -9,6 +9,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::service::{self, AuthError, SignUp};
+use super::sign_up;
 use super::{ClientAddress, MaybeAccount, cookie};
 use crate::heavy::HeavyWorkError;
 use crate::render;
@@ -17,6 +18,8 @@ use crate::startup::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/signup", get(sign_up_page).post(sign_up))
+        .route("/confirm", post(confirm))
+        .route("/confirm/{token}", get(confirm_page))
         .route("/login", get(log_in_page).post(log_in))
         .route("/logout", post(log_out))
 }
@@ -27,6 +30,14 @@ struct SignUpForm {
     email: String,
     #[serde(default)]
     display_name: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize)]
+struct ConfirmFormBody {
+    #[serde(default)]
+    token: String,
     #[serde(default)]
     password: String,
 }
@@ -67,7 +78,7 @@ async fn sign_up(
         display_name: form.display_name.clone(),
         errors: Vec::new(),
     };
-    let result = service::sign_up_from(
+    let result = sign_up::sign_up_from(
         &state,
         SignUp {
             email: form.email,
@@ -78,11 +89,68 @@ async fn sign_up(
     )
     .await;
     match result {
-        Ok(account) => signed_in(&state, account.id).await,
+        Ok(received) => {
+            render::page(
+                &state,
+                StatusCode::ACCEPTED,
+                Page::SignUpSent {
+                    email: received.email,
+                },
+            )
+            .await
+        }
         Err(error) => {
             let (status, errors) = form_errors(error);
             let form = AuthForm { errors, ..typed };
             render::page(&state, status, Page::SignUp { form }).await
+        }
+    }
+}
+
+/// The page a confirmation mail links to. It only shows a form: mail scanners that open
+/// links must not confirm anything, so the confirmation is the form's POST.
+async fn confirm_page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    render::page(
+        &state,
+        StatusCode::OK,
+        Page::Confirm {
+            form: ConfirmForm {
+                // Only a well-formed token is echoed back into the page.
+                token: if super::confirmation::is_well_formed(&token) {
+                    token
+                } else {
+                    String::new()
+                },
+                errors: Vec::new(),
+            },
+        },
+    )
+    .await
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+
+    Form(form): Form<ConfirmFormBody>,
+) -> Response {
+    match sign_up::confirm(&state, &form.token, &form.password, &client.to_string()).await {
+        Ok(account) => signed_in(&state, account.id).await,
+        Err(error) => {
+            let (status, errors) = form_errors(error);
+            let token = if super::confirmation::is_well_formed(&form.token) {
+                form.token
+            } else {
+                String::new()
+            };
+            render::page(
+                &state,
+                status,
+                Page::Confirm {
+                    form: ConfirmForm { token, errors },
+                },
+            )
+            .await
         }
     }
 }
@@ -161,13 +229,32 @@ async fn signed_in(state: &AppState, account_id: i64) -> Response {
 fn form_errors(error: AuthError) -> (StatusCode, Vec<FieldError>) {
     match error {
         AuthError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-        AuthError::EmailTaken => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec![FieldError::new("email", service::EMAIL_UNAVAILABLE)],
-        ),
         AuthError::WrongCredentials => (
             StatusCode::UNAUTHORIZED,
             vec![FieldError::new("form", "Wrong e-mail or password.")],
+        ),
+        AuthError::Unconfirmed => (
+            StatusCode::FORBIDDEN,
+            vec![FieldError::new(
+                "form",
+                "Confirm your e-mail address first: open the link we sent you. \
+                 No mail? Sign up again with the same address for a new link.",
+            )],
+        ),
+        AuthError::LinkInvalid => (
+            StatusCode::BAD_REQUEST,
+            vec![FieldError::new(
+                "form",
+                "This link is not valid or has expired. Sign up again with the same address \
+                 for a new one.",
+            )],
+        ),
+        AuthError::LinkUsed => (
+            StatusCode::BAD_REQUEST,
+            vec![FieldError::new(
+                "form",
+                "This address is already confirmed. Log in with your password.",
+            )],
         ),
         AuthError::Throttled { retry_after_secs } => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -197,6 +284,7 @@ fn form_errors(error: AuthError) -> (StatusCode, Vec<FieldError>) {
             )],
         ),
         AuthError::UnknownAccount(_)
+        | AuthError::Inconsistent(_)
         | AuthError::Database(_)
         | AuthError::Ledger(_)
         | AuthError::Hashing(HeavyWorkError::Panicked) => {

@@ -23,11 +23,17 @@ use crate::startup::AppState;
 pub enum AuthError {
     #[error("some fields were refused")]
     Invalid(Vec<FieldError>),
-    /// Shown as an ordinary refusal of the e-mail field (see `error.rs`), not as a conflict.
-    #[error("this e-mail address cannot be used for a new account")]
-    EmailTaken,
     #[error("wrong e-mail or password")]
     WrongCredentials,
+    /// The password was right, but the address has not answered its confirmation mail.
+    #[error(
+        "confirm your e-mail address first: open the link we sent you (sign up again for a new one)"
+    )]
+    Unconfirmed,
+    #[error("this confirmation link is not valid or has expired; sign up again for a new one")]
+    LinkInvalid,
+    #[error("this address is already confirmed; log in")]
+    LinkUsed,
     #[error("too many failed log-ins; try again in {retry_after_secs} seconds")]
     Throttled { retry_after_secs: u64 },
     #[error("too many sign-ups from this address; try again in {retry_after_secs} seconds")]
@@ -37,18 +43,14 @@ pub enum AuthError {
     Hashing(#[from] HeavyWorkError),
     #[error("no account has the e-mail {0}")]
     UnknownAccount(String),
+    /// A stored row is not what the schema promises; nothing was changed.
+    #[error("stored data is inconsistent: {0}")]
+    Inconsistent(String),
     #[error(transparent)]
     Database(#[from] DbErr),
     #[error(transparent)]
     Ledger(#[from] crate::ledger::service::LedgerError),
 }
-
-/// What a sign-up with a taken e-mail is told, as a refusal of the e-mail field. Without
-/// e-mail confirmation a free address signs in at once, so this cannot hide that the address
-/// is taken from whoever tries it; it stays an ordinary field refusal (no 409), costs as long
-/// as a sign-up, and counts against the address's sign-up limit.
-pub const EMAIL_UNAVAILABLE: &str =
-    "This e-mail address cannot be used for a new account. If it is yours, log in instead.";
 
 pub struct SignUp {
     pub email: String,
@@ -112,60 +114,37 @@ pub fn check_email(email: &str) -> Result<(), &'static str> {
     }
 }
 
-/// Creates an issuer account and its Guild with the sign-up grant, in one transaction. The
-/// password is hashed on `hashing`, at most as many at once as it has slots.
-pub async fn sign_up(
+/// Creates an issuer account whose address needs no confirmation, with its Guild and the
+/// sign-up grant, in one transaction: for the operator's seed and tools, never for the web
+/// (`sign_up::sign_up_from` is). The password is hashed on `hashing`.
+pub async fn create_confirmed_account(
     db: &DatabaseConnection,
     hashing: &HeavyWork,
     form: SignUp,
     grant: Money,
 ) -> Result<AccountView, AuthError> {
     let form = validate_sign_up(&form).map_err(AuthError::Invalid)?;
-    create_account(db, hashing, form, grant).await
-}
-
-/// A sign-up from the web: valid forms are counted against the address's sign-up limit
-/// before any hashing, since each one costs a memory-hard hash and brings the grant.
-pub async fn sign_up_from(
-    state: &AppState,
-    form: SignUp,
-    address: &str,
-) -> Result<AccountView, AuthError> {
-    let form = validate_sign_up(&form).map_err(AuthError::Invalid)?;
-    state
-        .signup_throttle
-        .lock()
-        .expect("sign-up throttle lock is never poisoned")
-        .admit(address, Instant::now())
-        .map_err(|wait| AuthError::SignUpThrottled {
-            retry_after_secs: wait.as_secs().max(1),
-        })?;
-    create_account(&state.db, &state.hashing, form, state.settings.signup_grant).await
-}
-
-async fn create_account(
-    db: &DatabaseConnection,
-    hashing: &HeavyWork,
-    form: SignUp,
-    grant: Money,
-) -> Result<AccountView, AuthError> {
     let password = form.password;
-    // Hashed before the address is looked at, so a taken address takes as long as a free one.
     let hash = hashing.run(move || password::hash(&password)).await?;
+    let now = Utc::now();
     let transaction = db.begin().await?;
     let inserted = account::ActiveModel {
-        email: Set(form.email),
+        email: Set(form.email.clone()),
         password_hash: Set(hash),
         display_name: Set(form.display_name),
         role: Set(Role::Issuer.code().to_string()),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
+        email_confirmed_at: Set(Some(now)),
         ..Default::default()
     }
     .insert(&transaction)
     .await
     .map_err(|error| {
         if crate::db::is_unique_violation(&error) {
-            AuthError::EmailTaken
+            AuthError::Invalid(vec![FieldError::new(
+                "email",
+                "This e-mail address already has an account.",
+            )])
         } else {
             AuthError::Database(error)
         }
@@ -175,14 +154,28 @@ async fn create_account(
     Ok(view(&inserted))
 }
 
-/// Checks the password, throttled per account from this address, per account and per address
-/// (`throttle.rs`). The attempt holds its place in the throttle while the hash is checked.
+/// Logs in: the password checked (`check_password`), and the address confirmed.
 pub async fn log_in(
     state: &AppState,
     email: &str,
     password: &str,
     client: &str,
 ) -> Result<AccountView, AuthError> {
+    let account = check_password(state, email, password, client).await?;
+    if account.email_confirmed_at.is_none() {
+        return Err(AuthError::Unconfirmed);
+    }
+    Ok(view(&account))
+}
+
+/// Checks the password, throttled per account from this address, per account and per address
+/// (`throttle.rs`). The attempt holds its place in the throttle while the hash is checked.
+pub async fn check_password(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: &str,
+) -> Result<account::Model, AuthError> {
     let email = email.trim().to_lowercase();
     let attempt = Attempt::reserve(&state.throttle, &email, client)?;
     let found = match account::Entity::find()
@@ -215,7 +208,7 @@ pub async fn log_in(
         }
         (Ok(true), Some(account)) => {
             attempt.succeeded();
-            Ok(view(&account))
+            Ok(account)
         }
         (Ok(_), _) => {
             attempt.failed();
@@ -355,7 +348,8 @@ pub async fn make_operator(db: &DatabaseConnection, email: &str) -> Result<Accou
     Ok(view(&active.update(db).await?))
 }
 
-fn token_hash(token: &str) -> String {
+/// The SHA-256 (hex) under which a session or link token is stored.
+pub(crate) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|byte| format!("{byte:02x}"))

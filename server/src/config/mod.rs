@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use secrecy::{ExposeSecret, SecretString};
 
 mod calling;
+mod mail;
 pub use calling::CallingSettings;
+pub use mail::{MailSettings, MailTransport};
 
 use crate::ledger::money::{Currency, Money};
 use serde::Deserialize;
@@ -53,7 +55,8 @@ pub struct Settings {
     pub upload_max_bytes: usize,
     /// The one currency of this installation's Guilds (ISO 4217), KRW by default.
     pub currency: Currency,
-    /// Credited to every new account (BRIEF R1, patent ¶57); zero for none.
+    /// Credited to every new account once its e-mail address is confirmed (BRIEF R1, patent
+    /// ¶57); zero for none.
     pub signup_grant: Money,
     /// Where numbers typed without `+` or an international prefix are (ISO 3166), KR by default.
     pub default_region: phonenumber::country::Id,
@@ -77,6 +80,8 @@ pub struct Settings {
     pub node: String,
     /// Media sockets and the SIP trunk (issue 4).
     pub calling: CallingSettings,
+    /// Where sign-up confirmations and notices are sent from and through.
+    pub mail: MailSettings,
 }
 
 /// The file form: every key optional, the same names as the fields above.
@@ -105,6 +110,8 @@ struct FileSettings {
     node: Option<String>,
     /// Comma-separated, as in the environment variable.
     trusted_proxies: Option<String>,
+    smtp_url: Option<SecretString>,
+    mail_from: Option<String>,
     #[serde(default)]
     calling: calling::FileCalling,
     #[serde(default)]
@@ -252,8 +259,14 @@ impl Settings {
             message,
         })?;
         let calling = calling::read(&env, file.calling, file.trunk)?;
+        let data_dir = env("CALLCARD_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let mail = mail::read(&env, file.smtp_url, file.mail_from, &public_url, &data_dir)?;
         Ok(Settings {
             calling,
+            mail,
             trusted_proxies,
             call_stamp_secs,
             node,
@@ -268,10 +281,7 @@ impl Settings {
             signup_grant,
             listen,
             public_url,
-            data_dir: env("CALLCARD_DATA_DIR")
-                .map(PathBuf::from)
-                .or(file.data_dir)
-                .unwrap_or_else(|| PathBuf::from("data")),
+            data_dir,
             database_url,
             site_root: env("CALLCARD_SITE_ROOT")
                 .map(PathBuf::from)
@@ -496,9 +506,17 @@ mod tests {
     }
 
     #[test]
-    fn database_url_never_appears_in_debug_output() {
-        let settings = settings(&[("DATABASE_URL", "postgres://u:hunter2@db/x")]).unwrap();
-        assert!(!format!("{settings:?}").contains("hunter2"));
+    fn secret_urls_never_appear_in_debug_output() {
+        let settings = settings(&[
+            ("DATABASE_URL", "postgres://u:hunter2@db/x"),
+            (
+                "CALLCARD_SMTP_URL",
+                "smtp://mailer:swordfish@mail.example:587?tls=required",
+            ),
+        ])
+        .unwrap();
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("hunter2") && !printed.contains("swordfish"));
     }
 
     #[test]

@@ -7,9 +7,8 @@ use crate::both_backends;
 use crate::helpers::{Backend, TestApp};
 
 both_backends!(
-    sign_up_signs_in_and_me_returns_the_account,
+    a_confirmed_sign_up_signs_in_and_me_returns_the_account,
     sign_up_reports_each_refused_field,
-    one_account_per_email_whatever_its_case,
     wrong_password_is_refused_then_throttled,
     log_out_ends_the_session,
     session_cookie_is_http_only_and_lax,
@@ -19,7 +18,7 @@ both_backends!(
     expired_sessions_are_refused_and_swept,
 );
 
-async fn sign_up_signs_in_and_me_returns_the_account(backend: Backend) {
+async fn a_confirmed_sign_up_signs_in_and_me_returns_the_account(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let account = app.sign_up(&app.client, "Ada@Example.com").await;
     assert_eq!(account["email"], "ada@example.com");
@@ -58,41 +57,6 @@ async fn sign_up_reports_each_refused_field(backend: Backend) {
     assert_eq!(fields, ["email", "display_name", "password"]);
 }
 
-async fn one_account_per_email_whatever_its_case(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    app.sign_up(&app.client, "ada@example.com").await;
-    let intruder = app.new_client();
-    let response = intruder
-        .post(app.url("/api/auth/signup"))
-        .json(&json!({ "email": "ADA@example.com", "display_name": "Other", "password": "another long password" }))
-        .send()
-        .await
-        .unwrap();
-    // An ordinary field refusal, not a 409 that names the account.
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(!response.headers().contains_key("set-cookie"));
-    let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "validation_failed");
-    assert_eq!(body["error"]["fields"][0]["field"], "email");
-    let message = body["error"]["fields"][0]["message"].as_str().unwrap();
-    assert!(!message.contains("exists"), "{message}");
-    // Nothing changed: the first account keeps its password, the second one was not made.
-    let log_in = |password: &'static str| {
-        app.new_client()
-            .post(app.url("/api/auth/login"))
-            .json(&json!({ "email": "ada@example.com", "password": password }))
-            .send()
-    };
-    assert_eq!(
-        log_in("a long enough password").await.unwrap().status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        log_in("another long password").await.unwrap().status(),
-        StatusCode::BAD_REQUEST
-    );
-}
-
 async fn wrong_password_is_refused_then_throttled(backend: Backend) {
     let app = TestApp::spawn_with(backend, |settings| settings.login_max_failures = 3).await;
     app.sign_up(&app.new_client(), "ada@example.com").await;
@@ -128,13 +92,12 @@ async fn log_out_ends_the_session(backend: Backend) {
 
 async fn session_cookie_is_http_only_and_lax(backend: Backend) {
     let app = TestApp::spawn(backend).await;
+    let token = app
+        .sign_up_unconfirmed("ada@example.com", crate::helpers::PASSWORD)
+        .await;
     let response = app
-        .client
-        .post(app.url("/api/auth/signup"))
-        .json(&json!({ "email": "ada@example.com", "display_name": "Ada", "password": "a long enough password" }))
-        .send()
-        .await
-        .unwrap();
+        .confirm(&app.client, &token, crate::helpers::PASSWORD)
+        .await;
     let cookie = response.headers()["set-cookie"]
         .to_str()
         .unwrap()

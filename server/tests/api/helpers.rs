@@ -6,6 +6,11 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use server::config::Settings;
 use server::startup::{self, AppState};
 
+use crate::mail_sink::MailSink;
+
+/// The password every test account signs up with.
+pub const PASSWORD: &str = "a long enough password";
+
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
     Sqlite,
@@ -36,6 +41,8 @@ pub struct TestApp {
     /// Kept so the directory (SQLite file, images) lives as long as the app.
     _data_dir: tempfile::TempDir,
     pub client: reqwest::Client,
+    /// Where the server's mail goes (its `smtp_url`).
+    pub mail: MailSink,
 }
 
 /// Where the tests find PostgreSQL; every test gets a database of its own inside it.
@@ -73,11 +80,20 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        // `CALLCARD_TEST_LOG=server=debug cargo test … -- --nocapture` shows the server's log.
+        if let Ok(filter) = std::env::var("CALLCARD_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
         let data_dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(backend, data_dir.path()).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
+        let mail = MailSink::start().await;
         let mut settings = Settings::from_env_map(|key| match key {
+            "CALLCARD_SMTP_URL" => Some(mail.url.clone()),
             "CALLCARD_PUBLIC_URL" => Some(address.clone()),
             "CALLCARD_DATA_DIR" => Some(data_dir.path().display().to_string()),
             "DATABASE_URL" => Some(database_url.clone()),
@@ -105,6 +121,7 @@ impl TestApp {
             state,
             _data_dir: data_dir,
             client: client(),
+            mail,
         }
     }
 
@@ -117,17 +134,57 @@ impl TestApp {
         client()
     }
 
+    /// Signs `email` up, confirms it with the link mailed to it and signs `client` in, as a
+    /// new issuer does (issue 8); returns the account.
     pub async fn sign_up(&self, client: &reqwest::Client, email: &str) -> serde_json::Value {
-        let response = client
+        let token = self.sign_up_unconfirmed(email, PASSWORD).await;
+        let response = self.confirm(client, &token, PASSWORD).await;
+        assert_eq!(response.status(), 200, "confirmation of {email} failed");
+        response.json().await.unwrap()
+    }
+
+    /// Posts a sign-up of `email` and returns the token of the link mailed to it.
+    pub async fn sign_up_unconfirmed(&self, email: &str, password: &str) -> String {
+        let seen = self.mail.to(email).len();
+        let response = self.post_sign_up(&self.new_client(), email, password).await;
+        let status = response.status();
+        assert_eq!(
+            status,
+            202,
+            "sign-up of {email}: {}",
+            response.text().await.unwrap()
+        );
+        self.mail.next_to(email, seen).await.confirmation_token()
+    }
+
+    pub async fn post_sign_up(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        client
             .post(self.url("/api/auth/signup"))
             .json(&serde_json::json!({
-                "email": email, "display_name": "Test Issuer", "password": "a long enough password"
+                "email": email, "display_name": "Test Issuer", "password": password
             }))
             .send()
             .await
-            .unwrap();
-        assert_eq!(response.status(), 201, "sign-up of {email} failed");
-        response.json().await.unwrap()
+            .unwrap()
+    }
+
+    pub async fn confirm(
+        &self,
+        client: &reqwest::Client,
+        token: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        client
+            .post(self.url("/api/auth/confirm"))
+            .json(&serde_json::json!({ "token": token, "password": password }))
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Marks `number` (E.164) verified for `account` (as `sign_up` returned it) without a

@@ -5,12 +5,14 @@
 //! into `name::sqlite` and `name::postgres` tests.
 
 mod helpers;
+mod mail_sink;
 
 mod accounts;
 mod call_races;
 mod call_states;
 mod calling;
 mod cards;
+mod confirmation;
 mod crash_drill;
 mod guild;
 mod guild_model;

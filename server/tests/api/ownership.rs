@@ -13,11 +13,12 @@ use crate::helpers::{Backend, TestApp, card_json, png_bytes};
 
 both_backends!(every_api_operation_keeps_an_issuers_data_from_strangers_and_other_issuers);
 
-/// Public by design: the call button, its signalling, number parsing, sign-up, log-in and
-/// log-out (harmless without a session; and it would end the other issuer's), the payment
-/// provider's signed webhook and the document itself.
-const PUBLIC: [&str; 9] = [
+/// Public by design: the call button, its signalling, number parsing, sign-up and its
+/// confirmation, log-in and log-out (harmless without a session; and it would end the other
+/// issuer's), the payment provider's signed webhook and the document itself.
+const PUBLIC: [&str; 10] = [
     "/api/auth/signup",
+    "/api/auth/confirm",
     "/api/auth/login",
     "/api/auth/logout",
     "/api/numbers/parse",
