@@ -40,6 +40,14 @@ if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version"
   cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
+# PyPI: an OpenAPI validator we did not write, for the API document (e2e/tests/openapi.spec.ts).
+openapi_validator_version=0.7.2
+if ! python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('openapi-spec-validator') != '$openapi_validator_version')" 2>/dev/null; then
+  step "pip install openapi-spec-validator $openapi_validator_version"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    "openapi-spec-validator==$openapi_validator_version"
+fi
+
 # npm packages: binaryen's wasm-opt (tools/) and Playwright (e2e/), exactly as locked.
 for dir in tools e2e; do
   if [[ ! -d $dir/node_modules || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then

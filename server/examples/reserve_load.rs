@@ -1,10 +1,13 @@
 //! Load test of call authorization (BRIEF R8): N concurrent tasks run `reserve` (authorize, take
-//! a call-count unit, hold Guild money) and then `settle` (debit, release) on the cards of
+//! a call-count unit, hold Guild money; through one card cache, as the bridge's authority does)
+//! and then `settle` (debit, release) on the cards of
 //! ISSUERS issuers (task i calls issuer i mod ISSUERS). With one issuer every call contends for
 //! the same rows: the worst case. Afterwards it checks the invariants for every issuer: nothing
 //! held, balance = sum of entries = grant − the settled costs, the call count used once per call.
 //!
-//!     cargo run --release -p server --example reserve_load -- [sqlite|postgres] [TASKS] [CALLS] [ISSUERS]
+//!     cargo run --release -p server --example reserve_load -- [sqlite|postgres] [TASKS] [CALLS] [ISSUERS] [cache|read]
+//!
+//! `read` reads every call's card before reserving it, as before the card cache, to compare.
 //!
 //! PostgreSQL comes from CALLCARD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres);
 //! a fresh database is created and dropped. Loopback only; bounded by CALLS.
@@ -41,6 +44,11 @@ async fn main() -> anyhow::Result<()> {
         .transpose()?
         .unwrap_or(1)
         .clamp(1, tasks);
+    let cached = match args.get(4).map(String::as_str) {
+        None | Some("cache") => true,
+        Some("read") => false,
+        Some(other) => anyhow::bail!("`{other}`: say cache or read"),
+    };
 
     let database = common::FreshDatabase::create(&backend).await?;
     let url = database.url.clone();
@@ -100,11 +108,13 @@ async fn main() -> anyhow::Result<()> {
         connect_fee: 0,
     };
 
+    let cards = std::sync::Arc::new(server::calls::card_cache::CardCache::default());
     let started = Instant::now();
     let per_task = calls / tasks;
     let handles: Vec<_> = (0..tasks)
         .map(|task| {
             let db = db.clone();
+            let cards = cards.clone();
             let rate = rate.clone();
             let slug = format!("load-{}", task % issuers);
             tokio::spawn(async move {
@@ -112,20 +122,20 @@ async fn main() -> anyhow::Result<()> {
                     (Vec::with_capacity(per_task), Vec::with_capacity(per_task));
                 for _ in 0..per_task {
                     let began = Instant::now();
-                    let granted = reservation::reserve(
-                        &db,
-                        CallRequest {
-                            card_slug: &slug,
-                            caller_number: "browser",
-                            callee_number: "browser",
-                            caller_region: None,
-                            legs: vec![Some(rate.clone())],
-                            hold_secs: 60,
-                            run_by: "reserve-load",
-                        },
-                        Utc::now(),
-                    )
-                    .await
+                    let request = CallRequest {
+                        card_slug: &slug,
+                        caller_number: "browser",
+                        callee_number: "browser",
+                        caller_region: None,
+                        legs: vec![Some(rate.clone())],
+                        hold_secs: 60,
+                        run_by: "reserve-load",
+                    };
+                    let granted = if cached {
+                        reservation::reserve_with_cache(&db, &cards, request, Utc::now()).await
+                    } else {
+                        reservation::reserve(&db, request, Utc::now()).await
+                    }
                     .expect("every call is affordable");
                     reserves.push(began.elapsed());
                     let began = Instant::now();

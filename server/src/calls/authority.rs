@@ -16,11 +16,13 @@ use media_bridge::authority::{
     Authority, Authorized, CallId, CallRequest, ExtendDecision, Grant, IssuerTarget, Refusal,
     Settlement,
 };
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{DatabaseConnection, DbBackend, EntityTrait};
 
 use super::authorize::Refusal as EngineRefusal;
 use super::call_state::{Outcome, RecordedCause};
+use super::card_cache::CardCache;
 use super::rate_store;
+use super::rates::{Rate, RateTable};
 use super::reservation::{self, Ending, ReservationError};
 use super::route::{self, Destination, RouteError};
 use crate::cards::call_settings;
@@ -39,6 +41,9 @@ pub struct GuildAuthority {
     settings: Arc<Settings>,
     trunk_configured: bool,
     running: RunningCalls,
+    /// Cards called before, so that a call on PostgreSQL is routed and reserved without
+    /// reading its card first (`card_cache.rs`).
+    cards: Arc<CardCache>,
 }
 
 /// The calls this process runs, from their grant to their settlement, each with its row as the
@@ -104,37 +109,36 @@ impl GuildAuthority {
             settings,
             trunk_configured,
             running,
+            cards: Arc::default(),
         }
     }
 
     async fn decide(&self, request: &CallRequest) -> Result<Authorized, ReservationError> {
         let now = Utc::now();
+        let table = rate_store::load(&self.db).await?;
+        let postgres = self.db.get_database_backend() == DbBackend::Postgres;
+        // A card called before: routed and reserved from the cache in one statement, unless
+        // that cannot grant the call outright (see `reservation::reserve_cached`).
+        if postgres && let Some(cached) = self.cards.get(&request.card_slug) {
+            let settings = call_settings_for(cached.settings.as_ref());
+            if let Ok(route) = self.route(&settings, &table) {
+                let (target, callee) = target_of(&route.destination, cached.card.account_id);
+                let engine_request = self.engine_request(request, &callee, route.legs);
+                if let Some(reserved) =
+                    reservation::reserve_cached(&self.db, &cached, &engine_request, now).await?
+                {
+                    return Ok(self.authorized(reserved, target));
+                }
+            }
+        }
         let found = reservation::card_for_call(&self.db, &request.card_slug)
             .await?
             .ok_or(ReservationError::UnknownCard)?;
-        let account_id = found.card.account_id;
-        let settings = found
-            .settings
-            .as_ref()
-            .map(call_settings::from_row)
-            .unwrap_or_default();
-        let table = rate_store::load(&self.db).await?;
-        let routed = route::browser_call(
-            &settings,
-            &table,
-            self.settings.default_region,
-            self.trunk_configured,
-        );
-        let mut engine_request = reservation::CallRequest {
-            card_slug: &request.card_slug,
-            caller_number: BROWSER,
-            callee_number: BROWSER,
-            caller_region: None,
-            legs: Vec::new(),
-            hold_secs: self.settings.call_hold_secs,
-            run_by: &self.settings.node,
-        };
-        let route = match routed {
+        if postgres {
+            self.cards.put(&found);
+        }
+        let settings = call_settings_for(found.settings.as_ref());
+        let route = match self.route(&settings, &table) {
             Ok(route) => route,
             Err(error) => {
                 let refusal = match error {
@@ -142,25 +146,51 @@ impl GuildAuthority {
                     RouteError::NoDestination => EngineRefusal::CardUnavailable,
                     RouteError::DestinationNotAllowed => EngineRefusal::DestinationNotAllowed,
                 };
+                let engine_request = self.engine_request(request, BROWSER, Vec::new());
                 return Err(reservation::refuse(&self.db, &engine_request, now, refusal).await?);
             }
         };
-        let (target, callee) = match &route.destination {
-            Destination::Phone { number, .. } => (
-                IssuerTarget::Phone {
-                    number: number.e164.clone(),
-                    extension: number.extension.clone(),
-                },
-                number.e164.clone(),
-            ),
-            Destination::Browser => (IssuerTarget::Browser { account_id }, BROWSER.to_string()),
-        };
-        engine_request.callee_number = &callee;
-        engine_request.legs = route.legs;
+        let (target, callee) = target_of(&route.destination, found.card.account_id);
+        let engine_request = self.engine_request(request, &callee, route.legs);
         let reserved = reservation::reserve_found(&self.db, found, engine_request, now).await?;
+        Ok(self.authorized(reserved, target))
+    }
+
+    fn route(
+        &self,
+        settings: &app::model::CallSettings,
+        table: &RateTable,
+    ) -> Result<route::Route, RouteError> {
+        route::browser_call(
+            settings,
+            table,
+            self.settings.default_region,
+            self.trunk_configured,
+        )
+    }
+
+    fn engine_request<'a>(
+        &'a self,
+        request: &'a CallRequest,
+        callee: &'a str,
+        legs: Vec<Option<Rate>>,
+    ) -> reservation::CallRequest<'a> {
+        reservation::CallRequest {
+            card_slug: &request.card_slug,
+            caller_number: BROWSER,
+            callee_number: callee,
+            caller_region: None,
+            legs,
+            hold_secs: self.settings.call_hold_secs,
+            run_by: &self.settings.node,
+        }
+    }
+
+    /// Keeps the reserved call among the running ones and tells the bridge what it may do.
+    fn authorized(&self, reserved: reservation::Reservation, target: IssuerTarget) -> Authorized {
         self.running.insert(reserved.row.clone());
         let covered = reserved.grant.covered_secs.min(reserved.grant.max_secs);
-        Ok(Authorized {
+        Authorized {
             grant: Grant {
                 call_id: CallId(reserved.call_id),
                 covered_seconds: covered,
@@ -170,7 +200,26 @@ impl GuildAuthority {
                 ends_at_call_limit: reserved.grant.covered_secs >= reserved.grant.max_secs,
             },
             target,
-        })
+        }
+    }
+}
+
+/// A card's call settings as `route` reads them; none stored means the defaults.
+fn call_settings_for(row: Option<&call_settings_row::Model>) -> app::model::CallSettings {
+    row.map(call_settings::from_row).unwrap_or_default()
+}
+
+/// Where a routed call rings, and the number its record names as the callee.
+fn target_of(destination: &Destination, account_id: i64) -> (IssuerTarget, String) {
+    match destination {
+        Destination::Phone { number, .. } => (
+            IssuerTarget::Phone {
+                number: number.e164.clone(),
+                extension: number.extension.clone(),
+            },
+            number.e164.clone(),
+        ),
+        Destination::Browser => (IssuerTarget::Browser { account_id }, BROWSER.to_string()),
     }
 }
 

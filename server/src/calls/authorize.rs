@@ -69,6 +69,16 @@ pub struct Grant {
     pub max_secs: u32,
 }
 
+/// A Guild with more money than any call holds. A call decided before its Guild is read (a
+/// cached card, `card_cache.rs`) is decided against it; the reservation then holds the money
+/// only if the real Guild has it all, and whenever it has, deciding against the real Guild
+/// gives the same grant (`the_real_guild_decides_alike_when_it_covers_the_hold`).
+pub const ANY_GUILD: GuildState = GuildState {
+    balance: Money(i64::MAX / 4),
+    held: Money(0),
+    credit_limit: Money(0),
+};
+
 /// Decides a call. `legs` are the call's rated legs (a callback has two, a browser call one or
 /// two); `caller_region` is the region of the number to call back, if any; `hold_secs` is the
 /// metering interval to hold money for.
@@ -309,6 +319,32 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The cached-card path's premise: a Guild that can hold what `ANY_GUILD` was granted
+        /// gets exactly that grant, whatever the legs, interval and per-call limit.
+        #[test]
+        fn the_real_guild_decides_alike_when_it_covers_the_hold(
+            rates in proptest::collection::vec((0i64..5_000, 1u32..120, 1u32..120, 0i64..500), 1..3),
+            hold_secs in 6u32..3_600,
+            max_minutes in 1u32..240,
+            spare in 0i64..1_000_000,
+            held in 0i64..1_000_000,
+        ) {
+            let legs: Vec<Option<Rate>> = rates
+                .iter()
+                .map(|&(per_minute, initial, subsequent, fee)| Some(rate(per_minute, initial, subsequent, fee)))
+                .collect();
+            let mut card = card();
+            card.settings.max_call_minutes = max_minutes;
+            let at_ten = seoul(10, 0);
+            let ample = authorize(&card, ANY_GUILD, &legs, None, at_ten, hold_secs).unwrap();
+            let real = GuildState {
+                balance: Money(ample.hold.0 + spare + held),
+                held: Money(held),
+                credit_limit: Money(0),
+            };
+            proptest::prop_assert_eq!(authorize(&card, real, &legs, None, at_ten, hold_secs), Ok(ample));
+        }
+
         /// What the hold covers never costs more than the hold, and one second more would.
         #[test]
         fn covered_time_is_exactly_what_the_money_pays(

@@ -6,6 +6,7 @@ pub mod authority;
 pub mod authorize;
 pub mod availability;
 pub mod call_state;
+pub mod card_cache;
 pub mod high_risk;
 pub mod lines;
 pub mod live;

@@ -14,6 +14,7 @@ use super::reservation::entity;
 pub const MAX_PAGE: u64 = 200;
 
 #[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecordQuery {
     /// Part of the caller's or callee's number, e.g. `1234`.
     pub number: Option<String>,

@@ -33,6 +33,7 @@ use sea_orm::{
 
 use super::authorize::{self, CardState, Grant, Refusal};
 use super::call_state::{CallState, Outcome, RecordedCause};
+use super::card_cache::{CachedCard, CardCache};
 use super::metering::{CallLegs, LegTimes, Settlement};
 use super::rates::Rate;
 use crate::cards::call_settings;
@@ -137,6 +138,79 @@ pub async fn reserve(
     reserve_found(db, found, request, now).await
 }
 
+/// [`reserve`] through `cache`: on PostgreSQL a card already cached is reserved in one
+/// statement, which also checks the card is unchanged since it was cached; whatever that path
+/// cannot grant outright (a refusal, a Guild short of a whole interval, a card edited since) is
+/// decided again from a fresh read, which refreshes the cache. SQLite reads every time: its
+/// portable path has no one-statement check, and its reads are local.
+pub async fn reserve_with_cache(
+    db: &DatabaseConnection,
+    cache: &CardCache,
+    request: CallRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<Reservation, ReservationError> {
+    let postgres = db.get_database_backend() == DbBackend::Postgres;
+    if postgres
+        && let Some(cached) = cache.get(request.card_slug)
+        && let Some(reservation) = reserve_cached(db, &cached, &request, now).await?
+    {
+        return Ok(reservation);
+    }
+    let found = card_for_call(db, request.card_slug)
+        .await?
+        .ok_or(ReservationError::UnknownCard)?;
+    if postgres {
+        cache.put(&found);
+    }
+    reserve_found(db, found, request, now).await
+}
+
+/// Reserves on PostgreSQL from a cached card, deciding as if the Guild had any amount
+/// (`authorize::ANY_GUILD`): the statement holds the money only if the Guild has it all, and
+/// runs only if the card's `updated_at` is still the cached one. `None`, having changed
+/// nothing, when only a fresh read can decide: a refusal, not enough money or call count, a
+/// card changed since it was cached.
+pub async fn reserve_cached(
+    db: &DatabaseConnection,
+    cached: &CachedCard,
+    request: &CallRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<Reservation>, ReservationError> {
+    let state = card_state(&cached.card, cached.settings.as_ref());
+    let Ok(grant) = authorize::authorize(
+        &state,
+        authorize::ANY_GUILD,
+        &request.legs,
+        request.caller_region,
+        now,
+        request.hold_secs,
+    ) else {
+        return Ok(None);
+    };
+    let version = Some(cached.card.updated_at);
+    Ok(
+        match postgres::reserve(db, &cached.card, request, now, grant.hold, version).await? {
+            postgres::Reserved::Call(row) => Some(Reservation {
+                call_id: row.id,
+                grant,
+                row: *row,
+            }),
+            postgres::Reserved::NoUnit
+            | postgres::Reserved::NoMoney
+            | postgres::Reserved::Stale => None,
+        },
+    )
+}
+
+/// What `authorize` needs of a card. A card without a settings row has the defaults (no call
+/// count, so it is refused).
+fn card_state(card: &card::Model, settings: Option<&call_settings_row::Model>) -> CardState {
+    CardState {
+        published: card.published,
+        settings: settings.map(call_settings::from_row).unwrap_or_default(),
+    }
+}
+
 /// [`reserve`] on a card the caller has already read with [`card_for_call`] (the bridge's
 /// authority reads it to route the call first).
 pub async fn reserve_found(
@@ -151,13 +225,7 @@ pub async fn reserve_found(
         guild: guild_row,
     } = found;
     let guild_state = guild_row.as_ref().map(ledger::state_of).unwrap_or_default();
-    let state = CardState {
-        published: card.published,
-        settings: settings
-            .as_ref()
-            .map(call_settings::from_row)
-            .unwrap_or_default(),
-    };
+    let state = card_state(&card, settings.as_ref());
     let decision = authorize::authorize(
         &state,
         guild_state,
@@ -172,7 +240,7 @@ pub async fn reserve_found(
     };
 
     if db.get_database_backend() == DbBackend::Postgres {
-        return match postgres::reserve(db, &card, &request, now, grant.hold).await? {
+        return match postgres::reserve(db, &card, &request, now, grant.hold, None).await? {
             postgres::Reserved::Call(row) => Ok(Reservation {
                 call_id: row.id,
                 grant,
@@ -181,6 +249,8 @@ pub async fn reserve_found(
             postgres::Reserved::NoUnit => {
                 Err(refused(db, &card, &request, now, Refusal::CallCountExhausted).await?)
             }
+            // Without a version to check, only a card deleted since it was read is "stale".
+            postgres::Reserved::Stale => Err(ReservationError::UnknownCard),
             postgres::Reserved::NoMoney => {
                 let refusal = Refusal::GuildExhausted {
                     available: Money::ZERO,

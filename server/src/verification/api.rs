@@ -52,7 +52,7 @@ pub struct VerifiedNumbers {
 }
 
 /// Call a number with a code to type back; the answer shows the code to the issuer.
-#[utoipa::path(post, path = "/api/verifications", tag = "calls", request_body = StartRequest,
+#[utoipa::path(post, path = "/api/verifications", tag = "calls", operation_id = "start_verification", request_body = StartRequest,
     responses(
         (status = 202, description = "Calling", body = VerificationView),
         (status = 401, body = ErrorBody),
@@ -69,7 +69,7 @@ async fn start(
 }
 
 /// One of your verification calls: where it is, and its code while it runs.
-#[utoipa::path(get, path = "/api/verifications/{id}", tag = "calls",
+#[utoipa::path(get, path = "/api/verifications/{id}", tag = "calls", operation_id = "show_verification",
     params(("id" = i64, Path, description = "The verification's id")),
     responses((status = 200, body = VerificationView), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
@@ -86,7 +86,7 @@ async fn show(
 }
 
 /// The numbers your cards may ring.
-#[utoipa::path(get, path = "/api/verifications", tag = "calls",
+#[utoipa::path(get, path = "/api/verifications", tag = "calls", operation_id = "list_verified_numbers",
     responses((status = 200, body = VerifiedNumbers), (status = 401, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,

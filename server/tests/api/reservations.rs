@@ -23,6 +23,7 @@ both_backends!(
     stale_reservations_are_settled_from_their_last_metering_point,
     the_dashboard_shows_records_calls_left_and_talk_time,
     operators_refund_a_call_once_and_never_more_than_it_cost,
+    a_cached_card_is_decided_afresh_once_edited_or_short_of_money,
 );
 
 fn landline() -> Option<Rate> {
@@ -618,4 +619,59 @@ async fn operators_refund_a_call_once_and_never_more_than_it_cost(backend: Backe
 
     let statement = guild(&app).await;
     assert_eq!(balance_of(&statement), 10_000 - 120 + 60);
+}
+
+/// Issue 9 (throughput): on PostgreSQL a card called before is reserved from the process's
+/// cache in one statement. The cache never decides alone: a Guild short of a whole interval
+/// gets the partial grant a fresh read gives, and an edit (here: unpublishing) is refused at
+/// once although the cache still holds the published card.
+async fn a_cached_card_is_decided_afresh_once_edited_or_short_of_money(backend: Backend) {
+    use server::calls::card_cache::CardCache;
+    let (app, account_id) = issuer(backend, 300, 10).await;
+    let cards = CardCache::default();
+    let two_minutes = || CallRequest {
+        hold_secs: 120,
+        ..request(vec![landline()])
+    };
+    let reserve = || reservation::reserve_with_cache(&app.db, &cards, two_minutes(), Utc::now());
+    let first = reserve().await.unwrap();
+    let second = reserve().await.unwrap();
+    assert_eq!(
+        (first.grant.hold, second.grant.hold),
+        (Money(120), Money(120))
+    );
+    // 60 left: the cached decision would hold 120 and cannot; the fresh one holds the 60.
+    let third = reserve().await.unwrap();
+    assert_eq!(third.grant.hold, Money(60));
+    assert_eq!(third.grant.covered_secs, 60);
+    for call in [&first, &second, &third] {
+        reservation::settle(
+            &app.db,
+            call.call_id,
+            after_talking(Utc::now(), 0, HangupCause::CallerHungUp),
+        )
+        .await
+        .unwrap();
+    }
+    app.state
+        .cards()
+        .set_published(account_id, "ada", false)
+        .await
+        .unwrap();
+    let refused = reserve().await;
+    assert!(
+        matches!(
+            refused,
+            Err(ReservationError::Refused(Refusal::CardUnavailable))
+        ),
+        "{refused:?}"
+    );
+    app.state
+        .cards()
+        .set_published(account_id, "ada", true)
+        .await
+        .unwrap();
+    let again = reserve().await.unwrap();
+    assert_eq!(again.grant.hold, Money(120));
+    app.assert_money_exact().await;
 }

@@ -23,10 +23,13 @@ use crate::ledger::rules::EntryKind;
 const NO_MONEY: &str = "callcard: the Guild cannot hold the call";
 
 /// Takes a unit, holds the money and inserts the call; or says which of the first two failed.
+/// With a version (`$10`, a cached card's `updated_at`), only if the card still has it.
 const RESERVE: &str = r#"
-WITH unit AS (
+WITH fresh AS (
+    SELECT id FROM cards WHERE id = $1 AND ($10::timestamptz IS NULL OR updated_at = $10)
+), unit AS (
     UPDATE card_call_settings SET call_quota = call_quota - 1
-     WHERE card_id = $1 AND call_quota > 0
+     WHERE card_id = $1 AND call_quota > 0 AND EXISTS (SELECT 1 FROM fresh)
     RETURNING card_id
 ), hold AS (
     UPDATE guilds SET held = held + $3
@@ -39,7 +42,7 @@ WITH unit AS (
     SELECT $2, $1, $4, 'reserved', $5, $6, $7, $3, $8, $8, $9 FROM hold
     RETURNING *
 )
-SELECT (SELECT count(*) FROM unit) AS units, call.*,
+SELECT (SELECT count(*) FROM fresh) AS fresh, (SELECT count(*) FROM unit) AS units, call.*,
        CASE WHEN (SELECT count(*) FROM unit) > 0 AND (SELECT count(*) FROM hold) = 0
             THEN callcard_abort('callcard: the Guild cannot hold the call') END AS guard
   FROM (SELECT 1) AS one LEFT JOIN call ON true"#;
@@ -82,6 +85,8 @@ pub(super) enum Reserved {
     Call(Box<entity::Model>),
     NoUnit,
     NoMoney,
+    /// The card is gone, or no longer at the version the caller decided on.
+    Stale,
 }
 
 pub(super) async fn reserve(
@@ -90,6 +95,7 @@ pub(super) async fn reserve(
     request: &CallRequest<'_>,
     now: DateTime<Utc>,
     hold: Money,
+    version: Option<DateTime<Utc>>,
 ) -> Result<Reserved, DbErr> {
     let legs: Vec<&Rate> = request.legs.iter().flatten().collect();
     let statement = Statement::from_sql_and_values(
@@ -107,6 +113,7 @@ pub(super) async fn reserve(
                 .into(),
             now.into(),
             request.run_by.into(),
+            version.into(),
         ],
     );
     let row = match db.query_one_raw(statement).await {
@@ -114,6 +121,9 @@ pub(super) async fn reserve(
         Err(error) if error.to_string().contains(NO_MONEY) => return Ok(Reserved::NoMoney),
         Err(error) => return Err(error),
     };
+    if row.try_get::<i64>("", "fresh")? == 0 {
+        return Ok(Reserved::Stale);
+    }
     if row.try_get::<i64>("", "units")? == 0 {
         return Ok(Reserved::NoUnit);
     }

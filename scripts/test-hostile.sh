@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The hostile-input suite (issue 8, "Keep"): the tests that try callcard as an attacker would,
+# gathered under one name so they can be run on their own. `./scripts/test.sh` (CI) runs them
+# too, with everything else; docs/ARCHITECTURE.md ("The hostile-input suite") says what each
+# one covers. Needs what test.sh needs (PostgreSQL on 127.0.0.1:5432, the browser bundle and
+# Chromium for the last step).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$REPO_ROOT"
+export CALLCARD_TEST_POSTGRES_URL="${CALLCARD_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+# Offers and SDP screening (bounds, linear time, candidates), vCard limits and linear sorting.
+cargo test --locked -p media-bridge --lib -- browser::sdp
+cargo test --locked -p server --lib -- cards::vcard
+# Every public input of the server, on SQLite and PostgreSQL.
+cargo test --locked -p server --test api -- \
+  hostile_calls:: hostile_html:: limits:: ownership:: logs:: confirmation:: verification:: \
+  accounts::cross_site accounts::wrong_password accounts::session_cookie \
+  guild::signed_payment_webhook guild::a_reference_counts_once guild::a_voucher \
+  cards::bad_upload cards::another_issuer cards::refused_card
+# Script in the issuer's session, in Chromium.
+cd e2e
+CALLCARD_BIN="$CARGO_TARGET_DIR/debug/callcard" npx playwright test hostile-input.spec.ts
