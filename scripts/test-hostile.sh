@@ -2,7 +2,7 @@
 # The hostile-input suite (issue 8, "Keep"): the tests that try callcard as an attacker would,
 # gathered under one name so they can be run on their own. `./scripts/test.sh` (CI) runs them
 # too, with everything else; docs/ARCHITECTURE.md ("The hostile-input suite") says what each
-# one covers. Needs what test.sh needs (PostgreSQL on 127.0.0.1:5432, the browser bundle and
+# one covers. Needs what test.sh installs and starts (PostgreSQL on 127.0.0.1:5432, Trunk and
 # Chromium for the last step).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -18,6 +18,7 @@ cargo test --locked -p server --test api -- \
   accounts::cross_site accounts::wrong_password accounts::session_cookie \
   guild::signed_payment_webhook guild::a_reference_counts_once guild::a_voucher \
   cards::bad_upload cards::another_issuer cards::refused_card
-# Script in the issuer's session, in Chromium.
+# Script in the issuer's session, in Chromium, against the release bundle.
+"$REPO_ROOT/scripts/build-bundle.sh"
 cd e2e
 CALLCARD_BIN="$CARGO_TARGET_DIR/debug/callcard" npx playwright test hostile-input.spec.ts

@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
             view! { <pages::dashboard::DashboardPage dashboard/> }.into_any()
         }
         Page::Editor { form } => view! { <pages::editor::EditorPage form/> }.into_any(),
+        Page::Statement { guild } => view! { <pages::dashboard::StatementPage guild/> }.into_any(),
         Page::CallRecords { records } => {
             view! { <pages::calls::CallRecordsPage records/> }.into_any()
         }

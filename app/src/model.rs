@@ -507,6 +507,10 @@ pub enum Page {
     CallRecords {
         records: CallRecordsView,
     },
+    /// The Guild's statement, a page of entries at a time.
+    Statement {
+        guild: GuildView,
+    },
     /// The issuer's verified numbers and the form that verifies another.
     Numbers {
         numbers: NumbersView,
@@ -547,8 +551,10 @@ pub struct GuildView {
     pub available: i64,
     /// `available`, formatted, e.g. `5,000 KRW`.
     pub available_display: String,
-    /// Newest first.
+    /// Newest first: the latest page, or the page older than the `before` asked for.
     pub entries: Vec<LedgerEntryView>,
+    /// The `before` that pages on to older entries; `None` when these reach the first one.
+    pub older: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -137,6 +137,7 @@ impl PageMeta {
             Page::Dashboard { .. } => plain("Your cards"),
             Page::Editor { .. } => plain("Card editor"),
             Page::CallRecords { .. } => plain("Call records"),
+            Page::Statement { .. } => plain("Guild statement"),
             Page::Numbers { .. } => plain("Phone numbers"),
             Page::Verification { verification } => PageMeta {
                 // Followed without script: the page reloads while the call runs.

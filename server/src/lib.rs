@@ -8,6 +8,7 @@ pub mod cards;
 pub mod check;
 pub mod client_address;
 pub mod config;
+pub mod csv;
 pub mod db;
 pub mod error;
 pub mod heavy;

@@ -5,7 +5,7 @@ pub mod incoming_calls;
 
 use leptos::prelude::*;
 
-use crate::model::{CardSummary, Dashboard, GuildView};
+use crate::model::{CardSummary, Dashboard, GuildView, LedgerEntryView};
 
 #[component]
 pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
@@ -64,29 +64,6 @@ pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
 /// The balance and the latest ledger entries (BRIEF R13).
 #[component]
 fn GuildSection(guild: GuildView) -> impl IntoView {
-    let entries = if guild.entries.is_empty() {
-        view! { <p class="empty">"No entries yet."</p> }.into_any()
-    } else {
-        view! {
-            <table class="ledger">
-                <caption>"Latest entries"</caption>
-                <thead>
-                    <tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col">"Amount"</th><th scope="col">"Note"</th></tr>
-                </thead>
-                <tbody>
-                    {guild.entries.into_iter().map(|entry| view! {
-                        <tr>
-                            <td>{entry.created_at.get(..10).unwrap_or_default().to_string()}</td>
-                            <td>{entry.kind.replace('_', " ")}</td>
-                            <td class="amount">{entry.amount_display}</td>
-                            <td>{entry.note}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        }
-        .into_any()
-    };
     view! {
         <section class="guild">
             <h2>"Guild"</h2>
@@ -96,9 +73,56 @@ fn GuildSection(guild: GuildView) -> impl IntoView {
                 <input id="voucher-code" name="code" autocomplete="off" placeholder="ABCD-EFGH-JKMN-PQRS"/>
                 <button type="submit" class="button secondary">"Redeem"</button>
             </form>
-            {entries}
+            <LedgerTable entries=guild.entries older=guild.older caption="Latest entries"/>
         </section>
     }
+}
+
+/// The whole statement, a page at a time (BRIEF R13), and its CSV export.
+#[component]
+pub fn StatementPage(guild: GuildView) -> impl IntoView {
+    view! {
+        <main class="dashboard">
+            <h1>"Guild statement"</h1>
+            <p class="balance">"Available for calls: "<strong>{guild.available_display}</strong></p>
+            <p><a href="/api/guild/entries.csv" download>"Download every entry (CSV)"</a>" · "<a href="/dashboard">"Back to the dashboard"</a></p>
+            <LedgerTable entries=guild.entries older=guild.older caption="Entries, newest first"/>
+        </main>
+    }
+}
+
+/// Ledger entries, newest first, with a link to the older ones when there are more.
+#[component]
+fn LedgerTable(
+    entries: Vec<LedgerEntryView>,
+    older: Option<i64>,
+    caption: &'static str,
+) -> impl IntoView {
+    if entries.is_empty() {
+        return view! { <p class="empty">"No entries yet."</p> }.into_any();
+    }
+    view! {
+        <table class="ledger">
+            <caption>{caption}</caption>
+            <thead>
+                <tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col">"Amount"</th><th scope="col">"Note"</th></tr>
+            </thead>
+            <tbody>
+                {entries.into_iter().map(|entry| view! {
+                    <tr>
+                        <td>{entry.created_at.get(..10).unwrap_or_default().to_string()}</td>
+                        <td>{entry.kind.replace('_', " ")}</td>
+                        <td class="amount">{entry.amount_display}</td>
+                        <td>{entry.note}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        {older.map(|before| view! {
+            <p><a href=format!("/dashboard/statement?before={before}") rel="next" data-older-entries>"Older entries"</a></p>
+        })}
+    }
+    .into_any()
 }
 
 #[component]

@@ -34,20 +34,38 @@ pub async fn load(db: &DatabaseConnection) -> Result<RateTable, DbErr> {
         .order_by_asc(entity::Column::Prefix)
         .all(db)
         .await?;
-    Ok(RateTable::new(
-        rows.into_iter()
-            .filter_map(|row| {
-                Some(Rate {
-                    class: LegClass::from_code(&row.class)?,
-                    prefix: row.prefix,
-                    per_minute: row.per_minute,
-                    initial_increment_secs: u32::try_from(row.initial_increment).ok()?,
-                    subsequent_increment_secs: u32::try_from(row.subsequent_increment).ok()?,
-                    connect_fee: row.connect_fee,
-                })
-            })
-            .collect(),
-    ))
+    let rates = rows.into_iter().map(rate_of).collect::<Result<_, _>>()?;
+    Ok(RateTable::new(rates))
+}
+
+/// A stored row as a rate. One that cannot be read stops the table loudly (an error and a log
+/// line) instead of dropping out of it, where it would only show as calls refused `no_rate`.
+fn rate_of(row: entity::Model) -> Result<Rate, DbErr> {
+    let unreadable = |what: &str| {
+        tracing::error!(class = %row.class, prefix = %row.prefix, what, "a stored rate is unreadable");
+        DbErr::Custom(format!(
+            "the stored rate ({}, {}) {what}",
+            row.class, row.prefix
+        ))
+    };
+    let class = LegClass::from_code(&row.class).ok_or_else(|| unreadable("has no such class"))?;
+    let increment = |secs: i32| u32::try_from(secs).ok().filter(|secs| *secs > 0);
+    let (Some(initial), Some(subsequent)) = (
+        increment(row.initial_increment),
+        increment(row.subsequent_increment),
+    ) else {
+        return Err(unreadable(
+            "has an increment that is not a positive number of seconds",
+        ));
+    };
+    Ok(Rate {
+        class,
+        prefix: row.prefix,
+        per_minute: row.per_minute,
+        initial_increment_secs: initial,
+        subsequent_increment_secs: subsequent,
+        connect_fee: row.connect_fee,
+    })
 }
 
 /// Replaces every rate with `rates` in one transaction.

@@ -134,26 +134,14 @@ pub fn to_csv(records: &[CallRecord]) -> String {
             r.outcome.clone(),
             r.hangup_cause.clone().unwrap_or_default(),
         ];
-        let line: Vec<String> = fields.iter().map(|field| csv_field(field)).collect();
+        let line: Vec<String> = fields
+            .iter()
+            .map(|field| crate::csv::field(field))
+            .collect();
         csv.push_str(&line.join(","));
         csv.push_str("\r\n");
     }
     csv
-}
-
-/// Quotes a field holding a comma, quote or line break; and defuses spreadsheet formulas
-/// (a leading `=`, `+`, `-`, `@`), since records hold numbers typed by strangers.
-fn csv_field(field: &str) -> String {
-    let defused = match field.chars().next() {
-        Some('=' | '-' | '@') => format!("'{field}"),
-        Some('+') if !field[1..].chars().all(|c| c.is_ascii_digit()) => format!("'{field}"),
-        _ => field.to_string(),
-    };
-    if defused.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
 }
 
 #[cfg(test)]
@@ -174,12 +162,18 @@ mod tests {
     #[test]
     fn csv_quotes_and_defuses_what_it_must() {
         assert_eq!(
-            csv_field("+821012345678"),
+            crate::csv::field("+821012345678"),
             "+821012345678",
             "E.164 stays as it is"
         );
-        assert_eq!(csv_field(r#"=HYPERLINK("x")"#), r#""'=HYPERLINK(""x"")""#);
-        assert_eq!(csv_field("a,b"), r#""a,b""#);
-        assert_eq!(csv_field("refused:outside_hours"), "refused:outside_hours");
+        assert_eq!(
+            crate::csv::field(r#"=HYPERLINK("x")"#),
+            r#""'=HYPERLINK(""x"")""#
+        );
+        assert_eq!(crate::csv::field("a,b"), r#""a,b""#);
+        assert_eq!(
+            crate::csv::field("refused:outside_hours"),
+            "refused:outside_hours"
+        );
     }
 }

@@ -21,12 +21,17 @@ use crate::auth::{CurrentAccount, Operator};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::startup::AppState;
 
-/// How many entries a statement shows.
-const STATEMENT_ENTRIES: u64 = 100;
+/// How many entries a statement page shows unless asked for fewer or more.
+pub const STATEMENT_ENTRIES: u64 = 100;
+/// The most entries one page may ask for.
+const MAX_STATEMENT_ENTRIES: u64 = 500;
+/// Entries read per round trip while exporting a whole ledger.
+const EXPORT_BATCH: u64 = 1_000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/guild", get(statement))
+        .route("/api/guild/entries.csv", get(export_entries))
         .route("/api/operator/accounts", get(list_accounts))
         .route("/api/operator/credits", post(credit))
         .route("/api/operator/adjustments", post(adjust))
@@ -45,6 +50,7 @@ pub fn router() -> Router<AppState> {
     paths(
         list_accounts,
         statement,
+        export_entries,
         credit,
         adjust,
         create_vouchers,
@@ -73,21 +79,133 @@ pub fn router() -> Router<AppState> {
 )]
 pub struct ApiDoc;
 
-/// The signed-in issuer's Guild: balance, what is available for calls, the latest entries.
-#[utoipa::path(get, path = "/api/guild", tag = "guild",
-    responses((status = 200, body = GuildView), (status = 401, body = ErrorBody)))]
+/// Which page of a statement: entries older than `before` (an entry id, from the previous
+/// page's `older`), `limit` of them.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatementQuery {
+    /// Entries older than this entry id; the latest without it.
+    pub before: Option<i64>,
+    /// 1 to 500; 100 by default.
+    pub limit: Option<u64>,
+}
+
+/// The signed-in issuer's Guild: balance, what is available for calls, and a page of entries,
+/// newest first (`older` names the next page).
+#[utoipa::path(get, path = "/api/guild", tag = "guild", params(StatementQuery),
+    responses((status = 200, body = GuildView), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn statement(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
+    query: Result<axum::extract::Query<StatementQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<GuildView>, ApiError> {
-    Ok(Json(guild_view(&state, account.id).await?))
+    let axum::extract::Query(query) = query.map_err(|rejection| ApiError::BadRequest {
+        code: "invalid_query",
+        message: rejection.body_text(),
+    })?;
+    let limit = query.limit.unwrap_or(STATEMENT_ENTRIES);
+    if !(1..=MAX_STATEMENT_ENTRIES).contains(&limit) {
+        return Err(ApiError::Validation(vec![app::model::FieldError::new(
+            "limit",
+            format!("Ask for 1 to {MAX_STATEMENT_ENTRIES} entries."),
+        )]));
+    }
+    Ok(Json(
+        statement_page(&state, account.id, query.before, limit).await?,
+    ))
 }
 
+/// The latest page of the account's statement (the dashboard's).
 pub async fn guild_view(state: &AppState, account_id: i64) -> Result<GuildView, ApiError> {
-    let (guild, entries) = service::statement(&state.db, account_id, STATEMENT_ENTRIES)
+    statement_page(state, account_id, None, STATEMENT_ENTRIES).await
+}
+
+pub async fn statement_page(
+    state: &AppState,
+    account_id: i64,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<GuildView, ApiError> {
+    let page = service::statement(&state.db, account_id, before, limit)
         .await
         .map_err(ledger_error)?;
-    Ok(super::view(&state.settings.currency, guild, &entries))
+    Ok(super::view(
+        &state.settings.currency,
+        page.guild,
+        &page.entries,
+        page.older,
+    ))
+}
+
+/// Every entry of the signed-in issuer's ledger as CSV, oldest first: `id, created_at, kind,
+/// amount, balance_after, reference, note`, amounts in minor units. Streamed a batch at a
+/// time, so a long ledger costs one batch of memory; a failure part-way breaks the download
+/// rather than ending it early as if complete.
+#[utoipa::path(get, path = "/api/guild/entries.csv", tag = "guild",
+    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = ErrorBody)))]
+async fn export_entries(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(2);
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let header = "id,created_at,kind,amount,balance_after,reference,note\r\n".to_string();
+        if sender.send(Ok(header)).await.is_err() {
+            return;
+        }
+        let mut after = 0;
+        loop {
+            let batch = match service::entries_after(&db, account.id, after, EXPORT_BATCH).await {
+                Ok(batch) => batch,
+                Err(error) => {
+                    tracing::error!(%error, "ledger export failed part-way");
+                    let _ = sender.send(Err(std::io::Error::other(error))).await;
+                    return;
+                }
+            };
+            let Some(last) = batch.last() else { return };
+            after = last.id;
+            let full = batch.len() as u64 == EXPORT_BATCH;
+            if sender.send(Ok(entries_csv(&batch))).await.is_err() || !full {
+                return;
+            }
+        }
+    });
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"guild-statement.csv\"",
+            ),
+        ],
+        axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver)),
+    )
+        .into_response()
+}
+
+/// Ledger entries as CSV lines (RFC 4180). Numbers are ours and written as they are (a debit
+/// is `-60`); the text fields are quoted and defused (notes are typed by operators).
+fn entries_csv(entries: &[super::entity::entry::Model]) -> String {
+    let mut csv = String::new();
+    for entry in entries {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{}\r\n",
+            entry.id,
+            entry
+                .created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            crate::csv::field(&entry.kind),
+            entry.amount,
+            entry.balance_after,
+            crate::csv::field(entry.reference.as_deref().unwrap_or_default()),
+            crate::csv::field(&entry.note),
+        ));
+    }
+    csv
 }
 
 /// An account as operators see it: who, which role, and its Guild.
@@ -179,6 +297,7 @@ async fn credit(
         &state.settings.currency,
         Default::default(),
         std::slice::from_ref(&entry),
+        None,
     );
     Ok((
         StatusCode::CREATED,
@@ -499,6 +618,7 @@ pub fn entry_view(state: &AppState, entry: super::entity::entry::Model) -> Ledge
         &state.settings.currency,
         Default::default(),
         std::slice::from_ref(&entry),
+        None,
     );
     view.entries.into_iter().next().expect("one entry")
 }

@@ -27,9 +27,15 @@ use app::model::{GuildView, LedgerEntryView};
 use money::{Currency, Money};
 use rules::GuildState;
 
-/// The issuer's view of a Guild statement.
-pub fn view(currency: &Currency, state: GuildState, entries: &[entity::entry::Model]) -> GuildView {
+/// The issuer's view of a Guild statement: `entries` newest first, `older` the page after.
+pub fn view(
+    currency: &Currency,
+    state: GuildState,
+    entries: &[entity::entry::Model],
+    older: Option<i64>,
+) -> GuildView {
     GuildView {
+        older,
         currency: currency.code().to_string(),
         balance: state.balance.0,
         held: state.held.0,

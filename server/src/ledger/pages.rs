@@ -1,8 +1,10 @@
 //! The dashboard's voucher form: post, redeem, and back to the dashboard with the outcome.
 
-use axum::extract::State;
+use app::model::Page;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
@@ -11,7 +13,29 @@ use crate::auth::SignedIn;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/dashboard/guild/voucher", post(redeem))
+    Router::new()
+        .route("/dashboard/guild/voucher", post(redeem))
+        .route("/dashboard/statement", get(statement))
+}
+
+#[derive(Deserialize)]
+struct StatementSearch {
+    before: Option<i64>,
+}
+
+/// The statement, a page of entries at a time; a mangled `before` shows the latest page.
+async fn statement(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    search: Result<Query<StatementSearch>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let before = search.ok().and_then(|Query(search)| search.before);
+    match super::api::statement_page(&state, account.id, before, super::api::STATEMENT_ENTRIES)
+        .await
+    {
+        Ok(guild) => crate::render::page(&state, StatusCode::OK, Page::Statement { guild }).await,
+        Err(error) => error.into_response(),
+    }
 }
 
 #[derive(Deserialize)]

@@ -282,23 +282,64 @@ async fn account_by_email(
         .ok_or(LedgerError::NoGuild)
 }
 
-/// The Guild's numbers and its latest entries, newest first.
+/// One page of a statement: entries newest first, and the `before` of the next (older) page.
+pub struct StatementPage {
+    pub guild: GuildState,
+    pub entries: Vec<entry::Model>,
+    pub older: Option<i64>,
+}
+
+/// The Guild's numbers and `limit` entries older than the entry `before` (the latest without
+/// it), newest first. Paged by entry id, so a page costs the same however deep it is and new
+/// entries never shift the pages being read.
 pub async fn statement(
     db: &DatabaseConnection,
     account_id: i64,
+    before: Option<i64>,
     limit: u64,
-) -> Result<(GuildState, Vec<entry::Model>), LedgerError> {
+) -> Result<StatementPage, LedgerError> {
     let guild = guild::Entity::find_by_id(account_id)
         .one(db)
         .await?
         .ok_or(LedgerError::NoGuild)?;
-    let entries = entry::Entity::find()
-        .filter(entry::Column::AccountId.eq(account_id))
+    let mut query = entry::Entity::find().filter(entry::Column::AccountId.eq(account_id));
+    if let Some(before) = before {
+        query = query.filter(entry::Column::Id.lt(before));
+    }
+    // One more than the page, to know whether an older page exists.
+    let mut entries = query
         .order_by_desc(entry::Column::Id)
-        .limit(limit)
+        .limit(limit + 1)
         .all(db)
         .await?;
-    Ok((state_of(&guild), entries))
+    let older = if entries.len() as u64 > limit {
+        entries.truncate(limit as usize);
+        entries.last().map(|entry| entry.id)
+    } else {
+        None
+    };
+    Ok(StatementPage {
+        guild: state_of(&guild),
+        entries,
+        older,
+    })
+}
+
+/// Every entry of the account with an id above `after`, oldest first, `limit` at a time: the
+/// CSV export reads the whole ledger in such batches.
+pub async fn entries_after(
+    db: &DatabaseConnection,
+    account_id: i64,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<entry::Model>, DbErr> {
+    entry::Entity::find()
+        .filter(entry::Column::AccountId.eq(account_id))
+        .filter(entry::Column::Id.gt(after))
+        .order_by_asc(entry::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
 }
 
 /// A Guild row's numbers, for the rules.

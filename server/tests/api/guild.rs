@@ -18,6 +18,7 @@ both_backends!(
     concurrent_credits_all_count,
     a_reference_counts_once,
     dashboard_shows_the_guild,
+    the_statement_pages_through_every_entry_and_exports_them_all,
 );
 
 async fn guild(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
@@ -592,4 +593,121 @@ async fn operators_list_and_revoke_vouchers(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(by_issuer.status(), StatusCode::FORBIDDEN);
+}
+
+/// R13: the statement is no longer the latest 100 entries only. 1,050 entries (two export
+/// batches), one of them a debit: pages of 100 by entry id reach every entry once, the CSV
+/// holds them all oldest first, and both add up to the balance.
+async fn the_statement_pages_through_every_entry_and_exports_them_all(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let account = app.sign_up(&app.client, "ada@example.com").await;
+    let account_id = account["id"].as_i64().unwrap();
+    for n in 1..1_050 {
+        let (kind, amount, note) = if n == 500 {
+            (EntryKind::Adjustment, -70, "=SUM(A1) typed by an operator")
+        } else {
+            (EntryKind::OperatorCredit, n, "top-up")
+        };
+        service::post(
+            &app.db,
+            Posting {
+                account_id,
+                kind,
+                amount: Money(amount),
+                reference: None,
+                note,
+                created_by: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let balance = assert_balance_is_sum_of_entries(&app, account_id).await;
+
+    let mut seen = std::collections::BTreeSet::new();
+    let mut total = 0;
+    let mut url = app.url("/api/guild?limit=100");
+    let mut pages = 0;
+    loop {
+        let page = app.get_json(&app.client, url.clone()).await;
+        let entries = page["entries"].as_array().unwrap();
+        pages += 1;
+        for entry in entries {
+            assert!(
+                seen.insert(entry["id"].as_i64().unwrap()),
+                "an entry seen twice"
+            );
+            total += entry["amount"].as_i64().unwrap();
+        }
+        match page["older"].as_i64() {
+            Some(before) => {
+                assert_eq!(entries.len(), 100);
+                url = app.url(&format!("/api/guild?limit=100&before={before}"));
+            }
+            None => break,
+        }
+    }
+    assert_eq!((pages, seen.len(), total), (11, 1_050, balance));
+
+    for (query, status) in [
+        ("limit=0", StatusCode::UNPROCESSABLE_ENTITY),
+        ("limit=501", StatusCode::UNPROCESSABLE_ENTITY),
+        ("before=abc", StatusCode::BAD_REQUEST),
+    ] {
+        let response = app
+            .client
+            .get(app.url(&format!("/api/guild?{query}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{query}");
+    }
+
+    let export = app
+        .client
+        .get(app.url("/api/guild/entries.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), StatusCode::OK);
+    assert!(
+        export.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = export.text().await.unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|line| !line.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "id,created_at,kind,amount,balance_after,reference,note"
+    );
+    assert_eq!(lines.len(), 1 + 1_050);
+    let ids: Vec<i64> = lines[1..]
+        .iter()
+        .map(|line| line.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "oldest first");
+    let amounts: i64 = lines[1..]
+        .iter()
+        .map(|line| line.split(',').nth(3).unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(amounts, balance);
+    assert!(
+        csv.contains(",adjustment,-70,") && csv.contains(",'=SUM(A1) typed by an operator"),
+        "debits as plain numbers, formulas defused"
+    );
+
+    // The dashboard's page links on to the older entries.
+    let page = app
+        .get_text(&app.client, app.url("/dashboard/statement"))
+        .await;
+    assert!(page.contains("data-older-entries") && page.contains("/api/guild/entries.csv"));
+    let stranger = app
+        .new_client()
+        .get(app.url("/api/guild/entries.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
 }

@@ -5,7 +5,10 @@ use reqwest::StatusCode;
 use crate::both_backends;
 use crate::helpers::{Backend, TestApp};
 
-both_backends!(operators_import_rates_and_a_bad_file_changes_nothing);
+both_backends!(
+    operators_import_rates_and_a_bad_file_changes_nothing,
+    an_unreadable_stored_rate_fails_loudly,
+);
 
 const GOOD: &str = "class,prefix,per_minute,initial_increment,subsequent_increment,connect_fee
 internet,,0,1,1,0
@@ -56,4 +59,28 @@ async fn operators_import_rates_and_a_bad_file_changes_nothing(backend: Backend)
     assert_eq!(us.per_minute, 150, "longest prefix");
     let anonymous = reqwest::get(app.url("/api/rates")).await.unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// Data read back never falls back to a default: a stored rate of an unknown class (written
+/// by hand, or by a later version) makes reading the table an error, not a shorter table.
+async fn an_unreadable_stored_rate_fails_loudly(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, Set};
+    use server::calls::rate_store::entity;
+    let app = TestApp::spawn(backend).await;
+    entity::ActiveModel {
+        class: Set("satellite".into()),
+        prefix: Set("870".into()),
+        per_minute: Set(900),
+        initial_increment: Set(60),
+        subsequent_increment: Set(60),
+        connect_fee: Set(0),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let error = server::calls::rate_store::load(&app.db).await.unwrap_err();
+    assert!(error.to_string().contains("(satellite, 870)"), "{error}");
+    let operator = app.operator().await;
+    let listed = operator.get(app.url("/api/rates")).send().await.unwrap();
+    assert_eq!(listed.status(), StatusCode::INTERNAL_SERVER_ERROR);
 }
