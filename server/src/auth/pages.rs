@@ -115,12 +115,7 @@ async fn confirm_page(State(state): State<AppState>, Path(token): Path<String>) 
         StatusCode::OK,
         Page::Confirm {
             form: ConfirmForm {
-                // Only a well-formed token is echoed back into the page.
-                token: if super::confirmation::is_well_formed(&token) {
-                    token
-                } else {
-                    String::new()
-                },
+                token: echoed(token),
                 errors: Vec::new(),
             },
         },
@@ -138,20 +133,21 @@ async fn confirm(
         Ok(account) => signed_in(&state, account.id).await,
         Err(error) => {
             let (status, errors) = form_errors(error);
-            let token = if super::confirmation::is_well_formed(&form.token) {
-                form.token
-            } else {
-                String::new()
+            let form = ConfirmForm {
+                token: echoed(form.token),
+                errors,
             };
-            render::page(
-                &state,
-                status,
-                Page::Confirm {
-                    form: ConfirmForm { token, errors },
-                },
-            )
-            .await
+            render::page(&state, status, Page::Confirm { form }).await
         }
+    }
+}
+
+/// What of a link's token goes back into the page: only one that could be ours.
+fn echoed(token: String) -> String {
+    if super::confirmation::is_well_formed(&token) {
+        token
+    } else {
+        String::new()
     }
 }
 
