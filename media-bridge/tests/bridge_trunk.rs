@@ -16,7 +16,7 @@ use media_bridge::authority::{
 use media_bridge::bridge::{Bridge, BridgeConfig, CallStatus};
 use media_bridge::browser::BrowserLegConfig;
 use media_bridge::call::{CallConfig, HangupCause};
-use media_bridge::trunk::{Dialer, TrunkConfig, TrunkSettings};
+use media_bridge::trunk::{Dialer, TrunkConfig};
 use support::{Scenario, Sipp};
 use tokio::sync::mpsc;
 
@@ -60,14 +60,7 @@ impl Authority for RecordingAuthority {
 async fn settlement_follows_our_hang_up_at_once_when_the_trunk_never_answers_the_bye() {
     support::init_logs();
     let sipp = Sipp::start(Scenario::File("bye_unanswered.xml"), &["-rtp_echo"]);
-    let config = TrunkConfig::new(TrunkSettings {
-        host: "127.0.0.1".into(),
-        port: Some(sipp.sip.port()),
-        caller_id: "+15550100".into(),
-        local_bind: "127.0.0.1:0".parse().unwrap(),
-        ..TrunkSettings::default()
-    })
-    .unwrap();
+    let config = TrunkConfig::new(support::trunk_settings(sipp.sip.port())).unwrap();
     let dialer = Dialer::start(config).await.unwrap();
     let (settled_sender, mut settled) = mpsc::unbounded_channel();
     let bridge = Bridge::new(

@@ -25,13 +25,9 @@ const EVENT_TIMEOUT: Duration = Duration::from_secs(10);
 async fn dialer_for(sipp: &Sipp, password: &str) -> Dialer {
     support::init_logs();
     let config = TrunkConfig::new(TrunkSettings {
-        host: "127.0.0.1".into(),
-        port: Some(sipp.sip.port()),
         username: Some(USERNAME.into()),
         password: Some(SecretString::from(password)),
-        caller_id: "+15550100".into(),
-        local_bind: "127.0.0.1:0".parse().unwrap(),
-        ..TrunkSettings::default()
+        ..support::trunk_settings(sipp.sip.port())
     })
     .expect("a valid trunk config");
     Dialer::start(config).await.expect("the dialer starts")

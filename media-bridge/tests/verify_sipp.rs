@@ -7,21 +7,15 @@ mod support;
 use std::time::Duration;
 
 use media_bridge::dtmf::Digit;
-use media_bridge::trunk::{Dialer, PhoneNumber, TrunkConfig, TrunkSettings};
+use media_bridge::trunk::{Dialer, PhoneNumber, TrunkConfig};
 use media_bridge::verify::{self, Outcome, Progress, VerificationCall, VerifyConfig};
 use support::{Scenario, Sipp};
 use tokio::sync::watch;
 
 async fn dialer_for(sipp: &Sipp) -> Dialer {
     support::init_logs();
-    let config = TrunkConfig::new(TrunkSettings {
-        host: "127.0.0.1".into(),
-        port: Some(sipp.sip.port()),
-        caller_id: "+15550100".into(),
-        local_bind: "127.0.0.1:0".parse().unwrap(),
-        ..TrunkSettings::default()
-    })
-    .expect("a valid trunk config");
+    let config =
+        TrunkConfig::new(support::trunk_settings(sipp.sip.port())).expect("a valid trunk config");
     Dialer::start(config).await.expect("the dialer starts")
 }
 

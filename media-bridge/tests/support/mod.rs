@@ -20,6 +20,18 @@ pub fn init_logs() {
 
 /// Where the scenarios live: the test's own crate's `tests/sipp/*.xml`, else the media
 /// bridge's (the server's tests share them).
+/// A trunk on SIPp at `sip_port`, from a loopback socket, with a fixed caller id; tests add
+/// what they need (digest credentials) with `..trunk_settings(port)`.
+pub fn trunk_settings(sip_port: u16) -> media_bridge::trunk::TrunkSettings {
+    media_bridge::trunk::TrunkSettings {
+        host: "127.0.0.1".into(),
+        port: Some(sip_port),
+        caller_id: "+15550100".into(),
+        local_bind: "127.0.0.1:0".parse().unwrap(),
+        ..media_bridge::trunk::TrunkSettings::default()
+    }
+}
+
 pub fn scenario(name: &str) -> PathBuf {
     let own = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/sipp")

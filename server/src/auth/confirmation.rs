@@ -22,14 +22,9 @@ pub const MAIL_WINDOW: Duration = Duration::hours(1);
 /// nobody can hold someone else's address by signing it up first.
 pub const UNCONFIRMED_KEPT: Duration = Duration::days(7);
 
-/// Characters in a token: 32 random bytes, URL-safe base64 without padding.
+/// Characters in a token (`service::new_token`): 32 random bytes, URL-safe base64 without
+/// padding.
 const TOKEN_LEN: usize = 43;
-
-/// A fresh link token; only [`token_hash`] of it is stored.
-pub fn new_token() -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
-}
 
 /// Whether `token` could be one of ours; anything else is refused before the database is asked.
 pub fn is_well_formed(token: &str) -> bool {
@@ -107,6 +102,7 @@ pub fn already_registered_mail(public_url: &str, email: &str) -> Mail {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::service::new_token;
 
     #[test]
     fn tokens_are_random_well_formed_and_checked_before_any_lookup() {

@@ -278,8 +278,7 @@ pub async fn start_session(
     account_id: i64,
     days: u32,
 ) -> Result<String, DbErr> {
-    use base64::Engine;
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let token = new_token();
     let now = Utc::now();
     session::ActiveModel {
         token_hash: Set(token_hash(&token)),
@@ -346,6 +345,13 @@ pub async fn make_operator(db: &DatabaseConnection, email: &str) -> Result<Accou
     let mut active: account::ActiveModel = found.into();
     active.role = Set(Role::Operator.code().to_string());
     Ok(view(&active.update(db).await?))
+}
+
+/// A fresh session or link token: 32 random bytes, URL-safe base64 without padding (43
+/// characters). Only [`token_hash`] of it is stored.
+pub(crate) fn new_token() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
 }
 
 /// The SHA-256 (hex) under which a session or link token is stored.

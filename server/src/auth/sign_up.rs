@@ -167,7 +167,7 @@ async fn record_sign_up(
             &form.email,
         ))
     } else {
-        let token = confirmation::new_token();
+        let token = service::new_token();
         record_mail(
             &transaction,
             account_id,
