@@ -48,6 +48,15 @@ if ! python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('openap
     "openapi-spec-validator==$openapi_validator_version"
 fi
 
+# PyPI: an independent libphonenumber at the metadata version of the phonenumber crate, the
+# reference our number parser is held to (scripts/number-reference.py, issue 10).
+phonenumbers_version=9.0.33
+if ! python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('phonenumbers') != '$phonenumbers_version')" 2>/dev/null; then
+  step "pip install phonenumbers $phonenumbers_version"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    "phonenumbers==$phonenumbers_version"
+fi
+
 # npm packages: binaryen's wasm-opt (tools/) and Playwright (e2e/), exactly as locked.
 for dir in tools e2e; do
   if [[ ! -d $dir/node_modules || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then

@@ -27,6 +27,9 @@ step "cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo clippy --locked -p app --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
+step "number reference (phonenumbers from PyPI judges the corpus the parser's test reads)"
+python3 scripts/number-reference.py --check
+
 step "cargo test (unit, property, integration on SQLite and PostgreSQL)"
 cargo test --locked --workspace
 
