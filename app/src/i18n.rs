@@ -1,6 +1,6 @@
 //! The pages' own words in each card language (BRIEF R2: ko, en, ja, zh): the card page's
 //! [`CardText`] and the call window's [`CallText`]; and the dashboard's browser line's
-//! [`LineText`] (English only for now).
+//! [`LineText`] (English only for now); how a typed phone number was understood ([`number`]).
 //!
 //! A table of static strings per language, so a missing translation is a compile error.
 
@@ -8,6 +8,7 @@ use crate::model::Lang;
 
 mod call;
 mod line;
+pub mod number;
 
 pub use call::{CallText, EndMessages, PAGE_CAUSES, SERVER_CAUSES, call_text, refusal_message};
 pub use line::{LineText, line_text};

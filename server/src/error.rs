@@ -23,6 +23,9 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
+    /// Well-formed and not acceptable, with its own stable code (a number that cannot be called).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
     #[error("{message}")]
     PayloadTooLarge { message: String },
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
@@ -57,7 +60,9 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::NotAllowed { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
@@ -78,6 +83,7 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::Conflict { code, .. }
             | ApiError::BadRequest { code, .. }
+            | ApiError::Unprocessable { code, .. }
             | ApiError::NotAllowed { code, .. } => code,
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::TooManyRequests { .. } => "too_many_requests",

@@ -12,6 +12,8 @@ use super::rate_store;
 use super::rates::{self, Rate};
 use super::records::{self, RecordQuery};
 use super::refund::{self, RefundError};
+use app::model::Lang;
+
 use crate::auth::{CurrentAccount, Operator};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::startup::AppState;
@@ -33,6 +35,7 @@ pub fn router() -> Router<AppState> {
     paths(parse, list_rates, import_rates, list_calls, export_calls, refund_call),
     components(schemas(
         ParseRequest,
+        UnderstoodNumber,
         ParsedNumber,
         NumberKind,
         Rate,
@@ -48,25 +51,50 @@ pub struct ApiDoc;
 
 #[derive(Deserialize, ToSchema)]
 pub struct ParseRequest {
-    /// As typed: `010-1234-5678`, `025561234;235`, `001 1 650 253 0000`, `+82 2 3456 1234`…
+    /// As typed: `010-1234-5678`, `025561234;235`, `02-556-1234 ext. 235`,
+    /// `001 1 650 253 0000`, `+82 2 3456 1234`…
     number: String,
+    /// The page's language for `understood` and refusals (`ko`, `en`, `ja`, `zh`); else the
+    /// best of `Accept-Language`, else English.
+    lang: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnderstoodNumber {
+    #[serde(flatten)]
+    number: ParsedNumber,
+    /// For people, in the page's language: `+82 2-556-1234, extension 235 — Seoul landline`.
+    understood: String,
 }
 
 /// Understand a phone number typed in the installation's default region.
 #[utoipa::path(post, path = "/api/numbers/parse", tag = "calls", request_body = ParseRequest,
-    responses((status = 200, body = ParsedNumber), (status = 422, description = "Not a callable number, with the reason", body = ErrorBody)))]
+    responses((status = 200, body = UnderstoodNumber), (status = 422, description = "Not a callable number: `number_empty`, `number_too_long`, `number_invalid_characters`, `number_bad_extension`, `number_not_a_number` or `number_does_not_exist`, with the reason in the page's language", body = ErrorBody)))]
 async fn parse(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<ParseRequest>,
-) -> Result<Json<ParsedNumber>, ApiError> {
-    number::parse(&body.number, state.settings.default_region)
-        .map(Json)
-        .map_err(|error| {
-            ApiError::Validation(vec![app::model::FieldError::new(
-                "number",
-                error.to_string(),
-            )])
-        })
+) -> Result<Json<UnderstoodNumber>, ApiError> {
+    let accept_language = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    let lang = crate::cards::negotiate::choose(
+        &Lang::ALL,
+        body.lang.as_deref(),
+        accept_language,
+        Lang::En,
+    );
+    let home = state.settings.default_region;
+    match number::parse(&body.number, home) {
+        Ok(number) => Ok(Json(UnderstoodNumber {
+            understood: number.describe(lang, home),
+            number,
+        })),
+        Err(error) => Err(ApiError::Unprocessable {
+            code: error.problem().code(),
+            message: error.message(lang),
+        }),
+    }
 }
 
 /// The rate table, for signed-in issuers and operators.

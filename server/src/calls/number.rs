@@ -15,6 +15,8 @@ mod typed;
 #[cfg(test)]
 mod tests;
 
+use app::i18n::number::{Kind, Problem, Understood, describe, number_text};
+use app::model::Lang;
 use phonenumber::country::Id;
 use serde::Serialize;
 
@@ -69,6 +71,57 @@ pub enum NumberError {
     NotANumber,
     #[error("this number does not exist in {0}; check the area code")]
     Invalid(String),
+}
+
+impl NumberError {
+    /// The page's words for it (`app::i18n::number`), with the stable code they carry.
+    pub fn problem(&self) -> Problem {
+        match self {
+            NumberError::Empty => Problem::Empty,
+            NumberError::TooLong => Problem::TooLong,
+            NumberError::InvalidCharacters => Problem::InvalidCharacters,
+            NumberError::BadExtension => Problem::BadExtension,
+            NumberError::NotANumber => Problem::NotANumber,
+            NumberError::Invalid(_) => Problem::DoesNotExist,
+        }
+    }
+
+    /// The refusal in `lang`, naming the region the number was read in.
+    pub fn message(&self, lang: Lang) -> String {
+        let place = match self {
+            NumberError::Invalid(place) => place.as_str(),
+            _ => "",
+        };
+        number_text(lang).problem(lang, self.problem(), place)
+    }
+}
+
+impl ParsedNumber {
+    /// `+82 2-556-1234, extension 235 — Seoul landline`, in `lang`; numbers of `home` (the
+    /// installation's region) go without their country's name.
+    pub fn describe(&self, lang: Lang, home: Id) -> String {
+        let national = &self.e164[1 + self.country_code.to_string().len()..];
+        let understood = Understood {
+            international: &self.international,
+            extension: self.extension.as_deref(),
+            kind: match self.kind {
+                NumberKind::FixedLine => Kind::FixedLine,
+                NumberKind::Mobile => Kind::Mobile,
+                NumberKind::FixedLineOrMobile => Kind::FixedLineOrMobile,
+                NumberKind::TollFree => Kind::TollFree,
+                NumberKind::PremiumRate => Kind::PremiumRate,
+                NumberKind::SharedCost => Kind::SharedCost,
+                NumberKind::Voip => Kind::Voip,
+                NumberKind::PersonalNumber => Kind::PersonalNumber,
+                NumberKind::Pager => Kind::Pager,
+                NumberKind::Uan => Kind::Uan,
+                NumberKind::Voicemail => Kind::Voicemail,
+            },
+            region: self.region.as_deref(),
+            national,
+        };
+        describe(lang, &understood, &format!("{home:?}"))
+    }
 }
 
 /// `default_region` is where numbers without `+` or an international prefix are (e.g. `KR`).
