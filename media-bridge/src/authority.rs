@@ -18,6 +18,7 @@ use std::future::Future;
 use std::time::SystemTime;
 
 use crate::call::{CallOutcome, HangupCause, UnknownCode};
+use crate::dtmf::DialString;
 use crate::time::Millis;
 
 /// The server's id of a call (a row of `calls`).
@@ -35,6 +36,22 @@ pub enum IssuerDestination {
     Browser,
 }
 
+/// Where the caller is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallerOrigin {
+    /// On the card page, talking from the browser (WebRTC): its leg connects first, then the
+    /// call is authorized.
+    Browser,
+    /// On the phone number they typed (a callback, R7a): the call is authorized at once, and
+    /// the caller is dialled only after the issuer accepted.
+    Phone {
+        /// E.164, read to the issuer digit by digit and dialled.
+        number: String,
+        /// The extension behind it, dialled once the caller's phone answers.
+        keys: Option<DialString>,
+    },
+}
+
 /// A caller wants to talk to a card's issuer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRequest {
@@ -42,6 +59,7 @@ pub struct CallRequest {
     /// The card's name as the issuer knows it: what a ring of the issuer's browser shows.
     pub card_name: String,
     pub destination: IssuerDestination,
+    pub origin: CallerOrigin,
     /// The language of the caller's page (`ko`, `en`, `ja`, `zh`): refusals and
     /// announcements are chosen by it.
     pub caller_language: String,
@@ -148,6 +166,9 @@ pub struct SettleRequest {
     pub picked_up_at: Option<Millis>,
     /// When the issuer accepted and the caller was connected; `None` if never.
     pub answered_at: Option<Millis>,
+    /// When a callback's caller picked up their phone (before their extension's keys); `None`
+    /// for a browser caller or a phone that never answered. Their phone leg costs from here.
+    pub caller_picked_up_at: Option<Millis>,
     pub ended_at: Millis,
     pub cause: HangupCause,
 }
@@ -168,7 +189,8 @@ impl SettleRequest {
 /// Where a granted call reaches the issuer, as the authority decided from the card.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IssuerTarget {
-    /// Through the trunk: the E.164 number, and DTMF digits to send once the issuer accepted.
+    /// Through the trunk: the E.164 number, and the keys of its extension, sent once the phone
+    /// answers, before the accept prompt.
     Phone {
         number: String,
         extension: Option<String>,
@@ -191,6 +213,8 @@ pub struct Settlement {
     /// [`SettleRequest::picked_up_at`].
     pub picked_up_at: Option<SystemTime>,
     pub answered_at: Option<SystemTime>,
+    /// [`SettleRequest::caller_picked_up_at`].
+    pub caller_picked_up_at: Option<SystemTime>,
     pub ended_at: SystemTime,
     /// [`SettleRequest::outcome`].
     pub outcome: CallOutcome,
@@ -205,6 +229,7 @@ impl Settlement {
             call_id,
             picked_up_at: request.picked_up_at.map(at),
             answered_at: request.answered_at.map(at),
+            caller_picked_up_at: request.caller_picked_up_at.map(at),
             ended_at: at(request.ended_at),
             outcome: request.outcome(),
             cause: request.cause,
@@ -251,6 +276,7 @@ mod tests {
             call_id: Some(CallId(1)),
             picked_up_at: answered_at,
             answered_at,
+            caller_picked_up_at: None,
             ended_at: Millis(75_500),
             cause,
         }

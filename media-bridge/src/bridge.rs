@@ -34,6 +34,7 @@ use crate::authority::{
 };
 use crate::browser::{BrowserEvent, BrowserLeg, BrowserLegConfig, BrowserLegError, ScreenedSdp};
 use crate::call::{Announcement, Call, CallConfig, Input, Leg, Output, Progress};
+use crate::dtmf::{DialStep, DialString};
 use crate::g711::Codec;
 use crate::prompts::{self, Prompt};
 use crate::time::Millis;
@@ -205,6 +206,7 @@ impl<A: Authority> Bridge<A> {
             target: None,
             bridged: false,
             playing: [None, None],
+            keys: [None, None],
             covered_secs: 0,
             status: status_sender,
             hang_ups,
@@ -219,6 +221,12 @@ enum Decision {
     Authorized(Authorized),
     Refused(crate::authority::Refusal),
     Extended(Option<ExtendDecision>),
+}
+
+/// Extension keys being sent to one leg: each key as RFC 4733, then the gap; a pause waits.
+struct KeySchedule {
+    steps: std::collections::VecDeque<DialStep>,
+    next_at: Instant,
 }
 
 /// Frames being played to one leg, 20 ms at a time.
@@ -246,6 +254,8 @@ struct Driver<A: Authority> {
     bridged: bool,
     /// Index 0: to the caller; 1: to the issuer.
     playing: [Option<Playback>; 2],
+    /// Extension keys being sent, by the same index.
+    keys: [Option<KeySchedule>; 2],
     /// Talk time paid for so far, from the answer (for the page and a failed extension).
     covered_secs: u32,
     status: watch::Sender<CallStatus>,
@@ -279,7 +289,8 @@ impl<A: Authority> Driver<A> {
                 .call
                 .next_deadline()
                 .map(|at| self.started + Duration::from_millis(at.0));
-            let playing = self.playing.iter().any(Option::is_some);
+            let playing =
+                self.playing.iter().any(Option::is_some) || self.keys.iter().any(Option::is_some);
             let input = tokio::select! {
                 event = self.caller.next_event() => self.on_caller(event).await,
                 event = next_trunk_event(&mut self.trunk_call) => Some(self.on_trunk(event)),
@@ -287,9 +298,13 @@ impl<A: Authority> Driver<A> {
                 reply = next_reply(&mut self.issuer_replies) => self.on_issuer_reply(reply).await,
                 event = next_browser_event(&mut self.issuer_browser) => self.on_issuer_browser(event).await,
                 Some(decision) = decisions.recv() => Some(self.on_decision(decision)),
-                _ = self.hang_ups.recv() => Some(Input::CallerHungUp),
+                _ = self.hang_ups.recv() => Some(Input::HungUp(Leg::Caller)),
                 _ = sleep_until(deadline) => Some(Input::Timeout),
-                _ = pace.tick(), if playing => { self.play_next().await; None }
+                _ = pace.tick(), if playing => {
+                    self.play_next().await;
+                    self.send_next_keys().await;
+                    None
+                }
             };
             if let Some(input) = input {
                 let now = self.now();
@@ -303,7 +318,7 @@ impl<A: Authority> Driver<A> {
 
     async fn on_caller(&mut self, event: Option<BrowserEvent>) -> Option<Input> {
         match event {
-            Some(BrowserEvent::Connected) => Some(Input::CallerConnected),
+            Some(BrowserEvent::Connected) => Some(Input::Connected(Leg::Caller)),
             Some(BrowserEvent::Audio { payload, .. }) => {
                 self.forward_to_issuer(&payload).await;
                 None
@@ -312,8 +327,8 @@ impl<A: Authority> Driver<A> {
                 from: Leg::Caller,
                 digit,
             }),
-            Some(BrowserEvent::Failed) => Some(Input::CallerMediaFailed),
-            Some(BrowserEvent::Closed) | None => Some(Input::CallerHungUp),
+            Some(BrowserEvent::Failed) => Some(Input::MediaFailed(Leg::Caller)),
+            Some(BrowserEvent::Closed) | None => Some(Input::HungUp(Leg::Caller)),
         }
     }
 
@@ -332,7 +347,7 @@ impl<A: Authority> Driver<A> {
             }),
             Err(error) => {
                 tracing::warn!(%error, "trunk rtp failed");
-                Some(Input::IssuerMediaFailed)
+                Some(Input::MediaFailed(Leg::Issuer))
             }
         }
     }
@@ -340,9 +355,20 @@ impl<A: Authority> Driver<A> {
     fn on_decision(&mut self, decision: Decision) -> Input {
         match decision {
             Decision::Authorized(Authorized { grant, target }) => {
+                let issuer_keys = match &target {
+                    IssuerTarget::Phone {
+                        extension: Some(extension),
+                        ..
+                    } => DialString::parse(extension)
+                        .inspect_err(|error| {
+                            tracing::error!(%error, "the issuer's extension cannot be dialled")
+                        })
+                        .ok(),
+                    _ => None,
+                };
                 self.target = Some(target);
                 self.covered_secs = grant.covered_seconds;
-                Input::Authorized(grant)
+                Input::Authorized { grant, issuer_keys }
             }
             Decision::Refused(refusal) => Input::Refused(refusal),
             Decision::Extended(Some(decision)) => {
@@ -421,6 +447,47 @@ impl<A: Authority> Driver<A> {
         }
     }
 
+    /// Sends the next due step of each leg's extension keys, on the 20 ms pace.
+    async fn send_next_keys(&mut self) {
+        let timing = self.bridge.config.call.key_timing;
+        for leg in [Leg::Caller, Leg::Issuer] {
+            let Some(schedule) = self.keys[slot(leg)].as_mut() else {
+                continue;
+            };
+            if Instant::now() < schedule.next_at {
+                continue;
+            }
+            let Some(step) = schedule.steps.pop_front() else {
+                self.keys[slot(leg)] = None;
+                continue;
+            };
+            let wait = match step {
+                DialStep::Pause => timing.pause,
+                DialStep::Key(digit) => {
+                    if !self.send_key(leg, digit, timing.tone).await {
+                        tracing::debug!(?leg, "an extension key could not be sent");
+                    }
+                    timing.gap
+                }
+            };
+            if let Some(schedule) = self.keys[slot(leg)].as_mut() {
+                schedule.next_at = Instant::now() + wait;
+            }
+        }
+    }
+
+    /// One key press to `leg` as RFC 4733; false when it could not be sent.
+    async fn send_key(&mut self, leg: Leg, digit: crate::dtmf::Digit, tone: Duration) -> bool {
+        match leg {
+            Leg::Caller => self.caller.send_digit(digit).await.is_ok(),
+            Leg::Issuer => match (self.issuer_browser.as_mut(), self.trunk_media.as_mut()) {
+                (Some(issuer), _) => issuer.send_digit(digit).await.is_ok(),
+                (None, Some((sender, _))) => sender.send_digit(digit, tone).await.is_ok(),
+                (None, None) => false,
+            },
+        }
+    }
+
     fn play(&mut self, leg: Leg, frames: Vec<Frame>) {
         self.playing[slot(leg)] = Some(Playback { frames, next: 0 });
     }
@@ -450,7 +517,26 @@ impl<A: Authority> Driver<A> {
                     let _ = decisions.send(decision);
                 });
             }
-            Output::InviteIssuer => self.invite_issuer().await,
+            Output::Invite(Leg::Issuer) => self.invite_issuer().await,
+            Output::Invite(Leg::Caller) => {
+                // This driver answers browsers; callbacks (a phone caller) are not driven yet
+                // (docs/ROADMAP.md, issue 10), and it never creates one.
+                tracing::error!("a callback's caller cannot be dialled by the browser bridge");
+                let now = self.now();
+                self.call.handle(
+                    Input::Failed {
+                        leg: Leg::Caller,
+                        sip_status: 503,
+                    },
+                    now,
+                );
+            }
+            Output::SendKeys { to, keys } => {
+                self.keys[slot(to)] = Some(KeySchedule {
+                    steps: keys.steps().iter().copied().collect(),
+                    next_at: Instant::now(),
+                });
+            }
             Output::PlayAnnouncement {
                 to,
                 announcement: Announcement::AcceptPrompt,
@@ -460,6 +546,12 @@ impl<A: Authority> Driver<A> {
                     Ok(frames) => self.play(to, frames),
                     Err(error) => tracing::error!(%error, "the accept prompt is unreadable"),
                 }
+            }
+            Output::PlayAnnouncement {
+                announcement: Announcement::CallbackPrompt,
+                ..
+            } => {
+                tracing::error!("the callback prompt is not recorded yet (issue 10)");
             }
             Output::ConnectMedia => {
                 self.bridged = true;
@@ -484,20 +576,10 @@ impl<A: Authority> Driver<A> {
                     .send_replace(CallStatus::Warning { ends_in_secs });
             }
             Output::SendDtmf { to, digit } => {
-                let sent = match to {
-                    Leg::Caller => self.caller.send_digit(digit).await.is_ok(),
-                    Leg::Issuer => {
-                        match (self.issuer_browser.as_mut(), self.trunk_media.as_mut()) {
-                            (Some(issuer), _) => issuer.send_digit(digit).await.is_ok(),
-                            (None, Some((sender, _))) => sender
-                                .send_digit(digit, crate::browser::DIGIT_DURATION)
-                                .await
-                                .is_ok(),
-                            (None, None) => false,
-                        }
-                    }
-                };
-                if !sent {
+                if !self
+                    .send_key(to, digit, crate::browser::DIGIT_DURATION)
+                    .await
+                {
                     tracing::debug!(?to, "a key press could not be forwarded");
                 }
             }
@@ -538,6 +620,9 @@ impl<A: Authority> Driver<A> {
                     Progress::Calling => CallStatus::Calling,
                     Progress::Ringing => CallStatus::Ringing,
                     Progress::WaitingForIssuer => CallStatus::WaitingForIssuer,
+                    // Only callbacks call the caller, and this driver runs none yet.
+                    Progress::CallingCaller => CallStatus::Calling,
+                    Progress::CallerRinging => CallStatus::Ringing,
                     Progress::Connected { .. } => CallStatus::Connected {
                         covered_secs: self.covered_secs,
                     },
@@ -567,7 +652,12 @@ impl<A: Authority> Driver<A> {
     }
 
     async fn invite_issuer(&mut self) {
-        let failed = |status| Some(Input::IssuerFailed { sip_status: status });
+        let failed = |status| {
+            Some(Input::Failed {
+                leg: Leg::Issuer,
+                sip_status: status,
+            })
+        };
         let input = match (&self.target, &self.bridge.trunk) {
             (Some(IssuerTarget::Phone { number, .. }), Some(dialer)) => {
                 match self.dial(dialer.clone(), number.clone()).await {
@@ -598,7 +688,7 @@ impl<A: Authority> Driver<A> {
                 {
                     Some(replies) => {
                         self.issuer_replies = Some(replies);
-                        Some(Input::IssuerRinging)
+                        Some(Input::Ringing(Leg::Issuer))
                     }
                     // No dashboard open: nobody can answer.
                     None => failed(480),
@@ -653,8 +743,11 @@ impl<A: Authority> Driver<A> {
                     }
                 }
             }
-            Some(IssuerReply::Decline) => Some(Input::IssuerFailed { sip_status: 603 }),
-            Some(IssuerReply::HangUp) => Some(Input::IssuerHungUp),
+            Some(IssuerReply::Decline) => Some(Input::Failed {
+                leg: Leg::Issuer,
+                sip_status: 603,
+            }),
+            Some(IssuerReply::HangUp) => Some(Input::HungUp(Leg::Issuer)),
             // The server dropped the ring (the page went away): stop waiting on it.
             None => {
                 self.issuer_replies = None;
@@ -665,7 +758,7 @@ impl<A: Authority> Driver<A> {
 
     async fn on_issuer_browser(&mut self, event: Option<BrowserEvent>) -> Option<Input> {
         match event {
-            Some(BrowserEvent::Connected) => Some(Input::IssuerAnswered),
+            Some(BrowserEvent::Connected) => Some(Input::Answered(Leg::Issuer)),
             Some(BrowserEvent::Audio { payload, .. }) => {
                 self.forward_to_caller(&payload).await;
                 None
@@ -674,10 +767,10 @@ impl<A: Authority> Driver<A> {
                 from: Leg::Issuer,
                 digit,
             }),
-            Some(BrowserEvent::Failed) => Some(Input::IssuerMediaFailed),
+            Some(BrowserEvent::Failed) => Some(Input::MediaFailed(Leg::Issuer)),
             Some(BrowserEvent::Closed) | None => {
                 self.issuer_browser = None;
-                Some(Input::IssuerHungUp)
+                Some(Input::HungUp(Leg::Issuer))
             }
         }
     }
@@ -693,7 +786,7 @@ impl<A: Authority> Driver<A> {
 
     fn on_trunk(&mut self, event: Option<TrunkEvent>) -> Input {
         match event {
-            Some(TrunkEvent::Ringing) => Input::IssuerRinging,
+            Some(TrunkEvent::Ringing) => Input::Ringing(Leg::Issuer),
             Some(TrunkEvent::Answered {
                 remote_rtp,
                 codec,
@@ -706,23 +799,26 @@ impl<A: Authority> Driver<A> {
                         telephone_event,
                     }));
                 }
-                Input::IssuerAnswered
+                Input::Answered(Leg::Issuer)
             }
-            Some(TrunkEvent::Failed { status }) => Input::IssuerFailed { sip_status: status },
+            Some(TrunkEvent::Failed { status }) => Input::Failed {
+                leg: Leg::Issuer,
+                sip_status: status,
+            },
             Some(TrunkEvent::MediaFailed { error }) => {
                 tracing::warn!(%error, "the trunk's answer cannot be used");
-                Input::IssuerMediaFailed
+                Input::MediaFailed(Leg::Issuer)
             }
             Some(TrunkEvent::SessionExpired) => {
                 // The trunk stopped refreshing the session: the leg is lost, and we sent BYE.
                 self.trunk_call = None;
                 tracing::warn!("the trunk's session expired");
-                Input::IssuerSessionExpired
+                Input::SessionExpired(Leg::Issuer)
             }
             Some(TrunkEvent::HungUp) | None => {
                 // The signalling is over: stop waiting on it.
                 self.trunk_call = None;
-                Input::IssuerHungUp
+                Input::HungUp(Leg::Issuer)
             }
         }
     }

@@ -11,6 +11,10 @@
 
 use std::time::Duration;
 
+mod dial;
+
+pub use dial::{DialStep, DialString, DialStringError, KeyTiming};
+
 pub const PAYLOAD_LEN: usize = 4;
 /// The RFC's recommended volume (in -dBm0) when the sender has no better idea.
 pub const DEFAULT_VOLUME: u8 = 10;

@@ -20,10 +20,11 @@ use media_bridge::trunk::{Dialer, TrunkConfig};
 use support::{Scenario, Sipp};
 use tokio::sync::mpsc;
 
-/// Grants every call ten minutes toward the trunk and records each settlement with the
-/// moment it arrived.
+/// Grants every call ten minutes toward the trunk (at `extension`, if any) and records each
+/// settlement with the moment it arrived.
 struct RecordingAuthority {
     settled: mpsc::UnboundedSender<(Instant, Settlement)>,
+    extension: Option<String>,
 }
 
 impl Authority for RecordingAuthority {
@@ -38,7 +39,7 @@ impl Authority for RecordingAuthority {
             },
             target: IssuerTarget::Phone {
                 number: "+815012345678".into(),
-                extension: None,
+                extension: self.extension.clone(),
             },
         })
     }
@@ -66,6 +67,7 @@ async fn settlement_follows_our_hang_up_at_once_when_the_trunk_never_answers_the
     let bridge = Bridge::new(
         RecordingAuthority {
             settled: settled_sender,
+            extension: None,
         },
         Some(dialer),
         None,
@@ -82,6 +84,7 @@ async fn settlement_follows_our_hang_up_at_once_when_the_trunk_never_answers_the
         card_slug: "hong-gildong".into(),
         card_name: "Hong Gildong".into(),
         destination: IssuerDestination::Phone,
+        origin: media_bridge::authority::CallerOrigin::Browser,
         caller_language: "en".into(),
     };
     let (live, answer) = bridge
@@ -129,5 +132,100 @@ async fn settlement_follows_our_hang_up_at_once_when_the_trunk_never_answers_the
     .expect("the page hears the end")
     .unwrap();
     // The BYE did go out (the scenario waits for it) and was never answered.
+    sipp.assert_ends_ok().await;
+}
+
+/// Issue 4 item 5, issue 10: a destination with an extension (`…;2,35`) is reached by sending
+/// its keys as RFC 4733 events after the trunk answers, in order, pausing at `,` — and only
+/// then does the issuer hear the accept prompt.
+#[tokio::test]
+async fn the_issuers_extension_is_dialled_as_rfc_4733_before_the_prompt() {
+    use media_bridge::dtmf::{Digit, DtmfReceiver};
+    use media_bridge::rtp::RtpPacket;
+
+    support::init_logs();
+    let sink = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let sink_port = sink.local_addr().unwrap().port().to_string();
+    let sipp = Sipp::start(
+        Scenario::Template("answer_media_sink.xml", vec![("__SINK_PORT__", sink_port)]),
+        &[],
+    );
+    let config = TrunkConfig::new(support::trunk_settings(sipp.sip.port())).unwrap();
+    let dialer = Dialer::start(config).await.unwrap();
+    let (settled_sender, _settled) = mpsc::unbounded_channel();
+    let call_config = CallConfig {
+        extension_delay: Duration::from_millis(300),
+        ..CallConfig::default()
+    };
+    let timing = call_config.key_timing;
+    let bridge = Bridge::new(
+        RecordingAuthority {
+            settled: settled_sender,
+            extension: Some("2,35".into()),
+        },
+        Some(dialer),
+        None,
+        BridgeConfig {
+            call: call_config,
+            browser: BrowserLegConfig::loopback(),
+            rtp_ip: "127.0.0.1".parse().unwrap(),
+        },
+    );
+    let mut browser = FakeBrowser::new().await;
+    let offer = browser.offer().await;
+    let offer = bridge.browser_config().screen(&offer).unwrap();
+    let request = CallRequest {
+        card_slug: "hong-gildong".into(),
+        card_name: "Hong Gildong".into(),
+        destination: IssuerDestination::Phone,
+        origin: media_bridge::authority::CallerOrigin::Browser,
+        caller_language: "en".into(),
+    };
+    let (live, answer) = bridge
+        .start_call(&offer, request, "call-token".into())
+        .await
+        .unwrap();
+    browser.accept_answer(answer).await;
+
+    // Everything the bridge sends toward the issuer's phone, until the prompt starts.
+    let mut receiver = DtmfReceiver::new();
+    let mut keys: Vec<(Instant, Digit)> = Vec::new();
+    let mut buffer = [0u8; 1_500];
+    let prompt_started = loop {
+        let (len, _) = tokio::time::timeout(Duration::from_secs(10), sink.recv_from(&mut buffer))
+            .await
+            .expect("the bridge sends media to the trunk")
+            .unwrap();
+        let packet = RtpPacket::parse(&buffer[..len]).unwrap();
+        match packet.header.payload_type {
+            101 => {
+                if let Some(digit) = receiver
+                    .receive(packet.header.timestamp, packet.payload)
+                    .unwrap()
+                {
+                    keys.push((Instant::now(), digit));
+                }
+            }
+            _ => break Instant::now(),
+        }
+    };
+    let digits: String = keys.iter().map(|(_, digit)| digit.as_char()).collect();
+    assert_eq!(digits, "235", "the extension's keys, in order");
+    let paused = keys[1].0.duration_since(keys[0].0);
+    assert!(
+        paused >= timing.pause,
+        "the `,` pauses: {paused:?} between 2 and 3"
+    );
+    let after_last_key = prompt_started.duration_since(keys[2].0);
+    assert!(
+        after_last_key >= timing.tone,
+        "the prompt comes after the last key ({after_last_key:?})"
+    );
+    assert_eq!(
+        *live.status.borrow(),
+        CallStatus::WaitingForIssuer,
+        "the issuer is being asked"
+    );
+    live.hang_up();
     sipp.assert_ends_ok().await;
 }

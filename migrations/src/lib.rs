@@ -17,6 +17,7 @@ mod m20261127_000008_call_metering;
 mod m20261130_000009_call_checks;
 mod m20261201_000010_number_verifications;
 mod m20261201_000011_email_confirmation;
+mod m20261201_000012_callback_causes;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_call_checks::Migration),
             Box::new(m20261201_000010_number_verifications::Migration),
             Box::new(m20261201_000011_email_confirmation::Migration),
+            Box::new(m20261201_000012_callback_causes::Migration),
         ]
     }
 }

@@ -45,7 +45,8 @@ const REFUSALS: &[&str] = &[
     "no_rate",
     "authority_unavailable",
 ];
-const CAUSES: &[&str] = &[
+/// The causes this step allowed; later steps that add causes extend the list (`m…_000012`).
+pub(crate) const CAUSES: &[&str] = &[
     "caller_hung_up",
     "issuer_hung_up",
     "issuer_declined",
@@ -73,8 +74,9 @@ fn refused_codes() -> impl Iterator<Item = String> {
     REFUSALS.iter().map(|reason| format!("refused:{reason}"))
 }
 
-/// The constraints, by name, as SQL both databases read the same way.
-fn checks() -> Vec<(&'static str, String)> {
+/// The constraints, by name, as SQL both databases read the same way, with `causes` as the
+/// hang-up causes allowed.
+pub(crate) fn checks(causes: &[&str]) -> Vec<(&'static str, String)> {
     let plain = |codes: &[&str]| {
         codes
             .iter()
@@ -98,7 +100,7 @@ fn checks() -> Vec<(&'static str, String)> {
             format!(
                 "hangup_cause IS NULL OR hangup_cause IN ({}) \
                  OR hangup_cause LIKE 'trunk_error:___'",
-                quoted(plain(CAUSES).into_iter().chain(refused_codes()))
+                quoted(plain(causes).into_iter().chain(refused_codes()))
             ),
         ),
         (
@@ -121,7 +123,9 @@ fn checks() -> Vec<(&'static str, String)> {
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         match manager.get_database_backend() {
-            DatabaseBackend::Sqlite => rebuild_sqlite(manager, Shape::Checked).await,
+            DatabaseBackend::Sqlite => {
+                rebuild_sqlite(manager, Shape::Before, Shape::Checked(CAUSES)).await
+            }
             _ => {
                 manager
                     .alter_table(
@@ -133,7 +137,7 @@ impl MigrationTrait for Migration {
                     )
                     .await?;
                 let connection = manager.get_connection();
-                for (name, check) in checks() {
+                for (name, check) in checks(CAUSES) {
                     connection
                         .execute_unprepared(&format!(
                             "ALTER TABLE calls ADD CONSTRAINT {name} CHECK ({check})"
@@ -154,13 +158,15 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         match manager.get_database_backend() {
-            DatabaseBackend::Sqlite => rebuild_sqlite(manager, Shape::Before).await,
+            DatabaseBackend::Sqlite => {
+                rebuild_sqlite(manager, Shape::Checked(CAUSES), Shape::Before).await
+            }
             _ => {
                 let connection = manager.get_connection();
                 connection
                     .execute_unprepared("DROP FUNCTION callcard_abort(text)")
                     .await?;
-                for (name, _) in checks() {
+                for (name, _) in checks(CAUSES) {
                     connection
                         .execute_unprepared(&format!("ALTER TABLE calls DROP CONSTRAINT {name}"))
                         .await?;
@@ -179,18 +185,22 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// The table before this step, or after it.
+/// The table before this step, or after it with these causes allowed.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
+pub(crate) enum Shape {
     Before,
-    Checked,
+    Checked(&'static [&'static str]),
 }
 
 /// SQLite's way to change constraints: a new table of the wanted shape, the rows copied over,
 /// the old table dropped and the new one renamed, then its indexes made again.
-async fn rebuild_sqlite(manager: &SchemaManager<'_>, shape: Shape) -> Result<(), DbErr> {
+pub(crate) async fn rebuild_sqlite(
+    manager: &SchemaManager<'_>,
+    from: Shape,
+    shape: Shape,
+) -> Result<(), DbErr> {
     // The columns both shapes have: the new ones start empty, and going down drops them.
-    let columns = vec![
+    let mut columns = vec![
         Calls::Id,
         Calls::AccountId,
         Calls::CardId,
@@ -209,6 +219,9 @@ async fn rebuild_sqlite(manager: &SchemaManager<'_>, shape: Shape) -> Result<(),
         Calls::HangupCause,
         Calls::MeteredAt,
     ];
+    if from != Shape::Before && shape != Shape::Before {
+        columns.extend([Calls::PickedUpAt, Calls::RunBy]);
+    }
     let mut table = Table::create();
     table
         .table(Calls::Rebuilt)
@@ -235,11 +248,11 @@ async fn rebuild_sqlite(manager: &SchemaManager<'_>, shape: Shape) -> Result<(),
                 .to(Accounts::Table, Accounts::Id)
                 .on_delete(ForeignKeyAction::Cascade),
         );
-    if shape == Shape::Checked {
+    if let Shape::Checked(causes) = shape {
         table
             .col(timestamp_with_time_zone_null(Calls::PickedUpAt))
             .col(string_null(Calls::RunBy));
-        for (name, check) in checks() {
+        for (name, check) in checks(causes) {
             table.check((Alias::new(name), Expr::cust(check)));
         }
     }

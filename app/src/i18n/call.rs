@@ -48,6 +48,10 @@ pub struct EndMessages {
     pub issuer_declined: &'static str,
     pub issuer_did_not_answer: &'static str,
     pub issuer_busy: &'static str,
+    /// A callback: the caller's own phone was busy or rejected the call.
+    pub caller_busy: &'static str,
+    /// A callback: the caller's own phone was not picked up.
+    pub caller_did_not_answer: &'static str,
     pub trunk_error: &'static str,
     pub guild_exhausted: &'static str,
     pub call_limit: &'static str,
@@ -84,12 +88,14 @@ pub struct EndMessages {
 }
 
 /// The causes the server sends in an `ended` event (docs/CALLING.md).
-pub const SERVER_CAUSES: [&str; 19] = [
+pub const SERVER_CAUSES: [&str; 21] = [
     "caller_hung_up",
     "issuer_hung_up",
     "issuer_declined",
     "issuer_did_not_answer",
     "issuer_busy",
+    "caller_busy",
+    "caller_did_not_answer",
     "trunk_error",
     "guild_exhausted",
     "call_limit",
@@ -144,6 +150,8 @@ impl CallText {
             "issuer_declined" => ends.issuer_declined,
             "issuer_did_not_answer" => ends.issuer_did_not_answer,
             "issuer_busy" => ends.issuer_busy,
+            "caller_busy" => ends.caller_busy,
+            "caller_did_not_answer" => ends.caller_did_not_answer,
             // The server sends the SIP status along: `trunk_error:503`.
             "trunk_error" => ends.trunk_error,
             _ if code.starts_with("trunk_error:") => ends.trunk_error,
@@ -222,6 +230,8 @@ static KO: CallText = CallText {
         issuer_declined: "명함 주인이 통화를 거절했습니다.",
         issuer_did_not_answer: "명함 주인이 전화를 받지 않았습니다.",
         issuer_busy: "명함 주인이 다른 통화 중입니다. 잠시 후 다시 걸어 주세요.",
+        caller_busy: "입력하신 번호가 통화 중이거나 전화를 거절했습니다.",
+        caller_did_not_answer: "입력하신 번호로 걸었지만 받지 않았습니다.",
         trunk_error: "전화망에서 통화를 연결하지 못했습니다. 잠시 후 다시 시도해 주세요.",
         guild_exhausted: "이 명함의 통화 크레딧이 모두 소진되어 통화가 종료되었습니다.",
         call_limit: "이 명함이 허용하는 최대 통화 시간에 도달하여 통화가 종료되었습니다.",
@@ -280,6 +290,8 @@ static EN: CallText = CallText {
         issuer_declined: "The card's owner declined the call.",
         issuer_did_not_answer: "The card's owner did not answer.",
         issuer_busy: "The card's owner is on another call. Please try again later.",
+        caller_busy: "Your phone was busy or turned the call down.",
+        caller_did_not_answer: "We called your phone, but nobody picked up.",
         trunk_error: "The phone network could not connect the call. Please try again later.",
         guild_exhausted: "The call ended because this card's call credit ran out.",
         call_limit: "The call ended: it reached the longest call this card allows.",
@@ -338,6 +350,8 @@ static JA: CallText = CallText {
         issuer_declined: "名刺の持ち主が通話をお断りしました。",
         issuer_did_not_answer: "名刺の持ち主が応答しませんでした。",
         issuer_busy: "名刺の持ち主は別の通話中です。しばらくしてからおかけ直しください。",
+        caller_busy: "ご入力の番号は話し中か、着信が拒否されました。",
+        caller_did_not_answer: "ご入力の番号にお電話しましたが、応答がありませんでした。",
         trunk_error: "電話網で通話をつなげませんでした。しばらくしてからお試しください。",
         guild_exhausted: "この名刺の通話クレジットがなくなったため、通話が終了しました。",
         call_limit: "この名刺で許可されている最長通話時間に達したため、通話が終了しました。",
@@ -396,6 +410,8 @@ static ZH: CallText = CallText {
         issuer_declined: "名片主人拒绝了通话。",
         issuer_did_not_answer: "名片主人未接听。",
         issuer_busy: "名片主人正在通话中，请稍后再拨。",
+        caller_busy: "您输入的号码正忙或拒绝了来电。",
+        caller_did_not_answer: "我们已拨打您输入的号码，但无人接听。",
         trunk_error: "电话网络无法接通此通话，请稍后再试。",
         guild_exhausted: "此名片的通话额度已用完，通话已结束。",
         call_limit: "通话已达到此名片允许的最长时长，已结束。",

@@ -6,9 +6,9 @@
 //! the answer only once ICE gathering is complete, so the answer carries every candidate;
 //! [`BrowserLeg::offer`] + [`BrowserLeg::accept_answer`] is the same in the other direction
 //! (the bridge rings an issuer's dashboard). Its [`BrowserEvent`]s become the core's inputs
-//! (`Connected` → `CallerConnected`, `Failed` → `CallerMediaFailed`, `Closed` →
-//! `CallerHungUp`, `Digit` → `Dtmf`); its audio goes through [`crate::rtp::StreamRewriter`] to
-//! the other leg.
+//! for its leg (`Connected` → `Connected(leg)`, `Failed` → `MediaFailed(leg)`, `Closed` →
+//! `HungUp(leg)`, `Digit` → `Dtmf`); its audio payloads go to the other leg, sent there as that
+//! leg's own stream.
 //!
 //! The media is G.711 only: the peer registers PCMU, PCMA and telephone-event/8000 and nothing
 //! else, so Chromium's default offer is answered with PCMU and the bridge forwards to a SIP
@@ -125,15 +125,15 @@ impl BrowserLegConfig {
 /// What happened on a browser leg (see the module header for their order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BrowserEvent {
-    /// ICE and DTLS are up: the core's `Input::CallerConnected`.
+    /// ICE and DTLS are up: the core's `Input::Connected(Leg::Caller)`.
     Connected,
     /// One packet of G.711 audio in the negotiated codec, never empty.
     Audio { header: RtpHeader, payload: Vec<u8> },
     /// The first packet of a new key press (RFC 4733).
     Digit(Digit),
-    /// ICE or DTLS failed for good: the core's `Input::CallerMediaFailed`.
+    /// ICE or DTLS failed for good: the core's `Input::MediaFailed(Leg::Caller)`.
     Failed,
-    /// The connection was closed (by either side): the core's `Input::CallerHungUp`.
+    /// The connection was closed (by either side): the core's `Input::HungUp(Leg::Caller)`.
     Closed,
 }
 

@@ -17,6 +17,10 @@ pub enum HangupCause {
     IssuerDidNotAnswer,
     /// 486 Busy Here or 600 Busy Everywhere.
     IssuerBusy,
+    /// A callback's caller was busy, or rejected the call (486, 600, 603).
+    CallerBusy,
+    /// A callback's caller did not pick up in time (ring timeout, 408, 480).
+    CallerDidNotAnswer,
     /// Any other failure of the trunk leg before the answer, with its SIP status.
     TrunkError { status: u16 },
     /// The Guild engine did not let the call start.
@@ -37,12 +41,14 @@ pub enum HangupCause {
 impl HangupCause {
     /// One cause of each kind (one refusal, one SIP status): for tests that hold every cause
     /// to its messages and to the database.
-    pub const ONE_OF_EACH: [HangupCause; 12] = [
+    pub const ONE_OF_EACH: [HangupCause; 14] = [
         HangupCause::CallerHungUp,
         HangupCause::IssuerHungUp,
         HangupCause::IssuerDeclined,
         HangupCause::IssuerDidNotAnswer,
         HangupCause::IssuerBusy,
+        HangupCause::CallerBusy,
+        HangupCause::CallerDidNotAnswer,
         HangupCause::TrunkError { status: 500 },
         HangupCause::Refused {
             reason: Refusal::OutsideHours,
@@ -62,6 +68,8 @@ impl HangupCause {
             HangupCause::IssuerDeclined => "issuer_declined",
             HangupCause::IssuerDidNotAnswer => "issuer_did_not_answer",
             HangupCause::IssuerBusy => "issuer_busy",
+            HangupCause::CallerBusy => "caller_busy",
+            HangupCause::CallerDidNotAnswer => "caller_did_not_answer",
             HangupCause::TrunkError { .. } => "trunk_error",
             HangupCause::Refused { .. } => "refused",
             HangupCause::GuildExhausted => "guild_exhausted",
@@ -82,12 +90,21 @@ impl HangupCause {
         }
     }
 
+    /// The cause of a final SIP response to the INVITE toward a callback's caller.
+    pub fn from_caller_sip_status(status: u16) -> HangupCause {
+        match status {
+            486 | 600 | 603 => HangupCause::CallerBusy,
+            408 | 480 => HangupCause::CallerDidNotAnswer,
+            status => HangupCause::TrunkError { status },
+        }
+    }
+
     /// The SIP status that describes a failed set-up (for the record's SIP cause and for
     /// rejecting a SIP caller); `None` for endings that are not a failed INVITE.
     pub fn sip_status(self) -> Option<u16> {
         match self {
-            HangupCause::IssuerBusy => Some(486),
-            HangupCause::IssuerDidNotAnswer => Some(480),
+            HangupCause::IssuerBusy | HangupCause::CallerBusy => Some(486),
+            HangupCause::IssuerDidNotAnswer | HangupCause::CallerDidNotAnswer => Some(480),
             HangupCause::IssuerDeclined => Some(603),
             HangupCause::TrunkError { status } => Some(status),
             HangupCause::Refused { .. } => Some(403),
@@ -127,6 +144,8 @@ impl std::str::FromStr for HangupCause {
             "issuer_declined" => HangupCause::IssuerDeclined,
             "issuer_did_not_answer" => HangupCause::IssuerDidNotAnswer,
             "issuer_busy" => HangupCause::IssuerBusy,
+            "caller_busy" => HangupCause::CallerBusy,
+            "caller_did_not_answer" => HangupCause::CallerDidNotAnswer,
             "guild_exhausted" => HangupCause::GuildExhausted,
             "call_limit" => HangupCause::CallLimit,
             "metering_lapsed" => HangupCause::MeteringLapsed,
@@ -169,8 +188,10 @@ impl CallOutcome {
             return CallOutcome::Answered;
         }
         match cause {
-            HangupCause::IssuerBusy => CallOutcome::Busy,
-            HangupCause::IssuerDidNotAnswer => CallOutcome::NoAnswer,
+            HangupCause::IssuerBusy | HangupCause::CallerBusy => CallOutcome::Busy,
+            HangupCause::IssuerDidNotAnswer | HangupCause::CallerDidNotAnswer => {
+                CallOutcome::NoAnswer
+            }
             HangupCause::IssuerDeclined => CallOutcome::Declined,
             HangupCause::Refused { .. } => CallOutcome::Refused,
             HangupCause::CallerHungUp => CallOutcome::Abandoned,
@@ -250,6 +271,23 @@ mod tests {
         assert_eq!(
             HangupCause::from_sip_status(503),
             HangupCause::TrunkError { status: 503 }
+        );
+    }
+
+    #[test]
+    fn a_callback_callers_failures_are_their_own() {
+        for (status, cause) in [
+            (486, HangupCause::CallerBusy),
+            (603, HangupCause::CallerBusy),
+            (480, HangupCause::CallerDidNotAnswer),
+            (408, HangupCause::CallerDidNotAnswer),
+            (503, HangupCause::TrunkError { status: 503 }),
+        ] {
+            assert_eq!(HangupCause::from_caller_sip_status(status), cause);
+        }
+        assert_eq!(
+            CallOutcome::of(false, HangupCause::CallerDidNotAnswer),
+            CallOutcome::NoAnswer
         );
     }
 

@@ -5,42 +5,50 @@ use std::time::Duration;
 
 use super::HangupCause;
 use crate::authority::{CallId, CallRequest, ExtendDecision, Grant, Refusal};
-use crate::dtmf::Digit;
+use crate::dtmf::{DialString, Digit, KeyTiming};
 use crate::time::Millis;
 
 /// One side of the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Leg {
-    /// The visitor calling from the card page (WebRTC).
+    /// The visitor: from the card page (WebRTC), or on the phone number they typed (callback).
     Caller,
     /// The card's issuer: a phone through the SIP trunk, or the issuer's browser.
     Issuer,
 }
 
-/// Something that happened, reported by the driver.
+/// Something that happened, reported by the driver. Events of a leg name it: the caller's
+/// leg is a browser or (a callback) a phone, the issuer's a phone or a browser, and the same
+/// event means the same on either.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// The caller's browser leg is up (ICE and DTLS connected).
-    CallerConnected,
-    CallerHungUp,
-    /// The caller's media failed (ICE failed or disconnected for good).
-    CallerMediaFailed,
-    /// The authority's answer to [`Output::Authorize`].
-    Authorized(Grant),
+    /// A browser leg is up (ICE and DTLS connected). For the issuer's page, its answer.
+    Connected(Leg),
+    /// The authority's answer to [`Output::Authorize`]: the grant, and the keys that reach the
+    /// issuer's extension once their phone answers.
+    Authorized {
+        grant: Grant,
+        issuer_keys: Option<DialString>,
+    },
     Refused(Refusal),
     /// 180/183 from the trunk, or the issuer's page started ringing.
-    IssuerRinging,
+    Ringing(Leg),
     /// 200 OK from the trunk, or Accept pressed in the issuer's page.
-    IssuerAnswered,
-    /// A final failure response to the INVITE (486, 480, 603, 503, …).
-    IssuerFailed {
+    Answered(Leg),
+    /// A final failure response to the leg's INVITE (486, 480, 603, 503, …).
+    Failed {
+        leg: Leg,
         sip_status: u16,
     },
-    /// BYE from the trunk, or the issuer's page hung up.
-    IssuerHungUp,
-    IssuerMediaFailed,
+    /// BYE from the trunk, or the page hung up or went away.
+    HungUp(Leg),
+    /// The leg's media failed (ICE failed or disconnected for good, RTP lost).
+    MediaFailed(Leg),
     /// The trunk's session timer ran out (RFC 4028): the phone leg is gone, BYE already sent.
-    IssuerSessionExpired,
+    SessionExpired(Leg),
+    /// The caller's page cancelled. A callback honours it until the caller's phone rings
+    /// (then the caller hangs up their phone instead); a browser call ends at once.
+    Cancelled,
     /// A key press received on a leg (RFC 4733, see [`crate::dtmf::DtmfReceiver`]).
     Dtmf {
         from: Leg,
@@ -53,11 +61,24 @@ pub enum Input {
     Timeout,
 }
 
+impl Input {
+    /// A grant whose issuer has no extension to dial.
+    pub fn granted(grant: Grant) -> Input {
+        Input::Authorized {
+            grant,
+            issuer_keys: None,
+        }
+    }
+}
+
 /// Audio the bridge plays to a leg from its own store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Announcement {
     /// "A caller from your card … Press 1 to accept, 2 to decline", in the card's language.
     AcceptPrompt,
+    /// "A call request on your card … from 0 1 0 …; press 1 to accept, 2 to decline": the
+    /// caller's number read digit by digit (a callback, patent ¶80-83).
+    CallbackPrompt,
 }
 
 /// What the caller's page shows, step by step.
@@ -69,6 +90,10 @@ pub enum Progress {
     Ringing,
     /// The issuer answered and is being asked to accept.
     WaitingForIssuer,
+    /// The issuer accepted a callback: the caller's phone is being called.
+    CallingCaller,
+    /// The caller's phone is ringing (too late to cancel from the page).
+    CallerRinging,
     /// Talking; the Guild pays until `covered_until`.
     Connected {
         covered_until: Millis,
@@ -85,13 +110,21 @@ pub enum Progress {
 pub enum Output {
     /// Ask the authority; answer with [`Input::Authorized`] or [`Input::Refused`].
     Authorize(CallRequest),
-    /// Call the issuer (INVITE through the trunk, or ring the issuer's page).
-    InviteIssuer,
+    /// Call a leg: the issuer (INVITE through the trunk, or ring the issuer's page), or a
+    /// callback's caller (INVITE to the number they typed).
+    Invite(Leg),
+    /// Send `keys` to `to` as RFC 4733 events now, paced by [`CallConfig::key_timing`]: an
+    /// extension behind the number that answered. Nothing else is sent to that leg meanwhile.
+    SendKeys {
+        to: Leg,
+        keys: DialString,
+    },
     PlayAnnouncement {
         to: Leg,
         announcement: Announcement,
     },
-    /// The issuer accepted: stop any announcement and forward media both ways.
+    /// The issuer accepted and the caller is there: stop any announcement and forward media
+    /// both ways.
     ConnectMedia,
     /// Tell the authority the issuer's phone picked up at `at`, before the key press (the
     /// server's `picked_up`): the phone leg is billed from here even if this process dies.
@@ -143,6 +176,10 @@ pub struct CallConfig {
     /// How long before the covered time runs out the next interval is asked for: long enough
     /// for the authority to answer and, if it is the last one, for the warning to come in time.
     pub extend_lead: Duration,
+    /// From a phone's answer until the first key of its extension (a PBX or IVR picking up).
+    pub extension_delay: Duration,
+    /// How extension keys are paced; the driver sends them to the same timing.
+    pub key_timing: KeyTiming,
 }
 
 impl Default for CallConfig {
@@ -152,6 +189,8 @@ impl Default for CallConfig {
             ring_timeout: Duration::from_secs(45),
             accept_timeout: Duration::from_secs(15),
             extend_lead: Duration::from_secs(15),
+            extension_delay: Duration::from_secs(2),
+            key_timing: KeyTiming::default(),
         }
     }
 }

@@ -7,15 +7,71 @@ use super::HangupCause;
 use crate::authority::{CallId, Grant};
 use crate::time::Millis;
 
-/// The caller's browser leg.
+/// A phone that answered and is being given its extension's keys: they go at `send_keys_at`
+/// (then `None`), and the leg moves on at `done_at`, when the last key has been heard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ReachingExtension {
+    pub(super) picked_up_at: Millis,
+    pub(super) send_keys_at: Option<Millis>,
+    pub(super) done_at: Millis,
+}
+
+impl ReachingExtension {
+    pub(super) fn next_deadline(&self) -> Millis {
+        self.send_keys_at.unwrap_or(self.done_at)
+    }
+}
+
+/// The caller's leg: their browser on the card page, or their phone (a callback).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum CallerLeg {
-    /// The page has offered; ICE/DTLS must complete by `give_up_at`.
+    /// Browser: the page has offered; ICE/DTLS must complete by `give_up_at`.
     Connecting {
         give_up_at: Millis,
     },
-    Connected,
-    Ended,
+    /// Phone: not dialled yet — only once the issuer accepted.
+    NotDialled,
+    /// Phone: INVITE sent; the ring timeout runs from here.
+    Inviting {
+        give_up_at: Millis,
+    },
+    /// Phone: 180/183 received; still the same ring timeout.
+    Ringing {
+        give_up_at: Millis,
+    },
+    /// Phone: answered, its extension being dialled before the legs are bridged.
+    ReachingExtension(ReachingExtension),
+    /// Up: a browser whose media is connected, or a phone that answered (`picked_up_at`).
+    Connected {
+        picked_up_at: Option<Millis>,
+    },
+    Ended {
+        picked_up_at: Option<Millis>,
+    },
+}
+
+impl CallerLeg {
+    /// Is there a peer connection or a dialog (or an INVITE) to end?
+    pub(super) fn is_live(&self) -> bool {
+        !matches!(self, CallerLeg::NotDialled | CallerLeg::Ended { .. })
+    }
+
+    /// When a callback's caller picked up their phone.
+    pub(super) fn picked_up_at(&self) -> Option<Millis> {
+        match self {
+            CallerLeg::ReachingExtension(reaching) => Some(reaching.picked_up_at),
+            CallerLeg::Connected { picked_up_at } | CallerLeg::Ended { picked_up_at } => {
+                *picked_up_at
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn ended(&self) -> CallerLeg {
+        CallerLeg::Ended {
+            picked_up_at: self.picked_up_at(),
+        }
+    }
 }
 
 /// The issuer's leg: their phone through the trunk, or their browser.
@@ -27,14 +83,19 @@ pub(super) enum IssuerLeg {
     Inviting { give_up_at: Millis },
     /// 180/183 received; still the same ring timeout.
     Ringing { give_up_at: Millis },
+    /// Phone: answered, its extension being dialled before the accept prompt. The phone leg
+    /// costs the operator from the pick-up (issue 8: toll fraud), so it is billed from then.
+    ReachingExtension(ReachingExtension),
     /// Answered at `picked_up_at`; the accept prompt is playing and the issuer must press 1
-    /// by `decide_by`. The phone leg costs the operator from the pick-up (issue 8: toll fraud),
-    /// so it is billed from then whatever the issuer decides.
+    /// by `decide_by`.
     AskingIssuer {
         decide_by: Millis,
         picked_up_at: Millis,
     },
-    /// Accepted: both legs' media are connected and the Guild is paying.
+    /// Accepted a callback; the caller's phone is being reached.
+    Accepted { picked_up_at: Millis },
+    /// Accepted, and the caller is there: both legs' media are connected and the Guild is
+    /// paying.
     Bridged {
         answered_at: Millis,
         picked_up_at: Millis,
@@ -49,13 +110,7 @@ pub(super) enum IssuerLeg {
 impl IssuerLeg {
     /// Is there a dialog (or a ringing page) to end?
     pub(super) fn is_live(&self) -> bool {
-        match self {
-            IssuerLeg::Inviting { .. }
-            | IssuerLeg::Ringing { .. }
-            | IssuerLeg::AskingIssuer { .. }
-            | IssuerLeg::Bridged { .. } => true,
-            IssuerLeg::Idle | IssuerLeg::Ended { .. } => false,
-        }
+        !matches!(self, IssuerLeg::Idle | IssuerLeg::Ended { .. })
     }
 
     pub(super) fn answered_at(&self) -> Option<Millis> {
@@ -69,10 +124,12 @@ impl IssuerLeg {
     /// When the issuer's phone (or page) picked up, accepted or not.
     pub(super) fn picked_up_at(&self) -> Option<Millis> {
         match self {
+            IssuerLeg::ReachingExtension(reaching) => Some(reaching.picked_up_at),
             IssuerLeg::AskingIssuer { picked_up_at, .. }
+            | IssuerLeg::Accepted { picked_up_at }
             | IssuerLeg::Bridged { picked_up_at, .. } => Some(*picked_up_at),
             IssuerLeg::Ended { picked_up_at, .. } => *picked_up_at,
-            _ => None,
+            IssuerLeg::Idle | IssuerLeg::Inviting { .. } | IssuerLeg::Ringing { .. } => None,
         }
     }
 

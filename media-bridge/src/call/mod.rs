@@ -3,12 +3,21 @@
 //! returns, and calls `handle(Input::Timeout, now)` when [`Call::next_deadline`] is reached.
 //! The call never reads a clock; it only compares the times it is given.
 //!
-//! Lifecycle: the caller's leg connects → the authority is asked to authorize → on a grant the
-//! issuer is invited → it rings → it answers → (phone only) the accept prompt plays and the
-//! issuer presses 1 → media is connected, the authority is told the call was answered, and
-//! metering starts: the next interval is asked for
-//! `extend_lead` before the covered time ends; once an extension comes back `last`, both legs
-//! hear the warning `warn_before` the end, and the call ends exactly when the covered time does.
+//! One core for both ways in (STYLE §2): the caller's leg is a browser or a phone, the issuer's
+//! a phone or a browser, and each leg's events are the same [`Input`]s.
+//!
+//! Lifecycle of a browser call: the caller's leg connects → the authority is asked to
+//! authorize → on a grant the issuer is invited → it rings → it answers → (phone) the keys of
+//! the issuer's extension are sent, the accept prompt plays and the issuer presses 1 → media is
+//! connected, the authority is told the call was answered, and metering starts: the next
+//! interval is asked for `extend_lead` before the covered time ends; once an extension comes
+//! back `last`, both legs hear the warning `warn_before` the end, and the call ends exactly when
+//! the covered time does.
+//!
+//! A callback (patent ¶80-83, claims 6-7) authorizes both legs first, rings the issuer first
+//! (the prompt reads the caller's number), and dials the caller only once the issuer pressed 1;
+//! when the caller's phone answers, their extension's keys go after `extension_delay`, and the
+//! legs are bridged when the last key has been heard.
 //!
 //! Invariants:
 //! - The first event that ends the call decides its [`HangupCause`]; every leg still up gets
@@ -16,7 +25,8 @@
 //!   the last output of the call. If the caller leaves while the authorization is still being
 //!   decided, the settlement waits for that answer, so a grant that arrives late is released.
 //! - [`Output::ConnectMedia`] is emitted at most once, and only after the issuer accepted
-//!   (pressed 1 on the phone, or answered in their browser) a granted call.
+//!   (pressed 1 on the phone, or answered in their browser) a granted call. A callback's
+//!   caller is invited only after that acceptance.
 //! - Deadlines fire at their own time, even when the driver is late: a call whose Guild
 //!   covers 70 s is settled as ending at 70 s.
 //! - Once settled, every input is ignored.
@@ -26,6 +36,8 @@ mod io;
 mod legs;
 
 #[cfg(test)]
+mod callback_tests;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
@@ -34,15 +46,16 @@ use std::collections::VecDeque;
 
 pub use cause::{CallOutcome, HangupCause, UnknownCode};
 pub use io::{Announcement, CallConfig, Input, Leg, Output, Progress};
-use legs::{CallerLeg, Coverage, IssuerLeg, Meter, MeterEvent, seconds};
+use legs::{CallerLeg, Coverage, IssuerLeg, Meter, MeterEvent, ReachingExtension, seconds};
 
 use crate::authority::{
-    CallId, CallRequest, ExtendDecision, Grant, IssuerDestination, Refusal, SettleRequest,
+    CallId, CallRequest, CallerOrigin, ExtendDecision, Grant, IssuerDestination, Refusal,
+    SettleRequest,
 };
-use crate::dtmf::Digit;
+use crate::dtmf::{DialString, Digit};
 use crate::time::Millis;
 
-/// One browser call: the caller's leg, the issuer's leg, and the Guild's decisions about it.
+/// One call: the caller's leg, the issuer's leg, and the Guild's decisions about it.
 #[derive(Debug, Clone)]
 pub struct Call {
     config: CallConfig,
@@ -51,6 +64,8 @@ pub struct Call {
     now: Millis,
     caller: CallerLeg,
     issuer: IssuerLeg,
+    /// The keys of the issuer's extension, from the grant's target.
+    issuer_keys: Option<DialString>,
     authorization: Authorization,
     settlement: Settlement,
     outputs: VecDeque<Output>,
@@ -76,20 +91,30 @@ enum Settlement {
 }
 
 impl Call {
-    /// A call whose caller has just offered; its leg must connect within the connect timeout.
+    /// A call whose caller has just offered from their browser (its leg must connect within
+    /// the connect timeout), or just asked to be called back (it is authorized at once).
     pub fn new(request: CallRequest, config: CallConfig, now: Millis) -> Call {
-        Call {
-            caller: CallerLeg::Connecting {
+        let caller = match request.origin {
+            CallerOrigin::Browser => CallerLeg::Connecting {
                 give_up_at: now + config.connect_timeout,
             },
+            CallerOrigin::Phone { .. } => CallerLeg::NotDialled,
+        };
+        let mut call = Call {
+            caller,
             config,
             request,
             now,
             issuer: IssuerLeg::Idle,
+            issuer_keys: None,
             authorization: Authorization::NotAsked,
             settlement: Settlement::Running,
             outputs: VecDeque::new(),
+        };
+        if call.caller == CallerLeg::NotDialled {
+            call.ask_for_authorization();
         }
+        call
     }
 
     /// Feeds one event. Deadlines that passed before `now` fire first, at their own time.
@@ -111,17 +136,21 @@ impl Call {
         if self.settlement != Settlement::Running {
             return None;
         }
-        let caller = match self.caller {
-            CallerLeg::Connecting { give_up_at } => Some(give_up_at),
-            CallerLeg::Connected | CallerLeg::Ended => None,
+        let caller = match &self.caller {
+            CallerLeg::Connecting { give_up_at }
+            | CallerLeg::Inviting { give_up_at }
+            | CallerLeg::Ringing { give_up_at } => Some(*give_up_at),
+            CallerLeg::ReachingExtension(reaching) => Some(reaching.next_deadline()),
+            CallerLeg::NotDialled | CallerLeg::Connected { .. } | CallerLeg::Ended { .. } => None,
         };
         let issuer = match &self.issuer {
             IssuerLeg::Inviting { give_up_at } | IssuerLeg::Ringing { give_up_at } => {
                 Some(*give_up_at)
             }
+            IssuerLeg::ReachingExtension(reaching) => Some(reaching.next_deadline()),
             IssuerLeg::AskingIssuer { decide_by, .. } => Some(*decide_by),
             IssuerLeg::Bridged { meter, .. } => Some(meter.next_deadline(self.config.extend_lead)),
-            IssuerLeg::Idle | IssuerLeg::Ended { .. } => None,
+            IssuerLeg::Idle | IssuerLeg::Accepted { .. } | IssuerLeg::Ended { .. } => None,
         };
         caller.into_iter().chain(issuer).min()
     }
@@ -140,52 +169,69 @@ impl Call {
         match input {
             Input::Timeout => {}
             // Checked before "is it over": a late answer is what a waiting settlement needs.
-            Input::Authorized(grant) => self.on_authorized(grant, now),
+            Input::Authorized { grant, issuer_keys } => self.on_authorized(grant, issuer_keys, now),
             Input::Refused(reason) => self.on_refused(reason),
             _ if self.settlement != Settlement::Running => {}
-            Input::CallerConnected => self.on_caller_connected(),
-            Input::CallerHungUp => {
-                self.caller = CallerLeg::Ended;
-                self.end(HangupCause::CallerHungUp, now);
+            Input::Connected(Leg::Caller) => self.on_caller_connected(),
+            // The issuer's page connecting is its answer.
+            Input::Connected(Leg::Issuer) | Input::Answered(Leg::Issuer) => {
+                self.on_issuer_answered(now)
             }
-            Input::CallerMediaFailed => {
-                self.caller = CallerLeg::Ended;
-                self.end(HangupCause::MediaFailed, now);
+            Input::Answered(Leg::Caller) => self.on_caller_answered(now),
+            Input::Ringing(Leg::Issuer) => self.on_issuer_ringing(),
+            Input::Ringing(Leg::Caller) => self.on_caller_ringing(),
+            Input::Failed {
+                leg: Leg::Issuer,
+                sip_status,
+            } => self.on_issuer_gone(Some(sip_status), now),
+            Input::Failed {
+                leg: Leg::Caller,
+                sip_status,
+            } => self.on_caller_failed(sip_status, now),
+            Input::HungUp(Leg::Issuer) => self.on_issuer_gone(None, now),
+            Input::HungUp(Leg::Caller) => self.on_caller_lost(HangupCause::CallerHungUp, now),
+            Input::Cancelled => self.on_cancelled(now),
+            Input::MediaFailed(Leg::Caller) => self.on_caller_lost(HangupCause::MediaFailed, now),
+            Input::MediaFailed(Leg::Issuer) => self.on_issuer_lost(HangupCause::MediaFailed, now),
+            Input::SessionExpired(Leg::Caller) => {
+                self.on_caller_lost(HangupCause::SessionExpired, now)
             }
-            Input::IssuerRinging => self.on_issuer_ringing(),
-            Input::IssuerAnswered => self.on_issuer_answered(now),
-            Input::IssuerFailed { sip_status } => self.on_issuer_gone(Some(sip_status), now),
-            Input::IssuerHungUp => self.on_issuer_gone(None, now),
-            Input::IssuerMediaFailed => self.on_issuer_lost(HangupCause::MediaFailed, now),
-            Input::IssuerSessionExpired => self.on_issuer_lost(HangupCause::SessionExpired, now),
+            Input::SessionExpired(Leg::Issuer) => {
+                self.on_issuer_lost(HangupCause::SessionExpired, now)
+            }
             Input::Dtmf { from, digit } => self.on_dtmf(from, digit, now),
             Input::Extended(decision) => self.on_extended(decision),
         }
     }
 
+    fn ask_for_authorization(&mut self) {
+        self.authorization = Authorization::Asked;
+        self.outputs
+            .push_back(Output::Authorize(self.request.clone()));
+        self.outputs
+            .push_back(Output::Progress(Progress::Authorizing));
+    }
+
     fn on_caller_connected(&mut self) {
         if let CallerLeg::Connecting { .. } = self.caller {
-            self.caller = CallerLeg::Connected;
-            self.authorization = Authorization::Asked;
-            self.outputs
-                .push_back(Output::Authorize(self.request.clone()));
-            self.outputs
-                .push_back(Output::Progress(Progress::Authorizing));
+            self.caller = CallerLeg::Connected { picked_up_at: None };
+            self.ask_for_authorization();
         }
     }
 
-    fn on_authorized(&mut self, grant: Grant, now: Millis) {
+    fn on_authorized(&mut self, grant: Grant, issuer_keys: Option<DialString>, now: Millis) {
         if self.authorization != Authorization::Asked {
             return;
         }
         let call_id = grant.call_id;
         self.authorization = Authorization::Granted(grant);
+        self.issuer_keys = issuer_keys;
         match self.settlement {
             Settlement::Running => {
                 self.issuer = IssuerLeg::Inviting {
                     give_up_at: now + self.config.ring_timeout,
                 };
-                self.outputs.push_back(Output::InviteIssuer);
+                self.outputs.push_back(Output::Invite(Leg::Issuer));
                 self.outputs.push_back(Output::Progress(Progress::Calling));
             }
             Settlement::WaitingForAuthority { cause, ended_at } => {
@@ -222,14 +268,13 @@ impl Call {
         };
         match self.request.destination {
             IssuerDestination::Phone => {
-                self.issuer = IssuerLeg::AskingIssuer {
-                    decide_by: now + self.config.accept_timeout,
-                    picked_up_at: now,
-                };
-                self.outputs.push_back(Output::PlayAnnouncement {
-                    to: Leg::Issuer,
-                    announcement: Announcement::AcceptPrompt,
-                });
+                match &self.issuer_keys {
+                    Some(keys) => {
+                        let reaching = self.reaching_extension(keys, now);
+                        self.issuer = IssuerLeg::ReachingExtension(reaching);
+                    }
+                    None => self.ask_issuer(now, now),
+                }
                 // The issuer is only invited after a grant, so this always finds one.
                 if let Authorization::Granted(grant) = &self.authorization {
                     self.outputs.push_back(Output::PickedUp {
@@ -240,7 +285,110 @@ impl Call {
                 self.outputs
                     .push_back(Output::Progress(Progress::WaitingForIssuer));
             }
-            IssuerDestination::Browser => self.connect_media(now),
+            IssuerDestination::Browser => self.on_issuer_accepted(now, now),
+        }
+    }
+
+    /// A phone that answered at `now` is given `keys` after the extension delay.
+    fn reaching_extension(&self, keys: &DialString, now: Millis) -> ReachingExtension {
+        let send_keys_at = now + self.config.extension_delay;
+        ReachingExtension {
+            picked_up_at: now,
+            send_keys_at: Some(send_keys_at),
+            done_at: send_keys_at + keys.duration(&self.config.key_timing),
+        }
+    }
+
+    /// The accept prompt: press 1 to accept, 2 to decline.
+    fn ask_issuer(&mut self, now: Millis, picked_up_at: Millis) {
+        self.issuer = IssuerLeg::AskingIssuer {
+            decide_by: now + self.config.accept_timeout,
+            picked_up_at,
+        };
+        let announcement = match self.request.origin {
+            CallerOrigin::Browser => Announcement::AcceptPrompt,
+            CallerOrigin::Phone { .. } => Announcement::CallbackPrompt,
+        };
+        self.outputs.push_back(Output::PlayAnnouncement {
+            to: Leg::Issuer,
+            announcement,
+        });
+    }
+
+    /// The issuer accepted (pressed 1, or their page answered): a browser caller is there
+    /// already; a callback's caller is dialled now.
+    fn on_issuer_accepted(&mut self, now: Millis, picked_up_at: Millis) {
+        match self.request.origin {
+            CallerOrigin::Browser => self.connect_media(now, picked_up_at),
+            CallerOrigin::Phone { .. } => {
+                self.issuer = IssuerLeg::Accepted { picked_up_at };
+                self.caller = CallerLeg::Inviting {
+                    give_up_at: now + self.config.ring_timeout,
+                };
+                self.outputs.push_back(Output::Invite(Leg::Caller));
+                self.outputs
+                    .push_back(Output::Progress(Progress::CallingCaller));
+            }
+        }
+    }
+
+    fn on_caller_ringing(&mut self) {
+        if let CallerLeg::Inviting { give_up_at } = self.caller {
+            self.caller = CallerLeg::Ringing { give_up_at };
+            self.outputs
+                .push_back(Output::Progress(Progress::CallerRinging));
+        }
+    }
+
+    fn on_caller_answered(&mut self, now: Millis) {
+        let (CallerLeg::Inviting { .. } | CallerLeg::Ringing { .. }) = self.caller else {
+            return;
+        };
+        let IssuerLeg::Accepted { picked_up_at } = self.issuer else {
+            return;
+        };
+        match &self.request.origin {
+            CallerOrigin::Phone {
+                keys: Some(keys), ..
+            } => {
+                let reaching = self.reaching_extension(keys, now);
+                self.caller = CallerLeg::ReachingExtension(reaching);
+            }
+            _ => {
+                self.caller = CallerLeg::Connected {
+                    picked_up_at: Some(now),
+                };
+                self.connect_media(now, picked_up_at);
+            }
+        }
+    }
+
+    /// A callback's caller's phone failed to answer (busy, no answer, trunk error).
+    fn on_caller_failed(&mut self, sip_status: u16, now: Millis) {
+        if let CallerLeg::Inviting { .. } | CallerLeg::Ringing { .. } = self.caller {
+            self.caller = CallerLeg::Ended { picked_up_at: None };
+            self.end(HangupCause::from_caller_sip_status(sip_status), now);
+        }
+    }
+
+    /// The caller's leg went away under the call (hung up, media, the SIP session ran out).
+    fn on_caller_lost(&mut self, cause: HangupCause, now: Millis) {
+        if self.caller.is_live() {
+            self.caller = self.caller.ended();
+        }
+        self.end(cause, now);
+    }
+
+    /// The caller's page cancelled: a browser call ends; a callback only until the caller's
+    /// phone rings (then the phone is theirs to hang up).
+    fn on_cancelled(&mut self, now: Millis) {
+        match (&self.request.origin, &self.caller) {
+            (CallerOrigin::Browser, _) => self.on_caller_lost(HangupCause::CallerHungUp, now),
+            // Not dialled yet, or still being called: we end the leg (CANCEL).
+            (CallerOrigin::Phone { .. }, CallerLeg::NotDialled | CallerLeg::Inviting { .. }) => {
+                self.end(HangupCause::CallerHungUp, now)
+            }
+            (CallerOrigin::Phone { .. }, _) => {}
         }
     }
 
@@ -263,9 +411,13 @@ impl Call {
             (IssuerLeg::Inviting { .. } | IssuerLeg::Ringing { .. }, None) => {
                 HangupCause::IssuerDidNotAnswer
             }
-            // Hanging up on the accept prompt is declining (R9).
-            (IssuerLeg::AskingIssuer { .. }, _) => HangupCause::IssuerDeclined,
-            (IssuerLeg::Bridged { .. }, _) => HangupCause::IssuerHungUp,
+            // Hanging up before pressing 1 is declining (R9).
+            (IssuerLeg::ReachingExtension(_) | IssuerLeg::AskingIssuer { .. }, _) => {
+                HangupCause::IssuerDeclined
+            }
+            (IssuerLeg::Accepted { .. } | IssuerLeg::Bridged { .. }, _) => {
+                HangupCause::IssuerHungUp
+            }
         };
         self.issuer = self.issuer.ended();
         self.end(cause, now);
@@ -273,7 +425,10 @@ impl Call {
 
     fn on_dtmf(&mut self, from: Leg, digit: Digit, now: Millis) {
         match (from, &self.issuer, digit) {
-            (Leg::Issuer, IssuerLeg::AskingIssuer { .. }, Digit::One) => self.connect_media(now),
+            (Leg::Issuer, IssuerLeg::AskingIssuer { picked_up_at, .. }, Digit::One) => {
+                let picked_up_at = *picked_up_at;
+                self.on_issuer_accepted(now, picked_up_at);
+            }
             (Leg::Issuer, IssuerLeg::AskingIssuer { .. }, Digit::Two) => {
                 self.end(HangupCause::IssuerDeclined, now);
             }
@@ -295,7 +450,8 @@ impl Call {
         }
     }
 
-    fn connect_media(&mut self, now: Millis) {
+    /// Both legs are there and the issuer accepted: talk, and meter.
+    fn connect_media(&mut self, now: Millis, picked_up_at: Millis) {
         // The issuer is only invited after a grant, so this always finds one.
         let Authorization::Granted(grant) = &self.authorization else {
             return;
@@ -303,8 +459,6 @@ impl Call {
         let meter = Meter::start(grant, now);
         let covered_until = meter.covered_until;
         let call_id = meter.call_id;
-        // A page that accepts picks up and answers at once.
-        let picked_up_at = self.issuer.picked_up_at().unwrap_or(now);
         self.issuer = IssuerLeg::Bridged {
             answered_at: now,
             picked_up_at,
@@ -355,18 +509,69 @@ impl Call {
 
     /// Acts on the deadline due at `at`; false if there was none.
     fn on_deadline(&mut self, at: Millis) -> bool {
-        if let CallerLeg::Connecting { give_up_at } = self.caller
-            && give_up_at <= at
-        {
-            self.end(HangupCause::MediaFailed, at);
-            return true;
+        self.on_caller_deadline(at) || self.on_issuer_deadline(at)
+    }
+
+    fn on_caller_deadline(&mut self, at: Millis) -> bool {
+        match &mut self.caller {
+            CallerLeg::Connecting { give_up_at } if *give_up_at <= at => {
+                self.end(HangupCause::MediaFailed, at);
+            }
+            CallerLeg::Inviting { give_up_at } | CallerLeg::Ringing { give_up_at }
+                if *give_up_at <= at =>
+            {
+                self.end(HangupCause::CallerDidNotAnswer, at);
+            }
+            CallerLeg::ReachingExtension(reaching) if reaching.next_deadline() <= at => {
+                if reaching.send_keys_at.take().is_some() {
+                    self.send_caller_keys();
+                } else {
+                    let picked_up_at = reaching.picked_up_at;
+                    self.caller = CallerLeg::Connected {
+                        picked_up_at: Some(picked_up_at),
+                    };
+                    let issuer_picked_up_at = self.issuer.picked_up_at().unwrap_or(picked_up_at);
+                    self.connect_media(at, issuer_picked_up_at);
+                }
+            }
+            _ => return false,
         }
+        true
+    }
+
+    fn send_caller_keys(&mut self) {
+        if let CallerOrigin::Phone {
+            keys: Some(keys), ..
+        } = &self.request.origin
+        {
+            self.outputs.push_back(Output::SendKeys {
+                to: Leg::Caller,
+                keys: keys.clone(),
+            });
+        }
+    }
+
+    fn on_issuer_deadline(&mut self, at: Millis) -> bool {
         let extend_lead = self.config.extend_lead;
         let event = match &mut self.issuer {
             IssuerLeg::Inviting { give_up_at } | IssuerLeg::Ringing { give_up_at }
                 if *give_up_at <= at =>
             {
                 self.end(HangupCause::IssuerDidNotAnswer, at);
+                return true;
+            }
+            IssuerLeg::ReachingExtension(reaching) if reaching.next_deadline() <= at => {
+                if reaching.send_keys_at.take().is_some() {
+                    if let Some(keys) = self.issuer_keys.clone() {
+                        self.outputs.push_back(Output::SendKeys {
+                            to: Leg::Issuer,
+                            keys,
+                        });
+                    }
+                } else {
+                    let picked_up_at = reaching.picked_up_at;
+                    self.ask_issuer(at, picked_up_at);
+                }
                 return true;
             }
             // Silence on the accept prompt counts as declining, recorded as "did not answer".
@@ -401,13 +606,13 @@ impl Call {
         if self.settlement != Settlement::Running {
             return;
         }
-        if self.caller != CallerLeg::Ended {
-            self.caller = CallerLeg::Ended;
+        if self.caller.is_live() {
             self.outputs.push_back(Output::Hangup {
                 leg: Leg::Caller,
                 cause,
             });
         }
+        self.caller = self.caller.ended();
         if self.issuer.is_live() {
             self.outputs.push_back(Output::Hangup {
                 leg: Leg::Issuer,
@@ -433,6 +638,7 @@ impl Call {
             call_id,
             picked_up_at: self.issuer.picked_up_at(),
             answered_at: self.issuer.answered_at(),
+            caller_picked_up_at: self.caller.picked_up_at(),
             ended_at,
             cause,
         }));

@@ -21,28 +21,38 @@ fn any_refusal() -> impl Strategy<Value = Refusal> {
 /// while still meeting every failure on the way.
 fn any_input() -> impl Strategy<Value = Input> {
     prop_oneof![
-        4 => Just(Input::CallerConnected),
-        1 => Just(Input::CallerHungUp),
-        1 => Just(Input::CallerMediaFailed),
-        4 => (0..200u32, 0..30u32, any::<bool>(), any::<bool>()).prop_map(
-            |(covered, warn, last, limit)| {
-                Input::Authorized(Grant {
-                    call_id: CallId(1),
-                    covered_seconds: covered,
-                    warn_before_seconds: warn,
-                    last,
-                    ends_at_call_limit: last && limit,
-                })
+        4 => Just(Input::Connected(Leg::Caller)),
+        1 => Just(Input::HungUp(Leg::Caller)),
+        1 => Just(Input::MediaFailed(Leg::Caller)),
+        4 => (0..200u32, 0..30u32, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+            |(covered, warn, last, limit, extension)| {
+                Input::Authorized {
+                    grant: Grant {
+                        call_id: CallId(1),
+                        covered_seconds: covered,
+                        warn_before_seconds: warn,
+                        last,
+                        ends_at_call_limit: last && limit,
+                    },
+                    issuer_keys: extension.then(|| DialString::parse("2,35").unwrap()),
+                }
             }
         ),
+        // A callback's caller's phone.
+        2 => Just(Input::Ringing(Leg::Caller)),
+        3 => Just(Input::Answered(Leg::Caller)),
+        1 => prop::sample::select(vec![408u16, 480, 486, 503, 603])
+            .prop_map(|sip_status| Input::Failed { leg: Leg::Caller, sip_status }),
+        1 => Just(Input::SessionExpired(Leg::Caller)),
+        1 => Just(Input::Cancelled),
         1 => any_refusal().prop_map(Input::Refused),
-        2 => Just(Input::IssuerRinging),
-        4 => Just(Input::IssuerAnswered),
+        2 => Just(Input::Ringing(Leg::Issuer)),
+        4 => Just(Input::Answered(Leg::Issuer)),
         1 => prop::sample::select(vec![408u16, 480, 486, 500, 503, 600, 603])
-            .prop_map(|sip_status| Input::IssuerFailed { sip_status }),
-        1 => Just(Input::IssuerHungUp),
-        1 => Just(Input::IssuerMediaFailed),
-        1 => Just(Input::IssuerSessionExpired),
+            .prop_map(|sip_status| Input::Failed { leg: Leg::Issuer, sip_status }),
+        1 => Just(Input::HungUp(Leg::Issuer)),
+        1 => Just(Input::MediaFailed(Leg::Issuer)),
+        1 => Just(Input::SessionExpired(Leg::Issuer)),
         4 => (any_leg(), any_digit()).prop_map(|(from, digit)| Input::Dtmf { from, digit }),
         3 => Just(Input::Dtmf { from: Leg::Issuer, digit: Digit::One }),
         3 => (0..300u32, any::<bool>(), any::<bool>()).prop_map(|(covered_seconds, last, limit)| {
@@ -61,6 +71,17 @@ fn any_step() -> impl Strategy<Value = u64> {
     prop_oneof![8 => 0..3_000u64, 1 => 0..90_000u64]
 }
 
+/// The grant of the happy path.
+fn happy_grant() -> Input {
+    Input::granted(Grant {
+        call_id: CallId(1),
+        covered_seconds: 60,
+        warn_before_seconds: 10,
+        last: false,
+        ends_at_call_limit: false,
+    })
+}
+
 fn any_destination() -> impl Strategy<Value = IssuerDestination> {
     prop_oneof![
         Just(IssuerDestination::Phone),
@@ -71,8 +92,13 @@ fn any_destination() -> impl Strategy<Value = IssuerDestination> {
 /// What a well-behaved call may emit, checked output by output.
 #[derive(Default)]
 struct Observer {
+    /// The caller is a phone dialled back, not a browser.
+    callback: bool,
     prompt_played: bool,
     issuer_accepted: bool,
+    caller_invited: bool,
+    caller_answered: bool,
+    cancelled: bool,
     granted: bool,
     connected: bool,
     authorize_asked: bool,
@@ -86,6 +112,11 @@ struct Observer {
 impl Observer {
     /// Notes an input fed to the call, before it is handled.
     fn saw_input(&mut self, input: &Input, destination: IssuerDestination) {
+        match input {
+            Input::Answered(Leg::Caller) if self.caller_invited => self.caller_answered = true,
+            Input::Cancelled => self.cancelled = true,
+            _ => {}
+        }
         match (input, destination) {
             (
                 Input::Dtmf {
@@ -94,8 +125,10 @@ impl Observer {
                 },
                 IssuerDestination::Phone,
             ) if self.prompt_played => self.issuer_accepted = true,
-            (Input::IssuerAnswered, IssuerDestination::Browser) => self.issuer_accepted = true,
-            (Input::Authorized(grant), _)
+            (Input::Answered(Leg::Issuer), IssuerDestination::Browser) => {
+                self.issuer_accepted = true
+            }
+            (Input::Authorized { grant, .. }, _)
                 if self.authorize_asked && self.authority_answer.is_none() =>
             {
                 self.authority_answer = Some(Some(grant.call_id));
@@ -112,9 +145,22 @@ impl Observer {
         match output {
             Output::PlayAnnouncement { .. } => self.prompt_played = true,
             Output::Authorize(_) => self.authorize_asked = true,
-            Output::InviteIssuer => self.granted = true,
+            Output::Invite(Leg::Issuer) => self.granted = true,
+            Output::Invite(Leg::Caller) => {
+                prop_assert!(self.callback, "a browser caller dialled");
+                prop_assert!(
+                    self.issuer_accepted,
+                    "the caller dialled before the issuer accepted"
+                );
+                prop_assert!(!self.caller_invited, "the caller dialled twice");
+                self.caller_invited = true;
+            }
             Output::ConnectMedia => {
                 prop_assert!(self.issuer_accepted, "connected before the issuer accepted");
+                prop_assert!(
+                    !self.callback || self.caller_answered,
+                    "connected before the caller's phone answered"
+                );
                 prop_assert!(self.granted, "connected without a grant");
                 prop_assert!(!self.connected, "connected twice");
                 self.connected = true;
@@ -131,7 +177,10 @@ impl Observer {
                     Leg::Caller => HangupCause::CallerHungUp,
                     Leg::Issuer => HangupCause::IssuerHungUp,
                 };
-                prop_assert_ne!(*cause, own_hangup, "hang-up sent to a leg that left");
+                // A cancelled callback ends its caller's leg itself (CANCEL), with the same cause.
+                if !(self.cancelled && *leg == Leg::Caller) {
+                    prop_assert_ne!(*cause, own_hangup, "hang-up sent to a leg that left");
+                }
                 self.hangups.push(*leg);
             }
             Output::Settle(settlement) => {
@@ -144,6 +193,17 @@ impl Observer {
                 }
                 if let Some(picked_up_at) = settlement.picked_up_at {
                     prop_assert!(picked_up_at <= settlement.ended_at);
+                }
+                // Only a callback's caller picks up a phone, and only after being dialled.
+                if let Some(caller_picked_up_at) = settlement.caller_picked_up_at {
+                    prop_assert!(self.callback && self.caller_answered);
+                    prop_assert!(caller_picked_up_at <= settlement.ended_at);
+                    if let Some(answered_at) = settlement.answered_at {
+                        prop_assert!(caller_picked_up_at <= answered_at);
+                    }
+                }
+                if self.callback && settlement.answered_at.is_some() {
+                    prop_assert!(settlement.caller_picked_up_at.is_some());
                 }
                 self.settled = Some(settlement.clone());
             }
@@ -160,6 +220,12 @@ fn feed(
     now: Millis,
     destination: IssuerDestination,
 ) -> Result<(), TestCaseError> {
+    // What was due by `now` happens first (as `handle` itself does), so that the observer
+    // sees a prompt that starts at the very moment of a key press before the key.
+    call.handle(Input::Timeout, now);
+    while let Some(output) = call.poll_output() {
+        observer.saw_output(&output)?;
+    }
     observer.saw_input(&input, destination);
     call.handle(input, now);
     while let Some(output) = call.poll_output() {
@@ -183,31 +249,47 @@ proptest! {
     #[test]
     fn random_scripts_keep_the_call_invariants(
         destination in any_destination(),
-        happy_start in 0..=5usize,
+        callback in any::<bool>(),
+        happy_start in 0..=6usize,
         script in prop::collection::vec((any_input(), any_step()), 0..40),
     ) {
         let request = CallRequest {
             card_slug: "card".into(),
             card_name: "Card".into(),
             destination,
+            origin: if callback {
+                CallerOrigin::Phone {
+                    number: "+821012345678".into(),
+                    keys: Some(DialString::parse("235").unwrap()),
+                }
+            } else {
+                CallerOrigin::Browser
+            },
             caller_language: "en".into(),
         };
+        let mut observer = Observer {
+            callback,
+            ..Observer::default()
+        };
         let mut call = Call::new(request, CallConfig::default(), Millis::ZERO);
-        let mut observer = Observer::default();
+        while let Some(output) = call.poll_output() {
+            observer.saw_output(&output)?;
+        }
         let mut now = Millis::ZERO;
         // A prefix of the happy path, so that the random tail often starts deep in the call.
+        // A callback is authorized at once; a browser call once the browser connected.
+        let (start, then) = if callback {
+            (happy_grant(), Input::Timeout)
+        } else {
+            (Input::Connected(Leg::Caller), happy_grant())
+        };
         let happy_path = [
-            Input::CallerConnected,
-            Input::Authorized(Grant {
-                call_id: CallId(1),
-                covered_seconds: 60,
-                warn_before_seconds: 10,
-                last: false,
-                ends_at_call_limit: false,
-            }),
-            Input::IssuerRinging,
-            Input::IssuerAnswered,
+            start,
+            then,
+            Input::Ringing(Leg::Issuer),
+            Input::Answered(Leg::Issuer),
             Input::Dtmf { from: Leg::Issuer, digit: Digit::One },
+            Input::Answered(Leg::Caller),
         ];
         let prefix = happy_path.into_iter().take(happy_start).map(|input| (input, 500));
         for (input, step) in prefix.chain(script) {
@@ -216,7 +298,7 @@ proptest! {
         }
         // However it went, a hang-up and the authority's answer always end it.
         for input in [
-            Input::CallerHungUp,
+            Input::HungUp(Leg::Caller),
             Input::Refused(Refusal::AuthorityUnavailable),
         ] {
             feed(&mut call, &mut observer, input, now, destination)?;

@@ -12,6 +12,7 @@ fn request(destination: IssuerDestination) -> CallRequest {
         card_slug: "mina".into(),
         card_name: "Mina".into(),
         destination,
+        origin: CallerOrigin::Browser,
         caller_language: "ko".into(),
     }
 }
@@ -74,23 +75,23 @@ impl Harness {
     /// Caller connected at 1 s, granted `grant`, issuer invited and ringing at 2 s.
     fn ringing(destination: IssuerDestination, grant: Grant) -> Harness {
         let mut harness = Harness::new(destination);
-        harness.feed_at(at(1), Input::CallerConnected);
-        harness.feed(Input::Authorized(grant));
-        harness.feed_at(at(2), Input::IssuerRinging);
+        harness.feed_at(at(1), Input::Connected(Leg::Caller));
+        harness.feed(Input::granted(grant));
+        harness.feed_at(at(2), Input::Ringing(Leg::Issuer));
         harness
     }
 
     /// The issuer's phone answered at 10 s and is hearing the accept prompt.
     fn asking_issuer() -> Harness {
         let mut harness = Harness::ringing(IssuerDestination::Phone, grant(60, false));
-        harness.feed_at(at(10), Input::IssuerAnswered);
+        harness.feed_at(at(10), Input::Answered(Leg::Issuer));
         harness
     }
 
     /// The issuer pressed 1 at 12 s: talking, with `grant` paying.
     fn bridged(grant: Grant) -> Harness {
         let mut harness = Harness::ringing(IssuerDestination::Phone, grant);
-        harness.feed_at(at(10), Input::IssuerAnswered);
+        harness.feed_at(at(10), Input::Answered(Leg::Issuer));
         harness.feed_at(at(12), issuer_pressed(Digit::One));
         harness
     }
@@ -125,6 +126,7 @@ fn settle(
         call_id,
         picked_up_at,
         answered_at,
+        caller_picked_up_at: None,
         ended_at,
         cause,
     })
@@ -145,7 +147,7 @@ fn a_connected_caller_is_authorized_before_anyone_is_called() {
         Some(at(20)),
         "connect timeout"
     );
-    let outputs = harness.feed_at(at(1), Input::CallerConnected);
+    let outputs = harness.feed_at(at(1), Input::Connected(Leg::Caller));
     assert_eq!(
         outputs,
         [
@@ -163,15 +165,18 @@ fn a_connected_caller_is_authorized_before_anyone_is_called() {
 #[test]
 fn a_grant_invites_the_issuer_and_starts_the_ring_timeout() {
     let mut harness = Harness::new(IssuerDestination::Phone);
-    harness.feed_at(at(1), Input::CallerConnected);
-    let outputs = harness.feed_at(at(2), Input::Authorized(grant(60, false)));
+    harness.feed_at(at(1), Input::Connected(Leg::Caller));
+    let outputs = harness.feed_at(at(2), Input::granted(grant(60, false)));
     assert_eq!(
         outputs,
-        [Output::InviteIssuer, Output::Progress(Progress::Calling)]
+        [
+            Output::Invite(Leg::Issuer),
+            Output::Progress(Progress::Calling)
+        ]
     );
     assert_eq!(harness.call.next_deadline(), Some(at(47)));
     assert_eq!(
-        harness.feed(Input::IssuerRinging),
+        harness.feed(Input::Ringing(Leg::Issuer)),
         [Output::Progress(Progress::Ringing)]
     );
 }
@@ -179,7 +184,7 @@ fn a_grant_invites_the_issuer_and_starts_the_ring_timeout() {
 #[test]
 fn the_issuers_answer_plays_the_accept_prompt_and_connects_nobody_yet() {
     let mut harness = Harness::ringing(IssuerDestination::Phone, grant(60, false));
-    let outputs = harness.feed_at(at(10), Input::IssuerAnswered);
+    let outputs = harness.feed_at(at(10), Input::Answered(Leg::Issuer));
     assert_eq!(
         outputs,
         [
@@ -246,7 +251,7 @@ fn issuer_pressing_2_declines() {
 #[test]
 fn issuer_hanging_up_on_the_prompt_declines() {
     let mut harness = Harness::asking_issuer();
-    let outputs = harness.feed_at(at(11), Input::IssuerHungUp);
+    let outputs = harness.feed_at(at(11), Input::HungUp(Leg::Issuer));
     let cause = HangupCause::IssuerDeclined;
     assert_eq!(
         outputs,
@@ -288,7 +293,13 @@ fn failed_invites_end_with_the_cause_their_sip_status_means() {
         (503, HangupCause::TrunkError { status: 503 }),
     ] {
         let mut harness = Harness::ringing(IssuerDestination::Phone, grant(60, false));
-        let outputs = harness.feed_at(at(5), Input::IssuerFailed { sip_status: status });
+        let outputs = harness.feed_at(
+            at(5),
+            Input::Failed {
+                leg: Leg::Issuer,
+                sip_status: status,
+            },
+        );
         assert_eq!(
             outputs,
             [
@@ -303,7 +314,10 @@ fn failed_invites_end_with_the_cause_their_sip_status_means() {
 #[test]
 fn a_busy_issuer_is_recorded_as_busy() {
     let mut harness = Harness::ringing(IssuerDestination::Phone, grant(60, false));
-    let outputs = harness.feed(Input::IssuerFailed { sip_status: 486 });
+    let outputs = harness.feed(Input::Failed {
+        leg: Leg::Issuer,
+        sip_status: 486,
+    });
     let Some(Output::Settle(settlement)) = outputs.last() else {
         panic!("no settlement in {outputs:?}");
     };
@@ -330,7 +344,7 @@ fn an_issuer_who_never_answers_is_cancelled_at_the_ring_timeout() {
 #[test]
 fn a_refusal_hangs_up_the_caller_with_the_reason_and_calls_nobody() {
     let mut harness = Harness::new(IssuerDestination::Phone);
-    harness.feed_at(at(1), Input::CallerConnected);
+    harness.feed_at(at(1), Input::Connected(Leg::Caller));
     let outputs = harness.feed_at(at(2), Input::Refused(Refusal::NoTrunk));
     let cause = HangupCause::Refused {
         reason: Refusal::NoTrunk,
@@ -362,7 +376,7 @@ fn caller_hanging_up_while_connecting_settles_with_nothing_held() {
     let mut harness = Harness::new(IssuerDestination::Phone);
     let cause = HangupCause::CallerHungUp;
     assert_eq!(
-        harness.feed_at(at(3), Input::CallerHungUp),
+        harness.feed_at(at(3), Input::HungUp(Leg::Caller)),
         [settle(None, None, None, at(3), cause)]
     );
 }
@@ -370,13 +384,17 @@ fn caller_hanging_up_while_connecting_settles_with_nothing_held() {
 #[test]
 fn caller_hanging_up_during_authorization_releases_a_late_grant() {
     let mut harness = Harness::new(IssuerDestination::Phone);
-    harness.feed_at(at(1), Input::CallerConnected);
-    assert!(harness.feed_at(at(2), Input::CallerHungUp).is_empty());
+    harness.feed_at(at(1), Input::Connected(Leg::Caller));
+    assert!(
+        harness
+            .feed_at(at(2), Input::HungUp(Leg::Caller))
+            .is_empty()
+    );
     assert!(
         !harness.call.is_ended(),
         "the authority has not answered yet"
     );
-    let outputs = harness.feed_at(at(4), Input::Authorized(grant(60, false)));
+    let outputs = harness.feed_at(at(4), Input::granted(grant(60, false)));
     assert_eq!(
         outputs,
         [settle(
@@ -394,8 +412,8 @@ fn caller_hanging_up_during_authorization_releases_a_late_grant() {
 #[test]
 fn caller_hanging_up_during_a_refused_authorization_settles_once() {
     let mut harness = Harness::new(IssuerDestination::Phone);
-    harness.feed_at(at(1), Input::CallerConnected);
-    harness.feed_at(at(2), Input::CallerHungUp);
+    harness.feed_at(at(1), Input::Connected(Leg::Caller));
+    harness.feed_at(at(2), Input::HungUp(Leg::Caller));
     let outputs = harness.feed(Input::Refused(Refusal::OutsideHours));
     assert_eq!(
         outputs,
@@ -406,11 +424,11 @@ fn caller_hanging_up_during_a_refused_authorization_settles_once() {
 #[test]
 fn caller_hanging_up_while_the_issuer_is_invited_cancels_the_invite() {
     let mut harness = Harness::new(IssuerDestination::Phone);
-    harness.feed_at(at(1), Input::CallerConnected);
-    harness.feed(Input::Authorized(grant(60, false)));
+    harness.feed_at(at(1), Input::Connected(Leg::Caller));
+    harness.feed(Input::granted(grant(60, false)));
     let cause = HangupCause::CallerHungUp;
     assert_eq!(
-        harness.feed_at(at(2), Input::CallerHungUp),
+        harness.feed_at(at(2), Input::HungUp(Leg::Caller)),
         [
             hangup(Leg::Issuer, cause),
             settle(Some(CALL_ID), None, None, at(2), cause)
@@ -430,7 +448,7 @@ fn caller_hanging_up_while_ringing_or_asking_ends_the_issuers_leg() {
     ] {
         let cause = HangupCause::CallerHungUp;
         assert_eq!(
-            harness.feed_at(at(11), Input::CallerHungUp),
+            harness.feed_at(at(11), Input::HungUp(Leg::Caller)),
             [
                 hangup(Leg::Issuer, cause),
                 settle(Some(CALL_ID), picked_up_at, None, at(11), cause)
@@ -443,7 +461,7 @@ fn caller_hanging_up_while_ringing_or_asking_ends_the_issuers_leg() {
 fn caller_hanging_up_while_bridged_settles_the_talk_time() {
     let mut harness = Harness::bridged(grant(60, false));
     let cause = HangupCause::CallerHungUp;
-    let outputs = harness.feed_at(at(42), Input::CallerHungUp);
+    let outputs = harness.feed_at(at(42), Input::HungUp(Leg::Caller));
     assert_eq!(
         outputs,
         [
@@ -463,7 +481,7 @@ fn issuer_hanging_up_while_bridged_ends_the_callers_leg() {
     let mut harness = Harness::bridged(grant(60, false));
     let cause = HangupCause::IssuerHungUp;
     assert_eq!(
-        harness.feed_at(at(30), Input::IssuerHungUp),
+        harness.feed_at(at(30), Input::HungUp(Leg::Issuer)),
         [
             hangup(Leg::Caller, cause),
             settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(30), cause)
@@ -476,7 +494,7 @@ fn an_expired_trunk_session_ends_the_call_with_its_own_cause() {
     let mut harness = Harness::bridged(grant(60, false));
     let cause = HangupCause::SessionExpired;
     assert_eq!(
-        harness.feed_at(at(40), Input::IssuerSessionExpired),
+        harness.feed_at(at(40), Input::SessionExpired(Leg::Issuer)),
         [
             hangup(Leg::Caller, cause),
             settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(40), cause)
@@ -490,7 +508,7 @@ fn lost_media_on_either_leg_ends_the_call() {
     let mut harness = Harness::bridged(grant(60, false));
     let cause = HangupCause::MediaFailed;
     assert_eq!(
-        harness.feed_at(at(20), Input::IssuerMediaFailed),
+        harness.feed_at(at(20), Input::MediaFailed(Leg::Issuer)),
         [
             hangup(Leg::Caller, cause),
             settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(20), cause)
@@ -498,7 +516,7 @@ fn lost_media_on_either_leg_ends_the_call() {
     );
     let mut harness = Harness::bridged(grant(60, false));
     assert_eq!(
-        harness.feed_at(at(20), Input::CallerMediaFailed),
+        harness.feed_at(at(20), Input::MediaFailed(Leg::Caller)),
         [
             hangup(Leg::Issuer, cause),
             settle(Some(CALL_ID), Some(at(10)), Some(at(12)), at(20), cause)
@@ -509,7 +527,7 @@ fn lost_media_on_either_leg_ends_the_call() {
 #[test]
 fn a_browser_issuer_accepting_in_the_page_connects_without_a_prompt() {
     let mut harness = Harness::ringing(IssuerDestination::Browser, grant(60, false));
-    let outputs = harness.feed_at(at(8), Input::IssuerAnswered);
+    let outputs = harness.feed_at(at(8), Input::Answered(Leg::Issuer));
     assert_eq!(
         outputs,
         [
@@ -745,8 +763,8 @@ fn caller_keys_before_the_bridge_reach_nobody() {
 fn both_legs_hanging_up_at_once_settle_exactly_once() {
     let mut harness = Harness::bridged(grant(60, false));
     harness.now = at(30);
-    harness.call.handle(Input::CallerHungUp, harness.now);
-    harness.call.handle(Input::IssuerHungUp, harness.now);
+    harness.call.handle(Input::HungUp(Leg::Caller), harness.now);
+    harness.call.handle(Input::HungUp(Leg::Issuer), harness.now);
     let outputs = harness.drain();
     let cause = HangupCause::CallerHungUp;
     assert_eq!(
@@ -762,19 +780,22 @@ fn both_legs_hanging_up_at_once_settle_exactly_once() {
 #[test]
 fn inputs_after_the_end_are_ignored() {
     let mut harness = Harness::bridged(grant(60, false));
-    harness.feed_at(at(20), Input::CallerHungUp);
+    harness.feed_at(at(20), Input::HungUp(Leg::Caller));
     assert!(harness.call.is_ended());
     assert_eq!(harness.call.next_deadline(), None);
     for input in [
-        Input::CallerConnected,
-        Input::CallerHungUp,
-        Input::Authorized(grant(60, false)),
+        Input::Connected(Leg::Caller),
+        Input::HungUp(Leg::Caller),
+        Input::granted(grant(60, false)),
         Input::Refused(Refusal::NoRate),
-        Input::IssuerRinging,
-        Input::IssuerAnswered,
-        Input::IssuerFailed { sip_status: 486 },
-        Input::IssuerHungUp,
-        Input::IssuerMediaFailed,
+        Input::Ringing(Leg::Issuer),
+        Input::Answered(Leg::Issuer),
+        Input::Failed {
+            leg: Leg::Issuer,
+            sip_status: 486,
+        },
+        Input::HungUp(Leg::Issuer),
+        Input::MediaFailed(Leg::Issuer),
         issuer_pressed(Digit::One),
         caller_pressed(Digit::One),
         Input::Extended(ExtendDecision {
@@ -795,7 +816,7 @@ fn inputs_after_the_end_are_ignored() {
 #[test]
 fn unasked_answers_from_the_authority_are_ignored() {
     let mut harness = Harness::new(IssuerDestination::Phone);
-    assert!(harness.feed(Input::Authorized(grant(60, false))).is_empty());
+    assert!(harness.feed(Input::granted(grant(60, false))).is_empty());
     assert!(harness.feed(Input::Refused(Refusal::NoRate)).is_empty());
     let mut harness = Harness::bridged(grant(60, false));
     assert!(

@@ -74,25 +74,25 @@ pub enum DialError {
 /// What happened to a call (see the module header for their order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrunkEvent {
-    /// 180 or 183: the core's `Input::IssuerRinging`.
+    /// 180 or 183: the core's `Input::Ringing(leg)`.
     Ringing,
-    /// 2xx, ACKed: the core's `Input::IssuerAnswered`; start RTP toward `remote_rtp`.
+    /// 2xx, ACKed: the core's `Input::Answered(leg)`; start RTP toward `remote_rtp`.
     Answered {
         remote_rtp: SocketAddr,
         codec: Codec,
         /// The payload type for RFC 4733 events; `None` if the trunk refused them.
         telephone_event: Option<u8>,
     },
-    /// A final failure, or its RFC 3261 stand-in: the core's `Input::IssuerFailed`.
+    /// A final failure, or its RFC 3261 stand-in: the core's `Input::Failed`.
     Failed { status: u16 },
     /// Answered with SDP the bridge cannot use; the call was ended with BYE. The core's
-    /// `Input::IssuerMediaFailed`.
+    /// `Input::MediaFailed(leg)`.
     MediaFailed { error: SdpError },
-    /// The trunk sent BYE: the core's `Input::IssuerHungUp`.
+    /// The trunk sent BYE: the core's `Input::HungUp(leg)`.
     HungUp,
     /// The session timer ran out without a refresh (RFC 4028 §10; or our refresh found the
     /// dialog gone): we sent BYE. The trunk leg was lost, so the core's
-    /// `Input::IssuerMediaFailed` (cause `media_failed`).
+    /// `Input::MediaFailed(leg)` (cause `media_failed`).
     SessionExpired,
 }
 

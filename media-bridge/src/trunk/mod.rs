@@ -2,7 +2,7 @@
 //! operator's SIP trunk over UDP, and the RTP socket that carries its media.
 //!
 //! Model: this is the thin I/O layer of STYLE §2 for the issuer's phone leg. The core's
-//! [`crate::call::Output::InviteIssuer`] becomes [`Dialer::dial`]; the call's
+//! [`crate::call::Output::Invite`] becomes [`Dialer::dial`]; the call's
 //! [`TrunkEvent`]s become the core's inputs (`Ringing` → `IssuerRinging`, `Answered` →
 //! `IssuerAnswered`, `Failed { status }` → `IssuerFailed { sip_status }`, `MediaFailed` and
 //! `SessionExpired` → `IssuerSessionExpired`, `HungUp` → `IssuerHungUp`);

@@ -191,6 +191,7 @@ async fn start(
         card_slug: card.slug,
         card_name,
         destination,
+        origin: media_bridge::authority::CallerOrigin::Browser,
         caller_language: lang.code().to_string(),
     };
     let token = LiveCalls::new_token();

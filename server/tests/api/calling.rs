@@ -390,6 +390,7 @@ async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backen
             card_slug: "ada".into(),
             card_name: "Ada".into(),
             destination: IssuerDestination::Browser,
+            origin: media_bridge::authority::CallerOrigin::Browser,
             caller_language: "en".into(),
         })
         .await
@@ -422,6 +423,7 @@ async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backen
             call_id,
             picked_up_at: None,
             answered_at: Some(answered),
+            caller_picked_up_at: None,
             ended_at: answered + Duration::from_secs(60),
             outcome: CallOutcome::Answered,
             cause: HangupCause::CallLimit,
