@@ -49,4 +49,27 @@ say code_wrong ko ko "번호가 맞지 않습니다. 화면에서 다시 시작�
 say code_wrong ja ja "こーどが ちがいます。がめんから やりなおして ください。"
 say code_wrong zh cmn "验证码不正确，请在屏幕上重新开始。再见。"
 
+# A callback (issue 10): the request, the caller's number digit by digit, then the choice.
+say callback_request en en-us "A call request on your callcard, from"
+say callback_request ko ko "콜카드로 통화 요청이 왔습니다. 요청하신 번호는"
+say callback_request ja ja "こーるかーどに つうわの いらいが ありました。ばんごうは"
+say callback_request zh cmn "您的名片收到一个通话请求，来电号码是"
+
+say callback_choice en en-us "Press 1 to accept and be connected, or 2 to decline."
+say callback_choice ko ko "연결하시려면 1번, 거절하시려면 2번을 누르세요."
+say callback_choice ja ja "つなぐには いちを、ことわるには にを おしてください。"
+say callback_choice zh cmn "接通请按1，拒绝请按2。"
+
+# Phone-number digits as people read them out (Korean 0 is 공).
+digits_en=(zero one two three four five six seven eight nine)
+digits_ko=(공 일 이 삼 사 오 육 칠 팔 구)
+digits_ja=(ぜろ いち に さん よん ご ろく なな はち きゅう)
+digits_zh=(零 一 二 三 四 五 六 七 八 九)
+for d in 0 1 2 3 4 5 6 7 8 9; do
+  say "digit_$d" en en-us "${digits_en[$d]}"
+  say "digit_$d" ko ko "${digits_ko[$d]}"
+  say "digit_$d" ja ja "${digits_ja[$d]}"
+  say "digit_$d" zh cmn "${digits_zh[$d]}"
+done
+
 ls -l "$out"

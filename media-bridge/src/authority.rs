@@ -45,8 +45,11 @@ pub enum CallerOrigin {
     /// On the phone number they typed (a callback, R7a): the call is authorized at once, and
     /// the caller is dialled only after the issuer accepted.
     Phone {
-        /// E.164, read to the issuer digit by digit and dialled.
+        /// E.164, dialled.
         number: String,
+        /// The digits the callback prompt reads to the issuer, as the caller would say them
+        /// (`01012345678` for a number of the installation's country).
+        spoken: String,
         /// The extension behind it, dialled once the caller's phone answers.
         keys: Option<DialString>,
     },

@@ -1,6 +1,7 @@
 //! The announcements that ship with the product (issue 4): the issuer's accept prompt, "the
-//! issuer did not answer" and the Guild warning, and the three of a destination's
-//! verification call (issue 8), in ko/en/ja/zh. They were synthesized once
+//! issuer did not answer" and the Guild warning, the three of a destination's verification
+//! call (issue 8), and a callback's request with the caller's number read digit by digit
+//! (issue 10), in ko/en/ja/zh. They were synthesized once
 //! with espeak-ng (`scripts/make-prompts.sh`) into 8 kHz mono WAV files under `prompts/`, and
 //! are compiled into the binary, so a call never waits on a disk or a speech engine.
 //! Issuers' own greetings (R15) will replace them per card in a later issue.
@@ -24,16 +25,22 @@ pub enum Prompt {
     CodeConfirmed,
     /// Verification call: the code was wrong.
     CodeWrong,
+    /// Callback, to the issuer: "a call request on your callcard, from" (the digits follow).
+    CallbackRequest,
+    /// Callback, to the issuer: "press 1 to accept and be connected, or 2 to decline".
+    CallbackChoice,
 }
 
 impl Prompt {
-    pub const ALL: [Prompt; 6] = [
+    pub const ALL: [Prompt; 8] = [
         Prompt::Accept,
         Prompt::NoAnswer,
         Prompt::Warning,
         Prompt::EnterCode,
         Prompt::CodeConfirmed,
         Prompt::CodeWrong,
+        Prompt::CallbackRequest,
+        Prompt::CallbackChoice,
     ];
 }
 
@@ -58,7 +65,62 @@ fn wav(prompt: Prompt, language: &str) -> &'static [u8] {
         Prompt::EnterCode => by_language!("enter_code"),
         Prompt::CodeConfirmed => by_language!("code_confirmed"),
         Prompt::CodeWrong => by_language!("code_wrong"),
+        Prompt::CallbackRequest => by_language!("callback_request"),
+        Prompt::CallbackChoice => by_language!("callback_choice"),
     }
+}
+
+/// One spoken digit, `0`-`9`.
+fn digit_wav(digit: u8, language: &str) -> &'static [u8] {
+    macro_rules! by_language {
+        ($name:literal) => {
+            match language {
+                "ko" => include_bytes!(concat!("../prompts/", $name, ".ko.wav")).as_slice(),
+                "ja" => include_bytes!(concat!("../prompts/", $name, ".ja.wav")).as_slice(),
+                "zh" => include_bytes!(concat!("../prompts/", $name, ".zh.wav")).as_slice(),
+                _ => include_bytes!(concat!("../prompts/", $name, ".en.wav")).as_slice(),
+            }
+        };
+    }
+    match digit {
+        0 => by_language!("digit_0"),
+        1 => by_language!("digit_1"),
+        2 => by_language!("digit_2"),
+        3 => by_language!("digit_3"),
+        4 => by_language!("digit_4"),
+        5 => by_language!("digit_5"),
+        6 => by_language!("digit_6"),
+        7 => by_language!("digit_7"),
+        8 => by_language!("digit_8"),
+        _ => by_language!("digit_9"),
+    }
+}
+
+/// The most digits a callback prompt reads (E.164 has at most 15).
+const MAX_SPOKEN_DIGITS: usize = 20;
+/// Silence after each spoken digit, so "0 1 0" does not run together.
+const DIGIT_GAP_FRAMES: usize = 5;
+
+/// A callback's prompt to the issuer (patent ¶80-83): the request, the caller's number read
+/// digit by digit (`spoken`'s digits; anything else is skipped), and the choice.
+pub fn callback_request(
+    language: &str,
+    spoken: &str,
+    codec: Codec,
+) -> Result<Vec<Frame>, WavError> {
+    let mut prompt = frames(Prompt::CallbackRequest, language, codec)?;
+    let silence: Frame = [codec.silence(); crate::tone::FRAME_SAMPLES];
+    prompt.extend(std::iter::repeat_n(silence, DIGIT_GAP_FRAMES));
+    let digits = spoken
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .take(MAX_SPOKEN_DIGITS);
+    for digit in digits {
+        prompt.extend(frames_from_wav(digit_wav(digit - b'0', language), codec)?);
+        prompt.extend(std::iter::repeat_n(silence, DIGIT_GAP_FRAMES));
+    }
+    prompt.extend(frames(Prompt::CallbackChoice, language, codec)?);
+    Ok(prompt)
 }
 
 /// The prompt as 20 ms frames of `codec`, in `language` (a code like `ko`).
@@ -88,6 +150,50 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_digit_is_a_short_word_in_every_language() {
+        for language in LANGUAGES {
+            for digit in 0..=9 {
+                let frames = frames_from_wav(digit_wav(digit, language), Codec::Pcmu).unwrap();
+                // 10 to 75 frames: a fifth of a second to a second and a half.
+                assert!(
+                    (10..=75).contains(&frames.len()),
+                    "{digit} in {language}: {} frames",
+                    frames.len()
+                );
+            }
+            assert_ne!(digit_wav(1, language), digit_wav(2, language));
+        }
+        assert_ne!(digit_wav(7, "ko"), digit_wav(7, "en"));
+    }
+
+    #[test]
+    fn a_callback_prompt_reads_each_digit_between_the_request_and_the_choice() {
+        let frames_of = |prompt| frames(prompt, "ko", Codec::Pcmu).unwrap();
+        let digit = |d| frames_from_wav(digit_wav(d, "ko"), Codec::Pcmu).unwrap();
+        let prompt = callback_request("ko", "010-12", Codec::Pcmu).unwrap();
+        let request = frames_of(Prompt::CallbackRequest);
+        let choice = frames_of(Prompt::CallbackChoice);
+        assert_eq!(prompt[..request.len()], request[..]);
+        assert_eq!(prompt[prompt.len() - choice.len()..], choice[..]);
+        let spoken: usize = [0, 1, 0, 1, 2].iter().map(|d| digit(*d).len()).sum();
+        assert_eq!(
+            prompt.len(),
+            request.len() + spoken + 6 * DIGIT_GAP_FRAMES + choice.len(),
+            "five digits, the `-` skipped, a gap after the request and each digit"
+        );
+        // Bounded whatever the caller typed: 20 digits at most.
+        let long = callback_request("ko", &"9".repeat(1_000), Codec::Pcmu).unwrap();
+        let nine = digit(9).len();
+        assert_eq!(
+            long.len(),
+            request.len()
+                + DIGIT_GAP_FRAMES
+                + MAX_SPOKEN_DIGITS * (nine + DIGIT_GAP_FRAMES)
+                + choice.len()
+        );
     }
 
     #[test]

@@ -229,3 +229,151 @@ async fn the_issuers_extension_is_dialled_as_rfc_4733_before_the_prompt() {
     live.hang_up();
     sipp.assert_ends_ok().await;
 }
+
+/// Issue 10: a callback through the real driver, with SIPp as the trunk for both legs. The
+/// issuer's phone is rung first and presses 1; only then is the caller's number dialled; it
+/// answers, its extension's keys arrive as RFC 4733 in order, the legs are bridged, and when
+/// the issuer hangs up the caller's leg is hung up too and the call settles with each leg's
+/// times.
+#[tokio::test]
+async fn a_callback_rings_the_issuer_first_then_dials_the_caller_and_bridges_them() {
+    use media_bridge::authority::CallerOrigin;
+    use media_bridge::dtmf::{DialString, DtmfReceiver};
+    use media_bridge::rtp::RtpPacket;
+
+    support::init_logs();
+    let sink = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let capture = std::env::temp_dir().join(format!("callback-{}.pcap", std::process::id()));
+    support::write_dtmf_capture("1", &capture);
+    let sipp = Sipp::start(
+        Scenario::Template(
+            "callback_legs.xml",
+            vec![
+                (
+                    "__SINK_PORT__",
+                    sink.local_addr().unwrap().port().to_string(),
+                ),
+                ("__CAPTURE__", capture.display().to_string()),
+                ("__HOLD_MS__", "6000".into()),
+            ],
+        ),
+        &["-m", "2"],
+    );
+    let config = TrunkConfig::new(support::trunk_settings(sipp.sip.port())).unwrap();
+    let dialer = Dialer::start(config).await.unwrap();
+    let (settled_sender, mut settled) = mpsc::unbounded_channel();
+    let bridge = Bridge::new(
+        RecordingAuthority {
+            settled: settled_sender,
+            extension: None,
+        },
+        Some(dialer),
+        None,
+        BridgeConfig {
+            call: CallConfig {
+                extension_delay: Duration::from_millis(300),
+                ..CallConfig::default()
+            },
+            browser: BrowserLegConfig::loopback(),
+            rtp_ip: "127.0.0.1".parse().unwrap(),
+        },
+    );
+    let request = CallRequest {
+        card_slug: "hong-gildong".into(),
+        card_name: "Hong Gildong".into(),
+        destination: IssuerDestination::Phone,
+        origin: CallerOrigin::Phone {
+            number: "+821012345678".into(),
+            spoken: "01012345678".into(),
+            keys: Some(DialString::parse("235").unwrap()),
+        },
+        caller_language: "ko".into(),
+    };
+    let live = bridge.start_callback(request, "callback-token".into());
+    let mut status = live.status.clone();
+    let steps = tokio::spawn(async move {
+        let mut seen = vec![status.borrow().clone()];
+        while status.changed().await.is_ok() {
+            let step = status.borrow().clone();
+            let ended = matches!(step, CallStatus::Ended { .. });
+            seen.push(step);
+            if ended {
+                break;
+            }
+        }
+        seen
+    });
+
+    // Key presses the bridge sends toward the trunk, by the leg (local port) they left from.
+    let mut receivers: std::collections::HashMap<std::net::SocketAddr, (DtmfReceiver, String)> =
+        std::collections::HashMap::new();
+    let mut buffer = [0u8; 1_500];
+    let keys = loop {
+        let (len, from) =
+            tokio::time::timeout(Duration::from_secs(15), sink.recv_from(&mut buffer))
+                .await
+                .expect("the bridge keeps sending media")
+                .unwrap();
+        let packet = RtpPacket::parse(&buffer[..len]).unwrap();
+        if packet.header.payload_type != 101 {
+            continue;
+        }
+        let (receiver, digits) = receivers.entry(from).or_default();
+        if let Some(digit) = receiver
+            .receive(packet.header.timestamp, packet.payload)
+            .unwrap()
+        {
+            digits.push(digit.as_char());
+        }
+        if digits.len() == 3 {
+            break digits.clone();
+        }
+    };
+    assert_eq!(
+        keys, "235",
+        "the caller's extension, in order, from one leg"
+    );
+    assert_eq!(receivers.len(), 1, "no keys toward the issuer");
+
+    let (_, settlement) = tokio::time::timeout(Duration::from_secs(15), settled.recv())
+        .await
+        .expect("the issuer hangs up and the call settles")
+        .unwrap();
+    assert_eq!(settlement.cause, HangupCause::IssuerHungUp);
+    assert_eq!(
+        settlement.outcome,
+        media_bridge::call::CallOutcome::Answered
+    );
+    let issuer_picked_up = settlement.picked_up_at.expect("the issuer picked up");
+    let caller_picked_up = settlement
+        .caller_picked_up_at
+        .expect("the caller picked up");
+    let answered = settlement.answered_at.expect("bridged");
+    assert!(issuer_picked_up < caller_picked_up, "the issuer first");
+    assert!(
+        answered.duration_since(caller_picked_up).unwrap() >= Duration::from_millis(300 + 600),
+        "bridged once the extension's keys were sent"
+    );
+    assert!(answered < settlement.ended_at);
+
+    // The page's steps come in the call's order. A watch channel keeps only the latest
+    // step, so two that come together (180 and 200 at once) may show as the second only.
+    let steps = steps.await.unwrap();
+    let rank = |step: &CallStatus| match step {
+        CallStatus::Connecting | CallStatus::Authorizing => 0,
+        CallStatus::Calling => 1,
+        CallStatus::Ringing => 2,
+        CallStatus::WaitingForIssuer => 3,
+        CallStatus::CallingCaller => 4,
+        CallStatus::CallerRinging => 5,
+        CallStatus::Connected { .. } | CallStatus::Extended { .. } => 6,
+        CallStatus::Warning { .. } => 7,
+        CallStatus::Ended { .. } => 8,
+    };
+    let ranks: Vec<u8> = steps.iter().map(rank).collect();
+    assert!(ranks.is_sorted(), "{steps:?}");
+    assert!(ranks.contains(&6) && ranks.last() == Some(&8), "{steps:?}");
+    // Both calls ran their scenario to the end: ours BYE'd the caller's leg.
+    sipp.assert_ends_ok().await;
+    let _ = std::fs::remove_file(capture);
+}

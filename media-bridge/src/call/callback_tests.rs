@@ -18,6 +18,7 @@ fn callback(keys: Option<&str>) -> CallRequest {
         destination: IssuerDestination::Phone,
         origin: CallerOrigin::Phone {
             number: "+821012345678".into(),
+            spoken: "01012345678".into(),
             keys: keys.map(|keys| DialString::parse(keys).unwrap()),
         },
         caller_language: "ko".into(),

@@ -260,6 +260,7 @@ proptest! {
             origin: if callback {
                 CallerOrigin::Phone {
                     number: "+821012345678".into(),
+                    spoken: "01012345678".into(),
                     keys: Some(DialString::parse("235").unwrap()),
                 }
             } else {

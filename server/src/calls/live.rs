@@ -222,6 +222,8 @@ async fn start(
 fn call_event(status: &CallStatus, lang: Lang) -> Option<CallEvent> {
     Some(match status {
         CallStatus::Connecting => return None,
+        // Only callbacks call the caller's phone, and the server starts none yet (issue 10).
+        CallStatus::CallingCaller | CallStatus::CallerRinging => return None,
         CallStatus::Authorizing => CallEvent::Authorizing,
         CallStatus::Calling => CallEvent::Calling,
         CallStatus::Ringing => CallEvent::Ringing,
