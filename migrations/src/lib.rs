@@ -18,6 +18,7 @@ mod m20261130_000009_call_checks;
 mod m20261201_000010_number_verifications;
 mod m20261201_000011_email_confirmation;
 mod m20261201_000012_callback_causes;
+mod m20261201_000013_caller_pick_up;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_number_verifications::Migration),
             Box::new(m20261201_000011_email_confirmation::Migration),
             Box::new(m20261201_000012_callback_causes::Migration),
+            Box::new(m20261201_000013_caller_pick_up::Migration),
         ]
     }
 }

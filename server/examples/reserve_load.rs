@@ -146,6 +146,7 @@ async fn main() -> anyhow::Result<()> {
                         &granted.row,
                         Ending {
                             picked_up_at: None,
+                            caller_picked_up_at: None,
                             answered_at: Some(now),
                             ended_at: now + chrono::Duration::seconds(30),
                             outcome: Outcome::Ended(CallOutcome::Answered),

@@ -343,6 +343,7 @@ impl Authority for GuildAuthority {
     async fn settle(&self, settlement: Settlement) {
         let ending = Ending {
             picked_up_at: settlement.picked_up_at.map(utc),
+            caller_picked_up_at: settlement.caller_picked_up_at.map(utc),
             answered_at: settlement.answered_at.map(utc),
             ended_at: utc(settlement.ended_at),
             outcome: Outcome::Ended(settlement.outcome),

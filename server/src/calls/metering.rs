@@ -16,7 +16,7 @@
 //!   (which would make a call free).
 
 use super::authorize;
-use super::rates::{self, LegClass, Rate};
+use super::rates::{self, Rate};
 use crate::ledger::money::Money;
 
 /// The rated legs of one call, as stored with it (never empty).
@@ -31,21 +31,23 @@ pub enum MeteringError {
     NoLegs,
 }
 
-/// How long each kind of leg of an ended call was up.
+/// How long each leg of an ended call was up, each billed from its own start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LegTimes {
-    /// From the issuer's acceptance to the end (0 if never accepted).
-    pub talk_secs: u32,
-    /// From the issuer's phone picking up to the end (at least `talk_secs`).
-    pub phone_secs: u32,
+    /// The caller's leg: a browser from the issuer's acceptance; a callback's phone from its
+    /// pick-up (at least the talk time).
+    pub caller_secs: u32,
+    /// The issuer's leg: a phone from its pick-up, accepted or not (every answered second of a
+    /// trunk leg costs the operator); a page from its acceptance.
+    pub issuer_secs: u32,
 }
 
 impl LegTimes {
-    /// Both kinds of leg up for the same time (a call accepted as it was picked up).
+    /// Both legs up for the same time (a call accepted as it was picked up).
     pub fn talk(talk_secs: u32) -> LegTimes {
         LegTimes {
-            talk_secs,
-            phone_secs: talk_secs,
+            caller_secs: talk_secs,
+            issuer_secs: talk_secs,
         }
     }
 }
@@ -108,18 +110,21 @@ impl CallLegs {
         Money(Ord::max(wanted.0 - held.0, 0))
     }
 
-    /// Ending a call that held `held`: its internet legs are billed for `time.talk_secs` (from
-    /// the issuer's acceptance), its phone legs for `time.phone_secs` (from the phone's
-    /// pick-up: every answered second of a trunk leg costs the operator, accepted or not).
+    /// Ending a call that held `held`. Stored legs are the caller's then the issuer's
+    /// (`route.rs`); a call of one leg has only the issuer's. Each is billed for its own time.
     pub fn settle(&self, held: Money, time: LegTimes) -> Settlement {
-        let seconds = |rate: &Rate| match rate.class {
-            LegClass::Internet => time.talk_secs,
-            _ => time.phone_secs,
+        let seconds = |index: usize| {
+            if self.0.len() >= 2 && index == 0 {
+                time.caller_secs
+            } else {
+                time.issuer_secs
+            }
         };
         let cost: i64 = self
             .0
             .iter()
-            .map(|rate| rates::cost(rate, seconds(rate)).0)
+            .enumerate()
+            .map(|(index, rate)| rates::cost(rate, seconds(index)).0)
             .sum();
         Settlement {
             charge: Money(Ord::min(cost, held.0)),
@@ -127,7 +132,8 @@ impl CallLegs {
             billed_secs: self
                 .0
                 .iter()
-                .map(|rate| rates::billed_seconds(rate, seconds(rate)))
+                .enumerate()
+                .map(|(index, rate)| rates::billed_seconds(rate, seconds(index)))
                 .max()
                 .unwrap_or(0),
         }

@@ -77,6 +77,9 @@ pub mod entity {
         pub picked_up_at: Option<ChronoDateTimeUtc>,
         /// The node (process) that runs the call.
         pub run_by: Option<String>,
+        /// When a callback's caller picked up their phone (issue 10); their leg is billed
+        /// from here.
+        pub caller_picked_up_at: Option<ChronoDateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -563,6 +566,8 @@ async fn hold_more(
 pub struct Ending {
     /// When the issuer's phone picked up (or their page accepted), accepted or not.
     pub picked_up_at: Option<DateTime<Utc>>,
+    /// When a callback's caller picked up their phone; `None` for a browser caller.
+    pub caller_picked_up_at: Option<DateTime<Utc>>,
     pub answered_at: Option<DateTime<Utc>>,
     pub ended_at: DateTime<Utc>,
     pub outcome: Outcome,
@@ -622,6 +627,12 @@ async fn settle_claiming(
         // Otherwise what `picked_up` stored stands.
         claim = claim.col_expr(entity::Column::PickedUpAt, Expr::value(picked_up_at));
     }
+    if let Some(caller_picked_up_at) = ending.caller_picked_up_at {
+        claim = claim.col_expr(
+            entity::Column::CallerPickedUpAt,
+            Expr::value(caller_picked_up_at),
+        );
+    }
     if let Some(cutoff) = stale_before {
         claim = claim.filter(entity::Column::MeteredAt.lt(cutoff));
     }
@@ -639,7 +650,8 @@ async fn settle_claiming(
             .await?
             .ok_or(ReservationError::UnknownCall);
     };
-    let (settlement, give_back) = price(&call, &ending, call.picked_up_at)?;
+    let (settlement, give_back) =
+        price(&call, &ending, call.picked_up_at, call.caller_picked_up_at)?;
     let priced = entity::Entity::update_many()
         .col_expr(
             entity::Column::BilledSecs,
@@ -691,12 +703,14 @@ async fn settle_claiming(
     Ok(record)
 }
 
-/// What ending `call` as `ending` costs and releases, with the phone picked up at
-/// `picked_up_at`; and whether its call-count unit goes back (nobody picked up).
+/// What ending `call` as `ending` costs and releases, with the issuer's phone picked up at
+/// `picked_up_at` and a callback's caller's at `caller_picked_up_at`; and whether its
+/// call-count unit goes back (the issuer never picked up).
 fn price(
     call: &entity::Model,
     ending: &Ending,
     picked_up_at: Option<DateTime<Utc>>,
+    caller_picked_up_at: Option<DateTime<Utc>>,
 ) -> Result<(Settlement, bool), ReservationError> {
     let up_since = |start: Option<DateTime<Utc>>| {
         start
@@ -705,8 +719,8 @@ fn price(
     };
     let talk_secs = up_since(ending.answered_at);
     let time = LegTimes {
-        talk_secs,
-        phone_secs: Ord::max(up_since(picked_up_at), talk_secs),
+        caller_secs: Ord::max(up_since(caller_picked_up_at), talk_secs),
+        issuer_secs: Ord::max(up_since(picked_up_at), talk_secs),
     };
     let settlement = stored_legs(call)?.settle(Money(call.held), time);
     Ok((
@@ -828,6 +842,7 @@ async fn settle_unattended(
         let metered_at = call.metered_at.unwrap_or(call.authorized_at);
         let ending = Ending {
             picked_up_at: call.picked_up_at,
+            caller_picked_up_at: call.caller_picked_up_at,
             answered_at: call.answered_at,
             ended_at: Ord::max(metered_at, call.answered_at.unwrap_or(metered_at)),
             outcome: Outcome::Ended(if call.answered_at.is_some() {

@@ -164,6 +164,7 @@ async fn a_new_reservation_races_the_settlement_of_an_unanswered_call_on_the_sam
                 ringing,
                 Ending {
                     picked_up_at: None,
+                    caller_picked_up_at: None,
                     answered_at: None,
                     ended_at: now,
                     outcome: Outcome::Ended(CallOutcome::NoAnswer),

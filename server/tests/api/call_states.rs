@@ -45,6 +45,7 @@ async fn every_outcome_and_cause_is_stored_and_read_back(backend: Backend) {
             granted.call_id,
             Ending {
                 picked_up_at: None,
+                caller_picked_up_at: None,
                 answered_at: None,
                 ended_at: now,
                 outcome,

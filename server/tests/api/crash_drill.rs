@@ -193,14 +193,14 @@ async fn a_server_killed_mid_call_settles_it_within_seconds_of_its_restart(backe
     );
     let talk_secs = (ended_at - answered_at).num_seconds();
     assert!(talk_secs >= 4, "billed {talk_secs} s of a 9 s call");
-    // Priced by the metering rules for exactly the recorded times: talk from the answer, the
-    // phone leg from its pick-up, both to the recorded end.
+    // Priced by the metering rules for exactly the recorded times: the browser caller's leg
+    // from the answer, the issuer's phone leg from its pick-up, both to the recorded end.
     let up_since = |start: chrono::DateTime<Utc>| (ended_at - start).num_seconds() as u32;
     let expected = CallLegs::from_stored(&settled.legs).unwrap().settle(
         Money(settled.held),
         LegTimes {
-            talk_secs: up_since(answered_at),
-            phone_secs: up_since(settled.picked_up_at.expect("the pick-up is stored")),
+            caller_secs: up_since(answered_at),
+            issuer_secs: up_since(settled.picked_up_at.expect("the pick-up is stored")),
         },
     );
     assert_eq!(

@@ -493,6 +493,7 @@ async fn on_database(
         CallStep::Settle { talk_secs } => {
             let ending = Ending {
                 picked_up_at: None,
+                caller_picked_up_at: None,
                 answered_at,
                 ended_at: answered_at.map_or(now, |at| at + Duration::seconds(talk_secs.into())),
                 outcome: Outcome::Ended(if answered_at.is_some() {

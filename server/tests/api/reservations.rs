@@ -24,6 +24,7 @@ both_backends!(
     the_dashboard_shows_records_calls_left_and_talk_time,
     operators_refund_a_call_once_and_never_more_than_it_cost,
     a_cached_card_is_decided_afresh_once_edited_or_short_of_money,
+    a_callbacks_phone_legs_are_each_billed_from_their_own_pick_up,
 );
 
 fn landline() -> Option<Rate> {
@@ -57,6 +58,7 @@ pub(crate) fn after_talking(
 ) -> Ending {
     Ending {
         picked_up_at: None,
+        caller_picked_up_at: None,
         answered_at: Some(answered_at),
         ended_at: answered_at + Duration::seconds(talk_secs),
         outcome: Outcome::Ended(CallOutcome::Answered),
@@ -158,6 +160,7 @@ async fn racing_callers_get_exactly_what_the_guild_covers(backend: Backend) {
     for call_id in granted {
         let ending = Ending {
             picked_up_at: None,
+            caller_picked_up_at: None,
             answered_at: None,
             ended_at: Utc::now(),
             outcome: Outcome::Ended(CallOutcome::NoAnswer),
@@ -674,4 +677,62 @@ async fn a_cached_card_is_decided_afresh_once_edited_or_short_of_money(backend: 
     let again = reserve().await.unwrap();
     assert_eq!(again.grant.hold, Money(120));
     app.assert_money_exact().await;
+}
+
+/// Issue 10: a callback's two phone legs — the caller's first, the issuer's second — are each
+/// billed from their own pick-up: the issuer's at 0 s (the prompt, then ringing the caller),
+/// the caller's at 30 s; the legs meet at 35 s and hang up at 95 s.
+async fn a_callbacks_phone_legs_are_each_billed_from_their_own_pick_up(backend: Backend) {
+    let (app, _) = issuer(backend, 10_000, 5).await;
+    let per_second = |class, per_minute| {
+        Some(Rate {
+            class,
+            prefix: String::new(),
+            per_minute,
+            initial_increment_secs: 1,
+            subsequent_increment_secs: 1,
+            connect_fee: 0,
+        })
+    };
+    let legs = vec![
+        per_second(LegClass::Mobile, 60),
+        per_second(LegClass::Landline, 120),
+    ];
+    let call = reservation::reserve(
+        &app.db,
+        CallRequest {
+            hold_secs: 180,
+            ..request(legs)
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let issuer_picked_up = Utc::now();
+    let ending = Ending {
+        picked_up_at: Some(issuer_picked_up),
+        caller_picked_up_at: Some(issuer_picked_up + Duration::seconds(30)),
+        answered_at: Some(issuer_picked_up + Duration::seconds(35)),
+        ended_at: issuer_picked_up + Duration::seconds(95),
+        outcome: Outcome::Ended(CallOutcome::Answered),
+        hangup_cause: RecordedCause::Call(HangupCause::IssuerHungUp),
+    };
+    let record = reservation::settle(&app.db, call.call_id, ending)
+        .await
+        .unwrap();
+    assert_eq!(
+        record.cost,
+        Some(65 + 190),
+        "65 s of mobile, 95 s of landline"
+    );
+    assert_eq!(record.billed_secs, Some(95));
+    assert_eq!(
+        record.caller_picked_up_at.map(|at| at.timestamp()),
+        Some((issuer_picked_up + Duration::seconds(30)).timestamp())
+    );
+    let after = guild(&app).await;
+    assert_eq!(
+        (after["balance"].as_i64(), after["held"].as_i64()),
+        (Some(10_000 - 255), Some(0))
+    );
 }

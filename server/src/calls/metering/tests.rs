@@ -116,8 +116,8 @@ fn a_phone_picked_up_but_never_accepted_is_billed_on_its_phone_leg_only() {
     let prompt_only = legs.settle(
         Money(1_000),
         LegTimes {
-            talk_secs: 0,
-            phone_secs: 15,
+            caller_secs: 0,
+            issuer_secs: 15,
         },
     );
     assert_eq!(prompt_only.charge, Money(30));
@@ -125,9 +125,39 @@ fn a_phone_picked_up_but_never_accepted_is_billed_on_its_phone_leg_only() {
     let accepted = legs.settle(
         Money(1_000),
         LegTimes {
-            talk_secs: 60,
-            phone_secs: 70,
+            caller_secs: 60,
+            issuer_secs: 70,
         },
     );
     assert_eq!(accepted.charge, Money(60 + 140));
+}
+
+#[test]
+fn a_callbacks_phone_legs_are_each_billed_from_their_own_pick_up() {
+    // Issue 10: the issuer picked up at 0 s, the caller at 30 s, and both hung up at 95 s.
+    let caller = Rate {
+        class: LegClass::Mobile,
+        ..rate(60, 1, 1, 0)
+    };
+    let issuer = rate(120, 1, 1, 0);
+    let legs = CallLegs::new(vec![caller, issuer.clone()]).unwrap();
+    let settled = legs.settle(
+        Money(1_000),
+        LegTimes {
+            caller_secs: 65,
+            issuer_secs: 95,
+        },
+    );
+    assert_eq!(settled.charge, Money(65 + 190));
+    assert_eq!(settled.billed_secs, 95);
+    // A call of one leg has only the issuer's.
+    let alone = CallLegs::new(vec![issuer]).unwrap();
+    let settled = alone.settle(
+        Money(1_000),
+        LegTimes {
+            caller_secs: 0,
+            issuer_secs: 95,
+        },
+    );
+    assert_eq!(settled.charge, Money(190));
 }

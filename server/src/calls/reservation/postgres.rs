@@ -53,7 +53,8 @@ const SETTLE: &str = r#"
 WITH claimed AS (
     UPDATE calls
        SET state = 'settled', answered_at = $2, ended_at = $3, outcome = $4,
-           hangup_cause = $5, picked_up_at = $6, billed_secs = $7, cost = $8
+           hangup_cause = $5, picked_up_at = $6, billed_secs = $7, cost = $8,
+           caller_picked_up_at = $18
      WHERE id = $1 AND state = 'reserved' AND held = $9
        AND picked_up_at IS NOT DISTINCT FROM $10::timestamptz
        AND ($11::timestamptz IS NULL OR metered_at < $11::timestamptz)
@@ -161,7 +162,8 @@ pub(super) async fn settle(
             return Ok(call);
         }
         let picked_up_at = ending.picked_up_at.or(call.picked_up_at);
-        let (settlement, give_back) = price(&call, &ending, picked_up_at)?;
+        let caller_picked_up_at = ending.caller_picked_up_at.or(call.caller_picked_up_at);
+        let (settlement, give_back) = price(&call, &ending, picked_up_at, caller_picked_up_at)?;
         let statement = Statement::from_sql_and_values(
             DbBackend::Postgres,
             SETTLE,
@@ -183,6 +185,7 @@ pub(super) async fn settle(
                 format!("Call {call_id} to /c/{}", call.card_slug).into(),
                 Utc::now().into(),
                 settlement.release.0.into(),
+                caller_picked_up_at.into(),
             ],
         );
         let settled = db.query_one_raw(statement).await.map_err(|error| {
