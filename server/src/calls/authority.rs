@@ -13,14 +13,15 @@ use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
 use media_bridge::authority::{
-    Authority, Authorized, CallId, CallRequest, ExtendDecision, Grant, IssuerTarget, Refusal,
-    Settlement,
+    Authority, Authorized, CallId, CallRequest, CallerOrigin, ExtendDecision, Grant, IssuerTarget,
+    Refusal, Settlement,
 };
 use sea_orm::{DatabaseConnection, DbBackend, EntityTrait};
 
 use super::authorize::Refusal as EngineRefusal;
 use super::call_state::{Outcome, RecordedCause};
 use super::card_cache::CardCache;
+use super::number::{self, ParsedNumber};
 use super::rate_store;
 use super::rates::{Rate, RateTable};
 use super::reservation::{self, Ending, ReservationError};
@@ -115,15 +116,35 @@ impl GuildAuthority {
 
     async fn decide(&self, request: &CallRequest) -> Result<Authorized, ReservationError> {
         let now = Utc::now();
+        // A callback's caller: the number they typed, refused (and recorded) if unreadable.
+        let caller = match &request.origin {
+            CallerOrigin::Browser => None,
+            CallerOrigin::Phone { number, .. } => {
+                match number::parse(number, self.settings.default_region) {
+                    Ok(parsed) => Some(parsed),
+                    Err(_) => {
+                        let mut engine_request =
+                            self.engine_request(request, None, BROWSER, Vec::new());
+                        // The record names what was asked for (bounded at the edge).
+                        engine_request.caller_number = number;
+                        let refusal = EngineRefusal::DestinationNotAllowed;
+                        return Err(
+                            reservation::refuse(&self.db, &engine_request, now, refusal).await?
+                        );
+                    }
+                }
+            }
+        };
+        let caller = caller.as_ref();
         let table = rate_store::load(&self.db).await?;
         let postgres = self.db.get_database_backend() == DbBackend::Postgres;
         // A card called before: routed and reserved from the cache in one statement, unless
         // that cannot grant the call outright (see `reservation::reserve_cached`).
         if postgres && let Some(cached) = self.cards.get(&request.card_slug) {
             let settings = call_settings_for(cached.settings.as_ref());
-            if let Ok(route) = self.route(&settings, &table) {
+            if let Ok(route) = self.route(&settings, &table, caller) {
                 let (target, callee) = target_of(&route.destination, cached.card.account_id);
-                let engine_request = self.engine_request(request, &callee, route.legs);
+                let engine_request = self.engine_request(request, caller, &callee, route.legs);
                 if let Some(reserved) =
                     reservation::reserve_cached(&self.db, &cached, &engine_request, now).await?
                 {
@@ -138,7 +159,7 @@ impl GuildAuthority {
             self.cards.put(&found);
         }
         let settings = call_settings_for(found.settings.as_ref());
-        let route = match self.route(&settings, &table) {
+        let route = match self.route(&settings, &table, caller) {
             Ok(route) => route,
             Err(error) => {
                 let refusal = match error {
@@ -146,40 +167,47 @@ impl GuildAuthority {
                     RouteError::NoDestination => EngineRefusal::CardUnavailable,
                     RouteError::DestinationNotAllowed => EngineRefusal::DestinationNotAllowed,
                 };
-                let engine_request = self.engine_request(request, BROWSER, Vec::new());
+                let engine_request = self.engine_request(request, caller, BROWSER, Vec::new());
                 return Err(reservation::refuse(&self.db, &engine_request, now, refusal).await?);
             }
         };
         let (target, callee) = target_of(&route.destination, found.card.account_id);
-        let engine_request = self.engine_request(request, &callee, route.legs);
+        let engine_request = self.engine_request(request, caller, &callee, route.legs);
         let reserved = reservation::reserve_found(&self.db, found, engine_request, now).await?;
         Ok(self.authorized(reserved, target))
     }
 
+    /// A browser call's route, or a callback's when `caller` is the number to call back.
     fn route(
         &self,
         settings: &app::model::CallSettings,
         table: &RateTable,
+        caller: Option<&ParsedNumber>,
     ) -> Result<route::Route, RouteError> {
-        route::browser_call(
-            settings,
-            table,
-            self.settings.default_region,
-            self.trunk_configured,
-        )
+        let home = self.settings.default_region;
+        match caller {
+            None => route::browser_call(settings, table, home, self.trunk_configured),
+            Some(caller) => route::callback(settings, table, home, self.trunk_configured, caller),
+        }
     }
 
+    /// The engine's request: a callback names the caller's number and its region, which the
+    /// card's allowed countries must include.
     fn engine_request<'a>(
         &'a self,
         request: &'a CallRequest,
+        caller: Option<&'a ParsedNumber>,
         callee: &'a str,
         legs: Vec<Option<Rate>>,
     ) -> reservation::CallRequest<'a> {
         reservation::CallRequest {
             card_slug: &request.card_slug,
-            caller_number: BROWSER,
+            caller_number: caller.map_or(BROWSER, |caller| caller.e164.as_str()),
             callee_number: callee,
-            caller_region: None,
+            caller_region: caller.map(|caller| {
+                // A number of no single region (+800…) is of no allowed country.
+                caller.region.as_deref().unwrap_or("")
+            }),
             legs,
             hold_secs: self.settings.call_hold_secs,
             run_by: &self.settings.node,

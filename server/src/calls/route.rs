@@ -1,6 +1,7 @@
-//! Where a browser call to a card rings, and how its legs are rated (BRIEF R10, R11). Pure.
+//! Where a call to a card rings, and how its legs are rated (BRIEF R10, R11). Pure.
 //!
-//! A visitor talking from the card page is always an internet leg. The issuer is reached on
+//! A visitor talking from the card page is an internet leg; a visitor called back (issue 10)
+//! is a phone leg through the trunk, rated by the class of the number they typed. The issuer is reached on
 //! their mobile, else their landline — through the SIP trunk, so only when one is configured —
 //! else in their own browser when they chose "internet phone". A call's cost is the sum of its
 //! legs' (patent ¶50), so a browser-to-browser call is two internet legs.
@@ -75,6 +76,24 @@ pub fn browser_call(
     }
 }
 
+/// The route of a callback: the caller's phone leg first, then the issuer's end as for a
+/// browser call. Numbers never dialled (premium, shared-cost, high-risk ranges) are refused.
+pub fn callback(
+    settings: &CallSettings,
+    table: &RateTable,
+    home: phonenumber::country::Id,
+    trunk_configured: bool,
+    caller: &ParsedNumber,
+) -> Result<Route, RouteError> {
+    if !trunk_configured {
+        return Err(RouteError::NoTrunk);
+    }
+    let class = rates::classify(caller, home).map_err(|_| RouteError::DestinationNotAllowed)?;
+    let mut route = browser_call(settings, table, home, trunk_configured)?;
+    route.legs[0] = table.find(class, &caller.e164).cloned();
+    Ok(route)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +159,45 @@ mod tests {
         assert_eq!(
             browser_call(&nothing, &table(), Id::KR, true),
             Err(RouteError::NoDestination)
+        );
+    }
+
+    #[test]
+    fn a_callback_rates_the_callers_number_by_its_class_and_dials_no_premium_number() {
+        let caller = number::parse("010-9876-5432", Id::KR).unwrap();
+        let route = callback(
+            &settings("", "+821012345678", false),
+            &table(),
+            Id::KR,
+            true,
+            &caller,
+        )
+        .unwrap();
+        let prices: Vec<i64> = route.legs.iter().flatten().map(|r| r.per_minute).collect();
+        assert_eq!(
+            prices,
+            [110, 110],
+            "the caller's mobile leg, then the issuer's"
+        );
+        let to_a_browser = callback(&settings("", "", true), &table(), Id::KR, true, &caller);
+        let legs = to_a_browser.unwrap().legs;
+        assert_eq!(
+            legs.iter()
+                .flatten()
+                .map(|r| r.per_minute)
+                .collect::<Vec<_>>(),
+            [110, 10],
+            "a phone caller and the issuer's browser"
+        );
+        let premium = number::parse("060-700-1234", Id::KR).unwrap();
+        assert_eq!(
+            callback(&settings("", "", true), &table(), Id::KR, true, &premium),
+            Err(RouteError::DestinationNotAllowed)
+        );
+        assert_eq!(
+            callback(&settings("", "", true), &table(), Id::KR, false, &caller),
+            Err(RouteError::NoTrunk),
+            "the caller is dialled through the trunk"
         );
     }
 

@@ -29,6 +29,7 @@ both_backends!(
     the_call_ends_with_a_warning_when_the_guild_runs_out,
     the_cards_call_limit_ends_a_call_the_guild_could_pay_on,
     a_phone_that_picks_up_but_never_accepts_is_billed_from_the_pick_up,
+    a_callback_is_authorized_for_both_phone_legs_and_only_to_allowed_numbers,
 );
 
 /// An issuer with 10,000 won, a card "ada" ringing their mobile any time, and rates of 1 won a
@@ -622,4 +623,86 @@ async fn a_phone_that_picks_up_but_never_accepts_is_billed_from_the_pick_up(back
         (guild["balance"].as_i64(), guild["held"].as_i64()),
         (Some(10_000 - cost), Some(0))
     );
+}
+
+/// Issue 10: the authority the bridge asks for a callback rates both phone legs (the caller's
+/// by the class of the number they typed), names the caller in the record, and refuses — with
+/// a record — numbers of countries the card does not allow, premium numbers and garbage.
+async fn a_callback_is_authorized_for_both_phone_legs_and_only_to_allowed_numbers(
+    backend: Backend,
+) {
+    use media_bridge::authority::{
+        Authority, CallRequest, CallerOrigin, IssuerDestination, IssuerTarget, Refusal,
+    };
+    let app = TestApp::spawn_with(backend, |settings| {
+        settings.signup_grant = Money(10_000);
+        settings.call_hold_secs = 60;
+    })
+    .await;
+    issuer_with_card(
+        &app,
+        10,
+        "010-1234-5678",
+        false,
+        "internet,,0,1,1,0\nmobile,82,60,1,1,0\nlandline,82,30,1,1,0",
+    )
+    .await;
+    let authority = server::calls::authority::GuildAuthority::new(
+        app.db.clone(),
+        app.state.settings.clone(),
+        true,
+        Default::default(),
+    );
+    let callback = |number: &str| CallRequest {
+        card_slug: "ada".into(),
+        card_name: "Ada".into(),
+        destination: IssuerDestination::Phone,
+        origin: CallerOrigin::Phone {
+            number: number.into(),
+            spoken: number.into(),
+            keys: None,
+        },
+        caller_language: "ko".into(),
+    };
+    let authorized = authority
+        .authorize(&callback("+8225561234"))
+        .await
+        .expect("a Seoul landline calls back a Korean card");
+    assert_eq!(
+        authorized.target,
+        IssuerTarget::Phone {
+            number: "+821012345678".into(),
+            extension: None
+        }
+    );
+    // A landline leg at 0.5 won a second and a mobile leg at 1: 60 s cost 90 won.
+    let guild = app.get_json(&app.client, app.url("/api/guild")).await;
+    assert_eq!(guild["held"].as_i64(), Some(90), "{guild}");
+
+    for (number, why) in [
+        ("+12125550100", "a country the card does not allow"),
+        ("+82607001234", "a premium-rate number"),
+        ("+8221234567890", "no such number"),
+    ] {
+        assert_eq!(
+            authority.authorize(&callback(number)).await,
+            Err(Refusal::DestinationNotAllowed),
+            "{why}"
+        );
+    }
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    let records = records["records"].as_array().unwrap();
+    assert_eq!(records.len(), 4, "every attempt is recorded: {records:?}");
+    let callers: Vec<&str> = records
+        .iter()
+        .map(|record| record["caller_number"].as_str().unwrap())
+        .collect();
+    assert!(callers.contains(&"+8225561234"), "{callers:?}");
+    assert!(callers.contains(&"+12125550100"), "{callers:?}");
+    assert!(callers.contains(&"+8221234567890"), "{callers:?}");
+    let refused = records
+        .iter()
+        .filter(|record| record["outcome"] == "refused:destination_not_allowed")
+        .count();
+    assert_eq!(refused, 3, "{records:?}");
 }
