@@ -17,6 +17,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     document.merge(crate::ledger::ApiDoc::openapi());
     document.merge(crate::calls::ApiDoc::openapi());
     document.merge(crate::calls::live::ApiDoc::openapi());
+    document.merge(crate::calls::callback::ApiDoc::openapi());
     document.merge(crate::verification::ApiDoc::openapi());
     document
 }

@@ -30,16 +30,20 @@ pub enum Problem {
     BadExtension,
     NotANumber,
     DoesNotExist,
+    /// A real number this card is not called back on: another country, or a premium,
+    /// shared-cost or high-risk range.
+    NotForThisCard,
 }
 
 impl Problem {
-    pub const ALL: [Problem; 6] = [
+    pub const ALL: [Problem; 7] = [
         Problem::Empty,
         Problem::TooLong,
         Problem::InvalidCharacters,
         Problem::BadExtension,
         Problem::NotANumber,
         Problem::DoesNotExist,
+        Problem::NotForThisCard,
     ];
 
     /// The stable code of the API's refusal.
@@ -51,6 +55,7 @@ impl Problem {
             Problem::BadExtension => "number_bad_extension",
             Problem::NotANumber => "number_not_a_number",
             Problem::DoesNotExist => "number_does_not_exist",
+            Problem::NotForThisCard => "number_not_allowed",
         }
     }
 }
@@ -90,6 +95,7 @@ pub struct NumberText {
     pub not_a_number: &'static str,
     /// Has a `{place}` placeholder: the region or `+code` the number was read in.
     pub does_not_exist: &'static str,
+    pub not_for_this_card: &'static str,
 }
 
 impl NumberText {
@@ -121,6 +127,7 @@ impl NumberText {
             Problem::DoesNotExist => self
                 .does_not_exist
                 .replace("{place}", region_name(lang, place).unwrap_or(place)),
+            Problem::NotForThisCard => self.not_for_this_card.into(),
         }
     }
 }
@@ -224,6 +231,7 @@ static KO: NumberText = NumberText {
     bad_extension: "내선 번호는 1~20개의 키(0-9, *, #, 쉼표는 잠시 멈춤)여야 합니다.",
     not_a_number: "전화할 수 있는 번호가 아닙니다.",
     does_not_exist: "{place}에 없는 번호입니다. 지역번호를 확인해 주세요.",
+    not_for_this_card: "이 명함은 이 번호로 다시 걸어 드릴 수 없습니다 (국가 또는 번호 종류).",
 };
 
 static EN: NumberText = NumberText {
@@ -245,6 +253,7 @@ static EN: NumberText = NumberText {
     bad_extension: "An extension has 1 to 20 keys (0-9, * and #, and a comma for a pause).",
     not_a_number: "This is not a phone number we can call.",
     does_not_exist: "This number does not exist in {place}; check the area code.",
+    not_for_this_card: "This card cannot call this number back (its country or kind of number).",
 };
 
 static JA: NumberText = NumberText {
@@ -266,6 +275,7 @@ static JA: NumberText = NumberText {
     bad_extension: "内線は1〜20個のキー（0-9、*、#、カンマで一時停止）です。",
     not_a_number: "発信できる電話番号ではありません。",
     does_not_exist: "{place}にこの番号はありません。市外局番をご確認ください。",
+    not_for_this_card: "この名刺からはこの番号にかけ直せません（国または番号の種類）。",
 };
 
 static ZH: NumberText = NumberText {
@@ -287,6 +297,7 @@ static ZH: NumberText = NumberText {
     bad_extension: "分机号为1到20个按键（0-9、* 和 #，逗号表示暂停）。",
     not_a_number: "这不是可以拨打的电话号码。",
     does_not_exist: "{place}没有这个号码，请检查区号。",
+    not_for_this_card: "此名片无法回拨这个号码（国家或号码类型）。",
 };
 
 #[cfg(test)]

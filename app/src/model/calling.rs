@@ -23,6 +23,25 @@ pub struct CallStarted {
     pub answer_sdp: String,
 }
 
+/// `POST /api/cards/{slug}/callbacks` (issue 10): the number to call back, as typed, with its
+/// extension if any (`010-1234-5678`, `02-556-1234 ext. 235`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StartCallback {
+    pub number: String,
+    pub lang: Lang,
+}
+
+/// `202 Accepted` of `POST /api/cards/{slug}/callbacks`: the call is under way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CallbackStarted {
+    /// Opaque token naming the call in `/api/calls/live/{call}/…`.
+    pub call: String,
+    /// How the number was understood, in the page's language.
+    pub understood: String,
+}
+
 /// A STUN or TURN server for the page's peer connection. None are needed while the bridge is
 /// reachable directly; the server can hand some to the call window when it is not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +64,10 @@ pub enum CallEvent {
     Ringing,
     /// The issuer answered and heard the prompt; the caller waits for their `1`.
     WaitingForIssuer,
+    /// A callback: the issuer accepted, and the caller's phone is being called.
+    CallingCaller,
+    /// A callback: the caller's phone rings (the page can no longer cancel).
+    CallerRinging,
     /// `covered_secs`: talk time paid for so far, counted from this event.
     Connected {
         covered_secs: u32,

@@ -3,7 +3,7 @@
 //! runs the call; this keeps each live call under an unguessable token until a minute after it
 //! ended, so a page that reconnects late still reads how it ended.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -23,7 +23,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::WatchStream;
 
-use super::admission::{AdmissionRefusal, AdmissionTicket};
+use super::admission::AdmissionRefusal;
 use super::rates::RateTable;
 use super::route::{self, Destination};
 use crate::cards::call_settings;
@@ -39,21 +39,53 @@ const KEEP_ENDED: Duration = Duration::from_secs(60);
 /// (`SdpLimits`), and JSON escaping can double its line endings.
 pub const CALL_BODY_LIMIT: usize = 64 * 1024;
 
-/// The live calls of this process, by token.
+/// The live calls of this process, by token, and the numbers it is calling back.
 #[derive(Clone, Default)]
 pub struct LiveCalls {
     calls: Arc<Mutex<HashMap<String, (LiveCall, Lang)>>>,
+    callback_numbers: Arc<Mutex<HashSet<String>>>,
+}
+
+/// A number this process is calling back, from the request until the call ended — also before
+/// its reservation is in the database (issue 10: one callback per number at a time).
+pub struct NumberClaim {
+    numbers: Arc<Mutex<HashSet<String>>>,
+    number: String,
+}
+
+impl Drop for NumberClaim {
+    fn drop(&mut self) {
+        self.numbers
+            .lock()
+            .expect("callback numbers lock")
+            .remove(&self.number);
+    }
 }
 
 impl LiveCalls {
     /// A fresh, unguessable token for a call about to start.
-    fn new_token() -> String {
+    pub(super) fn new_token() -> String {
         format!("{:032x}", rand::random::<u128>())
     }
 
-    /// Keeps `call` readable under `token`; its admission `ticket` is given back the moment
-    /// it ends, its entry a while later.
-    fn insert(&self, token: String, call: LiveCall, lang: Lang, ticket: AdmissionTicket) {
+    /// Claims `number` for a callback; `None` while this process calls it back already.
+    pub(super) fn claim_number(&self, number: &str) -> Option<NumberClaim> {
+        let mut numbers = self.callback_numbers.lock().expect("callback numbers lock");
+        numbers.insert(number.to_owned()).then(|| NumberClaim {
+            numbers: Arc::clone(&self.callback_numbers),
+            number: number.to_owned(),
+        })
+    }
+
+    /// Keeps `call` readable under `token`; what it `holds` (its admission ticket, a callback's
+    /// number) is given back the moment it ends, its entry a while later.
+    pub(super) fn insert(
+        &self,
+        token: String,
+        call: LiveCall,
+        lang: Lang,
+        holds: impl Send + 'static,
+    ) {
         self.calls
             .lock()
             .expect("live calls lock")
@@ -66,7 +98,7 @@ impl LiveCalls {
             let _ = status
                 .wait_for(|status| matches!(status, CallStatus::Ended { .. }))
                 .await;
-            drop(ticket);
+            drop(holds);
             tokio::time::sleep(KEEP_ENDED).await;
             calls.calls.lock().expect("live calls lock").remove(&key);
         });
@@ -101,7 +133,7 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-fn admission_error(refusal: AdmissionRefusal) -> ApiError {
+pub(super) fn admission_error(refusal: AdmissionRefusal) -> ApiError {
     match refusal {
         AdmissionRefusal::AddressStarts { retry_after_secs }
         | AdmissionRefusal::CardStarts { retry_after_secs } => {
@@ -222,8 +254,8 @@ async fn start(
 fn call_event(status: &CallStatus, lang: Lang) -> Option<CallEvent> {
     Some(match status {
         CallStatus::Connecting => return None,
-        // Only callbacks call the caller's phone, and the server starts none yet (issue 10).
-        CallStatus::CallingCaller | CallStatus::CallerRinging => return None,
+        CallStatus::CallingCaller => CallEvent::CallingCaller,
+        CallStatus::CallerRinging => CallEvent::CallerRinging,
         CallStatus::Authorizing => CallEvent::Authorizing,
         CallStatus::Calling => CallEvent::Calling,
         CallStatus::Ringing => CallEvent::Ringing,

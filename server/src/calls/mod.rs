@@ -6,6 +6,7 @@ pub mod authority;
 pub mod authorize;
 pub mod availability;
 pub mod call_state;
+pub mod callback;
 pub mod card_cache;
 pub mod high_risk;
 pub mod lines;
@@ -25,5 +26,8 @@ mod pages;
 pub use api::ApiDoc;
 
 pub fn router() -> axum::Router<crate::startup::AppState> {
-    api::router().merge(live::router()).merge(lines::router())
+    api::router()
+        .merge(live::router())
+        .merge(callback::router())
+        .merge(lines::router())
 }

@@ -577,7 +577,7 @@ async fn a_busy_or_declining_phone_ends_the_call_with_its_sip_cause(backend: Bac
 }
 
 /// The Guild's statement, once the money invariant holds (issue 9).
-async fn guild_after_check(app: &TestApp) -> Value {
+pub(crate) async fn guild_after_check(app: &TestApp) -> Value {
     app.assert_money_exact().await;
     app.get_json(&app.client, app.url("/api/guild")).await
 }

@@ -403,6 +403,7 @@ async fn openapi_document_lists_the_endpoints(backend: Backend) {
         "/api/operator/adjustments",
         "/api/operator/vouchers/{code}",
         "/api/cards/{slug}/calls",
+        "/api/cards/{slug}/callbacks",
         "/api/calls/live/{call}/events",
         "/api/calls/live/{call}/hangup",
     ] {

@@ -10,6 +10,7 @@ mod mail_sink;
 mod accounts;
 mod call_races;
 mod call_states;
+mod callbacks;
 mod calling;
 mod cards;
 mod confirmation;

@@ -13,10 +13,10 @@ use crate::helpers::{Backend, TestApp, card_json, png_bytes};
 
 both_backends!(every_api_operation_keeps_an_issuers_data_from_strangers_and_other_issuers);
 
-/// Public by design: the call button, its signalling, number parsing, sign-up and its
+/// Public by design: the call button, its signalling, callbacks, number parsing, sign-up and its
 /// confirmation, log-in and log-out (harmless without a session; and it would end the other
 /// issuer's), the payment provider's signed webhook and the document itself.
-const PUBLIC: [&str; 10] = [
+const PUBLIC: [&str; 11] = [
     "/api/auth/signup",
     "/api/auth/confirm",
     "/api/auth/login",
@@ -24,6 +24,7 @@ const PUBLIC: [&str; 10] = [
     "/api/numbers/parse",
     "/api/payments/webhook",
     "/api/cards/{slug}/calls",
+    "/api/cards/{slug}/callbacks",
     "/api/calls/live/{call}/events",
     "/api/calls/live/{call}/hangup",
     "/api/openapi.json",

@@ -1,0 +1,224 @@
+//! `POST /api/cards/{slug}/callbacks` (issue 10, R7a): a visitor types a number and the card's
+//! issuer is asked first, then the visitor's phone rings. The call then follows
+//! `/api/calls/live/{call}/…` like a browser call (docs/CALLING.md).
+//!
+//! A callback dials a number a stranger typed, so the door is guarded before anything costs:
+//! the body is a few hundred bytes at most; the number is read (bounded) and must be one we
+//! dial and of a country the card allows; the start counts against the same admission as
+//! browser calls (per address, per card, in total); and, in the database where every process sees them, a number with a
+//! callback pending or running is not called again, nor more than [`PER_NUMBER_PER_HOUR`]
+//! times an hour. The Guild engine then decides the call as any other (both legs rated, the
+//! card's allowed countries).
+
+use app::i18n::number::{Problem, number_text};
+use app::model::calling::{CallbackStarted, StartCallback};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use chrono::Utc;
+use media_bridge::authority::{CallRequest, CallerOrigin, IssuerDestination};
+use media_bridge::dtmf::DialString;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use super::call_state::CallState;
+use super::live::{LiveCalls, NumberClaim, admission_error};
+use super::number::{self, ParsedNumber};
+use super::rates::{self, RateTable};
+use super::reservation::entity as call_row;
+use super::route::{self, Destination};
+use crate::cards::call_settings;
+use crate::cards::entity::{call_settings as call_settings_row, card};
+use crate::client_address::ClientAddress;
+use crate::error::{ApiError, ApiJson};
+use crate::startup::AppState;
+
+/// Callbacks one number may be asked for in an hour, whatever the card.
+pub const PER_NUMBER_PER_HOUR: u64 = 3;
+/// The body: a typed number and a language.
+const BODY_LIMIT: usize = 1024;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(start),
+    components(schemas(StartCallback, CallbackStarted, crate::error::ErrorBody))
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/api/cards/{slug}/callbacks",
+        post(start).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+    )
+}
+
+/// Ask to be called back by a card's issuer: the issuer is rung first and, once they accept,
+/// the number given is called and the two are connected.
+#[utoipa::path(post, path = "/api/cards/{slug}/callbacks", tag = "calling", request_body = StartCallback,
+    params(("slug" = String, Path, description = "The card")),
+    responses(
+        (status = 202, body = CallbackStarted),
+        (status = 400, description = "Callbacks are off here: no SIP trunk (`calling_off`)", body = crate::error::ErrorBody),
+        (status = 404, description = "No such published card", body = crate::error::ErrorBody),
+        (status = 409, description = "A callback to this number is already pending or running (`callback_pending`), or too many calls are alive from this address or to this card (`line_busy`)", body = crate::error::ErrorBody),
+        (status = 413, description = "The body is over 1 KB"),
+        (status = 422, description = "Not a number we call: `number_…` codes (`number_not_allowed`: another country than the card allows, or a premium, shared-cost or high-risk number), with the reason in the page's language", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many callbacks to this number, or call starts from this address or to this card; see Retry-After", body = crate::error::ErrorBody),
+        (status = 503, description = "Calling is at capacity; see Retry-After", body = crate::error::ErrorBody),
+    ))]
+async fn start(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<StartCallback>,
+) -> Result<Response, ApiError> {
+    let bridge = match &state.bridge {
+        Some(bridge) if state.trunk_configured() => bridge.clone(),
+        _ => {
+            return Err(ApiError::BadRequest {
+                code: "calling_off",
+                message: "calling back needs a phone line, and this installation has none".into(),
+            });
+        }
+    };
+    let lang = body.lang;
+    let home = state.settings.default_region;
+    let caller = number::parse(&body.number, home).map_err(|error| ApiError::Unprocessable {
+        code: error.problem().code(),
+        message: error.message(lang),
+    })?;
+    let card = card::Entity::find()
+        .filter(card::Column::Slug.eq(slug.as_str()))
+        .filter(card::Column::Published.eq(true))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let ticket = state
+        .admission
+        .admit(address, card.id)
+        .map_err(admission_error)?;
+    let claim = guard_the_number(&state, &caller.e164).await?;
+    let settings = call_settings_row::Entity::find_by_id(card.id)
+        .one(&state.db)
+        .await?
+        .map(|row| call_settings::from_row(&row))
+        .unwrap_or_default();
+    // Said now rather than as a refused call: a number of a country the card does not allow,
+    // or one we never dial. (The authority checks both again when it reserves.)
+    let allowed_country = caller
+        .region
+        .as_ref()
+        .is_some_and(|region| settings.allowed_regions.contains(region));
+    if !allowed_country || rates::classify(&caller, home).is_err() {
+        return Err(ApiError::Unprocessable {
+            code: Problem::NotForThisCard.code(),
+            message: number_text(lang).problem(lang, Problem::NotForThisCard, ""),
+        });
+    }
+    // Where it rings; the authority rates and decides it when it reserves.
+    let destination = match route::browser_call(&settings, &RateTable::default(), home, true) {
+        Ok(route) if matches!(route.destination, Destination::Phone { .. }) => {
+            IssuerDestination::Phone
+        }
+        _ => IssuerDestination::Browser,
+    };
+    let view = state.cards().view(&card).await?;
+    let card_name = view.content(view.default_lang).name.clone();
+    let keys = caller
+        .extension
+        .as_deref()
+        .map(DialString::parse)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    let request = CallRequest {
+        card_slug: card.slug,
+        card_name,
+        destination,
+        origin: CallerOrigin::Phone {
+            number: caller.e164.clone(),
+            spoken: spoken_digits(&caller, home),
+            keys,
+        },
+        caller_language: lang.code().to_string(),
+    };
+    let token = LiveCalls::new_token();
+    let call = bridge.start_callback(request, token.clone());
+    state
+        .live_calls
+        .insert(token.clone(), call, lang, (ticket, claim));
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(CallbackStarted {
+            call: token,
+            understood: caller.describe(lang, home),
+        }),
+    )
+        .into_response())
+}
+
+/// One callback at a time per number, and a few an hour: claimed in this process from the
+/// request on, and counted in `calls`, where every process sees them once reserved. (Two
+/// requests racing in two processes within an authorization's milliseconds can both pass the
+/// first check; the hourly count still bounds them.)
+async fn guard_the_number(state: &AppState, e164: &str) -> Result<NumberClaim, ApiError> {
+    let pending = || ApiError::Conflict {
+        code: "callback_pending",
+        message: "a callback to this number is already under way".into(),
+    };
+    let claim = state.live_calls.claim_number(e164).ok_or_else(pending)?;
+    let of_number = || call_row::Entity::find().filter(call_row::Column::CallerNumber.eq(e164));
+    let reserved = of_number()
+        .filter(call_row::Column::State.eq(CallState::Reserved))
+        .count(&state.db)
+        .await?;
+    if reserved > 0 {
+        return Err(pending());
+    }
+    let hour_ago = Utc::now() - chrono::Duration::hours(1);
+    let recent = of_number()
+        .filter(call_row::Column::AuthorizedAt.gt(hour_ago))
+        .count(&state.db)
+        .await?;
+    if recent >= PER_NUMBER_PER_HOUR {
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: 3600,
+        });
+    }
+    Ok(claim)
+}
+
+/// The digits the issuer hears: a number of the installation's country as it is dialled there
+/// (`010…` in Korea), any other with its country code (`1 212…`).
+fn spoken_digits(number: &ParsedNumber, home: phonenumber::country::Id) -> String {
+    let digits = number.e164.trim_start_matches('+');
+    let code = number.country_code.to_string();
+    let home_code = phonenumber::metadata::DATABASE
+        .by_id(home.as_ref())
+        .map(|meta| (meta.country_code(), meta.national_prefix().unwrap_or("")));
+    match home_code {
+        Some((home_code, prefix)) if home_code == number.country_code => {
+            format!("{prefix}{}", &digits[code.len()..])
+        }
+        _ => digits.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phonenumber::country::Id;
+
+    #[test]
+    fn the_issuer_hears_a_home_number_as_it_is_dialled_at_home() {
+        let mobile = number::parse("010-1234-5678", Id::KR).unwrap();
+        assert_eq!(spoken_digits(&mobile, Id::KR), "01012345678");
+        let new_york = number::parse("+1 212 555 0100", Id::KR).unwrap();
+        assert_eq!(spoken_digits(&new_york, Id::KR), "12125550100");
+        assert_eq!(
+            spoken_digits(&new_york, Id::US),
+            "12125550100",
+            "the US dials 1"
+        );
+    }
+}

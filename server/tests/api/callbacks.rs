@@ -1,0 +1,145 @@
+//! `POST /api/cards/{slug}/callbacks` (issue 10, R7a): a visitor types a number; the issuer's
+//! phone is rung first and presses 1; then the visitor's phone rings, answers, and the two
+//! talk — on SQLite and PostgreSQL, with SIPp as the trunk for both legs. And the door's
+//! guards: what is refused, with which code, and that nothing is dialled for it.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::both_backends;
+use crate::calling::{
+    app_with_trunk, follow, guild_after_check, issuer_with_card, sipp, wait_for, wait_for_end,
+};
+use crate::helpers::{Backend, TestApp};
+
+both_backends!(
+    a_callback_rings_the_issuer_then_the_caller_and_bills_both_legs,
+    the_callback_door_refuses_what_it_must_with_its_own_codes,
+);
+
+/// The issuer's mobile and a Korean landline at 1 won a second each.
+const RATES: &str = "internet,,0,1,1,0\nmobile,82,60,1,1,0\nlandline,82,60,1,1,0";
+
+async fn post_callback(app: &TestApp, slug: &str, number: &str) -> reqwest::Response {
+    app.new_client()
+        .post(app.url(&format!("/api/cards/{slug}/callbacks")))
+        .json(&json!({ "number": number, "lang": "en" }))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// SIPp answers both legs (`-m 2`): the first (the issuer's) presses 1 and hangs up after
+/// `hold_ms`; the second (the caller's) waits for our BYE.
+fn trunk_for_both_legs(hold_ms: u32) -> (sipp::Sipp, std::net::UdpSocket) {
+    // The legs' media goes to a socket of ours that nobody reads: only signalling matters here.
+    let sink = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let capture = std::env::temp_dir().join(format!(
+        "callback-api-{}-{}.pcap",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    sipp::write_dtmf_capture("1", &capture);
+    let trunk = sipp::Sipp::start(
+        sipp::Scenario::Template(
+            "callback_legs.xml",
+            vec![
+                (
+                    "__SINK_PORT__",
+                    sink.local_addr().unwrap().port().to_string(),
+                ),
+                ("__CAPTURE__", capture.display().to_string()),
+                ("__HOLD_MS__", hold_ms.to_string()),
+            ],
+        ),
+        &["-m", "2"],
+    );
+    (trunk, sink)
+}
+
+async fn a_callback_rings_the_issuer_then_the_caller_and_bills_both_legs(backend: Backend) {
+    sipp::init_logs();
+    let (trunk, _sink) = trunk_for_both_legs(5_000);
+    let app = app_with_trunk(backend, &trunk, 10_000, 60).await;
+    issuer_with_card(&app, 10, "010-1234-5678", false, RATES).await;
+
+    let started = post_callback(&app, "ada", "02-556-1234").await;
+    assert_eq!(started.status(), 202);
+    let started: serde_json::Value = started.json().await.unwrap();
+    assert_eq!(started["understood"], "+82 2-556-1234 — Seoul landline");
+    let call = started["call"].as_str().unwrap().to_owned();
+    let mut states = follow(&app, &call).await;
+    // A second callback to the same number while this one runs dials nobody.
+    let again = post_callback(&app, "ada", "025561234").await;
+    assert_eq!(again.status(), 409);
+    let again: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(again["error"]["code"], "callback_pending");
+
+    let connected = wait_for(&mut states, "connected").await;
+    assert!(
+        connected["covered_secs"].as_u64().unwrap() > 0,
+        "{connected}"
+    );
+    let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
+    assert_eq!(ended["cause"], "issuer_hung_up", "{ended}");
+    trunk.assert_ends_ok().await;
+
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    let records = records["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "{records:?}");
+    let record = &records[0];
+    assert_eq!(record["caller_number"], "+8225561234", "{record}");
+    assert_eq!(record["callee_number"], "+821012345678", "{record}");
+    assert_eq!(record["outcome"], "answered", "{record}");
+    // Two legs at 1 won a second: the issuer's from its pick-up, the caller's from theirs.
+    let cost = record["cost"].as_i64().unwrap();
+    let billed = record["billed_secs"].as_i64().unwrap();
+    assert!(cost > billed && cost <= 2 * billed, "{record}");
+    let guild = guild_after_check(&app).await;
+    assert_eq!(
+        (guild["balance"].as_i64(), guild["held"].as_i64()),
+        (Some(10_000 - cost), Some(0))
+    );
+}
+
+async fn the_callback_door_refuses_what_it_must_with_its_own_codes(backend: Backend) {
+    // A trunk that is never dialled: every request below is refused before the bridge.
+    let app = app_with_trunk_unreachable(backend).await;
+    issuer_with_card(&app, 10, "010-1234-5678", false, RATES).await;
+    for (number, status, code) in [
+        ("02-1234-56789", 422, "number_does_not_exist"),
+        ("call me", 422, "number_invalid_characters"),
+        ("", 422, "number_empty"),
+        ("02-556-1234 ext", 422, "number_bad_extension"),
+        ("+1 212 555 0100", 422, "number_not_allowed"),
+        ("060-700-1234", 422, "number_not_allowed"),
+    ] {
+        let refused = post_callback(&app, "ada", number).await;
+        assert_eq!(refused.status(), status, "{number:?}");
+        let body: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(body["error"]["code"], code, "{number:?}");
+    }
+    let oversized = post_callback(&app, "ada", &"0".repeat(5_000)).await;
+    assert_eq!(oversized.status(), 413, "bounded before it is read");
+    let unknown = post_callback(&app, "nobody", "02-556-1234").await;
+    assert_eq!(unknown.status(), 404);
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    assert_eq!(
+        records["records"].as_array().unwrap().len(),
+        0,
+        "nothing was attempted, so nothing is recorded"
+    );
+
+    let no_trunk = TestApp::spawn(backend).await;
+    let off = post_callback(&no_trunk, "ada", "02-556-1234").await;
+    assert_eq!(off.status(), 400);
+    let body: serde_json::Value = off.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "calling_off");
+}
+
+/// A server configured with a trunk on a port where nothing listens.
+async fn app_with_trunk_unreachable(backend: Backend) -> TestApp {
+    let port = sipp::free_udp_port(1);
+    crate::calling::app_with_trunk_at(backend, port, 10_000, 60).await
+}
