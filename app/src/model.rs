@@ -7,6 +7,26 @@ use serde::{Deserialize, Serialize};
 
 pub mod calling;
 
+/// The kind of line a phone number reaches (libphonenumber's types), which decides its rate
+/// class, whether it may be called, and how the page names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NumberKind {
+    FixedLine,
+    Mobile,
+    /// Numbers of plans where landlines and mobiles cannot be told apart (the US, Canada…).
+    FixedLineOrMobile,
+    TollFree,
+    PremiumRate,
+    SharedCost,
+    Voip,
+    PersonalNumber,
+    Pager,
+    Uan,
+    Voicemail,
+}
+
 /// The languages a card can be written in (BRIEF R2, patent ¶48).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

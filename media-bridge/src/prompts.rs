@@ -47,52 +47,44 @@ impl Prompt {
 /// The languages the prompts are recorded in; anything else falls back to English.
 pub const LANGUAGES: [&str; 4] = ["ko", "en", "ja", "zh"];
 
+/// The recording `$name` in `$language`, English for a language it was not recorded in.
+macro_rules! by_language {
+    ($name:literal, $language:expr) => {
+        match $language {
+            "ko" => include_bytes!(concat!("../prompts/", $name, ".ko.wav")).as_slice(),
+            "ja" => include_bytes!(concat!("../prompts/", $name, ".ja.wav")).as_slice(),
+            "zh" => include_bytes!(concat!("../prompts/", $name, ".zh.wav")).as_slice(),
+            _ => include_bytes!(concat!("../prompts/", $name, ".en.wav")).as_slice(),
+        }
+    };
+}
+
 fn wav(prompt: Prompt, language: &str) -> &'static [u8] {
-    macro_rules! by_language {
-        ($name:literal) => {
-            match language {
-                "ko" => include_bytes!(concat!("../prompts/", $name, ".ko.wav")).as_slice(),
-                "ja" => include_bytes!(concat!("../prompts/", $name, ".ja.wav")).as_slice(),
-                "zh" => include_bytes!(concat!("../prompts/", $name, ".zh.wav")).as_slice(),
-                _ => include_bytes!(concat!("../prompts/", $name, ".en.wav")).as_slice(),
-            }
-        };
-    }
     match prompt {
-        Prompt::Accept => by_language!("accept"),
-        Prompt::NoAnswer => by_language!("no_answer"),
-        Prompt::Warning => by_language!("warning"),
-        Prompt::EnterCode => by_language!("enter_code"),
-        Prompt::CodeConfirmed => by_language!("code_confirmed"),
-        Prompt::CodeWrong => by_language!("code_wrong"),
-        Prompt::CallbackRequest => by_language!("callback_request"),
-        Prompt::CallbackChoice => by_language!("callback_choice"),
+        Prompt::Accept => by_language!("accept", language),
+        Prompt::NoAnswer => by_language!("no_answer", language),
+        Prompt::Warning => by_language!("warning", language),
+        Prompt::EnterCode => by_language!("enter_code", language),
+        Prompt::CodeConfirmed => by_language!("code_confirmed", language),
+        Prompt::CodeWrong => by_language!("code_wrong", language),
+        Prompt::CallbackRequest => by_language!("callback_request", language),
+        Prompt::CallbackChoice => by_language!("callback_choice", language),
     }
 }
 
 /// One spoken digit, `0`-`9`.
 fn digit_wav(digit: u8, language: &str) -> &'static [u8] {
-    macro_rules! by_language {
-        ($name:literal) => {
-            match language {
-                "ko" => include_bytes!(concat!("../prompts/", $name, ".ko.wav")).as_slice(),
-                "ja" => include_bytes!(concat!("../prompts/", $name, ".ja.wav")).as_slice(),
-                "zh" => include_bytes!(concat!("../prompts/", $name, ".zh.wav")).as_slice(),
-                _ => include_bytes!(concat!("../prompts/", $name, ".en.wav")).as_slice(),
-            }
-        };
-    }
     match digit {
-        0 => by_language!("digit_0"),
-        1 => by_language!("digit_1"),
-        2 => by_language!("digit_2"),
-        3 => by_language!("digit_3"),
-        4 => by_language!("digit_4"),
-        5 => by_language!("digit_5"),
-        6 => by_language!("digit_6"),
-        7 => by_language!("digit_7"),
-        8 => by_language!("digit_8"),
-        _ => by_language!("digit_9"),
+        0 => by_language!("digit_0", language),
+        1 => by_language!("digit_1", language),
+        2 => by_language!("digit_2", language),
+        3 => by_language!("digit_3", language),
+        4 => by_language!("digit_4", language),
+        5 => by_language!("digit_5", language),
+        6 => by_language!("digit_6", language),
+        7 => by_language!("digit_7", language),
+        8 => by_language!("digit_8", language),
+        _ => by_language!("digit_9", language),
     }
 }
 

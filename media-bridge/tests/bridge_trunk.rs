@@ -57,26 +57,38 @@ impl Authority for RecordingAuthority {
     }
 }
 
-#[tokio::test]
-async fn settlement_follows_our_hang_up_at_once_when_the_trunk_never_answers_the_bye() {
-    support::init_logs();
-    let sipp = Sipp::start(Scenario::File("bye_unanswered.xml"), &["-rtp_echo"]);
+type Settled = mpsc::UnboundedReceiver<(Instant, Settlement)>;
+
+/// A bridge whose trunk is `sipp`, under a [`RecordingAuthority`] that grants the issuer's
+/// number with `extension`.
+async fn bridge_to(
+    sipp: &Sipp,
+    extension: Option<&str>,
+    call: CallConfig,
+) -> (std::sync::Arc<Bridge<RecordingAuthority>>, Settled) {
     let config = TrunkConfig::new(support::trunk_settings(sipp.sip.port())).unwrap();
     let dialer = Dialer::start(config).await.unwrap();
-    let (settled_sender, mut settled) = mpsc::unbounded_channel();
+    let (settled_sender, settled) = mpsc::unbounded_channel();
     let bridge = Bridge::new(
         RecordingAuthority {
             settled: settled_sender,
-            extension: None,
+            extension: extension.map(str::to_owned),
         },
         Some(dialer),
         None,
         BridgeConfig {
-            call: CallConfig::default(),
+            call,
             browser: BrowserLegConfig::loopback(),
             rtp_ip: "127.0.0.1".parse().unwrap(),
         },
     );
+    (bridge, settled)
+}
+
+/// A browser calling the card's issuer's phone through `bridge`.
+async fn browser_call(
+    bridge: &std::sync::Arc<Bridge<RecordingAuthority>>,
+) -> (media_bridge::bridge::LiveCall, FakeBrowser) {
     let mut browser = FakeBrowser::new().await;
     let offer = browser.offer().await;
     let offer = bridge.browser_config().screen(&offer).unwrap();
@@ -92,6 +104,15 @@ async fn settlement_follows_our_hang_up_at_once_when_the_trunk_never_answers_the
         .await
         .unwrap();
     browser.accept_answer(answer).await;
+    (live, browser)
+}
+
+#[tokio::test]
+async fn settlement_follows_our_hang_up_at_once_when_the_trunk_never_answers_the_bye() {
+    support::init_logs();
+    let sipp = Sipp::start(Scenario::File("bye_unanswered.xml"), &["-rtp_echo"]);
+    let (bridge, mut settled) = bridge_to(&sipp, None, CallConfig::default()).await;
+    let (live, _browser) = browser_call(&bridge).await;
 
     // The trunk answered; the issuer hears the accept prompt. The caller gives up now.
     let mut status = live.status.clone();
@@ -150,42 +171,13 @@ async fn the_issuers_extension_is_dialled_as_rfc_4733_before_the_prompt() {
         Scenario::Template("answer_media_sink.xml", vec![("__SINK_PORT__", sink_port)]),
         &[],
     );
-    let config = TrunkConfig::new(support::trunk_settings(sipp.sip.port())).unwrap();
-    let dialer = Dialer::start(config).await.unwrap();
-    let (settled_sender, _settled) = mpsc::unbounded_channel();
     let call_config = CallConfig {
         extension_delay: Duration::from_millis(300),
         ..CallConfig::default()
     };
     let timing = call_config.key_timing;
-    let bridge = Bridge::new(
-        RecordingAuthority {
-            settled: settled_sender,
-            extension: Some("2,35".into()),
-        },
-        Some(dialer),
-        None,
-        BridgeConfig {
-            call: call_config,
-            browser: BrowserLegConfig::loopback(),
-            rtp_ip: "127.0.0.1".parse().unwrap(),
-        },
-    );
-    let mut browser = FakeBrowser::new().await;
-    let offer = browser.offer().await;
-    let offer = bridge.browser_config().screen(&offer).unwrap();
-    let request = CallRequest {
-        card_slug: "hong-gildong".into(),
-        card_name: "Hong Gildong".into(),
-        destination: IssuerDestination::Phone,
-        origin: media_bridge::authority::CallerOrigin::Browser,
-        caller_language: "en".into(),
-    };
-    let (live, answer) = bridge
-        .start_call(&offer, request, "call-token".into())
-        .await
-        .unwrap();
-    browser.accept_answer(answer).await;
+    let (bridge, _settled) = bridge_to(&sipp, Some("2,35"), call_config).await;
+    let (live, _browser) = browser_call(&bridge).await;
 
     // Everything the bridge sends toward the issuer's phone, until the prompt starts.
     let mut receiver = DtmfReceiver::new();
@@ -259,25 +251,11 @@ async fn a_callback_rings_the_issuer_first_then_dials_the_caller_and_bridges_the
         ),
         &["-m", "2"],
     );
-    let config = TrunkConfig::new(support::trunk_settings(sipp.sip.port())).unwrap();
-    let dialer = Dialer::start(config).await.unwrap();
-    let (settled_sender, mut settled) = mpsc::unbounded_channel();
-    let bridge = Bridge::new(
-        RecordingAuthority {
-            settled: settled_sender,
-            extension: None,
-        },
-        Some(dialer),
-        None,
-        BridgeConfig {
-            call: CallConfig {
-                extension_delay: Duration::from_millis(300),
-                ..CallConfig::default()
-            },
-            browser: BrowserLegConfig::loopback(),
-            rtp_ip: "127.0.0.1".parse().unwrap(),
-        },
-    );
+    let call_config = CallConfig {
+        extension_delay: Duration::from_millis(300),
+        ..CallConfig::default()
+    };
+    let (bridge, mut settled) = bridge_to(&sipp, None, call_config).await;
     let request = CallRequest {
         card_slug: "hong-gildong".into(),
         card_name: "Hong Gildong".into(),

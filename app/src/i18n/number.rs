@@ -3,23 +3,7 @@
 //! `+1 212-555-0100 — United States`. Region names are CLDR's (`regions.tsv`,
 //! `scripts/region-names.py`); Korean landlines are named by their area code.
 
-use crate::model::Lang;
-
-/// What a number is, as the server's parser classified it (`calls::number::NumberKind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    FixedLine,
-    Mobile,
-    FixedLineOrMobile,
-    TollFree,
-    PremiumRate,
-    SharedCost,
-    Voip,
-    PersonalNumber,
-    Pager,
-    Uan,
-    Voicemail,
-}
+use crate::model::{Lang, NumberKind as Kind};
 
 /// Why a typed number cannot be called (`calls::number::NumberError`), one stable code each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -88,6 +88,26 @@ impl Script {
         script
     }
 
+    /// A browser call whose issuer's number has extension 235: the caller connected at 0 s,
+    /// granted at 1 s, the issuer's phone answered at 5 s (with what that answer emitted).
+    fn browser_call_to_extension() -> (Script, Vec<Output>) {
+        let request = CallRequest {
+            origin: CallerOrigin::Browser,
+            ..callback(None)
+        };
+        let (mut script, _) = Script::new(request);
+        script.at(Millis::ZERO, Input::Connected(Leg::Caller));
+        script.at(
+            at(1),
+            Input::Authorized {
+                grant: grant(),
+                issuer_keys: Some(DialString::parse("235").unwrap()),
+            },
+        );
+        let answered = script.at(at(5), Input::Answered(Leg::Issuer));
+        (script, answered)
+    }
+
     /// …and the issuer pressed 1 at 8 s.
     fn caller_dialled(keys: Option<&str>) -> Script {
         let mut script = Script::issuer_prompted(keys);
@@ -327,24 +347,8 @@ fn the_issuer_hanging_up_while_the_caller_is_dialled_ends_both() {
 /// accept prompt, and the issuer's keys mean nothing until the prompt plays.
 #[test]
 fn the_issuers_extension_is_dialled_before_the_accept_prompt() {
-    let request = CallRequest {
-        origin: CallerOrigin::Browser,
-        ..callback(None)
-    };
-    let mut script = Script {
-        call: Call::new(request, CallConfig::default(), Millis::ZERO),
-        now: Millis::ZERO,
-    };
-    script.at(Millis::ZERO, Input::Connected(Leg::Caller));
+    let (mut script, answered) = Script::browser_call_to_extension();
     let keys = DialString::parse("235").unwrap();
-    script.at(
-        at(1),
-        Input::Authorized {
-            grant: grant(),
-            issuer_keys: Some(keys.clone()),
-        },
-    );
-    let answered = script.at(at(5), Input::Answered(Leg::Issuer));
     assert!(
         answered
             .iter()
@@ -384,23 +388,7 @@ fn the_issuers_extension_is_dialled_before_the_accept_prompt() {
 
 #[test]
 fn the_accept_timeout_runs_from_the_prompt_after_an_extension() {
-    let request = CallRequest {
-        origin: CallerOrigin::Browser,
-        ..callback(None)
-    };
-    let mut script = Script {
-        call: Call::new(request, CallConfig::default(), Millis::ZERO),
-        now: Millis::ZERO,
-    };
-    script.at(Millis::ZERO, Input::Connected(Leg::Caller));
-    script.at(
-        at(1),
-        Input::Authorized {
-            grant: grant(),
-            issuer_keys: Some(DialString::parse("235").unwrap()),
-        },
-    );
-    script.at(at(5), Input::Answered(Leg::Issuer));
+    let (mut script, _) = Script::browser_call_to_extension();
     let config = CallConfig::default();
     let prompt_at = at(5) + config.extension_delay + THREE_KEYS;
     let waiting = script

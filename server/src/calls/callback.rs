@@ -18,18 +18,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use chrono::Utc;
-use media_bridge::authority::{CallRequest, CallerOrigin, IssuerDestination};
+use media_bridge::authority::{CallRequest, CallerOrigin};
 use media_bridge::dtmf::DialString;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::call_state::CallState;
-use super::live::{LiveCalls, NumberClaim, admission_error};
+use super::live::{LiveCalls, NumberClaim, admission_error, issuer_end, published_card};
 use super::number::{self, ParsedNumber};
-use super::rates::{self, RateTable};
+use super::rates;
 use super::reservation::entity as call_row;
-use super::route::{self, Destination};
-use crate::cards::call_settings;
-use crate::cards::entity::{call_settings as call_settings_row, card};
 use crate::client_address::ClientAddress;
 use crate::error::{ApiError, ApiJson};
 use crate::startup::AppState;
@@ -41,7 +38,7 @@ const BODY_LIMIT: usize = 1024;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(start),
+    paths(start_callback),
     components(schemas(StartCallback, CallbackStarted, crate::error::ErrorBody))
 )]
 pub struct ApiDoc;
@@ -49,7 +46,7 @@ pub struct ApiDoc;
 pub fn router() -> Router<AppState> {
     Router::new().route(
         "/api/cards/{slug}/callbacks",
-        post(start).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        post(start_callback).layer(DefaultBodyLimit::max(BODY_LIMIT)),
     )
 }
 
@@ -67,7 +64,7 @@ pub fn router() -> Router<AppState> {
         (status = 429, description = "Too many callbacks to this number, or call starts from this address or to this card; see Retry-After", body = crate::error::ErrorBody),
         (status = 503, description = "Calling is at capacity; see Retry-After", body = crate::error::ErrorBody),
     ))]
-async fn start(
+async fn start_callback(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     Path(slug): Path<String>,
@@ -88,22 +85,13 @@ async fn start(
         code: error.problem().code(),
         message: error.message(lang),
     })?;
-    let card = card::Entity::find()
-        .filter(card::Column::Slug.eq(slug.as_str()))
-        .filter(card::Column::Published.eq(true))
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let card = published_card(&state, &slug).await?;
     let ticket = state
         .admission
         .admit(address, card.id)
         .map_err(admission_error)?;
     let claim = guard_the_number(&state, &caller.e164).await?;
-    let settings = call_settings_row::Entity::find_by_id(card.id)
-        .one(&state.db)
-        .await?
-        .map(|row| call_settings::from_row(&row))
-        .unwrap_or_default();
+    let (settings, destination, card_name) = issuer_end(&state, &card).await?;
     // Said now rather than as a refused call: a number of a country the card does not allow,
     // or one we never dial. (The authority checks both again when it reserves.)
     let allowed_country = caller
@@ -116,15 +104,6 @@ async fn start(
             message: number_text(lang).problem(lang, Problem::NotForThisCard, ""),
         });
     }
-    // Where it rings; the authority rates and decides it when it reserves.
-    let destination = match route::browser_call(&settings, &RateTable::default(), home, true) {
-        Ok(route) if matches!(route.destination, Destination::Phone { .. }) => {
-            IssuerDestination::Phone
-        }
-        _ => IssuerDestination::Browser,
-    };
-    let view = state.cards().view(&card).await?;
-    let card_name = view.content(view.default_lang).name.clone();
     let keys = caller
         .extension
         .as_deref()

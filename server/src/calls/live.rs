@@ -8,8 +8,8 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use app::model::Lang;
 use app::model::calling::{CallEvent, CallStarted, StartCall};
+use app::model::{CallSettings, Lang};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -133,6 +133,44 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// The published card named `slug`, for a call to it.
+pub(super) async fn published_card(state: &AppState, slug: &str) -> Result<card::Model, ApiError> {
+    card::Entity::find()
+        .filter(card::Column::Slug.eq(slug))
+        .filter(card::Column::Published.eq(true))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// The card's call settings, where a call to it rings (rates do not decide that: the authority
+/// rates the call when it reserves), and the card's name for the issuer's ringing dashboard
+/// (in its default language).
+pub(super) async fn issuer_end(
+    state: &AppState,
+    card: &card::Model,
+) -> Result<(CallSettings, IssuerDestination, String), ApiError> {
+    let settings = call_settings_row::Entity::find_by_id(card.id)
+        .one(&state.db)
+        .await?
+        .map(|row| call_settings::from_row(&row))
+        .unwrap_or_default();
+    let destination = match route::browser_call(
+        &settings,
+        &RateTable::default(),
+        state.settings.default_region,
+        state.trunk_configured(),
+    ) {
+        Ok(route) if matches!(route.destination, Destination::Phone { .. }) => {
+            IssuerDestination::Phone
+        }
+        _ => IssuerDestination::Browser,
+    };
+    let view = state.cards().view(card).await?;
+    let card_name = view.content(view.default_lang).name.clone();
+    Ok((settings, destination, card_name))
+}
+
 pub(super) fn admission_error(refusal: AdmissionRefusal) -> ApiError {
     match refusal {
         AdmissionRefusal::AddressStarts { retry_after_secs }
@@ -175,12 +213,7 @@ async fn start(
             message: "browser calling is not running on this installation".into(),
         });
     };
-    let card = card::Entity::find()
-        .filter(card::Column::Slug.eq(slug.as_str()))
-        .filter(card::Column::Published.eq(true))
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let card = published_card(&state, &slug).await?;
     // Counted before the offer is read: a flood of bad offers is throttled like good ones.
     let ticket = state
         .admission
@@ -198,27 +231,8 @@ async fn start(
                 format!("the browser's SDP cannot be used: {error}"),
             )])
         })?;
-    let settings = call_settings_row::Entity::find_by_id(card.id)
-        .one(&state.db)
-        .await?
-        .map(|row| call_settings::from_row(&row))
-        .unwrap_or_default();
-    // Rates do not decide where a call rings; the authority rates it when it reserves.
-    let destination = match route::browser_call(
-        &settings,
-        &RateTable::default(),
-        state.settings.default_region,
-        state.trunk_configured(),
-    ) {
-        Ok(route) if matches!(route.destination, Destination::Phone { .. }) => {
-            IssuerDestination::Phone
-        }
-        _ => IssuerDestination::Browser,
-    };
     let lang = body.lang;
-    // The issuer's ringing dashboard names the card (in its default language).
-    let view = state.cards().view(&card).await?;
-    let card_name = view.content(view.default_lang).name.clone();
+    let (_, destination, card_name) = issuer_end(&state, &card).await?;
     let request = CallRequest {
         card_slug: card.slug,
         card_name,

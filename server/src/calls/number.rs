@@ -15,30 +15,14 @@ mod typed;
 #[cfg(test)]
 mod tests;
 
-use app::i18n::number::{Kind, Problem, Understood, describe, number_text};
+use app::i18n::number::{Problem, Understood, describe, number_text};
 use app::model::Lang;
+pub use app::model::NumberKind;
 use phonenumber::country::Id;
 use serde::Serialize;
 
 /// Characters a person may reasonably type, separators and an extension included.
 const MAX_INPUT: usize = 40;
-
-/// The kind of line a number reaches, which decides its rate class and whether it may be called.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NumberKind {
-    FixedLine,
-    Mobile,
-    FixedLineOrMobile,
-    TollFree,
-    PremiumRate,
-    SharedCost,
-    Voip,
-    PersonalNumber,
-    Pager,
-    Uan,
-    Voicemail,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ParsedNumber {
@@ -104,19 +88,7 @@ impl ParsedNumber {
         let understood = Understood {
             international: &self.international,
             extension: self.extension.as_deref(),
-            kind: match self.kind {
-                NumberKind::FixedLine => Kind::FixedLine,
-                NumberKind::Mobile => Kind::Mobile,
-                NumberKind::FixedLineOrMobile => Kind::FixedLineOrMobile,
-                NumberKind::TollFree => Kind::TollFree,
-                NumberKind::PremiumRate => Kind::PremiumRate,
-                NumberKind::SharedCost => Kind::SharedCost,
-                NumberKind::Voip => Kind::Voip,
-                NumberKind::PersonalNumber => Kind::PersonalNumber,
-                NumberKind::Pager => Kind::Pager,
-                NumberKind::Uan => Kind::Uan,
-                NumberKind::Voicemail => Kind::Voicemail,
-            },
+            kind: self.kind,
             region: self.region.as_deref(),
             national,
         };
