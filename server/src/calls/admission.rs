@@ -34,6 +34,9 @@ pub struct AdmissionLimits {
     pub live_per_address: u32,
     pub live_per_card: u32,
     pub live_total: u32,
+    /// Callbacks one number may be asked for in an hour, whatever the card (`calls/callback.rs`;
+    /// counted in the database, where every process sees them).
+    pub callbacks_per_number_per_hour: u32,
 }
 
 impl Default for AdmissionLimits {
@@ -46,6 +49,7 @@ impl Default for AdmissionLimits {
             live_per_card: 4,
             // The bridge carried 250 calls at 0 % loss on 2 cores (BENCHMARKS.md).
             live_total: 200,
+            callbacks_per_number_per_hour: 3,
         }
     }
 }

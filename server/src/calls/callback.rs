@@ -6,8 +6,8 @@
 //! the body is a few hundred bytes at most; the number is read (bounded) and must be one we
 //! dial and of a country the card allows; the start counts against the same admission as
 //! browser calls (per address, per card, in total); and, in the database where every process sees them, a number with a
-//! callback pending or running is not called again, nor more than [`PER_NUMBER_PER_HOUR`]
-//! times an hour. The Guild engine then decides the call as any other (both legs rated, the
+//! callback pending or running is not called again, nor more than
+//! `calling.callbacks_per_number_per_hour` times an hour. The Guild engine then decides the call as any other (both legs rated, the
 //! card's allowed countries).
 
 use app::i18n::number::{Problem, number_text};
@@ -31,8 +31,6 @@ use crate::client_address::ClientAddress;
 use crate::error::{ApiError, ApiJson};
 use crate::startup::AppState;
 
-/// Callbacks one number may be asked for in an hour, whatever the card.
-pub const PER_NUMBER_PER_HOUR: u64 = 3;
 /// The body: a typed number and a language.
 const BODY_LIMIT: usize = 1024;
 
@@ -159,7 +157,12 @@ async fn guard_the_number(state: &AppState, e164: &str) -> Result<NumberClaim, A
         .filter(call_row::Column::AuthorizedAt.gt(hour_ago))
         .count(&state.db)
         .await?;
-    if recent >= PER_NUMBER_PER_HOUR {
+    let per_hour = state
+        .settings
+        .calling
+        .admission
+        .callbacks_per_number_per_hour;
+    if recent >= u64::from(per_hour) {
         return Err(ApiError::TooManyRequests {
             retry_after_secs: 3600,
         });

@@ -25,6 +25,7 @@ pub(super) struct FileCalling {
     live_calls_per_address: Option<u32>,
     live_calls_per_card: Option<u32>,
     max_live_calls: Option<u32>,
+    callbacks_per_number_per_hour: Option<u32>,
 }
 
 /// The file form of `[trunk]`.
@@ -197,6 +198,12 @@ fn read_admission(
             "calling.max_live_calls",
             calling.max_live_calls,
             defaults.live_total,
+        )?,
+        callbacks_per_number_per_hour: bound(
+            "CALLCARD_CALLBACKS_PER_NUMBER",
+            "calling.callbacks_per_number_per_hour",
+            calling.callbacks_per_number_per_hour,
+            defaults.callbacks_per_number_per_hour,
         )?,
     })
 }

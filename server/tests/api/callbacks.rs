@@ -16,6 +16,7 @@ use crate::helpers::{Backend, TestApp};
 both_backends!(
     a_callback_rings_the_issuer_then_the_caller_and_bills_both_legs,
     the_callback_door_refuses_what_it_must_with_its_own_codes,
+    a_number_is_called_back_only_so_often_an_hour,
 );
 
 /// The issuer's mobile and a Korean landline at 1 won a second each.
@@ -142,4 +143,37 @@ async fn the_callback_door_refuses_what_it_must_with_its_own_codes(backend: Back
 async fn app_with_trunk_unreachable(backend: Backend) -> TestApp {
     let port = sipp::free_udp_port(1);
     crate::calling::app_with_trunk_at(backend, port, 10_000, 60).await
+}
+
+/// Each attempt counts, refused or not: with one callback an hour per number, a second request
+/// for a number whose first callback was refused (an empty Guild) gets 429, while another
+/// number still goes through to the engine.
+async fn a_number_is_called_back_only_so_often_an_hour(backend: Backend) {
+    let port = sipp::free_udp_port(1);
+    let app = TestApp::spawn_with(backend, |settings| {
+        settings.signup_grant = server::ledger::money::Money(0);
+        settings.calling.admission.callbacks_per_number_per_hour = 1;
+        let trunk = media_bridge::trunk::TrunkSettings {
+            host: "127.0.0.1".into(),
+            port: Some(port),
+            caller_id: "+8225550000".into(),
+            local_bind: "127.0.0.1:0".parse().unwrap(),
+            ..media_bridge::trunk::TrunkSettings::default()
+        };
+        settings.calling.trunk = Some(media_bridge::trunk::TrunkConfig::new(trunk).unwrap());
+    })
+    .await;
+    issuer_with_card(&app, 10, "010-1234-5678", false, RATES).await;
+    let first = post_callback(&app, "ada", "02-556-1234").await;
+    assert_eq!(first.status(), 202);
+    let first: serde_json::Value = first.json().await.unwrap();
+    let mut states = follow(&app, first["call"].as_str().unwrap()).await;
+    let ended = wait_for_end(&mut states, Duration::from_secs(10)).await;
+    assert_eq!(ended["cause"], "refused:guild_exhausted", "{ended}");
+
+    let again = post_callback(&app, "ada", "02-556-1234").await;
+    assert_eq!(again.status(), 429);
+    assert!(again.headers().contains_key("retry-after"));
+    let other = post_callback(&app, "ada", "02-556-9876").await;
+    assert_eq!(other.status(), 202, "the limit is per number");
 }

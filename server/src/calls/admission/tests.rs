@@ -9,6 +9,7 @@ fn limits() -> AdmissionLimits {
         live_per_address: 2,
         live_per_card: 3,
         live_total: 4,
+        callbacks_per_number_per_hour: 3,
     }
 }
 
