@@ -61,6 +61,7 @@ pub enum Input {
     Timeout,
 }
 
+#[cfg(test)]
 impl Input {
     /// A grant whose issuer has no extension to dial.
     pub fn granted(grant: Grant) -> Input {

@@ -111,7 +111,8 @@ impl Call {
             settlement: Settlement::Running,
             outputs: VecDeque::new(),
         };
-        if call.caller == CallerLeg::NotDialled {
+        // A callback has no browser to wait for: both its legs are authorized at once.
+        if matches!(call.request.origin, CallerOrigin::Phone { .. }) {
             call.ask_for_authorization();
         }
         call
