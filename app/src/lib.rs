@@ -28,7 +28,14 @@ pub fn App() -> impl IntoView {
             view! { <pages::home::HomePage account demo_slug/> }.into_any()
         }
         Page::Card { card, lang } => view! { <pages::card::CardPage card lang/> }.into_any(),
-        Page::Call { card, lang } => view! { <pages::call::CallPage card lang/> }.into_any(),
+        Page::Call {
+            card,
+            lang,
+            callback,
+        } => view! { <pages::call::CallPage card lang callback/> }.into_any(),
+        Page::CallbackStatus { status } => {
+            view! { <pages::call::callback::CallbackStatusPage status/> }.into_any()
+        }
         Page::SignUp { form } => view! { <pages::auth::SignUpPage form/> }.into_any(),
         Page::LogIn { form } => view! { <pages::auth::LogInPage form/> }.into_any(),
         Page::SignUpSent { email } => view! { <pages::auth::SignUpSentPage email/> }.into_any(),

@@ -500,9 +500,15 @@ pub enum Page {
         card: CardView,
         lang: Lang,
     },
+    /// The call window; `callback` is `None` where callbacks are off (no phone line).
     Call {
         card: CardView,
         lang: Lang,
+        callback: Option<calling::CallbackForm>,
+    },
+    /// A callback followed without JavaScript.
+    CallbackStatus {
+        status: calling::CallbackStatusView,
     },
     SignUp {
         form: AuthForm,

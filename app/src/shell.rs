@@ -104,7 +104,7 @@ impl PageMeta {
             refresh_secs: None,
         };
         match page {
-            Page::Card { card, lang } | Page::Call { card, lang } => {
+            Page::Card { card, lang } | Page::Call { card, lang, .. } => {
                 let content = card.content(*lang);
                 let org = [content.title.as_str(), content.company.as_str()]
                     .into_iter()
@@ -143,6 +143,23 @@ impl PageMeta {
                 // Followed without script: the page reloads while the call runs.
                 refresh_secs: verification.running.then_some(2),
                 ..plain("Verifying a number")
+            },
+            Page::CallbackStatus { status } => PageMeta {
+                lang: status.lang.code(),
+                title: format!(
+                    "{} — {} · callcard",
+                    crate::i18n::call_text(status.lang).call_me_back,
+                    status.card_name
+                ),
+                // Followed without script: the page reloads while the call runs.
+                refresh_secs: status
+                    .latest
+                    .as_ref()
+                    .is_some_and(|latest| {
+                        crate::pages::call::progress::Phase::of_latest(latest).is_active()
+                    })
+                    .then_some(2),
+                ..plain("")
             },
             Page::NotFound => plain("Not found"),
         }

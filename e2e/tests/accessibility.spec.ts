@@ -22,6 +22,13 @@ test.describe('accessibility', () => {
     await expectNoViolations(page, 'the card page');
     await page.goto(`${DEMO_CARD.path}/call`);
     await expectNoViolations(page, 'the call window');
+    // Issue 10: "Call me back" refused without JavaScript, and a callback's status page.
+    await page.locator('#callback-number').fill('02-1234-56789');
+    await page.locator('form.callback-form button[type=submit]').click();
+    await expect(page.locator('.callback-refused')).toBeVisible();
+    await expectNoViolations(page, 'the call window with a refused number');
+    await page.goto(`${DEMO_CARD.path}/callback/0123456789abcdef0123456789abcdef`);
+    await expectNoViolations(page, "a callback's status page");
     await page.goto('/c/no-such-card');
     await expectNoViolations(page, 'the 404 page');
     await page.goto('/');

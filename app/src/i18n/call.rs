@@ -36,6 +36,24 @@ pub struct CallText {
     pub keys_sent: &'static str,
     pub ended: &'static str,
     pub call_again: &'static str,
+    // Callbacks (issue 10): the "Call me back" form and the steps only a callback has.
+    pub call_me_back: &'static str,
+    /// Has a `{name}` placeholder.
+    pub callback_intro: &'static str,
+    pub your_number: &'static str,
+    pub number_hint: &'static str,
+    /// Before the number as the server understood it.
+    pub we_will_call: &'static str,
+    /// Has a `{name}` placeholder.
+    pub calling_you: &'static str,
+    pub your_phone_rings: &'static str,
+    pub talk_on_your_phone: &'static str,
+    pub cancel: &'static str,
+    pub callback_again: &'static str,
+    /// The status page of a callback no longer known (ended a while ago).
+    pub callback_over: &'static str,
+    /// The status page followed without JavaScript.
+    pub page_refreshes: &'static str,
     pub ends: EndMessages,
 }
 
@@ -79,6 +97,8 @@ pub struct EndMessages {
     pub calling_off: &'static str,
     /// 409 `line_busy`: calls alive at once from this address or to this card.
     pub line_busy: &'static str,
+    /// 409 `callback_pending`: this number is being called back already.
+    pub callback_pending: &'static str,
     /// 429, or 503 `busy`: too many call starts just now.
     pub too_many_calls: &'static str,
     pub start_failed: &'static str,
@@ -113,7 +133,7 @@ pub const SERVER_CAUSES: [&str; 21] = [
 ];
 
 /// The causes the page finds itself (never sent by the server).
-pub const PAGE_CAUSES: [&str; 10] = [
+pub const PAGE_CAUSES: [&str; 11] = [
     "microphone_refused",
     "microphone_missing",
     "browser_unsupported",
@@ -121,6 +141,7 @@ pub const PAGE_CAUSES: [&str; 10] = [
     "no_usable_audio",
     "calling_off",
     "line_busy",
+    "callback_pending",
     "too_many_calls",
     "start_failed",
     "connection_lost",
@@ -175,6 +196,7 @@ impl CallText {
             "no_usable_audio" => ends.no_usable_audio,
             "calling_off" => ends.calling_off,
             "line_busy" => ends.line_busy,
+            "callback_pending" => ends.callback_pending,
             "too_many_calls" => ends.too_many_calls,
             "start_failed" => ends.start_failed,
             "connection_lost" => ends.connection_lost,
@@ -194,6 +216,14 @@ impl CallText {
 
     pub fn waiting_for(&self, name: &str) -> String {
         self.waiting_for_issuer.replace("{name}", name)
+    }
+
+    pub fn callback_intro_for(&self, name: &str) -> String {
+        self.callback_intro.replace("{name}", name)
+    }
+
+    pub fn calling_you_for(&self, name: &str) -> String {
+        self.calling_you.replace("{name}", name)
     }
 
     pub fn ends_in_seconds(&self, seconds: u32) -> String {
@@ -224,6 +254,18 @@ static KO: CallText = CallText {
     keys_sent: "보낸 번호",
     ended: "통화가 종료되었습니다.",
     call_again: "다시 걸기",
+    call_me_back: "전화 요청하기",
+    callback_intro: "번호를 남기시면 먼저 {name}님께 여쭙고, 수락하시면 이 번호로 전화를 드립니다. 통화료는 무료입니다.",
+    your_number: "내 전화번호",
+    number_hint: "지역번호를 포함해 입력하세요. 내선번호는 ‘내선’ 뒤에 적습니다.",
+    we_will_call: "걸 번호:",
+    calling_you: "{name}님이 수락했습니다. 지금 전화를 걸고 있습니다…",
+    your_phone_rings: "전화가 울리고 있습니다. 받아 주세요.",
+    talk_on_your_phone: "연결되었습니다. 전화로 통화하세요.",
+    cancel: "취소",
+    callback_again: "다시 요청하기",
+    callback_over: "이 전화 요청은 끝났습니다.",
+    page_refreshes: "이 페이지는 몇 초마다 저절로 새로 고쳐집니다.",
     ends: EndMessages {
         caller_hung_up: "통화를 끊었습니다.",
         issuer_hung_up: "상대방이 통화를 끊었습니다.",
@@ -254,6 +296,7 @@ static KO: CallText = CallText {
         no_usable_audio: "브라우저가 통화에 쓸 수 있는 음성 형식을 제공하지 않았습니다.",
         calling_off: "이 사이트에서는 브라우저 통화가 꺼져 있습니다.",
         line_busy: "지금은 통화 중입니다. 잠시 후 다시 걸어 주세요.",
+        callback_pending: "이 번호로 거는 전화 요청이 이미 진행 중입니다.",
         too_many_calls: "지금은 통화 요청이 너무 많습니다. 1분 뒤 다시 시도해 주세요.",
         start_failed: "통화를 시작하지 못했습니다. 인터넷 연결을 확인한 뒤 다시 시도해 주세요.",
         connection_lost: "서버와의 연결이 끊겨 통화가 종료되었습니다.",
@@ -284,6 +327,18 @@ static EN: CallText = CallText {
     keys_sent: "Keys sent",
     ended: "Call ended.",
     call_again: "Call again",
+    call_me_back: "Call me back",
+    callback_intro: "Leave your number: {name} is asked first, and once they accept we call you on it. The call is free for you.",
+    your_number: "Your phone number",
+    number_hint: "Include the area code; add an extension after “ext.”.",
+    we_will_call: "We will call:",
+    calling_you: "{name} accepted. Calling your phone…",
+    your_phone_rings: "Your phone is ringing: pick it up.",
+    talk_on_your_phone: "Connected: talk on your phone.",
+    cancel: "Cancel",
+    callback_again: "Call me back again",
+    callback_over: "This callback is over.",
+    page_refreshes: "This page updates itself every few seconds.",
     ends: EndMessages {
         caller_hung_up: "You hung up.",
         issuer_hung_up: "The other side hung up.",
@@ -314,6 +369,7 @@ static EN: CallText = CallText {
         no_usable_audio: "Your browser offered no audio format the call can use.",
         calling_off: "Calling from the browser is switched off on this site.",
         line_busy: "The line is busy right now. Please try again in a moment.",
+        callback_pending: "A callback to this number is already under way.",
         too_many_calls: "Too many calls are being started right now. Please try again in a minute.",
         start_failed: "The call could not be started. Please check your connection and try again.",
         connection_lost: "The connection to the server was lost, so the call has ended.",
@@ -344,6 +400,18 @@ static JA: CallText = CallText {
     keys_sent: "送信したキー",
     ended: "通話が終了しました。",
     call_again: "もう一度かける",
+    call_me_back: "折り返し電話を依頼",
+    callback_intro: "番号を入力すると、まず{name}さんに確認し、承諾されるとこの番号にお電話します。通話料は無料です。",
+    your_number: "あなたの電話番号",
+    number_hint: "市外局番から入力してください。内線は「内線」の後に書きます。",
+    we_will_call: "発信先：",
+    calling_you: "{name}さんが承諾しました。お電話をおかけしています…",
+    your_phone_rings: "お使いの電話が鳴っています。お出になってください。",
+    talk_on_your_phone: "接続しました。お電話でお話しください。",
+    cancel: "キャンセル",
+    callback_again: "もう一度依頼する",
+    callback_over: "この折り返し電話は終了しました。",
+    page_refreshes: "このページは数秒ごとに自動で更新されます。",
     ends: EndMessages {
         caller_hung_up: "通話を終了しました。",
         issuer_hung_up: "相手が通話を終了しました。",
@@ -374,6 +442,7 @@ static JA: CallText = CallText {
         no_usable_audio: "ブラウザが通話に使える音声形式を提供しませんでした。",
         calling_off: "このサイトではブラウザからの通話が無効になっています。",
         line_busy: "ただいま通話中です。しばらくしてからおかけ直しください。",
+        callback_pending: "この番号への折り返し電話はすでに進行中です。",
         too_many_calls: "ただいま通話の開始が集中しています。1分ほどしてからもう一度お試しください。",
         start_failed: "通話を開始できませんでした。接続を確認してもう一度お試しください。",
         connection_lost: "サーバーとの接続が切れたため、通話が終了しました。",
@@ -404,6 +473,18 @@ static ZH: CallText = CallText {
     keys_sent: "已发送的按键",
     ended: "通话已结束。",
     call_again: "再次呼叫",
+    call_me_back: "请回电给我",
+    callback_intro: "留下号码后，我们会先询问{name}，对方接受后即拨打此号码给您。通话免费。",
+    your_number: "您的电话号码",
+    number_hint: "请包括区号。分机号写在“分机”之后。",
+    we_will_call: "将拨打：",
+    calling_you: "{name}已接受，正在拨打您的电话…",
+    your_phone_rings: "您的电话正在响铃，请接听。",
+    talk_on_your_phone: "已接通，请用电话通话。",
+    cancel: "取消",
+    callback_again: "再次请求回电",
+    callback_over: "此回电已结束。",
+    page_refreshes: "此页面每隔几秒自动刷新。",
     ends: EndMessages {
         caller_hung_up: "您已挂断。",
         issuer_hung_up: "对方已挂断。",
@@ -434,6 +515,7 @@ static ZH: CallText = CallText {
         no_usable_audio: "您的浏览器没有提供可用于通话的音频格式。",
         calling_off: "本网站已关闭浏览器通话功能。",
         line_busy: "线路正忙，请稍后再拨。",
+        callback_pending: "对此号码的回电已在进行中。",
         too_many_calls: "当前发起的通话过多，请一分钟后重试。",
         start_failed: "无法开始通话。请检查网络连接后重试。",
         connection_lost: "与服务器的连接已中断，通话已结束。",

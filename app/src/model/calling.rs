@@ -268,3 +268,28 @@ mod tests {
         assert_eq!(accepted.answer_sdp, "v=0");
     }
 }
+
+/// The call window's "Call me back" form as the server renders it: the number as typed and,
+/// after a refused post without JavaScript, why it was refused (in the page's language).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackForm {
+    pub number: String,
+    pub error: Option<String>,
+}
+
+/// `/c/{slug}/callback/{call}`: where a callback asked for without JavaScript is followed. The
+/// page refreshes itself until the call has ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackStatusView {
+    pub slug: String,
+    pub card_name: String,
+    pub lang: Lang,
+    /// The call's token, for the cancel form.
+    pub call: String,
+    /// The number being called back, as understood, in the page's language (while the call is
+    /// known here).
+    pub understood: Option<String>,
+    /// The call's latest step; `None` once the call is no longer known here (ended a while
+    /// ago, or never started).
+    pub latest: Option<CallEvent>,
+}

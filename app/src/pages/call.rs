@@ -6,8 +6,11 @@
 //! [`CallWindow`] island replaces that notice with the call button once hydrated. Its parts:
 //! [`progress`] (what the window shows, from the server's events: plain, tested logic),
 //! [`webrtc`] (microphone and peer connection), [`signalling`] (HTTP and the event stream) and
-//! [`controller`] (what the buttons do, tying them together).
+//! [`controller`] (what the buttons do, tying them together). Beside it, where the installation
+//! has a phone line, [`callback`]'s "Call me back" form, which needs neither JavaScript nor a
+//! microphone.
 
+pub mod callback;
 pub mod controller;
 pub mod progress;
 pub mod signalling;
@@ -17,13 +20,16 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::i18n::{self, CallText};
-use crate::model::calling::IceServer;
+use crate::model::calling::{CallbackForm, IceServer};
 use crate::model::{CardView, Lang};
+use callback::CallbackWindow;
 use controller::CallController;
 use progress::{Phase, clock, status_line};
 
+/// The call window. `callback` is the "Call me back" form as the server renders it, `None`
+/// where callbacks are off (no phone line).
 #[component]
-pub fn CallPage(card: CardView, lang: Lang) -> impl IntoView {
+pub fn CallPage(card: CardView, lang: Lang, callback: Option<CallbackForm>) -> impl IntoView {
     let text = i18n::call_text(lang);
     let name = card.content(lang).name.clone();
     let numbers: Vec<String> = [&card.contacts.office_phone, &card.contacts.mobile]
@@ -47,7 +53,12 @@ pub fn CallPage(card: CardView, lang: Lang) -> impl IntoView {
     view! {
         <main class="call-page" lang=lang.code()>
             <h1>{i18n::text(lang).call}" — "{name.clone()}</h1>
-            <CallWindow slug=card.slug.clone() lang name ice_servers=Vec::new()/>
+            <div class="call-ways">
+                {callback.map(|form| view! {
+                    <CallbackWindow slug=card.slug.clone() lang name=name.clone() form/>
+                })}
+                <CallWindow slug=card.slug.clone() lang name ice_servers=Vec::new()/>
+            </div>
             {by_phone}
             <p><a href=format!("/c/{}?lang={}", card.slug, lang.code())>{text.back_to_card}</a></p>
         </main>
@@ -99,6 +110,7 @@ fn CallWindow(
             data-call-state=move || progress.with(|progress| progress.phase.code())
             data-call-cause=move || progress.with(|progress| progress.phase.cause().map(str::to_string))
         >
+            <h2>{text.talk_from_browser}</h2>
             <Show when=move || live.get() && phase_is("idle")()>
                 <p class="call-intro">{intro.clone()}</p>
             </Show>
@@ -273,8 +285,12 @@ mod tests {
     }
 
     fn render(lang: Lang) -> String {
+        render_with(lang, None)
+    }
+
+    fn render_with(lang: Lang, callback: Option<CallbackForm>) -> String {
         let owner = Owner::new();
-        owner.with(|| view! { <CallPage card=card() lang/> }.to_html())
+        owner.with(|| view! { <CallPage card=card() lang callback/> }.to_html())
     }
 
     #[test]
@@ -303,5 +319,37 @@ mod tests {
         let html = render(Lang::Ko);
         assert!(html.contains(i18n::call_text(Lang::Ko).needs_javascript));
         assert!(html.contains("lang=\"ko\""));
+    }
+
+    #[test]
+    fn without_a_phone_line_there_is_no_callback_form() {
+        let html = render(Lang::En);
+        assert!(!html.contains("callback-form"), "{html}");
+    }
+
+    /// Issue 10: "Call me back" works as a plain form: it posts the number and the page's
+    /// language, and a refused post comes back with the number as typed and the reason.
+    #[test]
+    fn the_callback_form_posts_without_javascript_and_keeps_what_was_typed() {
+        let html = render_with(Lang::En, Some(CallbackForm::default()));
+        for needle in [
+            "<form method=\"post\" action=\"/c/ada/callback\" class=\"callback-form\"",
+            "name=\"lang\" value=\"en\"",
+            "name=\"number\" type=\"tel\" autocomplete=\"tel\"",
+            "data-callback-state=\"idle\"",
+            "Call me back</button>",
+        ] {
+            assert!(html.contains(needle), "missing {needle} in {html}");
+        }
+        assert!(!html.contains("role=\"alert\""), "no error before a post");
+
+        let refused = CallbackForm {
+            number: "02-1234-56789".into(),
+            error: Some("No number is like that.".into()),
+        };
+        let html = render_with(Lang::Ko, Some(refused));
+        assert!(html.contains("value=\"02-1234-56789\""), "{html}");
+        assert!(html.contains("No number is like that."), "{html}");
+        assert!(html.contains(i18n::call_text(Lang::Ko).call_me_back));
     }
 }

@@ -23,7 +23,9 @@ use media_bridge::dtmf::DialString;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::call_state::CallState;
-use super::live::{LiveCalls, NumberClaim, admission_error, issuer_end, published_card};
+use super::live::{
+    CallbackShown, LiveCalls, LiveEntry, NumberClaim, admission_error, issuer_end, published_card,
+};
 use super::number::{self, ParsedNumber};
 use super::rates;
 use super::reservation::entity as call_row;
@@ -68,6 +70,23 @@ async fn start_callback(
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<StartCallback>,
 ) -> Result<Response, ApiError> {
+    let started = place_callback(&state, address, &slug, body).await?;
+    Ok((StatusCode::ACCEPTED, Json(started)).into_response())
+}
+
+/// Whether this installation calls people back: it needs a phone line.
+pub(crate) fn offered(state: &AppState) -> bool {
+    state.bridge.is_some() && state.trunk_configured()
+}
+
+/// Starts a callback to `body.number` from the card `slug`, asked for from `address` (the API
+/// and the form without JavaScript both come here). Nothing is dialled when this fails.
+pub(super) async fn place_callback(
+    state: &AppState,
+    address: std::net::IpAddr,
+    slug: &str,
+    body: StartCallback,
+) -> Result<CallbackStarted, ApiError> {
     let bridge = match &state.bridge {
         Some(bridge) if state.trunk_configured() => bridge.clone(),
         _ => {
@@ -83,13 +102,13 @@ async fn start_callback(
         code: error.problem().code(),
         message: error.message(lang),
     })?;
-    let card = published_card(&state, &slug).await?;
+    let card = published_card(state, slug).await?;
     let ticket = state
         .admission
         .admit(address, card.id)
         .map_err(admission_error)?;
-    let claim = guard_the_number(&state, &caller.e164).await?;
-    let (settings, destination, card_name) = issuer_end(&state, &card).await?;
+    let claim = guard_the_number(state, &caller.e164).await?;
+    let (settings, destination, card_name) = issuer_end(state, &card).await?;
     // Said now rather than as a refused call: a number of a country the card does not allow,
     // or one we never dial. (The authority checks both again when it reserves.)
     let allowed_country = caller
@@ -108,6 +127,7 @@ async fn start_callback(
         .map(DialString::parse)
         .transpose()
         .map_err(ApiError::internal)?;
+    let card_slug = card.slug.clone();
     let request = CallRequest {
         card_slug: card.slug,
         card_name,
@@ -119,19 +139,24 @@ async fn start_callback(
         },
         caller_language: lang.code().to_string(),
     };
+    let understood = caller.describe(lang, home);
     let token = LiveCalls::new_token();
     let call = bridge.start_callback(request, token.clone());
+    let entry = LiveEntry {
+        call,
+        lang,
+        callback: Some(CallbackShown {
+            card_slug,
+            understood: understood.clone(),
+        }),
+    };
     state
         .live_calls
-        .insert(token.clone(), call, lang, (ticket, claim));
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(CallbackStarted {
-            call: token,
-            understood: caller.describe(lang, home),
-        }),
-    )
-        .into_response())
+        .insert(token.clone(), entry, (ticket, claim));
+    Ok(CallbackStarted {
+        call: token,
+        understood,
+    })
 }
 
 /// One callback at a time per number, and a few an hour: claimed in this process from the

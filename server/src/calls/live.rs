@@ -42,8 +42,26 @@ pub const CALL_BODY_LIMIT: usize = 64 * 1024;
 /// The live calls of this process, by token, and the numbers it is calling back.
 #[derive(Clone, Default)]
 pub struct LiveCalls {
-    calls: Arc<Mutex<HashMap<String, (LiveCall, Lang)>>>,
+    calls: Arc<Mutex<HashMap<String, LiveEntry>>>,
     callback_numbers: Arc<Mutex<HashSet<String>>>,
+}
+
+/// A live call as its pages read it.
+#[derive(Clone)]
+pub(super) struct LiveEntry {
+    pub call: LiveCall,
+    /// The caller's page's language, for the messages of its events.
+    pub lang: Lang,
+    /// For a callback: what its status page shows.
+    pub callback: Option<CallbackShown>,
+}
+
+/// What the status page of a callback followed without JavaScript shows beside the call's step.
+#[derive(Clone)]
+pub(super) struct CallbackShown {
+    pub card_slug: String,
+    /// The number called back, as understood, in the caller's language.
+    pub understood: String,
 }
 
 /// A number this process is calling back, from the request until the call ended — also before
@@ -79,21 +97,15 @@ impl LiveCalls {
 
     /// Keeps `call` readable under `token`; what it `holds` (its admission ticket, a callback's
     /// number) is given back the moment it ends, its entry a while later.
-    pub(super) fn insert(
-        &self,
-        token: String,
-        call: LiveCall,
-        lang: Lang,
-        holds: impl Send + 'static,
-    ) {
+    pub(super) fn insert(&self, token: String, entry: LiveEntry, holds: impl Send + 'static) {
+        let mut status = entry.call.status.clone();
         self.calls
             .lock()
             .expect("live calls lock")
-            .insert(token.clone(), (call.clone(), lang));
+            .insert(token.clone(), entry);
         // Forget the call a while after it ended.
         let calls = self.clone();
-        let key = token.clone();
-        let mut status = call.status;
+        let key = token;
         tokio::spawn(async move {
             let _ = status
                 .wait_for(|status| matches!(status, CallStatus::Ended { .. }))
@@ -104,7 +116,7 @@ impl LiveCalls {
         });
     }
 
-    fn get(&self, token: &str) -> Option<(LiveCall, Lang)> {
+    pub(super) fn get(&self, token: &str) -> Option<LiveEntry> {
         self.calls
             .lock()
             .expect("live calls lock")
@@ -253,7 +265,12 @@ async fn start(
             )]),
             BridgeError::Browser(error) => ApiError::internal(error),
         })?;
-    state.live_calls.insert(token.clone(), call, lang, ticket);
+    let entry = LiveEntry {
+        call,
+        lang,
+        callback: None,
+    };
+    state.live_calls.insert(token.clone(), entry, ticket);
     Ok((
         StatusCode::CREATED,
         Json(CallStarted {
@@ -265,7 +282,7 @@ async fn start(
 }
 
 /// The page's view of a status (docs/CALLING.md); `None` for the bridge's own first step.
-fn call_event(status: &CallStatus, lang: Lang) -> Option<CallEvent> {
+pub(super) fn call_event(status: &CallStatus, lang: Lang) -> Option<CallEvent> {
     Some(match status {
         CallStatus::Connecting => return None,
         CallStatus::CallingCaller => CallEvent::CallingCaller,
@@ -301,7 +318,7 @@ async fn events(
     State(state): State<AppState>,
     Path(call): Path<String>,
 ) -> Result<Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let (call, lang) = state.live_calls.get(&call).ok_or(ApiError::NotFound)?;
+    let LiveEntry { call, lang, .. } = state.live_calls.get(&call).ok_or(ApiError::NotFound)?;
     let mut ended = false;
     let stream = WatchStream::new(call.status)
         // The stream ends with the call: after `ended`, nothing more will come.
@@ -327,8 +344,8 @@ async fn hang_up(
     State(state): State<AppState>,
     Path(call): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let (call, _) = state.live_calls.get(&call).ok_or(ApiError::NotFound)?;
-    call.hang_up();
+    let entry = state.live_calls.get(&call).ok_or(ApiError::NotFound)?;
+    entry.call.hang_up();
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -7,6 +7,7 @@ pub mod authorize;
 pub mod availability;
 pub mod call_state;
 pub mod callback;
+mod callback_page;
 pub mod card_cache;
 pub mod high_risk;
 pub mod lines;
@@ -29,5 +30,6 @@ pub fn router() -> axum::Router<crate::startup::AppState> {
     api::router()
         .merge(live::router())
         .merge(callback::router())
+        .merge(callback_page::router())
         .merge(lines::router())
 }

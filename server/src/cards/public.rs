@@ -124,7 +124,18 @@ async fn call_page(
         return Ok(render::not_found(&state).await);
     };
     let lang = pick_lang(&card, query.lang.as_deref(), &headers);
-    Ok(render::page(&state, StatusCode::OK, Page::Call { card, lang }).await)
+    // "Call me back" needs a phone line; its form starts empty.
+    let callback = crate::calls::callback::offered(&state).then(Default::default);
+    Ok(render::page(
+        &state,
+        StatusCode::OK,
+        Page::Call {
+            card,
+            lang,
+            callback,
+        },
+    )
+    .await)
 }
 
 fn pick_lang(card: &CardView, query: Option<&str>, headers: &HeaderMap) -> app::model::Lang {

@@ -3,7 +3,8 @@
 //!
 //! The life of a call in the page: `Idle` → `Starting` (microphone, offer, `POST …/calls`) →
 //! the server's steps `Authorizing` → `Calling` → `Ringing` → `WaitingForIssuer` → `Connected`
-//! → `Ended`. Any step may jump to `Ended`; nothing leaves `Ended` but a new call. No browser API
+//! → `Ended`; a callback has `CallingCaller` → `CallerRinging` between the issuer's acceptance
+//! and `Connected`. Any step may jump to `Ended`; nothing leaves `Ended` but a new call. No browser API
 //! here: the island feeds events and "now" (milliseconds) in, and renders what comes out.
 
 use crate::i18n::CallText;
@@ -18,6 +19,10 @@ pub enum Phase {
     Calling,
     Ringing,
     WaitingForIssuer,
+    /// A callback: the issuer accepted; the caller's phone is being called.
+    CallingCaller,
+    /// A callback: the caller's phone rings.
+    CallerRinging,
     Connected,
     /// `cause` is the server's code or the page's own (`microphone_refused`, …);
     /// `server_message` is what the server said, if it said anything.
@@ -37,6 +42,8 @@ impl Phase {
             Phase::Calling => "calling",
             Phase::Ringing => "ringing",
             Phase::WaitingForIssuer => "waiting_for_issuer",
+            Phase::CallingCaller => "calling_caller",
+            Phase::CallerRinging => "caller_ringing",
             Phase::Connected => "connected",
             Phase::Ended { .. } => "ended",
         }
@@ -45,6 +52,33 @@ impl Phase {
     /// Between pressing the call button and the end: hang-up and mute apply.
     pub fn is_active(&self) -> bool {
         !matches!(self, Phase::Idle | Phase::Ended { .. })
+    }
+
+    /// A callback can be called off until the caller's own phone rings: from then on the
+    /// caller hangs up on their phone.
+    pub fn can_cancel_callback(&self) -> bool {
+        self.is_active() && !matches!(self, Phase::CallerRinging | Phase::Connected)
+    }
+
+    /// The phase of a call whose latest step is `event` (a page that reads only the latest
+    /// step, such as the callback's status page without JavaScript).
+    pub fn of_latest(event: &CallEvent) -> Phase {
+        match event {
+            CallEvent::Authorizing => Phase::Authorizing,
+            CallEvent::Calling => Phase::Calling,
+            CallEvent::Ringing => Phase::Ringing,
+            CallEvent::WaitingForIssuer => Phase::WaitingForIssuer,
+            CallEvent::CallingCaller => Phase::CallingCaller,
+            CallEvent::CallerRinging => Phase::CallerRinging,
+            CallEvent::Connected { .. }
+            | CallEvent::Extended { .. }
+            | CallEvent::Warning { .. } => Phase::Connected,
+            CallEvent::Ended { cause, message } => Phase::Ended {
+                cause: cause.clone(),
+                server_message: message.clone(),
+            },
+            CallEvent::Unknown => Phase::Starting,
+        }
     }
 
     pub fn cause(&self) -> Option<&str> {
@@ -110,6 +144,8 @@ impl CallProgress {
             CallEvent::Calling if before_connected => self.phase = Phase::Calling,
             CallEvent::Ringing if before_connected => self.phase = Phase::Ringing,
             CallEvent::WaitingForIssuer if before_connected => self.phase = Phase::WaitingForIssuer,
+            CallEvent::CallingCaller if before_connected => self.phase = Phase::CallingCaller,
+            CallEvent::CallerRinging if before_connected => self.phase = Phase::CallerRinging,
             CallEvent::Connected { covered_secs } => {
                 self.phase = Phase::Connected;
                 self.connected_at_ms.get_or_insert(now_ms);
@@ -172,6 +208,8 @@ pub fn status_line(text: &CallText, phase: &Phase, name: &str) -> String {
         Phase::Calling => text.calling.to_string(),
         Phase::Ringing => text.ringing.to_string(),
         Phase::WaitingForIssuer => text.waiting_for(name),
+        Phase::CallingCaller => text.calling_you_for(name),
+        Phase::CallerRinging => text.your_phone_rings.to_string(),
         Phase::Connected => text.connected.to_string(),
         Phase::Ended {
             cause,
@@ -236,6 +274,56 @@ mod tests {
         }
         assert_eq!(progress.phase.cause(), Some("issuer_hung_up"));
         assert!(!progress.phase.is_active());
+    }
+
+    #[test]
+    fn a_callback_calls_the_caller_after_the_issuer_accepted() {
+        let mut progress = started();
+        let mut cancellable = Vec::new();
+        for (event, code) in [
+            (CallEvent::Authorizing, "authorizing"),
+            (CallEvent::Calling, "calling"),
+            (CallEvent::Ringing, "ringing"),
+            (CallEvent::WaitingForIssuer, "waiting_for_issuer"),
+            (CallEvent::CallingCaller, "calling_caller"),
+            (CallEvent::CallerRinging, "caller_ringing"),
+            (CallEvent::Connected { covered_secs: 60 }, "connected"),
+        ] {
+            progress.apply(event, 1_000);
+            assert_eq!(progress.phase.code(), code);
+            cancellable.push(progress.phase.can_cancel_callback());
+        }
+        // R7a/issue 10: cancellable until the caller's own phone rings.
+        assert_eq!(cancellable, [true, true, true, true, true, false, false]);
+        progress.apply(CallEvent::CallingCaller, 2_000);
+        assert_eq!(
+            progress.phase,
+            Phase::Connected,
+            "a late step changes nothing"
+        );
+        let text = call_text(Lang::En);
+        assert_eq!(
+            status_line(text, &Phase::CallingCaller, "Ada"),
+            "Ada accepted. Calling your phone…"
+        );
+    }
+
+    #[test]
+    fn the_latest_step_alone_names_the_phase() {
+        assert_eq!(
+            Phase::of_latest(&CallEvent::CallerRinging),
+            Phase::CallerRinging
+        );
+        for running in [
+            CallEvent::Connected { covered_secs: 5 },
+            CallEvent::Extended { covered_secs: 5 },
+            CallEvent::Warning { ends_in_secs: 5 },
+        ] {
+            assert_eq!(Phase::of_latest(&running), Phase::Connected);
+        }
+        let phase = Phase::of_latest(&ended("caller_busy", "Busy"));
+        assert_eq!(phase.cause(), Some("caller_busy"));
+        assert!(!phase.can_cancel_callback());
     }
 
     #[test]
