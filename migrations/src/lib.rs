@@ -19,6 +19,7 @@ mod m20261201_000010_number_verifications;
 mod m20261201_000011_email_confirmation;
 mod m20261201_000012_callback_causes;
 mod m20261201_000013_caller_pick_up;
+mod m20261201_000014_callback_claims;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_email_confirmation::Migration),
             Box::new(m20261201_000012_callback_causes::Migration),
             Box::new(m20261201_000013_caller_pick_up::Migration),
+            Box::new(m20261201_000014_callback_claims::Migration),
         ]
     }
 }

@@ -201,6 +201,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         tracing::warn!(node = %settings.node, calls = ?orphans,
             "settled the calls this node was running when it stopped");
     }
+    // Its callbacks ended with it: the numbers they claimed can be called back again.
+    calls::callback_claims::release_node(&db, &settings.node)
+        .await
+        .context("cannot give back the callback claims this node held before it stopped")?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;

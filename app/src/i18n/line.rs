@@ -14,6 +14,8 @@ pub struct LineText {
     pub available: &'static str,
     /// Has a `{card_name}` placeholder.
     pub call_to: &'static str,
+    /// A callback; has a `{number}` placeholder.
+    pub callback_from: &'static str,
     pub accept: &'static str,
     pub decline: &'static str,
     pub connecting: &'static str,
@@ -35,6 +37,7 @@ static ENGLISH: LineText = LineText {
     opening: "Opening the line…",
     available: "Calls to your cards ring here",
     call_to: "Call to {card_name}",
+    callback_from: "{number} asks to be called back. Accept, and we call them for you.",
     accept: "Accept",
     decline: "Decline",
     connecting: "Connecting…",
@@ -56,5 +59,9 @@ pub fn line_text() -> &'static LineText {
 impl LineText {
     pub fn call_to(&self, card_name: &str) -> String {
         self.call_to.replace("{card_name}", card_name)
+    }
+
+    pub fn callback_from(&self, number: &str) -> String {
+        self.callback_from.replace("{number}", number)
     }
 }

@@ -111,6 +111,10 @@ pub enum LineEvent {
         call: String,
         card_slug: String,
         card_name: String,
+        /// A callback: the number that asks to be called back, as the issuer reads it
+        /// (`+82 2-556-1234`); absent for a caller in a browser.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caller: Option<String>,
     },
     /// The call stopped ringing: the caller hung up, the ring timed out, or a tab took it.
     Gone { call: String },
@@ -229,7 +233,8 @@ mod tests {
             Some(LineEvent::Incoming {
                 call: "tok".into(),
                 card_slug: "ada".into(),
-                card_name: "Ada Lovelace".into()
+                card_name: "Ada Lovelace".into(),
+                caller: None,
             })
         );
         assert_eq!(
@@ -250,10 +255,21 @@ mod tests {
             call: "tok".into(),
             card_slug: "ada".into(),
             card_name: "Ada".into(),
+            caller: None,
         };
         assert_eq!(
             serde_json::to_value(incoming).unwrap(),
             serde_json::json!({"state": "incoming", "call": "tok", "card_slug": "ada", "card_name": "Ada"})
+        );
+        let callback = LineEvent::Incoming {
+            call: "tok".into(),
+            card_slug: "ada".into(),
+            card_name: "Ada".into(),
+            caller: Some("+82 2-556-1234".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(&callback).unwrap()["caller"],
+            "+82 2-556-1234"
         );
         assert_eq!(
             serde_json::to_value(LineEvent::Available).unwrap(),

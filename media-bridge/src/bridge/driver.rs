@@ -463,6 +463,10 @@ impl<A: Authority> Driver<A> {
                     call: self.token.clone(),
                     card_slug: self.request.card_slug.clone(),
                     card_name: self.request.card_name.clone(),
+                    caller_number: match &self.request.origin {
+                        CallerOrigin::Phone { number, .. } => Some(number.clone()),
+                        CallerOrigin::Browser => None,
+                    },
                 };
                 match self
                     .bridge

@@ -43,6 +43,9 @@ pub struct Ring {
     pub call: String,
     pub card_slug: String,
     pub card_name: String,
+    /// A callback: the number (E.164) that asked to be called back, so the issuer knows whom
+    /// they accept. `None` for a caller in a browser.
+    pub caller_number: Option<String>,
 }
 
 /// What the issuer's page did about a ring.

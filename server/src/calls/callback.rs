@@ -5,10 +5,11 @@
 //! A callback dials a number a stranger typed, so the door is guarded before anything costs:
 //! the body is a few hundred bytes at most; the number is read (bounded) and must be one we
 //! dial and of a country the card allows; the start counts against the same admission as
-//! browser calls (per address, per card, in total); and, in the database where every process sees them, a number with a
-//! callback pending or running is not called again, nor more than
-//! `calling.callbacks_per_number_per_hour` times an hour. The Guild engine then decides the call as any other (both legs rated, the
-//! card's allowed countries).
+//! browser calls (per address, per card, in total); and, in the database where every process
+//! sees them, a number with a callback pending or running is not called again
+//! (`callback_claims.rs`), nor more than `calling.callbacks_per_number_per_hour` times an hour.
+//! The Guild engine then decides the call as any other (both legs rated, the card's allowed
+//! countries).
 
 use app::i18n::number::{Problem, number_text};
 use app::model::calling::{CallbackStarted, StartCallback};
@@ -22,9 +23,9 @@ use media_bridge::authority::{CallRequest, CallerOrigin};
 use media_bridge::dtmf::DialString;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::call_state::CallState;
+use super::callback_claims::{self, NumberClaim};
 use super::live::{
-    CallbackShown, LiveCalls, LiveEntry, NumberClaim, admission_error, issuer_end, published_card,
+    CallbackShown, LiveCalls, LiveEntry, admission_error, issuer_end, published_card,
 };
 use super::number::{self, ParsedNumber};
 use super::rates;
@@ -107,7 +108,8 @@ pub(super) async fn place_callback(
         .admission
         .admit(address, card.id)
         .map_err(admission_error)?;
-    let claim = guard_the_number(state, &caller.e164).await?;
+    let token = LiveCalls::new_token();
+    let claim = guard_the_number(state, &caller.e164, &token).await?;
     let (settings, destination, card_name) = issuer_end(state, &card).await?;
     // Said now rather than as a refused call: a number of a country the card does not allow,
     // or one we never dial. (The authority checks both again when it reserves.)
@@ -140,7 +142,6 @@ pub(super) async fn place_callback(
         caller_language: lang.code().to_string(),
     };
     let understood = caller.describe(lang, home);
-    let token = LiveCalls::new_token();
     let call = bridge.start_callback(request, token.clone());
     let entry = LiveEntry {
         call,
@@ -159,27 +160,19 @@ pub(super) async fn place_callback(
     })
 }
 
-/// One callback at a time per number, and a few an hour: claimed in this process from the
-/// request on, and counted in `calls`, where every process sees them once reserved. (Two
-/// requests racing in two processes within an authorization's milliseconds can both pass the
-/// first check; the hourly count still bounds them.)
-async fn guard_the_number(state: &AppState, e164: &str) -> Result<NumberClaim, ApiError> {
-    let pending = || ApiError::Conflict {
-        code: "callback_pending",
-        message: "a callback to this number is already under way".into(),
-    };
-    let claim = state.live_calls.claim_number(e164).ok_or_else(pending)?;
-    let of_number = || call_row::Entity::find().filter(call_row::Column::CallerNumber.eq(e164));
-    let reserved = of_number()
-        .filter(call_row::Column::State.eq(CallState::Reserved))
-        .count(&state.db)
-        .await?;
-    if reserved > 0 {
-        return Err(pending());
-    }
-    let hour_ago = Utc::now() - chrono::Duration::hours(1);
-    let recent = of_number()
-        .filter(call_row::Column::AuthorizedAt.gt(hour_ago))
+/// One callback at a time per number, whichever process asked (a claim in the database, given
+/// back when the call ends), and a few an hour (counted in `calls`, refused attempts too).
+async fn guard_the_number(
+    state: &AppState,
+    e164: &str,
+    token: &str,
+) -> Result<NumberClaim, ApiError> {
+    let now = Utc::now();
+    // Counted first: a number at its limit is refused as such even while its last callback is
+    // still giving its claim back.
+    let recent = call_row::Entity::find()
+        .filter(call_row::Column::CallerNumber.eq(e164))
+        .filter(call_row::Column::AuthorizedAt.gt(now - chrono::Duration::hours(1)))
         .count(&state.db)
         .await?;
     let per_hour = state
@@ -192,6 +185,12 @@ async fn guard_the_number(state: &AppState, e164: &str) -> Result<NumberClaim, A
             retry_after_secs: 3600,
         });
     }
+    let claim = callback_claims::claim(&state.db, e164, token, &state.settings.node, now)
+        .await?
+        .ok_or_else(|| ApiError::Conflict {
+            code: "callback_pending",
+            message: "a callback to this number is already under way".into(),
+        })?;
     Ok(claim)
 }
 

@@ -100,6 +100,7 @@ impl IssuerLines for IssuerLineRegistry {
             call: ring.call.clone(),
             card_slug: ring.card_slug,
             card_name: ring.card_name,
+            caller: ring.caller_number.as_deref().map(readable_number),
         };
         if !Self::broadcast(&mut lines, account_id, &event) {
             return None;
@@ -127,6 +128,15 @@ impl IssuerLines for IssuerLineRegistry {
             },
         );
     }
+}
+
+/// `+8225561234` → `+82 2-556-1234`: how the issuer reads a number that asks to be called
+/// back. A number we dialled was read by us before, so it always reads again; were it not, the
+/// issuer sees it as stored rather than nothing.
+fn readable_number(e164: &str) -> String {
+    super::number::parse(e164, phonenumber::country::Id::US)
+        .map(|number| number.international)
+        .unwrap_or_else(|_| e164.to_owned())
 }
 
 pub fn router() -> Router<AppState> {

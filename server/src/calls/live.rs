@@ -3,7 +3,7 @@
 //! runs the call; this keeps each live call under an unguessable token until a minute after it
 //! ended, so a page that reconnects late still reads how it ended.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -39,11 +39,10 @@ const KEEP_ENDED: Duration = Duration::from_secs(60);
 /// (`SdpLimits`), and JSON escaping can double its line endings.
 pub const CALL_BODY_LIMIT: usize = 64 * 1024;
 
-/// The live calls of this process, by token, and the numbers it is calling back.
+/// The live calls of this process, by token.
 #[derive(Clone, Default)]
 pub struct LiveCalls {
     calls: Arc<Mutex<HashMap<String, LiveEntry>>>,
-    callback_numbers: Arc<Mutex<HashSet<String>>>,
 }
 
 /// A live call as its pages read it.
@@ -64,35 +63,10 @@ pub(super) struct CallbackShown {
     pub understood: String,
 }
 
-/// A number this process is calling back, from the request until the call ended — also before
-/// its reservation is in the database (issue 10: one callback per number at a time).
-pub struct NumberClaim {
-    numbers: Arc<Mutex<HashSet<String>>>,
-    number: String,
-}
-
-impl Drop for NumberClaim {
-    fn drop(&mut self) {
-        self.numbers
-            .lock()
-            .expect("callback numbers lock")
-            .remove(&self.number);
-    }
-}
-
 impl LiveCalls {
     /// A fresh, unguessable token for a call about to start.
     pub(super) fn new_token() -> String {
         format!("{:032x}", rand::random::<u128>())
-    }
-
-    /// Claims `number` for a callback; `None` while this process calls it back already.
-    pub(super) fn claim_number(&self, number: &str) -> Option<NumberClaim> {
-        let mut numbers = self.callback_numbers.lock().expect("callback numbers lock");
-        numbers.insert(number.to_owned()).then(|| NumberClaim {
-            numbers: Arc::clone(&self.callback_numbers),
-            number: number.to_owned(),
-        })
     }
 
     /// Keeps `call` readable under `token`; what it `holds` (its admission ticket, a callback's

@@ -7,6 +7,7 @@ pub mod authorize;
 pub mod availability;
 pub mod call_state;
 pub mod callback;
+pub mod callback_claims;
 mod callback_page;
 pub mod card_cache;
 pub mod high_risk;

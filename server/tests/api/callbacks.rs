@@ -9,7 +9,8 @@ use serde_json::json;
 
 use crate::both_backends;
 use crate::calling::{
-    app_with_trunk, follow, guild_after_check, issuer_with_card, sipp, wait_for, wait_for_end,
+    app_with_trunk, follow, follow_as, guild_after_check, issuer_with_card, sipp, wait_for,
+    wait_for_end,
 };
 use crate::helpers::{Backend, TestApp};
 
@@ -19,6 +20,8 @@ both_backends!(
     a_number_is_called_back_only_so_often_an_hour,
     without_javascript_a_callback_is_asked_for_followed_and_cancelled_by_plain_pages,
     without_javascript_a_refused_number_comes_back_in_the_form_with_the_reason,
+    one_claim_of_many_at_once_wins_and_a_lapsed_or_restarted_one_is_given_back,
+    a_callback_rings_the_issuers_dashboard_with_the_number_and_connects_their_browser,
 );
 
 /// The issuer's mobile and a Korean landline at 1 won a second each.
@@ -36,6 +39,11 @@ async fn post_callback(app: &TestApp, slug: &str, number: &str) -> reqwest::Resp
 /// SIPp answers both legs (`-m 2`): the first (the issuer's) presses 1 and hangs up after
 /// `hold_ms`; the second (the caller's) waits for our BYE.
 fn trunk_for_both_legs(hold_ms: u32) -> (sipp::Sipp, std::net::UdpSocket) {
+    trunk_for_both_legs_with(hold_ms, &["-m", "2"])
+}
+
+/// `callback_legs.xml` with SIPp's `extra` arguments (`-m 1`: the first leg only).
+fn trunk_for_both_legs_with(hold_ms: u32, extra: &[&str]) -> (sipp::Sipp, std::net::UdpSocket) {
     // The legs' media goes to a socket of ours that nobody reads: only signalling matters here.
     let sink = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let capture = std::env::temp_dir().join(format!(
@@ -56,7 +64,7 @@ fn trunk_for_both_legs(hold_ms: u32) -> (sipp::Sipp, std::net::UdpSocket) {
                 ("__HOLD_MS__", hold_ms.to_string()),
             ],
         ),
-        &["-m", "2"],
+        extra,
     );
     (trunk, sink)
 }
@@ -355,4 +363,166 @@ async fn without_javascript_a_refused_number_comes_back_in_the_form_with_the_rea
         .await;
     assert!(window.contains("call-window"), "{window}");
     assert!(!window.contains("callback-form"), "{window}");
+}
+
+/// One callback per number in every process (migration 14): many claims of one number at once,
+/// as from many processes, and exactly one wins; its end gives the number back; a claim of a
+/// node that restarted is dropped, and one older than an hour is taken over.
+async fn one_claim_of_many_at_once_wins_and_a_lapsed_or_restarted_one_is_given_back(
+    backend: Backend,
+) {
+    use server::calls::callback_claims::{self, CLAIM_OUTLIVES};
+    let app = TestApp::spawn(backend).await;
+    let now = chrono::Utc::now();
+    let attempts = (0..16).map(|attempt| {
+        let db = app.db.clone();
+        tokio::spawn(async move {
+            let token = format!("call-{attempt}");
+            let node = format!("node-{}", attempt % 4);
+            callback_claims::claim(&db, "+8225561234", &token, &node, now)
+                .await
+                .unwrap()
+        })
+    });
+    let mut won = Vec::new();
+    for attempt in attempts {
+        if let Some(claim) = attempt.await.unwrap() {
+            won.push(claim);
+        }
+    }
+    assert_eq!(won.len(), 1, "exactly one of 16 claims at once wins");
+    let other = callback_claims::claim(&app.db, "+8225569876", "call-x", "node-0", now)
+        .await
+        .unwrap();
+    assert!(other.is_some(), "claims are per number");
+
+    // Its call ended: the number is given back (in the background).
+    drop(won);
+    let mut again = None;
+    for _ in 0..50 {
+        again = callback_claims::claim(&app.db, "+8225561234", "call-2", "node-9", now)
+            .await
+            .unwrap();
+        if again.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let again = again.expect("the number is claimable once its callback ended");
+    // Node 9 stops without its calls ending, and starts again: its claims are dropped.
+    std::mem::forget(again);
+    assert_eq!(
+        callback_claims::release_node(&app.db, "node-9")
+            .await
+            .unwrap(),
+        1
+    );
+    let lapsed_at = now - CLAIM_OUTLIVES - chrono::Duration::minutes(1);
+    let left_behind = callback_claims::claim(&app.db, "+8225561234", "call-3", "gone", lapsed_at)
+        .await
+        .unwrap();
+    std::mem::forget(left_behind);
+    let taken_over = callback_claims::claim(&app.db, "+8225561234", "call-4", "node-1", now)
+        .await
+        .unwrap();
+    assert!(
+        taken_over.is_some(),
+        "a claim older than an hour is taken over"
+    );
+    let refused = callback_claims::claim(&app.db, "+8225561234", "call-5", "node-2", now)
+        .await
+        .unwrap();
+    assert!(refused.is_none(), "the claim taken over stands");
+}
+
+/// Issue 10, R2/R10: an issuer who takes calls in the browser (no phone on the card). A
+/// callback rings their dashboard with the number that asked; accepting there calls that
+/// number through the trunk (SIPp, which answers and hangs up a few seconds later), and the
+/// issuer's voice reaches the phone. Billed per leg: the phone's landline, the browser's free.
+async fn a_callback_rings_the_issuers_dashboard_with_the_number_and_connects_their_browser(
+    backend: Backend,
+) {
+    use media_bridge::browser::{BrowserLeg, BrowserLegConfig};
+    sipp::init_logs();
+    // One call only: SIPp's first call answers, presses 1 (heard by nobody: the issuer is in a
+    // browser) and hangs up after 3 s.
+    let (trunk, sink) = trunk_for_both_legs_with(3_000, &["-m", "1"]);
+    let app = app_with_trunk(backend, &trunk, 10_000, 60).await;
+    issuer_with_card(&app, 10, "", true, RATES).await;
+    let mut line = follow_as(&app.client, app.url("/api/issuer/calls/events")).await;
+    wait_for(&mut line, "available").await;
+
+    let started = post_callback(&app, "ada", "02-556-1234").await;
+    assert_eq!(started.status(), 202);
+    let call = started.json::<serde_json::Value>().await.unwrap()["call"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut states = follow(&app, &call).await;
+    let incoming = wait_for(&mut line, "incoming").await;
+    assert_eq!(incoming["call"], call.as_str());
+    assert_eq!(incoming["caller"], "+82 2-556-1234", "{incoming}");
+
+    let (mut issuer, offer) = BrowserLeg::offer(&BrowserLegConfig::loopback())
+        .await
+        .unwrap();
+    let accepted = app
+        .client
+        .post(app.url(&format!("/api/issuer/calls/{call}/accept")))
+        .json(&json!({ "offer_sdp": offer }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 200);
+    let accepted: serde_json::Value = accepted.json().await.unwrap();
+    let answer = BrowserLegConfig::loopback()
+        .screen(accepted["answer_sdp"].as_str().unwrap())
+        .unwrap();
+    issuer.accept_answer(&answer).await.unwrap();
+    wait_for(&mut states, "calling_caller").await;
+    wait_for(&mut states, "connected").await;
+
+    // The issuer's voice reaches the caller's phone, PCMU untouched.
+    let sink = tokio::net::UdpSocket::from_std({
+        sink.set_nonblocking(true).unwrap();
+        sink
+    })
+    .unwrap();
+    let mut heard = false;
+    for index in 0..50u8 {
+        issuer
+            .send_audio(&[200 + index % 50; 160], 160)
+            .await
+            .unwrap();
+        let mut packet = [0u8; 1500];
+        if let Ok(Ok(size)) =
+            tokio::time::timeout(Duration::from_millis(20), sink.recv(&mut packet)).await
+            && size == 12 + 160
+            && packet[12] >= 200
+        {
+            heard = true;
+            break;
+        }
+    }
+    assert!(heard, "the issuer's voice never reached the caller's phone");
+
+    let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
+    assert_eq!(ended["cause"], "caller_hung_up", "{ended}");
+    trunk.assert_ends_ok().await;
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    let record = &records["records"][0];
+    assert_eq!(record["caller_number"], "+8225561234", "{record}");
+    assert_eq!(record["outcome"], "answered", "{record}");
+    assert_eq!(
+        record["leg_classes"],
+        json!(["landline", "internet"]),
+        "{record}"
+    );
+    let cost = record["cost"].as_i64().unwrap();
+    assert!(cost >= 1, "the phone leg costs 1 a second: {record}");
+    let guild = guild_after_check(&app).await;
+    assert_eq!(
+        (guild["balance"].as_i64(), guild["held"].as_i64()),
+        (Some(10_000 - cost), Some(0))
+    );
 }

@@ -81,6 +81,9 @@ fn RingingPanel(phone: LinePhone, ringing: RingingCall, text: &'static LineText)
     view! {
         <div class="line-ringing" role="alert" data-card-slug=ringing.card_slug>
             <p class="line-caller">{text.call_to(&ringing.card_name)}</p>
+            {ringing.caller.map(|number| view! {
+                <p class="line-callback">{text.callback_from(&number)}</p>
+            })}
             <div class="line-actions">
                 <button type="button" class="button line-accept" on:click=move |_| phone.accept(accept.clone())>
                     {text.accept}

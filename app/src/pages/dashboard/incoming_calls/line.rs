@@ -59,6 +59,8 @@ pub struct RingingCall {
     pub call: String,
     pub card_slug: String,
     pub card_name: String,
+    /// A callback's number: accepting calls it.
+    pub caller: Option<String>,
 }
 
 /// The call this line took.
@@ -222,6 +224,7 @@ impl Line {
                 call,
                 card_slug,
                 card_name,
+                caller,
             } => {
                 let known = self.active_call() == Some(call.as_str())
                     || self.ringing.iter().any(|ringing| ringing.call == call);
@@ -230,6 +233,7 @@ impl Line {
                         call,
                         card_slug,
                         card_name,
+                        caller,
                     });
                 }
             }
@@ -359,7 +363,27 @@ mod tests {
             call: call.into(),
             card_slug: "ada".into(),
             card_name: card_name.into(),
+            caller: None,
         }
+    }
+
+    #[test]
+    fn a_callback_rings_with_the_number_that_asked() {
+        let mut line = available();
+        line.apply(LineEvent::Incoming {
+            call: "c1".into(),
+            card_slug: "ada".into(),
+            card_name: "Ada".into(),
+            caller: Some("+82 2-556-1234".into()),
+        });
+        assert_eq!(
+            line.ringing_shown()[0].caller.as_deref(),
+            Some("+82 2-556-1234")
+        );
+        assert_eq!(
+            line_text().callback_from("+82 2-556-1234"),
+            "+82 2-556-1234 asks to be called back. Accept, and we call them for you."
+        );
     }
 
     fn available() -> Line {
