@@ -35,6 +35,9 @@ test('a browser call reaches the issuer through the trunk and shows in their rec
     // Ringing, the prompt to the issuer, their 1, then connected.
     await expect(window).toHaveAttribute('data-call-state', 'connected', { timeout: 20_000 });
     await expect(page.getByRole('status')).not.toHaveText('');
+    // R11 ¶60: "time left" is how long the call may last (the demo card's 10-minute limit),
+    // not the minute held at a time.
+    await expect(page.locator('.call-time-left time')).toHaveText(/^(0[2-9]|[1-9]\d):\d\d$/);
     await page.waitForTimeout(2_000);
     await page.getByRole('button', { name: 'Hang up' }).click();
     await expect(window).toHaveAttribute('data-call-state', 'ended', { timeout: 10_000 });

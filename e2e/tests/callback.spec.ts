@@ -1,15 +1,15 @@
 // "Call me back" (issue 10; BRIEF R7a, R9, R10): the caller types a number on the demo card's call
 // window; SIPp plays the trunk for both legs — the issuer's phone answers and presses 1, then the
 // caller's phone answers; the issuer hangs up a few seconds later. Once with JavaScript (the
-// number is understood as it is typed, the call is followed in place) and once without (a plain
-// form post and a status page that reloads itself).
+// number is understood as it is typed, the call is followed in place, the issuer finds it in their
+// records) and once without (a plain form post and a status page that reloads itself).
 import { expect, test, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sipPort } from './trunk';
+import { DEMO_PASSWORD, sipPort } from './trunk';
 import { DEMO_CARD, gotoHydrated } from './helpers';
 
 const template = path.resolve(__dirname, '../../media-bridge/tests/sipp/callback_legs.xml');
@@ -86,6 +86,19 @@ test('with JavaScript, the number is understood as it is typed and the callback 
     await expect(callback).toHaveAttribute('data-callback-cause', 'issuer_hung_up');
     await expect(page.getByRole('button', { name: 'Call me back again' })).toBeVisible();
   });
+
+  // The issuer sees the callback in their records: both numbers, both legs, answered.
+  await page.goto('/login');
+  await page.fill('input[name=email]', 'demo@callcard.example');
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await page.locator('form[action="/login"] button[type=submit]').click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/dashboard/calls?number=%2B8225561234');
+  const firstRow = page.locator('table.call-records tbody tr').first();
+  await expect(firstRow).toContainText('+8225561234');
+  await expect(firstRow).toContainText('+821012345678');
+  await expect(firstRow).toContainText('landline + mobile');
+  await expect(firstRow).toContainText('answered (issuer hung up)');
 });
 
 test.describe('without JavaScript', () => {

@@ -268,6 +268,15 @@ pub trait Authority: Send + Sync + 'static {
 
     /// Ends the call's reservation and writes its record; settling twice is harmless.
     fn settle(&self, settlement: Settlement) -> impl Future<Output = ()> + Send;
+
+    /// How long the call may last, in seconds from its answer, as things stand: the smaller of
+    /// the card's per-call limit and what the Guild's money covers on this call's legs (what it
+    /// holds for the call and what is still free). An estimate for the caller's clock (R11,
+    /// ¶60): other calls spend from the same Guild. `None` when it cannot be told.
+    fn talk_time(&self, call: CallId) -> impl Future<Output = Option<u32>> + Send {
+        let _ = call;
+        async { None }
+    }
 }
 
 #[cfg(test)]

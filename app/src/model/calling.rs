@@ -68,13 +68,20 @@ pub enum CallEvent {
     CallingCaller,
     /// A callback: the caller's phone rings (the page can no longer cancel).
     CallerRinging,
-    /// `covered_secs`: talk time paid for so far, counted from this event.
+    /// `covered_secs`: talk time paid for so far, counted from this event. `available_secs`:
+    /// how long the call may last from this event — the card's per-call limit or what the
+    /// Guild covers, whichever is less; an estimate renewed as the call goes on, absent until
+    /// known (R11 ¶60).
     Connected {
         covered_secs: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        available_secs: Option<u32>,
     },
-    /// More talk time: `covered_secs` counted from this event.
+    /// More talk time: `covered_secs` and `available_secs` counted from this event.
     Extended {
         covered_secs: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        available_secs: Option<u32>,
     },
     Warning {
         ends_in_secs: u32,
@@ -160,11 +167,24 @@ mod tests {
         );
         assert_eq!(
             CallEvent::parse(r#"{"state":"connected","covered_secs":70}"#),
-            Some(CallEvent::Connected { covered_secs: 70 })
+            Some(CallEvent::Connected {
+                covered_secs: 70,
+                available_secs: None
+            })
         );
         assert_eq!(
             CallEvent::parse(r#"{"state":"extended","covered_secs":130}"#),
-            Some(CallEvent::Extended { covered_secs: 130 })
+            Some(CallEvent::Extended {
+                covered_secs: 130,
+                available_secs: None
+            })
+        );
+        assert_eq!(
+            CallEvent::parse(r#"{"state":"extended","covered_secs":60,"available_secs":3540}"#),
+            Some(CallEvent::Extended {
+                covered_secs: 60,
+                available_secs: Some(3_540)
+            })
         );
         assert_eq!(
             CallEvent::parse(r#"{"state":"warning","ends_in_secs":30}"#),

@@ -31,6 +31,8 @@ enum Decision {
     Authorized(Authorized),
     Refused(crate::authority::Refusal),
     Extended(Option<ExtendDecision>),
+    /// How long the call may last from its answer, as the authority estimates it now.
+    TalkTime(Option<u32>),
 }
 
 /// Extension keys being sent to one leg: each key as RFC 4733, then the gap; a pause waits.
@@ -62,6 +64,11 @@ pub(super) struct Driver<A: Authority> {
     bridged: bool,
     /// Talk time paid for so far, from the answer (for the page and a failed extension).
     covered_secs: u32,
+    /// The call's id once authorized, for the authority's estimates.
+    call_id: Option<CallId>,
+    /// How long the call may last from its answer, as last estimated (shown until the next
+    /// estimate; dropped once the last interval is held, whose end is then known exactly).
+    talk_time: Option<u32>,
     status: watch::Sender<CallStatus>,
     hang_ups: mpsc::UnboundedReceiver<()>,
 }
@@ -104,6 +111,8 @@ impl<A: Authority> Driver<A> {
             target: None,
             bridged: false,
             covered_secs: 0,
+            call_id: None,
+            talk_time: None,
             status,
             hang_ups,
         }
@@ -134,7 +143,7 @@ impl<A: Authority> Driver<A> {
             let input = tokio::select! {
                 event = caller.next_event() => self.on_leg_event(Leg::Caller, event).await,
                 event = issuer.next_event() => self.on_leg_event(Leg::Issuer, event).await,
-                Some(decision) = decisions.recv() => Some(self.on_decision(decision)),
+                Some(decision) = decisions.recv() => self.on_decision(decision),
                 _ = self.hang_ups.recv() => Some(Input::Cancelled),
                 _ = sleep_until(deadline) => Some(Input::Timeout),
                 _ = pace.tick(), if pacing => {
@@ -220,8 +229,8 @@ impl<A: Authority> Driver<A> {
         }
     }
 
-    fn on_decision(&mut self, decision: Decision) -> Input {
-        match decision {
+    fn on_decision(&mut self, decision: Decision) -> Option<Input> {
+        Some(match decision {
             Decision::Authorized(Authorized { grant, target }) => {
                 let issuer_keys = match &target {
                     IssuerTarget::Phone {
@@ -236,6 +245,7 @@ impl<A: Authority> Driver<A> {
                 };
                 self.target = Some(target);
                 self.covered_secs = grant.covered_seconds;
+                self.call_id = Some(grant.call_id);
                 Input::Authorized { grant, issuer_keys }
             }
             Decision::Refused(refusal) => Input::Refused(refusal),
@@ -249,7 +259,47 @@ impl<A: Authority> Driver<A> {
                 last: true,
                 ends_at_call_limit: false,
             }),
+            Decision::TalkTime(estimate) => {
+                self.show_talk_time(estimate);
+                return None;
+            }
+        })
+    }
+
+    /// Tells the page how long the call may last, once the authority has said: only while
+    /// the call runs unwarned (a warning already says when it ends).
+    fn show_talk_time(&mut self, estimate: Option<u32>) {
+        let running = matches!(
+            *self.status.borrow(),
+            CallStatus::Connected { .. } | CallStatus::Extended { .. }
+        );
+        if let (Some(from_answer), true) = (estimate, running) {
+            self.talk_time = Some(from_answer);
+            self.status.send_replace(CallStatus::Extended {
+                covered_secs: self.covered_secs.saturating_sub(self.talk_secs()),
+                available_secs: self.available_secs(),
+            });
         }
+    }
+
+    /// Seconds the call may still last, from now, as last estimated.
+    fn available_secs(&self) -> Option<u32> {
+        self.talk_time
+            .map(|from_answer| from_answer.saturating_sub(self.talk_secs()))
+    }
+
+    /// Asks the authority how long the call may last (R11 ¶60: the caller's clock shows that,
+    /// not the interval held).
+    fn estimate_talk_time(&self, decisions: &mpsc::UnboundedSender<Decision>) {
+        let Some(call_id) = self.call_id else {
+            return;
+        };
+        let authority = Arc::clone(&self.bridge.authority);
+        let decisions = decisions.clone();
+        tokio::spawn(async move {
+            let estimate = authority.talk_time(call_id).await;
+            let _ = decisions.send(Decision::TalkTime(estimate));
+        });
     }
 
     /// Audio from `from` goes to the other leg once the call is bridged, unless that leg is
@@ -398,6 +448,12 @@ impl<A: Authority> Driver<A> {
                 });
             }
             Output::Progress(progress) => {
+                if matches!(
+                    progress,
+                    Progress::Connected { .. } | Progress::Covered { last: false, .. }
+                ) {
+                    self.estimate_talk_time(decisions);
+                }
                 let status = match progress {
                     Progress::Authorizing => CallStatus::Authorizing,
                     Progress::Calling => CallStatus::Calling,
@@ -407,10 +463,17 @@ impl<A: Authority> Driver<A> {
                     Progress::CallerRinging => CallStatus::CallerRinging,
                     Progress::Connected { .. } => CallStatus::Connected {
                         covered_secs: self.covered_secs,
+                        available_secs: None,
                     },
-                    Progress::Covered { .. } => CallStatus::Extended {
-                        covered_secs: self.covered_secs.saturating_sub(self.talk_secs()),
-                    },
+                    Progress::Covered { last, .. } => {
+                        if last {
+                            self.talk_time = None;
+                        }
+                        CallStatus::Extended {
+                            covered_secs: self.covered_secs.saturating_sub(self.talk_secs()),
+                            available_secs: self.available_secs(),
+                        }
+                    }
                 };
                 self.status.send_replace(status);
             }

@@ -90,11 +90,15 @@ pub enum CallStatus {
     CallingCaller,
     /// A callback: the caller's phone rings (too late to cancel from the page).
     CallerRinging,
+    /// `covered_secs`: talk time paid for, from now; `available_secs`: how long the call may
+    /// last from now as the authority estimates it (the card's limit and the Guild), once known.
     Connected {
         covered_secs: u32,
+        available_secs: Option<u32>,
     },
     Extended {
         covered_secs: u32,
+        available_secs: Option<u32>,
     },
     Warning {
         ends_in_secs: u32,

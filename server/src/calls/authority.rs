@@ -258,6 +258,11 @@ impl GuildAuthority {
             .one(&self.db)
             .await?
             .and_then(|call| call.card_id);
+        self.longest_on_card(card_id).await
+    }
+
+    /// The card's per-call limit in seconds (none: no card any more, so no limit of its own).
+    async fn longest_on_card(&self, card_id: Option<i64>) -> Result<u32, sea_orm::DbErr> {
         let Some(card_id) = card_id else {
             return Ok(u32::MAX);
         };
@@ -269,6 +274,38 @@ impl GuildAuthority {
                     .max_call_minutes
                     .saturating_mul(60)
             }))
+    }
+}
+
+impl GuildAuthority {
+    /// [`Authority::talk_time`]: what the call holds and what its Guild has free, as talk on
+    /// the call's own legs, capped by the card's per-call limit.
+    async fn estimate_talk_time(&self, call: CallId) -> Result<u32, String> {
+        let row = reservation::entity::Entity::find_by_id(call.0)
+            .one(&self.db)
+            .await
+            .map_err(|error| error.to_string())?
+            .ok_or("no such call")?;
+        if row.state != super::call_state::CallState::Reserved {
+            return Err(format!("the call is {:?}, not running", row.state));
+        }
+        let legs = super::metering::CallLegs::from_stored(&row.legs)
+            .map_err(|error| format!("its legs are unreadable: {error}"))?;
+        let guild = crate::ledger::entity::guild::Entity::find_by_id(row.account_id)
+            .one(&self.db)
+            .await
+            .map_err(|error| error.to_string())?
+            .ok_or("its issuer has no Guild")?;
+        let free = crate::ledger::service::state_of(&guild)
+            .available()
+            .0
+            .max(0);
+        let covered = legs.covered_secs(crate::ledger::money::Money(row.held.saturating_add(free)));
+        let longest = self
+            .longest_on_card(row.card_id)
+            .await
+            .map_err(|error| error.to_string())?;
+        Ok(covered.min(longest))
     }
 }
 
@@ -401,5 +438,14 @@ impl Authority for GuildAuthority {
                 tracing::error!(call = call_id, %error, "settling a call failed");
             }
         }
+    }
+
+    async fn talk_time(&self, call: CallId) -> Option<u32> {
+        self.estimate_talk_time(call)
+            .await
+            .inspect_err(|error| {
+                tracing::warn!(call = call.0, %error, "the call's talk time cannot be estimated");
+            })
+            .ok()
     }
 }

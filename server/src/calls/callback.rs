@@ -24,12 +24,11 @@ use media_bridge::dtmf::DialString;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::callback_claims::{self, NumberClaim};
-use super::live::{
-    CallbackShown, LiveCalls, LiveEntry, admission_error, issuer_end, published_card,
-};
+use super::live::{CallbackShown, LiveCalls, LiveEntry, admission_error, issuer_end_with};
 use super::number::{self, ParsedNumber};
 use super::rates;
-use super::reservation::entity as call_row;
+use super::reservation::{self, entity as call_row};
+use crate::cards::call_settings;
 use crate::client_address::ClientAddress;
 use crate::error::{ApiError, ApiJson};
 use crate::startup::AppState;
@@ -103,26 +102,41 @@ pub(super) async fn place_callback(
         code: error.problem().code(),
         message: error.message(lang),
     })?;
-    let card = published_card(state, slug).await?;
+    let not_for_this_card = || ApiError::Unprocessable {
+        code: Problem::NotForThisCard.code(),
+        message: number_text(lang).problem(lang, Problem::NotForThisCard, ""),
+    };
+    // Said now rather than as a refused call: a number we never dial, or of a country the
+    // card does not allow. (The authority checks both again when it reserves.) A refusal here
+    // costs one read: the card with its call settings.
+    if rates::classify(&caller, home).is_err() {
+        return Err(not_for_this_card());
+    }
+    let found = reservation::card_for_call(&state.db, slug)
+        .await?
+        .filter(|found| found.card.published)
+        .ok_or(ApiError::NotFound)?;
+    let card = found.card;
     let ticket = state
         .admission
         .admit(address, card.id)
         .map_err(admission_error)?;
-    let token = LiveCalls::new_token();
-    let claim = guard_the_number(state, &caller.e164, &token).await?;
-    let (settings, destination, card_name) = issuer_end(state, &card).await?;
-    // Said now rather than as a refused call: a number of a country the card does not allow,
-    // or one we never dial. (The authority checks both again when it reserves.)
+    let settings = found
+        .settings
+        .as_ref()
+        .map(call_settings::from_row)
+        .unwrap_or_default();
     let allowed_country = caller
         .region
         .as_ref()
         .is_some_and(|region| settings.allowed_regions.contains(region));
-    if !allowed_country || rates::classify(&caller, home).is_err() {
-        return Err(ApiError::Unprocessable {
-            code: Problem::NotForThisCard.code(),
-            message: number_text(lang).problem(lang, Problem::NotForThisCard, ""),
-        });
+    if !allowed_country {
+        return Err(not_for_this_card());
     }
+    // Claimed only for a number we would call: a refused one writes nothing.
+    let token = LiveCalls::new_token();
+    let claim = guard_the_number(state, &caller.e164, &token).await?;
+    let (destination, card_name) = issuer_end_with(state, &card, &settings).await?;
     let keys = caller
         .extension
         .as_deref()

@@ -141,8 +141,18 @@ pub(super) async fn issuer_end(
         .await?
         .map(|row| call_settings::from_row(&row))
         .unwrap_or_default();
+    let (destination, card_name) = issuer_end_with(state, card, &settings).await?;
+    Ok((settings, destination, card_name))
+}
+
+/// [`issuer_end`] of a card whose call settings are read already.
+pub(super) async fn issuer_end_with(
+    state: &AppState,
+    card: &card::Model,
+    settings: &CallSettings,
+) -> Result<(IssuerDestination, String), ApiError> {
     let destination = match route::browser_call(
-        &settings,
+        settings,
         &RateTable::default(),
         state.settings.default_region,
         state.trunk_configured(),
@@ -154,7 +164,7 @@ pub(super) async fn issuer_end(
     };
     let view = state.cards().view(card).await?;
     let card_name = view.content(view.default_lang).name.clone();
-    Ok((settings, destination, card_name))
+    Ok((destination, card_name))
 }
 
 pub(super) fn admission_error(refusal: AdmissionRefusal) -> ApiError {
@@ -265,11 +275,19 @@ pub(super) fn call_event(status: &CallStatus, lang: Lang) -> Option<CallEvent> {
         CallStatus::Calling => CallEvent::Calling,
         CallStatus::Ringing => CallEvent::Ringing,
         CallStatus::WaitingForIssuer => CallEvent::WaitingForIssuer,
-        CallStatus::Connected { covered_secs } => CallEvent::Connected {
+        CallStatus::Connected {
+            covered_secs,
+            available_secs,
+        } => CallEvent::Connected {
             covered_secs: *covered_secs,
+            available_secs: *available_secs,
         },
-        CallStatus::Extended { covered_secs } => CallEvent::Extended {
+        CallStatus::Extended {
+            covered_secs,
+            available_secs,
+        } => CallEvent::Extended {
             covered_secs: *covered_secs,
+            available_secs: *available_secs,
         },
         CallStatus::Warning { ends_in_secs } => CallEvent::Warning {
             ends_in_secs: *ends_in_secs,

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::both_backends;
 use crate::calling::{
     app_with_trunk, follow, follow_as, guild_after_check, issuer_with_card, sipp, wait_for,
-    wait_for_end,
+    wait_for_end, wait_for_estimate,
 };
 use crate::helpers::{Backend, TestApp};
 
@@ -22,6 +22,7 @@ both_backends!(
     without_javascript_a_refused_number_comes_back_in_the_form_with_the_reason,
     one_claim_of_many_at_once_wins_and_a_lapsed_or_restarted_one_is_given_back,
     a_callback_rings_the_issuers_dashboard_with_the_number_and_connects_their_browser,
+    a_number_never_called_is_refused_as_itself_however_many_ask_at_once,
 );
 
 /// The issuer's mobile and a Korean landline at 1 won a second each.
@@ -92,6 +93,10 @@ async fn a_callback_rings_the_issuer_then_the_caller_and_bills_both_legs(backend
         connected["covered_secs"].as_u64().unwrap() > 0,
         "{connected}"
     );
+    // R11 ¶60: how long the call may last — the card's 10-minute limit, less than the 5,000 s
+    // the Guild would pay for on two legs at 1 a second.
+    let available = wait_for_estimate(&mut states).await;
+    assert!((590..=600).contains(&available), "{available}");
     let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
     assert_eq!(ended["cause"], "issuer_hung_up", "{ended}");
     trunk.assert_ends_ok().await;
@@ -525,4 +530,47 @@ async fn a_callback_rings_the_issuers_dashboard_with_the_number_and_connects_the
         (guild["balance"].as_i64(), guild["held"].as_i64()),
         (Some(10_000 - cost), Some(0))
     );
+}
+
+/// Refused before anything is claimed: the same foreign number asked for many times at once is
+/// refused for what it is each time, never as "pending" (the door claims only numbers it would
+/// call, so a refusal writes nothing).
+async fn a_number_never_called_is_refused_as_itself_however_many_ask_at_once(backend: Backend) {
+    let port = sipp::free_udp_port(1);
+    let app = TestApp::spawn_with(backend, |settings| {
+        let admission = &mut settings.calling.admission;
+        (admission.starts_per_address, admission.starts_per_card) = (100, 100);
+        (admission.live_per_address, admission.live_per_card) = (100, 100);
+        let trunk = media_bridge::trunk::TrunkSettings {
+            host: "127.0.0.1".into(),
+            port: Some(port),
+            caller_id: "+8225550000".into(),
+            local_bind: "127.0.0.1:0".parse().unwrap(),
+            ..media_bridge::trunk::TrunkSettings::default()
+        };
+        settings.calling.trunk = Some(media_bridge::trunk::TrunkConfig::new(trunk).unwrap());
+    })
+    .await;
+    issuer_with_card(&app, 10, "010-1234-5678", false, RATES).await;
+    let requests: Vec<_> = (0..12)
+        .map(|_| {
+            let client = app.new_client();
+            let url = app.url("/api/cards/ada/callbacks");
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(&json!({ "number": "+1 212 555 0100", "lang": "en" }))
+                    .send()
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    for request in requests {
+        let refused = request.await.unwrap();
+        let status = refused.status();
+        let body: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["error"]["code"], "number_not_allowed", "{body}");
+    }
 }

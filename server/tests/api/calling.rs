@@ -153,6 +153,16 @@ pub(crate) async fn wait_for(states: &mut mpsc::UnboundedReceiver<Value>, wanted
 }
 
 /// Waits for the call's `ended` state, whatever comes before it, for at most `within`.
+/// The first `extended` that carries the talk-time estimate (one held interval may come first).
+pub(crate) async fn wait_for_estimate(states: &mut mpsc::UnboundedReceiver<Value>) -> u64 {
+    loop {
+        let event = wait_for(states, "extended").await;
+        if let Some(available) = event["available_secs"].as_u64() {
+            return available;
+        }
+    }
+}
+
 pub(crate) async fn wait_for_end(
     states: &mut mpsc::UnboundedReceiver<Value>,
     within: Duration,
@@ -328,6 +338,10 @@ async fn the_call_ends_with_a_warning_when_the_guild_runs_out(backend: Backend) 
     let (mut caller, call) = start_call(&app).await;
     let mut states = follow(&app, &call).await;
     wait_for(&mut states, "connected").await;
+    // R11 ¶60: the page is told how long the call may last — what the Guild covers (16 s),
+    // not the interval held (6 s).
+    let available = wait_for_estimate(&mut states).await;
+    assert!((10..=16).contains(&available), "{available}");
     let warning = wait_for(&mut states, "warning").await;
     assert!(
         (1..=10).contains(&warning["ends_in_secs"].as_u64().unwrap()),

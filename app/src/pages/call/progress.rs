@@ -95,6 +95,9 @@ pub struct CallProgress {
     pub phase: Phase,
     connected_at_ms: Option<u64>,
     covered_until_ms: Option<u64>,
+    /// When the call may end as the server last estimated (the card's limit or the Guild); the
+    /// clock counts down to this rather than to the interval held, once known.
+    available_until_ms: Option<u64>,
     /// `ends_in_secs` of the last `warning`, until more time arrives or the call ends.
     pub warning: Option<u32>,
 }
@@ -105,6 +108,7 @@ impl Default for CallProgress {
             phase: Phase::Idle,
             connected_at_ms: None,
             covered_until_ms: None,
+            available_until_ms: None,
             warning: None,
         }
     }
@@ -146,16 +150,21 @@ impl CallProgress {
             CallEvent::WaitingForIssuer if before_connected => self.phase = Phase::WaitingForIssuer,
             CallEvent::CallingCaller if before_connected => self.phase = Phase::CallingCaller,
             CallEvent::CallerRinging if before_connected => self.phase = Phase::CallerRinging,
-            CallEvent::Connected { covered_secs } => {
+            CallEvent::Connected {
+                covered_secs,
+                available_secs,
+            } => {
                 self.phase = Phase::Connected;
                 self.connected_at_ms.get_or_insert(now_ms);
-                self.cover(covered_secs, now_ms);
+                self.cover(covered_secs, available_secs, now_ms);
             }
-            CallEvent::Extended { covered_secs } if !before_connected => {
-                self.cover(covered_secs, now_ms)
-            }
+            CallEvent::Extended {
+                covered_secs,
+                available_secs,
+            } if !before_connected => self.cover(covered_secs, available_secs, now_ms),
             CallEvent::Warning { ends_in_secs } if !before_connected => {
                 self.warning = Some(ends_in_secs);
+                self.available_until_ms = None;
                 let ends_at = now_ms + u64::from(ends_in_secs) * 1000;
                 self.covered_until_ms = Some(
                     self.covered_until_ms
@@ -174,8 +183,10 @@ impl CallProgress {
         }
     }
 
-    fn cover(&mut self, covered_secs: u32, now_ms: u64) {
-        self.covered_until_ms = Some(now_ms + u64::from(covered_secs) * 1000);
+    fn cover(&mut self, covered_secs: u32, available_secs: Option<u32>, now_ms: u64) {
+        let from_now = |secs: u32| now_ms + u64::from(secs) * 1000;
+        self.covered_until_ms = Some(from_now(covered_secs));
+        self.available_until_ms = available_secs.map(from_now);
         self.warning = None;
     }
 
@@ -189,11 +200,14 @@ impl CallProgress {
         }
     }
 
-    /// Seconds of paid talk time left, while connected; rounded up, so it reads 0 only at the end.
+    /// Seconds of talk time left, while connected: until the call may end as the server
+    /// estimates it, else until the end of the time paid for; rounded up, so it reads 0 only at
+    /// the end.
     pub fn secs_left(&self, now_ms: u64) -> Option<u64> {
         match self.phase {
             Phase::Connected => self
-                .covered_until_ms
+                .available_until_ms
+                .or(self.covered_until_ms)
                 .map(|until| until.saturating_sub(now_ms).div_ceil(1000)),
             _ => None,
         }
@@ -251,6 +265,20 @@ mod tests {
         }
     }
 
+    fn connected(covered_secs: u32) -> CallEvent {
+        CallEvent::Connected {
+            covered_secs,
+            available_secs: None,
+        }
+    }
+
+    fn extended(covered_secs: u32) -> CallEvent {
+        CallEvent::Extended {
+            covered_secs,
+            available_secs: None,
+        }
+    }
+
     fn started() -> CallProgress {
         let mut progress = CallProgress::default();
         progress.start();
@@ -266,7 +294,7 @@ mod tests {
             (CallEvent::Calling, "calling"),
             (CallEvent::Ringing, "ringing"),
             (CallEvent::WaitingForIssuer, "waiting_for_issuer"),
-            (CallEvent::Connected { covered_secs: 70 }, "connected"),
+            (connected(70), "connected"),
             (ended("issuer_hung_up", ""), "ended"),
         ] {
             progress.apply(event, 1_000);
@@ -287,7 +315,7 @@ mod tests {
             (CallEvent::WaitingForIssuer, "waiting_for_issuer"),
             (CallEvent::CallingCaller, "calling_caller"),
             (CallEvent::CallerRinging, "caller_ringing"),
-            (CallEvent::Connected { covered_secs: 60 }, "connected"),
+            (connected(60), "connected"),
         ] {
             progress.apply(event, 1_000);
             assert_eq!(progress.phase.code(), code);
@@ -315,8 +343,8 @@ mod tests {
             Phase::CallerRinging
         );
         for running in [
-            CallEvent::Connected { covered_secs: 5 },
-            CallEvent::Extended { covered_secs: 5 },
+            connected(5),
+            extended(5),
             CallEvent::Warning { ends_in_secs: 5 },
         ] {
             assert_eq!(Phase::of_latest(&running), Phase::Connected);
@@ -329,22 +357,73 @@ mod tests {
     #[test]
     fn the_clock_runs_from_connected_and_counts_down_the_covered_time() {
         let mut progress = started();
-        progress.apply(CallEvent::Connected { covered_secs: 70 }, 10_000);
+        progress.apply(connected(70), 10_000);
         assert_eq!(progress.talk_secs(10_000), Some(0));
         assert_eq!(progress.secs_left(10_000), Some(70));
         assert_eq!(progress.talk_secs(25_500), Some(15));
         assert_eq!(progress.secs_left(25_500), Some(55));
-        progress.apply(CallEvent::Extended { covered_secs: 60 }, 40_000);
+        progress.apply(extended(60), 40_000);
         assert_eq!(progress.secs_left(40_000), Some(60));
         assert_eq!(progress.talk_secs(40_000), Some(30));
         assert_eq!(progress.secs_left(200_000), Some(0));
     }
 
+    /// R11 ¶60, issue 10: "time left" is how long the call may last (the card's limit or the
+    /// Guild), not the interval held; without an estimate it falls back to the interval, and a
+    /// warning's end is exact.
+    #[test]
+    fn time_left_is_the_talk_time_available_not_the_interval_held() {
+        let mut progress = started();
+        progress.apply(connected(60), 0);
+        assert_eq!(
+            progress.secs_left(0),
+            Some(60),
+            "no estimate yet: the interval"
+        );
+        progress.apply(
+            CallEvent::Extended {
+                covered_secs: 59,
+                available_secs: Some(3_599),
+            },
+            1_000,
+        );
+        assert_eq!(progress.secs_left(1_000), Some(3_599));
+        assert_eq!(
+            progress.secs_left(61_000),
+            Some(3_539),
+            "past the interval held"
+        );
+        progress.apply(
+            CallEvent::Extended {
+                covered_secs: 60,
+                available_secs: Some(1_200),
+            },
+            70_000,
+        );
+        assert_eq!(
+            progress.secs_left(70_000),
+            Some(1_200),
+            "renewed as the call goes on"
+        );
+        progress.apply(CallEvent::Warning { ends_in_secs: 30 }, 100_000);
+        assert_eq!(
+            progress.secs_left(100_000),
+            Some(30),
+            "a warning's end is exact"
+        );
+        progress.apply(extended(20), 105_000);
+        assert_eq!(
+            progress.secs_left(105_000),
+            Some(20),
+            "the last interval: its end"
+        );
+    }
+
     #[test]
     fn a_repeated_connected_keeps_the_talk_time() {
         let mut progress = started();
-        progress.apply(CallEvent::Connected { covered_secs: 60 }, 0);
-        progress.apply(CallEvent::Connected { covered_secs: 50 }, 10_000);
+        progress.apply(connected(60), 0);
+        progress.apply(connected(50), 10_000);
         assert_eq!(progress.talk_secs(10_000), Some(10));
         assert_eq!(progress.secs_left(10_000), Some(50));
     }
@@ -352,11 +431,11 @@ mod tests {
     #[test]
     fn a_warning_shows_until_more_time_arrives() {
         let mut progress = started();
-        progress.apply(CallEvent::Connected { covered_secs: 70 }, 0);
+        progress.apply(connected(70), 0);
         progress.apply(CallEvent::Warning { ends_in_secs: 30 }, 40_000);
         assert_eq!(progress.warning, Some(30));
         assert_eq!(progress.secs_left(40_000), Some(30));
-        progress.apply(CallEvent::Extended { covered_secs: 60 }, 45_000);
+        progress.apply(extended(60), 45_000);
         assert_eq!(progress.warning, None);
         progress.apply(CallEvent::Warning { ends_in_secs: 10 }, 95_000);
         progress.apply(ended("guild_exhausted", ""), 105_000);
@@ -369,7 +448,7 @@ mod tests {
         let mut progress = started();
         progress.apply(ended("refused:outside_hours", "Outside hours"), 0);
         progress.apply(CallEvent::Ringing, 0);
-        progress.apply(CallEvent::Connected { covered_secs: 60 }, 0);
+        progress.apply(connected(60), 0);
         progress.end("caller_hung_up");
         assert_eq!(progress.phase.cause(), Some("refused:outside_hours"));
     }
@@ -377,11 +456,11 @@ mod tests {
     #[test]
     fn late_or_unknown_steps_change_nothing() {
         let mut progress = started();
-        progress.apply(CallEvent::Extended { covered_secs: 60 }, 0);
+        progress.apply(extended(60), 0);
         progress.apply(CallEvent::Warning { ends_in_secs: 5 }, 0);
         progress.apply(CallEvent::Unknown, 0);
         assert_eq!(progress, started());
-        progress.apply(CallEvent::Connected { covered_secs: 60 }, 0);
+        progress.apply(connected(60), 0);
         progress.apply(CallEvent::Ringing, 1_000);
         assert_eq!(progress.phase, Phase::Connected);
     }
