@@ -4,8 +4,8 @@
 import { expect, test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { DEMO_PASSWORD, sipPort } from './trunk';
-import { DEMO_CARD, gotoHydrated } from './helpers';
+import { sipPort } from './trunk';
+import { DEMO_CARD, gotoHydrated, logInAsDemoIssuer } from './helpers';
 
 const scenario = path.resolve(__dirname, '../../server/tests/sipp/accept_with_1.xml');
 
@@ -48,11 +48,7 @@ test('a browser call reaches the issuer through the trunk and shows in their rec
   }
 
   // The issuer sees the call, answered and billed, in their records.
-  await page.goto('/login');
-  await page.fill('input[name=email]', 'demo@callcard.example');
-  await page.fill('input[name=password]', DEMO_PASSWORD);
-  await page.locator('form[action="/login"] button[type=submit]').click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await logInAsDemoIssuer(page);
   await page.goto('/dashboard/calls');
   const firstRow = page.locator('table.call-records tbody tr').first();
   await expect(firstRow).toContainText('hong-gildong');

@@ -9,8 +9,8 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO_PASSWORD, sipPort } from './trunk';
-import { DEMO_CARD, gotoHydrated } from './helpers';
+import { sipPort } from './trunk';
+import { DEMO_CARD, gotoHydrated, logInAsDemoIssuer } from './helpers';
 
 const template = path.resolve(__dirname, '../../media-bridge/tests/sipp/callback_legs.xml');
 /** RFC 4733 "1", shipped with SIPp (Debian's sip-tester). */
@@ -88,11 +88,7 @@ test('with JavaScript, the number is understood as it is typed and the callback 
   });
 
   // The issuer sees the callback in their records: both numbers, both legs, answered.
-  await page.goto('/login');
-  await page.fill('input[name=email]', 'demo@callcard.example');
-  await page.fill('input[name=password]', DEMO_PASSWORD);
-  await page.locator('form[action="/login"] button[type=submit]').click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await logInAsDemoIssuer(page);
   await page.goto('/dashboard/calls?number=%2B8225561234');
   const firstRow = page.locator('table.call-records tbody tr').first();
   await expect(firstRow).toContainText('+8225561234');

@@ -5,6 +5,7 @@ import { expect, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEMO_PASSWORD } from './trunk';
 
 /** The demo card that the server seeds into every fresh database. */
 export const DEMO_CARD = {
@@ -26,6 +27,15 @@ export function languageLink(lang: string): string {
  */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 15_000 });
+}
+
+/** Signs in as the demo card's issuer (its password is set for the browser tests). */
+export async function logInAsDemoIssuer(page: Page): Promise<void> {
+  await page.goto('/login');
+  await page.fill('input[name=email]', 'demo@callcard.example');
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await page.locator('form[action="/login"] button[type=submit]').click();
+  await expect(page).toHaveURL(/\/dashboard$/);
 }
 
 /** Opens `url` and waits for hydration. */

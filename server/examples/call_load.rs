@@ -16,6 +16,8 @@
 //! the bridge's share from the load generator's. Loopback only; bounded by N and S.
 
 mod common;
+#[path = "common/calling.rs"]
+mod load_app;
 #[path = "common/sipp_trunk.rs"]
 mod sipp_trunk;
 #[path = "common/usage.rs"]
@@ -25,13 +27,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use app::model::{CallSettings, CardContent, CardInput, Lang, LocalizedContent, Weekday};
 use media_bridge::browser::{BrowserEvent, BrowserLeg, BrowserLegConfig};
 use serde_json::{Value, json};
-use server::calls::rates::{LegClass, Rate};
-use server::cards::service::ImageChange;
-use server::config::Settings;
-use server::ledger::money::Money;
+use server::calls::rates::LegClass;
 use server::startup::AppState;
 use tokio::sync::{mpsc, watch};
 
@@ -111,73 +109,18 @@ async fn start_app(
 ) -> anyhow::Result<(String, AppState)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = format!("http://{}", listener.local_addr()?);
-    let url = database.url.clone();
-    let grant: i64 = 1_000_000_000;
-    let settings = Settings::from_env_map(|key| match key {
-        "DATABASE_URL" => Some(url.clone()),
-        "CALLCARD_DATA_DIR" => Some(database.dir().display().to_string()),
-        "CALLCARD_PUBLIC_URL" => Some(address.clone()),
-        "CALLCARD_SEED_DEMO" => Some("false".into()),
-        "CALLCARD_SIGNUP_GRANT" => Some(grant.to_string()),
-        "CALLCARD_TRUNK_HOST" => Some("127.0.0.1".into()),
-        "CALLCARD_TRUNK_PORT" => Some(sip_port.to_string()),
-        "CALLCARD_TRUNK_CALLER_ID" => Some("+8225550000".into()),
-        // Every simulated caller comes from 127.0.0.1 to one card: lift the admission bounds
-        // (calls/admission.rs) that would refuse a crowd from one address.
-        "CALLCARD_CALL_STARTS_PER_ADDRESS"
-        | "CALLCARD_CALL_STARTS_PER_CARD"
-        | "CALLCARD_LIVE_CALLS_PER_ADDRESS"
-        | "CALLCARD_LIVE_CALLS_PER_CARD"
-        | "CALLCARD_MAX_LIVE_CALLS" => Some("100000".into()),
-        _ => None,
-    })?;
+    let settings = load_app::settings(database, &address, sip_port)?;
     let db = server::db::connect_and_migrate(&settings).await?;
     server::calls::rate_store::replace(
         &db,
         &[
-            rate(LegClass::Internet, "", 0),
-            rate(LegClass::Mobile, "82", 60),
+            load_app::rate(LegClass::Internet, "", 0),
+            load_app::rate(LegClass::Mobile, "82", 60),
         ],
     )
     .await?;
-    let mut state = AppState::new(db.clone(), settings);
-    let account = server::auth::service::create_confirmed_account(
-        &db,
-        &state.hashing,
-        server::auth::service::SignUp {
-            email: "load@example.com".into(),
-            display_name: "Load".into(),
-            password: "a long enough password".into(),
-        },
-        Money(grant),
-    )
-    .await?;
-    let card = CardInput {
-        slug: Some("load".into()),
-        default_lang: Lang::En,
-        contents: vec![LocalizedContent {
-            lang: Lang::En,
-            content: CardContent {
-                name: "Load".into(),
-                ..Default::default()
-            },
-        }],
-        call: Some(CallSettings {
-            call_quota: (calls * 2 + 10) as u32,
-            max_call_minutes: 240,
-            available_from: "00:00".into(),
-            available_until: "24:00".into(),
-            available_days: Weekday::ALL.to_vec(),
-            mobile: "010-1234-5678".into(),
-            internet_phone: false,
-            ..CallSettings::default()
-        }),
-        ..CardInput::default()
-    };
-    state
-        .cards()
-        .create(account.id, &card, ImageChange::Keep, ImageChange::Keep)
-        .await?;
+    let mut state = AppState::new(db, settings);
+    load_app::issuer_with_card(&state, (calls * 2 + 10) as u32, 240).await?;
     state.start_calling().await?;
     tokio::spawn(server::startup::serve(
         listener,
@@ -185,17 +128,6 @@ async fn start_app(
         std::future::pending(),
     ));
     Ok((address, state))
-}
-
-fn rate(class: LegClass, prefix: &str, per_minute: i64) -> Rate {
-    Rate {
-        class,
-        prefix: prefix.into(),
-        per_minute,
-        initial_increment_secs: 1,
-        subsequent_increment_secs: 1,
-        connect_fee: 0,
-    }
 }
 
 /// What one call measured.

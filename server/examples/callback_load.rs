@@ -19,6 +19,8 @@
 //! Loopback only; bounded by N and M.
 
 mod common;
+#[path = "common/calling.rs"]
+mod load_app;
 // Shared with call_load, which uses all of it.
 #[path = "common/usage.rs"]
 #[allow(dead_code)]
@@ -29,12 +31,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use app::model::{CallSettings, CardContent, CardInput, Lang, LocalizedContent, Weekday};
 use serde_json::json;
-use server::calls::rates::{LegClass, Rate};
-use server::cards::service::ImageChange;
-use server::config::Settings;
-use server::ledger::money::Money;
+use server::calls::rates::LegClass;
 use server::startup::AppState;
 use tokio::net::UdpSocket;
 
@@ -99,74 +97,18 @@ async fn start_app(
 ) -> anyhow::Result<(String, AppState)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = format!("http://{}", listener.local_addr()?);
-    let url = database.url.clone();
-    let grant: i64 = 1_000_000_000;
-    let settings = Settings::from_env_map(|key| match key {
-        "DATABASE_URL" => Some(url.clone()),
-        "CALLCARD_DATA_DIR" => Some(database.dir().display().to_string()),
-        "CALLCARD_PUBLIC_URL" => Some(address.clone()),
-        "CALLCARD_SEED_DEMO" => Some("false".into()),
-        "CALLCARD_SIGNUP_GRANT" => Some(grant.to_string()),
-        "CALLCARD_TRUNK_HOST" => Some("127.0.0.1".into()),
-        "CALLCARD_TRUNK_PORT" => Some(sip_port.to_string()),
-        "CALLCARD_TRUNK_CALLER_ID" => Some("+8225550000".into()),
-        // Every simulated caller comes from 127.0.0.1 to one card: lift the admission bounds
-        // that would refuse a crowd from one address (calls/admission.rs).
-        "CALLCARD_CALL_STARTS_PER_ADDRESS"
-        | "CALLCARD_CALL_STARTS_PER_CARD"
-        | "CALLCARD_LIVE_CALLS_PER_ADDRESS"
-        | "CALLCARD_LIVE_CALLS_PER_CARD"
-        | "CALLCARD_MAX_LIVE_CALLS" => Some("1000000".into()),
-        _ => None,
-    })?;
+    let settings = load_app::settings(database, &address, sip_port)?;
     let db = server::db::connect_and_migrate(&settings).await?;
     server::calls::rate_store::replace(
         &db,
         &[
-            rate(LegClass::Mobile, "82", 60),
-            rate(LegClass::Landline, "82", 60),
+            load_app::rate(LegClass::Mobile, "82", 60),
+            load_app::rate(LegClass::Landline, "82", 60),
         ],
     )
     .await?;
-    let mut state = AppState::new(db.clone(), settings);
-    let account = server::auth::service::create_confirmed_account(
-        &db,
-        &state.hashing,
-        server::auth::service::SignUp {
-            email: "load@example.com".into(),
-            display_name: "Load".into(),
-            password: "a long enough password".into(),
-        },
-        Money(grant),
-    )
-    .await?;
-    server::verification::store::mark_verified(&db, account.id, "+821012345678").await?;
-    let card = CardInput {
-        slug: Some("load".into()),
-        default_lang: Lang::En,
-        contents: vec![LocalizedContent {
-            lang: Lang::En,
-            content: CardContent {
-                name: "Load".into(),
-                ..Default::default()
-            },
-        }],
-        call: Some(CallSettings {
-            call_quota: (options.requests * 2 + 10) as u32,
-            max_call_minutes: 60,
-            available_from: "00:00".into(),
-            available_until: "24:00".into(),
-            available_days: Weekday::ALL.to_vec(),
-            mobile: "010-1234-5678".into(),
-            internet_phone: false,
-            ..CallSettings::default()
-        }),
-        ..CardInput::default()
-    };
-    state
-        .cards()
-        .create(account.id, &card, ImageChange::Keep, ImageChange::Keep)
-        .await?;
+    let mut state = AppState::new(db, settings);
+    load_app::issuer_with_card(&state, (options.requests * 2 + 10) as u32, 60).await?;
     state.start_calling().await?;
     tokio::spawn(server::startup::serve(
         listener,
@@ -174,17 +116,6 @@ async fn start_app(
         std::future::pending(),
     ));
     Ok((address, state))
-}
-
-fn rate(class: LegClass, prefix: &str, per_minute: i64) -> Rate {
-    Rate {
-        class,
-        prefix: prefix.into(),
-        per_minute,
-        initial_increment_secs: 1,
-        subsequent_increment_secs: 1,
-        connect_fee: 0,
-    }
 }
 
 /// A SIP UAS that notes the arrival of each new INVITE and answers it `486 Busy Here`.

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::both_backends;
 use crate::calling::{
     app_with_trunk, follow, follow_as, guild_after_check, issuer_with_card, sipp, wait_for,
-    wait_for_end, wait_for_estimate,
+    wait_for_end, wait_for_estimate, with_trunk_at,
 };
 use crate::helpers::{Backend, TestApp};
 
@@ -23,6 +23,7 @@ both_backends!(
     one_claim_of_many_at_once_wins_and_a_lapsed_or_restarted_one_is_given_back,
     a_callback_rings_the_issuers_dashboard_with_the_number_and_connects_their_browser,
     a_number_never_called_is_refused_as_itself_however_many_ask_at_once,
+    a_callback_that_never_talks_ends_with_the_cause_of_the_leg_that_stopped_it,
 );
 
 /// The issuer's mobile and a Korean landline at 1 won a second each.
@@ -168,14 +169,7 @@ async fn a_number_is_called_back_only_so_often_an_hour(backend: Backend) {
     let app = TestApp::spawn_with(backend, |settings| {
         settings.signup_grant = server::ledger::money::Money(0);
         settings.calling.admission.callbacks_per_number_per_hour = 1;
-        let trunk = media_bridge::trunk::TrunkSettings {
-            host: "127.0.0.1".into(),
-            port: Some(port),
-            caller_id: "+8225550000".into(),
-            local_bind: "127.0.0.1:0".parse().unwrap(),
-            ..media_bridge::trunk::TrunkSettings::default()
-        };
-        settings.calling.trunk = Some(media_bridge::trunk::TrunkConfig::new(trunk).unwrap());
+        with_trunk_at(settings, port);
     })
     .await;
     issuer_with_card(&app, 10, "010-1234-5678", false, RATES).await;
@@ -541,14 +535,7 @@ async fn a_number_never_called_is_refused_as_itself_however_many_ask_at_once(bac
         let admission = &mut settings.calling.admission;
         (admission.starts_per_address, admission.starts_per_card) = (100, 100);
         (admission.live_per_address, admission.live_per_card) = (100, 100);
-        let trunk = media_bridge::trunk::TrunkSettings {
-            host: "127.0.0.1".into(),
-            port: Some(port),
-            caller_id: "+8225550000".into(),
-            local_bind: "127.0.0.1:0".parse().unwrap(),
-            ..media_bridge::trunk::TrunkSettings::default()
-        };
-        settings.calling.trunk = Some(media_bridge::trunk::TrunkConfig::new(trunk).unwrap());
+        with_trunk_at(settings, port);
     })
     .await;
     issuer_with_card(&app, 10, "010-1234-5678", false, RATES).await;
@@ -572,5 +559,78 @@ async fn a_number_never_called_is_refused_as_itself_however_many_ask_at_once(bac
         let body: serde_json::Value = refused.json().await.unwrap();
         assert_eq!(status, 422, "{body}");
         assert_eq!(body["error"]["code"], "number_not_allowed", "{body}");
+    }
+}
+
+/// Issue 10, SIPp on both legs: the issuer presses 2 (the caller is never dialled), or accepts
+/// and the caller's phone is busy or not answered. Each ends with its own cause and outcome;
+/// nobody talked, so only the issuer's leg is billed, from its pick-up to its hang-up, and
+/// the Guild holds nothing afterwards.
+async fn a_callback_that_never_talks_ends_with_the_cause_of_the_leg_that_stopped_it(
+    backend: Backend,
+) {
+    sipp::init_logs();
+    for (key, caller_status, cause, outcome, legs) in [
+        ("2", "486 Busy Here", "issuer_declined", "declined", 1),
+        ("1", "486 Busy Here", "caller_busy", "busy", 2),
+        (
+            "1",
+            "480 Temporarily Unavailable",
+            "caller_did_not_answer",
+            "no_answer",
+            2,
+        ),
+    ] {
+        let sink = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let capture = std::env::temp_dir().join(format!(
+            "callback-outcome-{}-{}.pcap",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        sipp::write_dtmf_capture(key, &capture);
+        let calls = legs.to_string();
+        let trunk = sipp::Sipp::start(
+            sipp::Scenario::Template(
+                "callback_outcomes.xml",
+                vec![
+                    (
+                        "__SINK_PORT__",
+                        sink.local_addr().unwrap().port().to_string(),
+                    ),
+                    ("__CAPTURE__", capture.display().to_string()),
+                    ("__CALLER_STATUS__", caller_status.to_owned()),
+                ],
+            ),
+            &["-m", &calls],
+        );
+        let app = app_with_trunk(backend, &trunk, 10_000, 60).await;
+        issuer_with_card(&app, 10, "010-1234-5678", false, RATES).await;
+
+        let started = post_callback(&app, "ada", "02-556-1234").await;
+        assert_eq!(started.status(), 202, "{cause}");
+        let call = started.json::<serde_json::Value>().await.unwrap()["call"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut states = follow(&app, &call).await;
+        let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
+        assert_eq!(ended["cause"], cause, "{ended}");
+        trunk.assert_ends_ok().await;
+
+        let records = app.get_json(&app.client, app.url("/api/calls")).await;
+        let record = &records["records"][0];
+        assert_eq!(record["outcome"], outcome, "{record}");
+        assert_eq!(record["hangup_cause"], cause, "{record}");
+        assert_eq!(record["caller_number"], "+8225561234", "{record}");
+        // The issuer's phone was up for the prompt (and, once accepted, while the caller's
+        // rang): a few seconds at 1 a second, and nothing for the caller's leg.
+        let cost = record["cost"].as_i64().unwrap();
+        assert!((0..=15).contains(&cost), "{record}");
+        let guild = guild_after_check(&app).await;
+        assert_eq!(
+            (guild["balance"].as_i64(), guild["held"].as_i64()),
+            (Some(10_000 - cost), Some(0)),
+            "{cause}"
+        );
     }
 }

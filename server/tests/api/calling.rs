@@ -216,16 +216,21 @@ pub(crate) async fn app_with_trunk_at(
     TestApp::spawn_with(backend, |settings| {
         settings.signup_grant = Money(grant);
         settings.call_hold_secs = hold_secs;
-        let trunk_settings = TrunkSettings {
-            host: "127.0.0.1".into(),
-            port: Some(trunk_port),
-            caller_id: "+8225550000".into(),
-            local_bind: "127.0.0.1:0".parse().unwrap(),
-            ..TrunkSettings::default()
-        };
-        settings.calling.trunk = Some(TrunkConfig::new(trunk_settings).unwrap());
+        with_trunk_at(settings, trunk_port);
     })
     .await
+}
+
+/// Points `settings`' SIP trunk at 127.0.0.1:`trunk_port`.
+pub(crate) fn with_trunk_at(settings: &mut server::config::Settings, trunk_port: u16) {
+    let trunk_settings = TrunkSettings {
+        host: "127.0.0.1".into(),
+        port: Some(trunk_port),
+        caller_id: "+8225550000".into(),
+        local_bind: "127.0.0.1:0".parse().unwrap(),
+        ..TrunkSettings::default()
+    };
+    settings.calling.trunk = Some(TrunkConfig::new(trunk_settings).unwrap());
 }
 
 async fn a_browser_call_reaches_the_issuers_phone_and_is_billed_exactly(backend: Backend) {
