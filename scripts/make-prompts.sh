@@ -60,6 +60,17 @@ say callback_choice ko ko "연결하시려면 1번, 거절하시려면 2번을 �
 say callback_choice ja ja "つなぐには いちを、ことわるには にを おしてください。"
 say callback_choice zh cmn "接通请按1，拒绝请按2。"
 
+# To the issuer who accepted a callback whose caller could not be reached.
+say caller_busy en en-us "The number that asked to be called back is busy."
+say caller_busy ko ko "요청하신 번호가 통화 중입니다."
+say caller_busy ja ja "いらいした ばんごうは はなしちゅう です。"
+say caller_busy zh cmn "回电号码占线。"
+
+say caller_unreachable en en-us "The number that asked to be called back could not be reached."
+say caller_unreachable ko ko "요청하신 번호로 연결되지 않았습니다."
+say caller_unreachable ja ja "いらいした ばんごうに つながりませんでした。"
+say caller_unreachable zh cmn "回电号码无法接通。"
+
 # Phone-number digits as people read them out (Korean 0 is 공).
 digits_en=(zero one two three four five six seven eight nine)
 digits_ko=(공 일 이 삼 사 오 육 칠 팔 구)

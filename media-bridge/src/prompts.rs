@@ -29,10 +29,14 @@ pub enum Prompt {
     CallbackRequest,
     /// Callback, to the issuer: "press 1 to accept and be connected, or 2 to decline".
     CallbackChoice,
+    /// Callback, to the issuer who accepted: the number that asked is busy.
+    CallerBusy,
+    /// Callback, to the issuer who accepted: the number that asked could not be reached.
+    CallerUnreachable,
 }
 
 impl Prompt {
-    pub const ALL: [Prompt; 8] = [
+    pub const ALL: [Prompt; 10] = [
         Prompt::Accept,
         Prompt::NoAnswer,
         Prompt::Warning,
@@ -41,6 +45,8 @@ impl Prompt {
         Prompt::CodeWrong,
         Prompt::CallbackRequest,
         Prompt::CallbackChoice,
+        Prompt::CallerBusy,
+        Prompt::CallerUnreachable,
     ];
 }
 
@@ -69,6 +75,8 @@ fn wav(prompt: Prompt, language: &str) -> &'static [u8] {
         Prompt::CodeWrong => by_language!("code_wrong", language),
         Prompt::CallbackRequest => by_language!("callback_request", language),
         Prompt::CallbackChoice => by_language!("callback_choice", language),
+        Prompt::CallerBusy => by_language!("caller_busy", language),
+        Prompt::CallerUnreachable => by_language!("caller_unreachable", language),
     }
 }
 
@@ -123,6 +131,20 @@ pub fn frames(prompt: Prompt, language: &str, codec: Codec) -> Result<Vec<Frame>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 10: the issuer who accepted a callback hears the whole reason its caller could not
+    /// be reached before the call ends.
+    #[test]
+    fn why_the_caller_is_unreachable_is_said_before_the_call_ends() {
+        let telling = crate::call::CallConfig::default().telling_why;
+        for prompt in [Prompt::CallerBusy, Prompt::CallerUnreachable] {
+            for language in LANGUAGES {
+                let frames = frames(prompt, language, Codec::Pcmu).unwrap();
+                let lasts = std::time::Duration::from_millis(20 * frames.len() as u64);
+                assert!(lasts < telling, "{prompt:?} in {language} lasts {lasts:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_prompt_parses_in_every_language_and_lasts_a_few_seconds() {

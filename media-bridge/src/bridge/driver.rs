@@ -18,7 +18,7 @@ use crate::authority::{
     Settlement,
 };
 use crate::browser::{BrowserEvent, BrowserLeg};
-use crate::call::{Announcement, Call, Input, Leg, Output, Progress};
+use crate::call::{Announcement, Call, HangupCause, Input, Leg, Output, Progress};
 use crate::dtmf::{DialStep, DialString};
 use crate::g711::Codec;
 use crate::prompts::{self, Prompt};
@@ -396,6 +396,13 @@ impl<A: Authority> Driver<A> {
                 let frames = match (announcement, &self.request.origin) {
                     (Announcement::CallbackPrompt, CallerOrigin::Phone { spoken, .. }) => {
                         prompts::callback_request(language, spoken, codec)
+                    }
+                    (Announcement::CallerUnreachable { cause }, _) => {
+                        let prompt = match cause {
+                            HangupCause::CallerBusy => Prompt::CallerBusy,
+                            _ => Prompt::CallerUnreachable,
+                        };
+                        prompts::frames(prompt, language, codec)
                     }
                     _ => prompts::frames(Prompt::Accept, language, codec),
                 };

@@ -246,10 +246,13 @@ fn a_caller_without_an_extension_is_bridged_as_they_answer() {
     }));
 }
 
+/// The issuer who accepted hears why the caller could not be reached, then the call ends with
+/// the caller's cause (issue 10: "the issuer hears why"); their leg is billed until then.
 #[test]
-fn a_busy_or_silent_caller_ends_the_call_with_their_own_cause() {
+fn a_busy_or_silent_caller_ends_the_call_with_their_own_cause_once_the_issuer_heard_it() {
+    let telling = CallConfig::default().telling_why;
     let mut busy = Script::caller_dialled(None);
-    let ended = busy.at(
+    let failed = busy.at(
         at(10),
         Input::Failed {
             leg: Leg::Caller,
@@ -257,30 +260,73 @@ fn a_busy_or_silent_caller_ends_the_call_with_their_own_cause() {
         },
     );
     assert_eq!(
+        failed,
+        [Output::PlayAnnouncement {
+            to: Leg::Issuer,
+            announcement: Announcement::CallerUnreachable {
+                cause: HangupCause::CallerBusy
+            },
+        }],
+        "no hang-up for the caller's leg (no dialog left) and none yet for the issuer's"
+    );
+    assert_eq!(busy.call.next_deadline(), Some(at(10) + telling));
+    // The failed leg's dialog closing meanwhile says nothing new.
+    assert!(busy.at(at(11), Input::HungUp(Leg::Caller)).is_empty());
+    let ended = busy.run_until(at(10) + telling);
+    assert_eq!(
         ended[0],
         Output::Hangup {
             leg: Leg::Issuer,
             cause: HangupCause::CallerBusy
-        },
-        "the issuer's leg ends; the caller's has no dialog left to end"
+        }
     );
     let settled = settlement(&ended);
     assert_eq!(
-        (settled.answered_at, settled.outcome()),
-        (None, CallOutcome::Busy)
+        (settled.answered_at, settled.outcome(), settled.ended_at),
+        (None, CallOutcome::Busy, at(10) + telling)
+    );
+    assert_eq!(
+        settled.picked_up_at,
+        Some(at(5)),
+        "billed from the issuer's pick-up"
     );
 
     let mut silent = Script::caller_dialled(None);
     silent.at(at(9), Input::Ringing(Leg::Caller));
     let ring_timeout = CallConfig::default().ring_timeout;
-    let ended = silent.run_until(at(8) + ring_timeout);
-    assert!(ended.contains(&Output::Hangup {
-        leg: Leg::Caller,
-        cause: HangupCause::CallerDidNotAnswer
-    }));
+    let gave_up = silent.run_until(at(8) + ring_timeout);
+    assert_eq!(
+        gave_up,
+        [
+            Output::Hangup {
+                leg: Leg::Caller,
+                cause: HangupCause::CallerDidNotAnswer
+            },
+            Output::PlayAnnouncement {
+                to: Leg::Issuer,
+                announcement: Announcement::CallerUnreachable {
+                    cause: HangupCause::CallerDidNotAnswer
+                },
+            }
+        ]
+    );
+    // The issuer hangs up on hearing it: the caller's cause stays the call's.
+    let ended = silent.at(
+        at(8) + ring_timeout + Duration::from_secs(2),
+        Input::HungUp(Leg::Issuer),
+    );
     let settled = settlement(&ended);
-    assert_eq!(settled.ended_at, at(8) + ring_timeout);
+    assert_eq!(settled.cause, HangupCause::CallerDidNotAnswer);
+    assert_eq!(
+        settled.ended_at,
+        at(8) + ring_timeout + Duration::from_secs(2)
+    );
     assert_eq!(settled.outcome(), CallOutcome::NoAnswer);
+    assert!(
+        !ended
+            .iter()
+            .any(|output| matches!(output, Output::Hangup { .. }))
+    );
 }
 
 #[test]

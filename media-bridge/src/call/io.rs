@@ -80,6 +80,9 @@ pub enum Announcement {
     /// "A call request on your card … from 0 1 0 …; press 1 to accept, 2 to decline": the
     /// caller's number read digit by digit (a callback, patent ¶80-83).
     CallbackPrompt,
+    /// To the issuer who accepted a callback: the caller's phone was busy (`CallerBusy`) or
+    /// could not be reached (any other cause); the call then ends.
+    CallerUnreachable { cause: HangupCause },
 }
 
 /// What the caller's page shows, step by step.
@@ -181,6 +184,9 @@ pub struct CallConfig {
     pub extension_delay: Duration,
     /// How extension keys are paced; the driver sends them to the same timing.
     pub key_timing: KeyTiming,
+    /// How long the issuer who accepted a callback hears why its caller could not be reached
+    /// before the call ends (the recordings last under 4 s).
+    pub telling_why: Duration,
 }
 
 impl Default for CallConfig {
@@ -192,6 +198,7 @@ impl Default for CallConfig {
             extend_lead: Duration::from_secs(15),
             extension_delay: Duration::from_secs(2),
             key_timing: KeyTiming::default(),
+            telling_why: Duration::from_secs(5),
         }
     }
 }

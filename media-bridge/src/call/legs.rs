@@ -94,6 +94,13 @@ pub(super) enum IssuerLeg {
     },
     /// Accepted a callback; the caller's phone is being reached.
     Accepted { picked_up_at: Millis },
+    /// Accepted a callback whose caller could not be reached: the issuer hears why until
+    /// `hang_up_at`, then the call ends with `cause`.
+    TellingWhy {
+        picked_up_at: Millis,
+        hang_up_at: Millis,
+        cause: HangupCause,
+    },
     /// Accepted, and the caller is there: both legs' media are connected and the Guild is
     /// paying.
     Bridged {
@@ -127,6 +134,7 @@ impl IssuerLeg {
             IssuerLeg::ReachingExtension(reaching) => Some(reaching.picked_up_at),
             IssuerLeg::AskingIssuer { picked_up_at, .. }
             | IssuerLeg::Accepted { picked_up_at }
+            | IssuerLeg::TellingWhy { picked_up_at, .. }
             | IssuerLeg::Bridged { picked_up_at, .. } => Some(*picked_up_at),
             IssuerLeg::Ended { picked_up_at, .. } => *picked_up_at,
             IssuerLeg::Idle | IssuerLeg::Inviting { .. } | IssuerLeg::Ringing { .. } => None,

@@ -150,6 +150,7 @@ impl Call {
             }
             IssuerLeg::ReachingExtension(reaching) => Some(reaching.next_deadline()),
             IssuerLeg::AskingIssuer { decide_by, .. } => Some(*decide_by),
+            IssuerLeg::TellingWhy { hang_up_at, .. } => Some(*hang_up_at),
             IssuerLeg::Bridged { meter, .. } => Some(meter.next_deadline(self.config.extend_lead)),
             IssuerLeg::Idle | IssuerLeg::Accepted { .. } | IssuerLeg::Ended { .. } => None,
         };
@@ -368,15 +369,44 @@ impl Call {
     fn on_caller_failed(&mut self, sip_status: u16, now: Millis) {
         if let CallerLeg::Inviting { .. } | CallerLeg::Ringing { .. } = self.caller {
             self.caller = CallerLeg::Ended { picked_up_at: None };
-            self.end(HangupCause::from_caller_sip_status(sip_status), now);
+            self.tell_issuer_why(HangupCause::from_caller_sip_status(sip_status), now);
         }
     }
 
-    /// The caller's leg went away under the call (hung up, media, the SIP session ran out).
-    fn on_caller_lost(&mut self, cause: HangupCause, now: Millis) {
+    /// A callback's caller could not be reached after the issuer accepted: the caller's leg
+    /// ends, and the issuer hears why before the call ends with `cause` (rather than a line
+    /// that goes dead).
+    fn tell_issuer_why(&mut self, cause: HangupCause, now: Millis) {
         if self.caller.is_live() {
-            self.caller = self.caller.ended();
+            self.outputs.push_back(Output::Hangup {
+                leg: Leg::Caller,
+                cause,
+            });
         }
+        self.caller = self.caller.ended();
+        let IssuerLeg::Accepted { picked_up_at } = self.issuer else {
+            self.end(cause, now);
+            return;
+        };
+        self.issuer = IssuerLeg::TellingWhy {
+            picked_up_at,
+            hang_up_at: now + self.config.telling_why,
+            cause,
+        };
+        self.outputs.push_back(Output::PlayAnnouncement {
+            to: Leg::Issuer,
+            announcement: Announcement::CallerUnreachable { cause },
+        });
+    }
+
+    /// The caller's leg went away under the call (hung up, media, the SIP session ran out).
+    /// A leg that has ended already says nothing new (a failed callback leg's dialog closing
+    /// while the issuer hears why).
+    fn on_caller_lost(&mut self, cause: HangupCause, now: Millis) {
+        if !self.caller.is_live() {
+            return;
+        }
+        self.caller = self.caller.ended();
         self.end(cause, now);
     }
 
@@ -395,6 +425,11 @@ impl Call {
 
     /// The issuer's leg was lost under the call (media, or the SIP session ran out).
     fn on_issuer_lost(&mut self, cause: HangupCause, now: Millis) {
+        // Lost while hearing why the caller could not be reached: that stays the reason.
+        let cause = match self.issuer {
+            IssuerLeg::TellingWhy { cause, .. } => cause,
+            _ => cause,
+        };
         if self.issuer.is_live() {
             self.issuer = self.issuer.ended();
             self.end(cause, now);
@@ -419,6 +454,8 @@ impl Call {
             (IssuerLeg::Accepted { .. } | IssuerLeg::Bridged { .. }, _) => {
                 HangupCause::IssuerHungUp
             }
+            // Hanging up on hearing why the caller could not be reached.
+            (IssuerLeg::TellingWhy { cause, .. }, _) => *cause,
         };
         self.issuer = self.issuer.ended();
         self.end(cause, now);
@@ -521,7 +558,7 @@ impl Call {
             CallerLeg::Inviting { give_up_at } | CallerLeg::Ringing { give_up_at }
                 if *give_up_at <= at =>
             {
-                self.end(HangupCause::CallerDidNotAnswer, at);
+                self.tell_issuer_why(HangupCause::CallerDidNotAnswer, at);
             }
             CallerLeg::ReachingExtension(reaching) if reaching.next_deadline() <= at => {
                 if reaching.send_keys_at.take().is_some() {
@@ -578,6 +615,13 @@ impl Call {
             // Silence on the accept prompt counts as declining, recorded as "did not answer".
             IssuerLeg::AskingIssuer { decide_by, .. } if *decide_by <= at => {
                 self.end(HangupCause::IssuerDidNotAnswer, at);
+                return true;
+            }
+            IssuerLeg::TellingWhy {
+                hang_up_at, cause, ..
+            } if *hang_up_at <= at => {
+                let cause = *cause;
+                self.end(cause, at);
                 return true;
             }
             IssuerLeg::Bridged { meter, .. } => meter

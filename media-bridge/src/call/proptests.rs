@@ -297,9 +297,11 @@ proptest! {
             now = Millis(now.0 + step);
             feed(&mut call, &mut observer, input, now, destination)?;
         }
-        // However it went, a hang-up and the authority's answer always end it.
+        // However it went, hang-ups and the authority's answer always end it (a callback's
+        // caller not dialled yet, or already gone, has no leg to hang up: the issuer's does).
         for input in [
             Input::HungUp(Leg::Caller),
+            Input::HungUp(Leg::Issuer),
             Input::Refused(Refusal::AuthorityUnavailable),
         ] {
             feed(&mut call, &mut observer, input, now, destination)?;

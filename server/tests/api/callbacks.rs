@@ -563,9 +563,9 @@ async fn a_number_never_called_is_refused_as_itself_however_many_ask_at_once(bac
 }
 
 /// Issue 10, SIPp on both legs: the issuer presses 2 (the caller is never dialled), or accepts
-/// and the caller's phone is busy or not answered. Each ends with its own cause and outcome;
-/// nobody talked, so only the issuer's leg is billed, from its pick-up to its hang-up, and
-/// the Guild holds nothing afterwards.
+/// and the caller's phone is busy or not answered — then the issuer is told why before the
+/// call ends. Each ends with its own cause and outcome; nobody talked, so only the issuer's
+/// leg is billed, from its pick-up to its hang-up, and the Guild holds nothing afterwards.
 async fn a_callback_that_never_talks_ends_with_the_cause_of_the_leg_that_stopped_it(
     backend: Backend,
 ) {
@@ -613,8 +613,24 @@ async fn a_callback_that_never_talks_ends_with_the_cause_of_the_leg_that_stopped
             .unwrap()
             .to_owned();
         let mut states = follow(&app, &call).await;
+        let caller_dialled = if legs == 2 {
+            wait_for(&mut states, "calling_caller").await;
+            Some(std::time::Instant::now())
+        } else {
+            None
+        };
         let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
         assert_eq!(ended["cause"], cause, "{ended}");
+        if let Some(dialled) = caller_dialled {
+            // The issuer hears why before the call ends (`telling_why`, 5 s), rather than a
+            // line that goes dead the moment the caller's phone says no.
+            let telling = media_bridge::call::CallConfig::default().telling_why;
+            assert!(
+                dialled.elapsed() >= telling,
+                "{cause}: {:?}",
+                dialled.elapsed()
+            );
+        }
         trunk.assert_ends_ok().await;
 
         let records = app.get_json(&app.client, app.url("/api/calls")).await;
