@@ -251,9 +251,14 @@ pub trait Authority: Send + Sync + 'static {
         request: &CallRequest,
     ) -> impl Future<Output = Result<Authorized, Refusal>> + Send;
 
-    /// The issuer's phone picked up at `at` (before accepting): the phone leg is billed from
-    /// here, even if this process dies later.
-    fn picked_up(&self, call: CallId, at: SystemTime) -> impl Future<Output = ()> + Send;
+    /// A phone picked up at `at` — the issuer's (before accepting) or a callback's caller's:
+    /// that leg is billed from here, even if this process dies later.
+    fn picked_up(
+        &self,
+        call: CallId,
+        leg: crate::call::Leg,
+        at: SystemTime,
+    ) -> impl Future<Output = ()> + Send;
 
     /// The issuer accepted at `at`: billing starts, even if this process dies later.
     fn answered(&self, call: CallId, at: SystemTime) -> impl Future<Output = ()> + Send;

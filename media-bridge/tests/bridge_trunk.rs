@@ -44,7 +44,7 @@ impl Authority for RecordingAuthority {
         })
     }
 
-    async fn picked_up(&self, _call: CallId, _at: SystemTime) {}
+    async fn picked_up(&self, _call: CallId, _leg: media_bridge::call::Leg, _at: SystemTime) {}
 
     async fn answered(&self, _call: CallId, _at: SystemTime) {}
 

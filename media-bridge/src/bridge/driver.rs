@@ -415,10 +415,10 @@ impl<A: Authority> Driver<A> {
                 self.bridged = true;
                 self.playing = [None, None];
             }
-            Output::PickedUp { call_id, at } => {
+            Output::PickedUp { leg, call_id, at } => {
                 let authority = Arc::clone(&self.bridge.authority);
                 let at = self.started_wall + Duration::from_millis(at.0);
-                tokio::spawn(async move { authority.picked_up(call_id, at).await });
+                tokio::spawn(async move { authority.picked_up(call_id, leg, at).await });
             }
             Output::Answered { call_id, at } => {
                 let authority = Arc::clone(&self.bridge.authority);

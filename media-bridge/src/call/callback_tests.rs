@@ -166,6 +166,7 @@ fn the_issuer_hears_the_callback_prompt_and_the_caller_is_dialled_only_after_1()
         announcement: Announcement::CallbackPrompt,
     }));
     assert!(answered.contains(&Output::PickedUp {
+        leg: Leg::Issuer,
         call_id: CALL_ID,
         at: at(5)
     }));
@@ -199,6 +200,13 @@ fn the_callers_extension_goes_after_the_delay_and_the_legs_meet_after_its_last_k
         !picked_up.contains(&Output::ConnectMedia),
         "the extension is not reached yet"
     );
+    // Stored at once: a call settled by the sweeper or a restart bills the caller's leg from
+    // here, not from the bridge after the keys.
+    assert!(picked_up.contains(&Output::PickedUp {
+        leg: Leg::Caller,
+        call_id: CALL_ID,
+        at: at(12)
+    }));
     let delay = CallConfig::default().extension_delay;
     let keys = script.run_until(at(12) + delay);
     assert_eq!(
@@ -239,7 +247,17 @@ fn the_callers_extension_goes_after_the_delay_and_the_legs_meet_after_its_last_k
 fn a_caller_without_an_extension_is_bridged_as_they_answer() {
     let mut script = Script::caller_dialled(None);
     let answered = script.at(at(12), Input::Answered(Leg::Caller));
-    assert_eq!(answered[0], Output::ConnectMedia);
+    assert_eq!(
+        answered[..2],
+        [
+            Output::PickedUp {
+                leg: Leg::Caller,
+                call_id: CALL_ID,
+                at: at(12)
+            },
+            Output::ConnectMedia
+        ]
+    );
     assert!(answered.contains(&Output::Answered {
         call_id: CALL_ID,
         at: at(12)
@@ -402,6 +420,7 @@ fn the_issuers_extension_is_dialled_before_the_accept_prompt() {
         "{answered:?}"
     );
     assert!(answered.contains(&Output::PickedUp {
+        leg: Leg::Issuer,
         call_id: CALL_ID,
         at: at(5)
     }));

@@ -130,9 +130,11 @@ pub enum Output {
     /// The issuer accepted and the caller is there: stop any announcement and forward media
     /// both ways.
     ConnectMedia,
-    /// Tell the authority the issuer's phone picked up at `at`, before the key press (the
-    /// server's `picked_up`): the phone leg is billed from here even if this process dies.
+    /// Tell the authority a phone picked up at `at` — the issuer's before the key press, a
+    /// callback's caller's before its extension and the bridge (the server's `picked_up`):
+    /// that phone leg is billed from here even if this process dies.
     PickedUp {
+        leg: Leg,
         call_id: CallId,
         at: Millis,
     },

@@ -280,6 +280,7 @@ impl Call {
                 // The issuer is only invited after a grant, so this always finds one.
                 if let Authorization::Granted(grant) = &self.authorization {
                     self.outputs.push_back(Output::PickedUp {
+                        leg: Leg::Issuer,
                         call_id: grant.call_id,
                         at: now,
                     });
@@ -349,6 +350,13 @@ impl Call {
         let IssuerLeg::Accepted { picked_up_at } = self.issuer else {
             return;
         };
+        if let Authorization::Granted(grant) = &self.authorization {
+            self.outputs.push_back(Output::PickedUp {
+                leg: Leg::Caller,
+                call_id: grant.call_id,
+                at: now,
+            });
+        }
         match &self.request.origin {
             CallerOrigin::Phone {
                 keys: Some(keys), ..

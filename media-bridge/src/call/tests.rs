@@ -193,6 +193,7 @@ fn the_issuers_answer_plays_the_accept_prompt_and_connects_nobody_yet() {
                 announcement: Announcement::AcceptPrompt
             },
             Output::PickedUp {
+                leg: Leg::Issuer,
                 call_id: CALL_ID,
                 at: at(10)
             },

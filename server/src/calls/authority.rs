@@ -16,6 +16,7 @@ use media_bridge::authority::{
     Authority, Authorized, CallId, CallRequest, CallerOrigin, ExtendDecision, Grant, IssuerTarget,
     Refusal, Settlement,
 };
+use media_bridge::call::Leg;
 use sea_orm::{DatabaseConnection, DbBackend, EntityTrait};
 
 use super::authorize::Refusal as EngineRefusal;
@@ -364,12 +365,23 @@ impl Authority for GuildAuthority {
         }
     }
 
-    async fn picked_up(&self, call: CallId, at: SystemTime) {
-        match reservation::picked_up(&self.db, call.0, utc(at)).await {
+    async fn picked_up(&self, call: CallId, leg: Leg, at: SystemTime) {
+        let at = utc(at);
+        let stored = match leg {
+            Leg::Issuer => reservation::picked_up(&self.db, call.0, at).await,
+            Leg::Caller => reservation::caller_picked_up(&self.db, call.0, at).await,
+        };
+        match stored {
             Ok(()) => self.running.update(call.0, |row| {
-                row.picked_up_at = row.picked_up_at.or(Some(utc(at)))
+                let moment = match leg {
+                    Leg::Issuer => &mut row.picked_up_at,
+                    Leg::Caller => &mut row.caller_picked_up_at,
+                };
+                *moment = moment.or(Some(at));
             }),
-            Err(error) => tracing::error!(call = call.0, %error, "recording the pick-up failed"),
+            Err(error) => {
+                tracing::error!(call = call.0, ?leg, %error, "recording the pick-up failed")
+            }
         }
     }
 

@@ -749,6 +749,16 @@ pub async fn picked_up(
     mark_once(db, call_id, entity::Column::PickedUpAt, at).await
 }
 
+/// A callback's caller picked up their phone at `at` (before its extension and the bridge):
+/// their leg is billed from here, also when the call is settled by the sweeper or a restart.
+pub async fn caller_picked_up(
+    db: &DatabaseConnection,
+    call_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), ReservationError> {
+    mark_once(db, call_id, entity::Column::CallerPickedUpAt, at).await
+}
+
 /// Sets a running call's `moment` column to `at` (stamping it alive) unless it is set: the
 /// first time counts, marking again is harmless; an ended call is `NotRunning`.
 async fn mark_once(

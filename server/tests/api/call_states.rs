@@ -18,6 +18,7 @@ both_backends!(
     the_database_refuses_what_the_enums_cannot_say,
     a_restarted_node_settles_its_own_calls_at_once_and_leaves_the_others,
     a_settlement_from_an_out_of_date_row_settles_what_the_call_holds_now,
+    a_callbacks_caller_is_billed_from_their_stored_pick_up_when_the_node_dies,
 );
 
 fn on_node(node: &'static str) -> CallRequest<'static> {
@@ -245,6 +246,58 @@ async fn a_settlement_from_an_out_of_date_row_settles_what_the_call_holds_now(ba
         (record.state, record.held, record.billed_secs, record.cost),
         (CallState::Settled, 120, Some(93), Some(93)),
         "the phone leg from its stored pick-up (93 s), charged from the hold as extended"
+    );
+    app.assert_money_exact().await;
+}
+
+/// Issue 10: a callback's caller's pick-up is stored when it happens, so a node that dies
+/// while the caller's extension is being keyed (or at any time after) still bills that leg
+/// from its pick-up, as the issuer's is from theirs.
+async fn a_callbacks_caller_is_billed_from_their_stored_pick_up_when_the_node_dies(
+    backend: Backend,
+) {
+    let (app, _) = issuer(backend, 10_000, 5).await;
+    let start = Utc::now().trunc_subsecs(0) - Duration::seconds(40);
+    // Legs [caller, issuer], 1 a second each.
+    let two_legs = CallRequest {
+        run_by: "node-a",
+        ..request(vec![per_second(), per_second()])
+    };
+    let call = reservation::reserve(&app.db, two_legs, start)
+        .await
+        .unwrap();
+    let at = |secs: i64| start + Duration::seconds(secs);
+    reservation::picked_up(&app.db, call.call_id, at(2))
+        .await
+        .unwrap();
+    reservation::caller_picked_up(&app.db, call.call_id, at(10))
+        .await
+        .unwrap();
+    // Stored once: a repeat changes nothing.
+    reservation::caller_picked_up(&app.db, call.call_id, at(11))
+        .await
+        .unwrap();
+    reservation::answer(&app.db, call.call_id, at(14))
+        .await
+        .unwrap();
+    reservation::stamp(&app.db, &[call.call_id], at(20))
+        .await
+        .unwrap();
+
+    let settled = reservation::settle_orphans(&app.db, "node-a")
+        .await
+        .unwrap();
+    assert_eq!(settled, [call.call_id]);
+    let record = call::Entity::find_by_id(call.call_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.caller_picked_up_at, Some(at(10)));
+    assert_eq!(
+        (record.ended_at, record.cost),
+        (Some(at(20)), Some(18 + 10)),
+        "the issuer's leg from +2 s and the caller's from +10 s to the last stamp"
     );
     app.assert_money_exact().await;
 }
