@@ -24,6 +24,7 @@ both_backends!(
     a_callback_rings_the_issuers_dashboard_with_the_number_and_connects_their_browser,
     a_number_never_called_is_refused_as_itself_however_many_ask_at_once,
     a_callback_that_never_talks_ends_with_the_cause_of_the_leg_that_stopped_it,
+    a_callback_whose_issuer_is_busy_or_away_dials_nobody_and_costs_nothing,
 );
 
 /// The issuer's mobile and a Korean landline at 1 won a second each.
@@ -646,6 +647,62 @@ async fn a_callback_that_never_talks_ends_with_the_cause_of_the_leg_that_stopped
         assert_eq!(
             (guild["balance"].as_i64(), guild["held"].as_i64()),
             (Some(10_000 - cost), Some(0)),
+            "{cause}"
+        );
+    }
+}
+
+/// Issue 10: the issuer's phone is busy (486) or away (480): the caller's number is never
+/// dialled (SIPp takes exactly one call), the call ends with the issuer's cause, and nothing is
+/// charged — nobody picked up.
+async fn a_callback_whose_issuer_is_busy_or_away_dials_nobody_and_costs_nothing(backend: Backend) {
+    sipp::init_logs();
+    for (status, reason, cause, outcome) in [
+        ("486", "Busy Here", "issuer_busy", "busy"),
+        (
+            "480",
+            "Temporarily Unavailable",
+            "issuer_did_not_answer",
+            "no_answer",
+        ),
+    ] {
+        let trunk = sipp::Sipp::start(
+            sipp::Scenario::Template(
+                "reject.xml",
+                vec![
+                    ("__STATUS__", status.to_owned()),
+                    ("__REASON__", reason.to_owned()),
+                ],
+            ),
+            &["-m", "1"],
+        );
+        let app = app_with_trunk(backend, &trunk, 10_000, 60).await;
+        issuer_with_card(&app, 10, "010-1234-5678", false, RATES).await;
+        let started = post_callback(&app, "ada", "02-556-1234").await;
+        assert_eq!(started.status(), 202, "{cause}");
+        let call = started.json::<serde_json::Value>().await.unwrap()["call"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut states = follow(&app, &call).await;
+        let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
+        assert_eq!(ended["cause"], cause, "{ended}");
+        trunk.assert_ends_ok().await;
+
+        let records = app.get_json(&app.client, app.url("/api/calls")).await;
+        let records = records["records"].as_array().unwrap();
+        assert_eq!(records.len(), 1, "{records:?}");
+        let record = &records[0];
+        assert_eq!(
+            (&record["outcome"], &record["hangup_cause"], &record["cost"]),
+            (&json!(outcome), &json!(cause), &json!(0)),
+            "{record}"
+        );
+        assert_eq!(record["caller_number"], "+8225561234", "{record}");
+        let guild = guild_after_check(&app).await;
+        assert_eq!(
+            (guild["balance"].as_i64(), guild["held"].as_i64()),
+            (Some(10_000), Some(0)),
             "{cause}"
         );
     }
