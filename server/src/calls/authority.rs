@@ -280,16 +280,13 @@ impl GuildAuthority {
 
 impl GuildAuthority {
     /// [`Authority::talk_time`]: what the call holds and what its Guild has free, as talk on
-    /// the call's own legs, capped by the card's per-call limit.
+    /// the call's own legs, capped by the card's per-call limit. The call's row is the one this
+    /// process keeps while it runs the call (its hold as of the last `extend`): no read of it.
     async fn estimate_talk_time(&self, call: CallId) -> Result<u32, String> {
-        let row = reservation::entity::Entity::find_by_id(call.0)
-            .one(&self.db)
-            .await
-            .map_err(|error| error.to_string())?
-            .ok_or("no such call")?;
-        if row.state != super::call_state::CallState::Reserved {
-            return Err(format!("the call is {:?}, not running", row.state));
-        }
+        let row = self
+            .running
+            .believed(call.0)
+            .ok_or("the call is not running in this process")?;
         let legs = super::metering::CallLegs::from_stored(&row.legs)
             .map_err(|error| format!("its legs are unreadable: {error}"))?;
         let guild = crate::ledger::entity::guild::Entity::find_by_id(row.account_id)

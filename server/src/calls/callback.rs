@@ -76,7 +76,14 @@ async fn start_callback(
 
 /// Whether this installation calls people back: it needs a phone line.
 pub(crate) fn offered(state: &AppState) -> bool {
-    state.bridge.is_some() && state.trunk_configured()
+    callback_bridge(state).is_some()
+}
+
+/// The bridge that places callbacks, where there is a phone line to place them on.
+fn callback_bridge(
+    state: &AppState,
+) -> Option<&std::sync::Arc<media_bridge::bridge::Bridge<super::authority::GuildAuthority>>> {
+    state.bridge.as_ref().filter(|_| state.trunk_configured())
 }
 
 /// Starts a callback to `body.number` from the card `slug`, asked for from `address` (the API
@@ -87,15 +94,10 @@ pub(super) async fn place_callback(
     slug: &str,
     body: StartCallback,
 ) -> Result<CallbackStarted, ApiError> {
-    let bridge = match &state.bridge {
-        Some(bridge) if state.trunk_configured() => bridge.clone(),
-        _ => {
-            return Err(ApiError::BadRequest {
-                code: "calling_off",
-                message: "calling back needs a phone line, and this installation has none".into(),
-            });
-        }
-    };
+    let bridge = callback_bridge(state).ok_or_else(|| ApiError::BadRequest {
+        code: "calling_off",
+        message: "calling back needs a phone line, and this installation has none".into(),
+    })?;
     let lang = body.lang;
     let home = state.settings.default_region;
     let caller = number::parse(&body.number, home).map_err(|error| ApiError::Unprocessable {

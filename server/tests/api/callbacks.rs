@@ -47,29 +47,47 @@ fn trunk_for_both_legs(hold_ms: u32) -> (sipp::Sipp, std::net::UdpSocket) {
 
 /// `callback_legs.xml` with SIPp's `extra` arguments (`-m 1`: the first leg only).
 fn trunk_for_both_legs_with(hold_ms: u32, extra: &[&str]) -> (sipp::Sipp, std::net::UdpSocket) {
-    // The legs' media goes to a socket of ours that nobody reads: only signalling matters here.
+    trunk_for_legs(
+        "callback_legs.xml",
+        "1",
+        vec![("__HOLD_MS__", hold_ms.to_string())],
+        extra,
+    )
+}
+
+/// SIPp playing a callback's legs by the template `scenario`, pressing `key` as the issuer
+/// answers (`__CAPTURE__`), with `vars` filled in. The legs' media goes to a socket of ours
+/// that nobody reads (`__SINK_PORT__`): only signalling matters here.
+fn trunk_for_legs(
+    scenario: &'static str,
+    key: &str,
+    mut vars: Vec<(&'static str, String)>,
+    extra: &[&str],
+) -> (sipp::Sipp, std::net::UdpSocket) {
     let sink = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let capture = std::env::temp_dir().join(format!(
         "callback-api-{}-{}.pcap",
         std::process::id(),
         rand::random::<u64>()
     ));
-    sipp::write_dtmf_capture("1", &capture);
-    let trunk = sipp::Sipp::start(
-        sipp::Scenario::Template(
-            "callback_legs.xml",
-            vec![
-                (
-                    "__SINK_PORT__",
-                    sink.local_addr().unwrap().port().to_string(),
-                ),
-                ("__CAPTURE__", capture.display().to_string()),
-                ("__HOLD_MS__", hold_ms.to_string()),
-            ],
-        ),
-        extra,
-    );
+    sipp::write_dtmf_capture(key, &capture);
+    vars.push((
+        "__SINK_PORT__",
+        sink.local_addr().unwrap().port().to_string(),
+    ));
+    vars.push(("__CAPTURE__", capture.display().to_string()));
+    let trunk = sipp::Sipp::start(sipp::Scenario::Template(scenario, vars), extra);
     (trunk, sink)
+}
+
+/// Asks for a callback to `number` on the card "ada", which must be accepted; its token.
+async fn callback_started(app: &TestApp, number: &str) -> String {
+    let started = post_callback(app, "ada", number).await;
+    assert_eq!(started.status(), 202);
+    started.json::<serde_json::Value>().await.unwrap()["call"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 async fn a_callback_rings_the_issuer_then_the_caller_and_bills_both_legs(backend: Backend) {
@@ -452,12 +470,7 @@ async fn a_callback_rings_the_issuers_dashboard_with_the_number_and_connects_the
     let mut line = follow_as(&app.client, app.url("/api/issuer/calls/events")).await;
     wait_for(&mut line, "available").await;
 
-    let started = post_callback(&app, "ada", "02-556-1234").await;
-    assert_eq!(started.status(), 202);
-    let call = started.json::<serde_json::Value>().await.unwrap()["call"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let call = callback_started(&app, "02-556-1234").await;
     let mut states = follow(&app, &call).await;
     let incoming = wait_for(&mut line, "incoming").await;
     assert_eq!(incoming["call"], call.as_str());
@@ -582,37 +595,17 @@ async fn a_callback_that_never_talks_ends_with_the_cause_of_the_leg_that_stopped
             2,
         ),
     ] {
-        let sink = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        let capture = std::env::temp_dir().join(format!(
-            "callback-outcome-{}-{}.pcap",
-            std::process::id(),
-            rand::random::<u64>()
-        ));
-        sipp::write_dtmf_capture(key, &capture);
         let calls = legs.to_string();
-        let trunk = sipp::Sipp::start(
-            sipp::Scenario::Template(
-                "callback_outcomes.xml",
-                vec![
-                    (
-                        "__SINK_PORT__",
-                        sink.local_addr().unwrap().port().to_string(),
-                    ),
-                    ("__CAPTURE__", capture.display().to_string()),
-                    ("__CALLER_STATUS__", caller_status.to_owned()),
-                ],
-            ),
+        let (trunk, _sink) = trunk_for_legs(
+            "callback_outcomes.xml",
+            key,
+            vec![("__CALLER_STATUS__", caller_status.to_owned())],
             &["-m", &calls],
         );
         let app = app_with_trunk(backend, &trunk, 10_000, 60).await;
         issuer_with_card(&app, 10, "010-1234-5678", false, RATES).await;
 
-        let started = post_callback(&app, "ada", "02-556-1234").await;
-        assert_eq!(started.status(), 202, "{cause}");
-        let call = started.json::<serde_json::Value>().await.unwrap()["call"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let call = callback_started(&app, "02-556-1234").await;
         let mut states = follow(&app, &call).await;
         let caller_dialled = if legs == 2 {
             wait_for(&mut states, "calling_caller").await;
@@ -678,12 +671,7 @@ async fn a_callback_whose_issuer_is_busy_or_away_dials_nobody_and_costs_nothing(
         );
         let app = app_with_trunk(backend, &trunk, 10_000, 60).await;
         issuer_with_card(&app, 10, "010-1234-5678", false, RATES).await;
-        let started = post_callback(&app, "ada", "02-556-1234").await;
-        assert_eq!(started.status(), 202, "{cause}");
-        let call = started.json::<serde_json::Value>().await.unwrap()["call"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let call = callback_started(&app, "02-556-1234").await;
         let mut states = follow(&app, &call).await;
         let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
         assert_eq!(ended["cause"], cause, "{ended}");
