@@ -565,6 +565,21 @@ pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
         .map(|e| e.message.as_str())
 }
 
+/// A Guild's daily spend cap (issue 10): the most its calls may spend in a day, from midnight in
+/// `time_zone`, and what they spent today (held or charged) while a cap was set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DailySpendingView {
+    /// Minor units; `None`: no cap.
+    pub daily_cap: Option<i64>,
+    pub daily_cap_display: Option<String>,
+    /// An IANA zone, e.g. `Asia/Seoul`.
+    pub time_zone: String,
+    /// What the day has spent so far; counted only while a cap is set.
+    pub spent_today: Option<i64>,
+    pub spent_today_display: Option<String>,
+}
+
 /// An issuer's Guild as they see it (BRIEF R13): amounts in minor units, plus display strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -577,6 +592,9 @@ pub struct GuildView {
     pub available: i64,
     /// `available`, formatted, e.g. `5,000 KRW`.
     pub available_display: String,
+    /// The daily spend cap and the day's spending; absent from views that carry entries only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spending: Option<DailySpendingView>,
     /// Newest first: the latest page, or the page older than the `before` asked for.
     pub entries: Vec<LedgerEntryView>,
     /// The `before` that pages on to older entries; `None` when these reach the first one.

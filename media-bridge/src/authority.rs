@@ -79,8 +79,30 @@ pub struct Grant {
     /// The Guild could not hold a whole interval: no extension will be asked for, the call
     /// ends when `covered_seconds` is reached.
     pub last: bool,
-    /// With `last`: the card's per-call limit, not the Guild, ends the call (`call_limit`).
-    pub ends_at_call_limit: bool,
+    /// With `last`: what ends the call when `covered_seconds` is reached.
+    pub ends_by: CoverageEnd,
+}
+
+/// What ends a call whose last interval runs out, and so the cause it ends with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CoverageEnd {
+    /// The Guild's money ran out (`guild_exhausted`).
+    #[default]
+    Guild,
+    /// The card's per-call limit, though the Guild could pay on (`call_limit`).
+    CallLimit,
+    /// The Guild's daily spend cap, though its balance could pay on (`daily_cap`).
+    DailyCap,
+}
+
+impl CoverageEnd {
+    pub fn cause(self) -> HangupCause {
+        match self {
+            CoverageEnd::Guild => HangupCause::GuildExhausted,
+            CoverageEnd::CallLimit => HangupCause::CallLimit,
+            CoverageEnd::DailyCap => HangupCause::DailyCap,
+        }
+    }
 }
 
 /// Why a call may not start, as the stable codes the caller's page translates.
@@ -88,6 +110,9 @@ pub struct Grant {
 pub enum Refusal {
     #[error("guild_exhausted")]
     GuildExhausted,
+    /// The Guild's daily spend cap leaves too little for the call.
+    #[error("daily_cap_reached")]
+    DailyCapReached,
     #[error("call_count_exhausted")]
     CallCountExhausted,
     #[error("outside_hours")]
@@ -109,8 +134,9 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub const ALL: [Refusal; 8] = [
+    pub const ALL: [Refusal; 9] = [
         Refusal::GuildExhausted,
+        Refusal::DailyCapReached,
         Refusal::CallCountExhausted,
         Refusal::OutsideHours,
         Refusal::DestinationNotAllowed,
@@ -123,6 +149,7 @@ impl Refusal {
     pub fn as_str(self) -> &'static str {
         match self {
             Refusal::GuildExhausted => "guild_exhausted",
+            Refusal::DailyCapReached => "daily_cap_reached",
             Refusal::CallCountExhausted => "call_count_exhausted",
             Refusal::OutsideHours => "outside_hours",
             Refusal::DestinationNotAllowed => "destination_not_allowed",
@@ -153,8 +180,8 @@ pub struct ExtendDecision {
     /// No further interval can be held: warn, then end at `covered_seconds`. A driver whose
     /// extension failed feeds the previous coverage with `last` set.
     pub last: bool,
-    /// With `last`: the card's per-call limit, not the Guild, ends the call (`call_limit`).
-    pub ends_at_call_limit: bool,
+    /// With `last`: what ends the call when `covered_seconds` is reached.
+    pub ends_by: CoverageEnd,
 }
 
 /// How a call ended, for its settlement and its record (the server's `settle` with an

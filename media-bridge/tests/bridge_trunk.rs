@@ -10,8 +10,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use fake_browser::FakeBrowser;
 use media_bridge::authority::{
-    Authority, Authorized, CallId, CallRequest, ExtendDecision, Grant, IssuerDestination,
-    IssuerTarget, Refusal, Settlement,
+    Authority, Authorized, CallId, CallRequest, CoverageEnd, ExtendDecision, Grant,
+    IssuerDestination, IssuerTarget, Refusal, Settlement,
 };
 use media_bridge::bridge::{Bridge, BridgeConfig, CallStatus};
 use media_bridge::browser::BrowserLegConfig;
@@ -35,7 +35,7 @@ impl Authority for RecordingAuthority {
                 covered_seconds: 600,
                 warn_before_seconds: 10,
                 last: false,
-                ends_at_call_limit: false,
+                ends_by: CoverageEnd::Guild,
             },
             target: IssuerTarget::Phone {
                 number: "+815012345678".into(),

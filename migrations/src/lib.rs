@@ -20,6 +20,7 @@ mod m20261201_000011_email_confirmation;
 mod m20261201_000012_callback_causes;
 mod m20261201_000013_caller_pick_up;
 mod m20261201_000014_callback_claims;
+mod m20261201_000015_daily_cap;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_callback_causes::Migration),
             Box::new(m20261201_000013_caller_pick_up::Migration),
             Box::new(m20261201_000014_callback_claims::Migration),
+            Box::new(m20261201_000015_daily_cap::Migration),
         ]
     }
 }

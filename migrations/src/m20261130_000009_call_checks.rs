@@ -35,7 +35,8 @@ const OUTCOMES: &[&str] = &[
     "abandoned",
     "failed",
 ];
-const REFUSALS: &[&str] = &[
+/// The refusals this step allowed; later steps extend the list (`m…_000015`).
+pub(crate) const REFUSALS: &[&str] = &[
     "guild_exhausted",
     "call_count_exhausted",
     "outside_hours",
@@ -70,13 +71,34 @@ fn quoted(values: impl IntoIterator<Item = String>) -> String {
         .join(", ")
 }
 
-fn refused_codes() -> impl Iterator<Item = String> {
-    REFUSALS.iter().map(|reason| format!("refused:{reason}"))
+fn refused_codes(refusals: &[&str]) -> Vec<String> {
+    refusals
+        .iter()
+        .map(|reason| format!("refused:{reason}"))
+        .collect()
 }
 
-/// The constraints, by name, as SQL both databases read the same way, with `causes` as the
-/// hang-up causes allowed.
-pub(crate) fn checks(causes: &[&str]) -> Vec<(&'static str, String)> {
+/// What `calls` allows and has, as of a step: its hang-up causes and refusals, and whether
+/// the column `caller_picked_up_at` (step 13) exists yet.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Allowed {
+    pub causes: &'static [&'static str],
+    pub refusals: &'static [&'static str],
+    pub caller_pick_up: bool,
+}
+
+/// What this step allows.
+pub(crate) const ALLOWED: Allowed = Allowed {
+    causes: CAUSES,
+    refusals: REFUSALS,
+    caller_pick_up: false,
+};
+
+/// The constraints, by name, as SQL both databases read the same way.
+pub(crate) fn checks(allowed: Allowed) -> Vec<(&'static str, String)> {
+    let Allowed {
+        causes, refusals, ..
+    } = allowed;
     let plain = |codes: &[&str]| {
         codes
             .iter()
@@ -92,7 +114,7 @@ pub(crate) fn checks(causes: &[&str]) -> Vec<(&'static str, String)> {
             "calls_outcome_known",
             format!(
                 "outcome IS NULL OR outcome IN ({})",
-                quoted(plain(OUTCOMES).into_iter().chain(refused_codes()))
+                quoted(plain(OUTCOMES).into_iter().chain(refused_codes(refusals)))
             ),
         ),
         (
@@ -100,7 +122,7 @@ pub(crate) fn checks(causes: &[&str]) -> Vec<(&'static str, String)> {
             format!(
                 "hangup_cause IS NULL OR hangup_cause IN ({}) \
                  OR hangup_cause LIKE 'trunk_error:___'",
-                quoted(plain(causes).into_iter().chain(refused_codes()))
+                quoted(plain(causes).into_iter().chain(refused_codes(refusals)))
             ),
         ),
         (
@@ -124,7 +146,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         match manager.get_database_backend() {
             DatabaseBackend::Sqlite => {
-                rebuild_sqlite(manager, Shape::Before, Shape::Checked(CAUSES)).await
+                rebuild_sqlite(manager, Shape::Before, Shape::Checked(ALLOWED)).await
             }
             _ => {
                 manager
@@ -137,7 +159,7 @@ impl MigrationTrait for Migration {
                     )
                     .await?;
                 let connection = manager.get_connection();
-                for (name, check) in checks(CAUSES) {
+                for (name, check) in checks(ALLOWED) {
                     connection
                         .execute_unprepared(&format!(
                             "ALTER TABLE calls ADD CONSTRAINT {name} CHECK ({check})"
@@ -159,14 +181,14 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         match manager.get_database_backend() {
             DatabaseBackend::Sqlite => {
-                rebuild_sqlite(manager, Shape::Checked(CAUSES), Shape::Before).await
+                rebuild_sqlite(manager, Shape::Checked(ALLOWED), Shape::Before).await
             }
             _ => {
                 let connection = manager.get_connection();
                 connection
                     .execute_unprepared("DROP FUNCTION callcard_abort(text)")
                     .await?;
-                for (name, _) in checks(CAUSES) {
+                for (name, _) in checks(ALLOWED) {
                     connection
                         .execute_unprepared(&format!("ALTER TABLE calls DROP CONSTRAINT {name}"))
                         .await?;
@@ -185,11 +207,17 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// The table before this step, or after it with these causes allowed.
+/// The table before this step, or after it with what a step allows.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Shape {
     Before,
-    Checked(&'static [&'static str]),
+    Checked(Allowed),
+}
+
+impl Shape {
+    fn has_caller_pick_up(self) -> bool {
+        matches!(self, Shape::Checked(allowed) if allowed.caller_pick_up)
+    }
 }
 
 /// SQLite's way to change constraints: a new table of the wanted shape, the rows copied over,
@@ -222,6 +250,9 @@ pub(crate) async fn rebuild_sqlite(
     if from != Shape::Before && shape != Shape::Before {
         columns.extend([Calls::PickedUpAt, Calls::RunBy]);
     }
+    if from.has_caller_pick_up() && shape.has_caller_pick_up() {
+        columns.push(Calls::CallerPickedUpAt);
+    }
     let mut table = Table::create();
     table
         .table(Calls::Rebuilt)
@@ -248,11 +279,14 @@ pub(crate) async fn rebuild_sqlite(
                 .to(Accounts::Table, Accounts::Id)
                 .on_delete(ForeignKeyAction::Cascade),
         );
-    if let Shape::Checked(causes) = shape {
+    if let Shape::Checked(allowed) = shape {
         table
             .col(timestamp_with_time_zone_null(Calls::PickedUpAt))
             .col(string_null(Calls::RunBy));
-        for (name, check) in checks(causes) {
+        if allowed.caller_pick_up {
+            table.col(timestamp_with_time_zone_null(Calls::CallerPickedUpAt));
+        }
+        for (name, check) in checks(allowed) {
             table.check((Alias::new(name), Expr::cust(check)));
         }
     }
@@ -329,4 +363,5 @@ enum Calls {
     MeteredAt,
     PickedUpAt,
     RunBy,
+    CallerPickedUpAt,
 }

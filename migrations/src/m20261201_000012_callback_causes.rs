@@ -6,13 +6,16 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
-use crate::m20261130_000009_call_checks::{self as step_9, Shape};
+/// The constraint this step replaces (the others of step 9 stay as they are).
+const CONSTRAINT: &str = "calls_cause_known";
+
+use crate::m20261130_000009_call_checks::{self as step_9, Allowed, Shape};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 /// Step 9's causes and the callback caller's.
-const CAUSES: &[&str] = &[
+pub(crate) const CAUSES: &[&str] = &[
     "caller_hung_up",
     "issuer_hung_up",
     "issuer_declined",
@@ -29,27 +32,39 @@ const CAUSES: &[&str] = &[
     "process_restarted",
 ];
 
-/// The constraint this step replaces (the others of step 9 stay as they are).
-const CONSTRAINT: &str = "calls_cause_known";
+/// What this step allows (before step 13 added `caller_picked_up_at`).
+pub(crate) const ALLOWED: Allowed = Allowed {
+    causes: CAUSES,
+    ..step_9::ALLOWED
+};
 
-async fn allow(manager: &SchemaManager<'_>, from: Shape, to: Shape) -> Result<(), DbErr> {
+/// Replaces step 9's constraints `names` with those of `to`: PostgreSQL in place, SQLite by
+/// rebuilding the table (from the shape `from`). Later steps that widen a list use it too.
+pub(crate) async fn replace_checks(
+    manager: &SchemaManager<'_>,
+    names: &[&str],
+    from: Allowed,
+    to: Allowed,
+) -> Result<(), DbErr> {
     match manager.get_database_backend() {
-        DatabaseBackend::Sqlite => step_9::rebuild_sqlite(manager, from, to).await,
+        DatabaseBackend::Sqlite => {
+            step_9::rebuild_sqlite(manager, Shape::Checked(from), Shape::Checked(to)).await
+        }
         _ => {
-            let Shape::Checked(causes) = to else {
-                return Err(DbErr::Migration("calls keep a cause constraint".into()));
-            };
-            let (_, check) = step_9::checks(causes)
-                .into_iter()
-                .find(|(name, _)| *name == CONSTRAINT)
-                .ok_or_else(|| DbErr::Migration(format!("step 9 has no {CONSTRAINT}")))?;
-            // One statement: the table is never without its constraint.
+            let mut alter = Vec::new();
+            for name in names {
+                let (_, check) = step_9::checks(to)
+                    .into_iter()
+                    .find(|(known, _)| known == name)
+                    .ok_or_else(|| DbErr::Migration(format!("step 9 has no {name}")))?;
+                alter.push(format!(
+                    "DROP CONSTRAINT {name}, ADD CONSTRAINT {name} CHECK ({check})"
+                ));
+            }
+            // One statement: the table is never without its constraints.
             manager
                 .get_connection()
-                .execute_unprepared(&format!(
-                    "ALTER TABLE calls DROP CONSTRAINT {CONSTRAINT}, \
-                     ADD CONSTRAINT {CONSTRAINT} CHECK ({check})"
-                ))
+                .execute_unprepared(&format!("ALTER TABLE calls {}", alter.join(", ")))
                 .await
                 .map(drop)
         }
@@ -59,20 +74,10 @@ async fn allow(manager: &SchemaManager<'_>, from: Shape, to: Shape) -> Result<()
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        allow(
-            manager,
-            Shape::Checked(step_9::CAUSES),
-            Shape::Checked(CAUSES),
-        )
-        .await
+        replace_checks(manager, &[CONSTRAINT], step_9::ALLOWED, ALLOWED).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        allow(
-            manager,
-            Shape::Checked(CAUSES),
-            Shape::Checked(step_9::CAUSES),
-        )
-        .await
+        replace_checks(manager, &[CONSTRAINT], ALLOWED, step_9::ALLOWED).await
     }
 }

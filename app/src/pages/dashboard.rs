@@ -5,7 +5,7 @@ pub mod incoming_calls;
 
 use leptos::prelude::*;
 
-use crate::model::{CardSummary, Dashboard, GuildView, LedgerEntryView};
+use crate::model::{CardSummary, DailySpendingView, Dashboard, GuildView, LedgerEntryView};
 
 #[component]
 pub fn DashboardPage(dashboard: Dashboard) -> impl IntoView {
@@ -73,8 +73,30 @@ fn GuildSection(guild: GuildView) -> impl IntoView {
                 <input id="voucher-code" name="code" autocomplete="off" placeholder="ABCD-EFGH-JKMN-PQRS"/>
                 <button type="submit" class="button secondary">"Redeem"</button>
             </form>
+            {guild.spending.map(|spending| view! { <DailyCapForm spending/> })}
             <LedgerTable entries=guild.entries older=guild.older caption="Latest entries"/>
         </section>
+    }
+}
+
+/// The daily spend cap (issue 10): calls that would pass it are refused, and one in progress
+/// ends when it is reached.
+#[component]
+fn DailyCapForm(spending: DailySpendingView) -> impl IntoView {
+    let today = match (&spending.daily_cap_display, &spending.spent_today_display) {
+        (Some(cap), Some(spent)) => format!("Spent today: {spent} of {cap}."),
+        _ => "No daily limit: calls may spend all the Guild has.".to_string(),
+    };
+    view! {
+        <form method="post" action="/dashboard/guild/daily-cap" class="daily-cap">
+            <p data-daily-spent=spending.spent_today.map(|spent| spent.to_string())>{today}</p>
+            <label for="daily-cap">"Daily spending limit (minor units, empty for none)"</label>
+            <input id="daily-cap" name="daily_cap" inputmode="numeric" autocomplete="off"
+                value=spending.daily_cap.map(|cap| cap.to_string()).unwrap_or_default()/>
+            <label for="cap-time-zone">"The day starts at midnight in"</label>
+            <input id="cap-time-zone" name="time_zone" autocomplete="off" value=spending.time_zone/>
+            <button type="submit" class="button secondary">"Save limit"</button>
+        </form>
     }
 }
 

@@ -14,8 +14,8 @@ use tokio::time::Instant;
 use super::transport::{LegEvent, Transport, sleep_until};
 use super::{Bridge, CallStatus, IssuerReply, Ring};
 use crate::authority::{
-    Authority, Authorized, CallId, CallRequest, CallerOrigin, ExtendDecision, IssuerTarget,
-    Settlement,
+    Authority, Authorized, CallId, CallRequest, CallerOrigin, CoverageEnd, ExtendDecision,
+    IssuerTarget, Settlement,
 };
 use crate::browser::{BrowserEvent, BrowserLeg};
 use crate::call::{Announcement, Call, HangupCause, Input, Leg, Output, Progress};
@@ -257,7 +257,7 @@ impl<A: Authority> Driver<A> {
             Decision::Extended(None) => Input::Extended(ExtendDecision {
                 covered_seconds: self.covered_secs,
                 last: true,
-                ends_at_call_limit: false,
+                ends_by: CoverageEnd::Guild,
             }),
             Decision::TalkTime(estimate) => {
                 self.show_talk_time(estimate);

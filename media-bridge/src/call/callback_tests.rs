@@ -31,7 +31,7 @@ fn grant() -> Grant {
         covered_seconds: 120,
         warn_before_seconds: 10,
         last: false,
-        ends_at_call_limit: false,
+        ends_by: CoverageEnd::Guild,
     }
 }
 

@@ -29,6 +29,8 @@ pub enum HangupCause {
     GuildExhausted,
     /// The card's longest call (`max_call_minutes`) was reached, though the Guild could pay on.
     CallLimit,
+    /// The Guild's daily spend cap was reached, though its balance could pay on.
+    DailyCap,
     /// The covered time was reached while an extension was still unanswered: the engine was
     /// too slow, so the call ends rather than run on unpaid time.
     MeteringLapsed,
@@ -41,7 +43,7 @@ pub enum HangupCause {
 impl HangupCause {
     /// One cause of each kind (one refusal, one SIP status): for tests that hold every cause
     /// to its messages and to the database.
-    pub const ONE_OF_EACH: [HangupCause; 14] = [
+    pub const ONE_OF_EACH: [HangupCause; 15] = [
         HangupCause::CallerHungUp,
         HangupCause::IssuerHungUp,
         HangupCause::IssuerDeclined,
@@ -55,6 +57,7 @@ impl HangupCause {
         },
         HangupCause::GuildExhausted,
         HangupCause::CallLimit,
+        HangupCause::DailyCap,
         HangupCause::MeteringLapsed,
         HangupCause::MediaFailed,
         HangupCause::SessionExpired,
@@ -74,6 +77,7 @@ impl HangupCause {
             HangupCause::Refused { .. } => "refused",
             HangupCause::GuildExhausted => "guild_exhausted",
             HangupCause::CallLimit => "call_limit",
+            HangupCause::DailyCap => "daily_cap",
             HangupCause::MeteringLapsed => "metering_lapsed",
             HangupCause::MediaFailed => "media_failed",
             HangupCause::SessionExpired => "session_expired",
@@ -112,6 +116,7 @@ impl HangupCause {
             | HangupCause::IssuerHungUp
             | HangupCause::GuildExhausted
             | HangupCause::CallLimit
+            | HangupCause::DailyCap
             | HangupCause::MeteringLapsed
             | HangupCause::MediaFailed
             | HangupCause::SessionExpired => None,
@@ -148,6 +153,7 @@ impl std::str::FromStr for HangupCause {
             "caller_did_not_answer" => HangupCause::CallerDidNotAnswer,
             "guild_exhausted" => HangupCause::GuildExhausted,
             "call_limit" => HangupCause::CallLimit,
+            "daily_cap" => HangupCause::DailyCap,
             "metering_lapsed" => HangupCause::MeteringLapsed,
             "media_failed" => HangupCause::MediaFailed,
             "session_expired" => HangupCause::SessionExpired,
@@ -199,6 +205,7 @@ impl CallOutcome {
             | HangupCause::TrunkError { .. }
             | HangupCause::GuildExhausted
             | HangupCause::CallLimit
+            | HangupCause::DailyCap
             | HangupCause::MeteringLapsed
             | HangupCause::MediaFailed
             | HangupCause::SessionExpired => CallOutcome::Failed,

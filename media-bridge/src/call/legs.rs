@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::HangupCause;
-use crate::authority::{CallId, Grant};
+use crate::authority::{CallId, CoverageEnd, Grant};
 use crate::time::Millis;
 
 /// A phone that answered and is being given its extension's keys: they go at `send_keys_at`
@@ -157,9 +157,8 @@ pub(super) enum Coverage {
     Extendable,
     /// The next interval was asked for; no answer yet.
     Extending,
-    /// The last interval: warn `warn_before` the end, then end — with `call_limit` because the
-    /// card's per-call limit is reached, else because the Guild is.
-    Last { warned: bool, call_limit: bool },
+    /// The last interval: warn `warn_before` the end, then end with the cause of what ends it.
+    Last { warned: bool, ends_by: CoverageEnd },
 }
 
 /// The metering of a connected call.
@@ -193,7 +192,7 @@ impl Meter {
             coverage: if grant.last {
                 Coverage::Last {
                     warned: false,
-                    call_limit: grant.ends_at_call_limit,
+                    ends_by: grant.ends_by,
                 }
             } else {
                 Coverage::Extendable
@@ -217,10 +216,7 @@ impl Meter {
     pub(super) fn take_due(&mut self, at: Millis, extend_lead: Duration) -> Option<MeterEvent> {
         if self.covered_until <= at {
             let cause = match self.coverage {
-                Coverage::Last {
-                    call_limit: true, ..
-                } => HangupCause::CallLimit,
-                Coverage::Last { .. } => HangupCause::GuildExhausted,
+                Coverage::Last { ends_by, .. } => ends_by.cause(),
                 Coverage::Extendable | Coverage::Extending => HangupCause::MeteringLapsed,
             };
             return Some(MeterEvent::CoverageEnded { cause });
@@ -235,11 +231,11 @@ impl Meter {
             }
             Coverage::Last {
                 warned: false,
-                call_limit,
+                ends_by,
             } => {
                 self.coverage = Coverage::Last {
                     warned: true,
-                    call_limit,
+                    ends_by,
                 };
                 Some(MeterEvent::Warn)
             }

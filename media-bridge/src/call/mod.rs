@@ -48,6 +48,8 @@ pub use cause::{CallOutcome, HangupCause, UnknownCode};
 pub use io::{Announcement, CallConfig, Input, Leg, Output, Progress};
 use legs::{CallerLeg, Coverage, IssuerLeg, Meter, MeterEvent, ReachingExtension, seconds};
 
+#[cfg(test)]
+use crate::authority::CoverageEnd;
 use crate::authority::{
     CallId, CallRequest, CallerOrigin, ExtendDecision, Grant, IssuerDestination, Refusal,
     SettleRequest,
@@ -531,7 +533,7 @@ impl Call {
         meter.coverage = if decision.last {
             Coverage::Last {
                 warned: false,
-                call_limit: decision.ends_at_call_limit,
+                ends_by: decision.ends_by,
             }
         } else {
             Coverage::Extendable

@@ -24,15 +24,15 @@ fn any_input() -> impl Strategy<Value = Input> {
         4 => Just(Input::Connected(Leg::Caller)),
         1 => Just(Input::HungUp(Leg::Caller)),
         1 => Just(Input::MediaFailed(Leg::Caller)),
-        4 => (0..200u32, 0..30u32, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
-            |(covered, warn, last, limit, extension)| {
+        4 => (0..200u32, 0..30u32, any::<bool>(), any_end(), any::<bool>()).prop_map(
+            |(covered, warn, last, ends_by, extension)| {
                 Input::Authorized {
                     grant: Grant {
                         call_id: CallId(1),
                         covered_seconds: covered,
                         warn_before_seconds: warn,
                         last,
-                        ends_at_call_limit: last && limit,
+                        ends_by,
                     },
                     issuer_keys: extension.then(|| DialString::parse("2,35").unwrap()),
                 }
@@ -55,15 +55,24 @@ fn any_input() -> impl Strategy<Value = Input> {
         1 => Just(Input::SessionExpired(Leg::Issuer)),
         4 => (any_leg(), any_digit()).prop_map(|(from, digit)| Input::Dtmf { from, digit }),
         3 => Just(Input::Dtmf { from: Leg::Issuer, digit: Digit::One }),
-        3 => (0..300u32, any::<bool>(), any::<bool>()).prop_map(|(covered_seconds, last, limit)| {
+        3 => (0..300u32, any::<bool>(), any_end()).prop_map(|(covered_seconds, last, ends_by)| {
             Input::Extended(ExtendDecision {
                 covered_seconds,
                 last,
-                ends_at_call_limit: last && limit,
+                ends_by,
             })
         }),
         2 => Just(Input::Timeout),
     ]
+}
+
+/// What may end a last interval.
+fn any_end() -> impl Strategy<Value = CoverageEnd> {
+    prop::sample::select(vec![
+        CoverageEnd::Guild,
+        CoverageEnd::CallLimit,
+        CoverageEnd::DailyCap,
+    ])
 }
 
 /// Mostly the pace of signalling, sometimes a long silence that lets timeouts fire.
@@ -78,7 +87,7 @@ fn happy_grant() -> Input {
         covered_seconds: 60,
         warn_before_seconds: 10,
         last: false,
-        ends_at_call_limit: false,
+        ends_by: CoverageEnd::Guild,
     })
 }
 

@@ -23,7 +23,7 @@ fn grant(covered_seconds: u32, last: bool) -> Grant {
         covered_seconds,
         warn_before_seconds: 10,
         last,
-        ends_at_call_limit: false,
+        ends_by: CoverageEnd::Guild,
     }
 }
 
@@ -563,7 +563,7 @@ fn the_guild_running_out_mid_call_warns_and_hangs_up_exactly_at_70_seconds() {
             Input::Extended(ExtendDecision {
                 covered_seconds: 70,
                 last: true,
-                ends_at_call_limit: false,
+                ends_by: CoverageEnd::Guild,
             })
         ),
         [Output::Progress(Progress::Covered {
@@ -627,7 +627,7 @@ fn extensions_keep_the_call_going_while_the_guild_pays() {
         harness.feed(Input::Extended(ExtendDecision {
             covered_seconds: covered as u32,
             last: false,
-            ends_at_call_limit: false,
+            ends_by: CoverageEnd::Guild,
         }));
     }
     assert!(!harness.call.is_ended());
@@ -654,7 +654,7 @@ fn an_unanswered_extension_lapses_when_the_covered_time_ends() {
             .feed(Input::Extended(ExtendDecision {
                 covered_seconds: 120,
                 last: false,
-                ends_at_call_limit: false,
+                ends_by: CoverageEnd::Guild,
             }))
             .is_empty()
     );
@@ -686,7 +686,7 @@ fn a_grant_that_is_already_the_last_warns_without_extending() {
 fn the_cards_call_limit_ends_the_call_with_its_own_cause() {
     // Issue 9: a call cut by the card's longest call is not "the Guild ran out".
     let limited = Grant {
-        ends_at_call_limit: true,
+        ends_by: CoverageEnd::CallLimit,
         ..grant(25, true)
     };
     let mut harness = Harness::bridged(limited);
@@ -711,7 +711,7 @@ fn the_cards_call_limit_ends_the_call_with_its_own_cause() {
         Input::Extended(ExtendDecision {
             covered_seconds: 90,
             last: true,
-            ends_at_call_limit: true,
+            ends_by: CoverageEnd::CallLimit,
         }),
     );
     let outputs = harness.run_until(at(200));
@@ -802,7 +802,7 @@ fn inputs_after_the_end_are_ignored() {
         Input::Extended(ExtendDecision {
             covered_seconds: 999,
             last: false,
-            ends_at_call_limit: false,
+            ends_by: CoverageEnd::Guild,
         }),
         Input::Timeout,
     ] {
@@ -825,7 +825,7 @@ fn unasked_answers_from_the_authority_are_ignored() {
             .feed(Input::Extended(ExtendDecision {
                 covered_seconds: 5,
                 last: true,
-                ends_at_call_limit: false,
+                ends_by: CoverageEnd::Guild,
             }))
             .is_empty(),
         "no extension was asked for"

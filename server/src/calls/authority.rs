@@ -13,13 +13,13 @@ use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
 use media_bridge::authority::{
-    Authority, Authorized, CallId, CallRequest, CallerOrigin, ExtendDecision, Grant, IssuerTarget,
-    Refusal, Settlement,
+    Authority, Authorized, CallId, CallRequest, CallerOrigin, CoverageEnd, ExtendDecision, Grant,
+    IssuerTarget, Refusal, Settlement,
 };
 use media_bridge::call::Leg;
 use sea_orm::{DatabaseConnection, DbBackend, EntityTrait};
 
-use super::authorize::Refusal as EngineRefusal;
+use super::authorize::{Bound, Funds, Refusal as EngineRefusal};
 use super::call_state::{Outcome, RecordedCause};
 use super::card_cache::CardCache;
 use super::number::{self, ParsedNumber};
@@ -219,6 +219,10 @@ impl GuildAuthority {
     fn authorized(&self, reserved: reservation::Reservation, target: IssuerTarget) -> Authorized {
         self.running.insert(reserved.row.clone());
         let covered = reserved.grant.covered_secs.min(reserved.grant.max_secs);
+        let ends_by = ends_by(
+            reserved.grant.covered_secs >= reserved.grant.max_secs,
+            reserved.grant.bound,
+        );
         Authorized {
             grant: Grant {
                 call_id: CallId(reserved.call_id),
@@ -226,10 +230,20 @@ impl GuildAuthority {
                 warn_before_seconds: WARNING_SECS,
                 // Less than a whole interval held, or the card's limit reached: no extension.
                 last: covered < self.settings.call_hold_secs || covered >= reserved.grant.max_secs,
-                ends_at_call_limit: reserved.grant.covered_secs >= reserved.grant.max_secs,
+                ends_by,
             },
             target,
         }
+    }
+}
+
+/// What ends a call whose money runs out: the card's per-call limit when it is reached, else
+/// whichever of the Guild's money and its daily cap ran short.
+fn ends_by(at_call_limit: bool, bound: Bound) -> CoverageEnd {
+    match (at_call_limit, bound) {
+        (true, _) => CoverageEnd::CallLimit,
+        (false, Bound::Guild) => CoverageEnd::Guild,
+        (false, Bound::DailyCap) => CoverageEnd::DailyCap,
     }
 }
 
@@ -294,10 +308,13 @@ impl GuildAuthority {
             .await
             .map_err(|error| error.to_string())?
             .ok_or("its issuer has no Guild")?;
-        let free = crate::ledger::service::state_of(&guild)
-            .available()
-            .0
-            .max(0);
+        let today = crate::ledger::daily_cap::Today::of(&guild, Utc::now())
+            .map_err(|error| error.to_string())?;
+        let funds = Funds {
+            guild: crate::ledger::service::state_of(&guild),
+            cap_left: today.left(),
+        };
+        let free = funds.spendable().0.0.max(0);
         let covered = legs.covered_secs(crate::ledger::money::Money(row.held.saturating_add(free)));
         let longest = self
             .longest_on_card(row.card_id)
@@ -404,7 +421,7 @@ impl Authority for GuildAuthority {
                 Some(ExtendDecision {
                     covered_seconds: extended.covered_secs.min(longest),
                     last: extended.last || extended.covered_secs >= longest,
-                    ends_at_call_limit: extended.covered_secs >= longest,
+                    ends_by: ends_by(extended.covered_secs >= longest, extended.bound),
                 })
             }
             Err(error) => {

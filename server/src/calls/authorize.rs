@@ -40,6 +40,9 @@ pub enum Refusal {
     NoTrunk,
     #[error("guild_exhausted")]
     GuildExhausted { available: Money, needed: Money },
+    /// The Guild has the money, but its daily spend cap does not let the day spend it.
+    #[error("daily_cap_reached")]
+    DailyCapReached { left: Money, needed: Money },
 }
 
 impl Refusal {
@@ -54,6 +57,7 @@ impl Refusal {
             Refusal::NoRate => Code::NoRate,
             Refusal::NoTrunk => Code::NoTrunk,
             Refusal::GuildExhausted { .. } => Code::GuildExhausted,
+            Refusal::DailyCapReached { .. } => Code::DailyCapReached,
         }
     }
 }
@@ -67,6 +71,43 @@ pub struct Grant {
     pub covered_secs: u32,
     /// The card's per-call limit.
     pub max_secs: u32,
+    /// What bounds the money, should the call outgrow it.
+    pub bound: Bound,
+}
+
+/// Which of the call's funds runs out first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Guild,
+    DailyCap,
+}
+
+/// What a call may spend: the Guild's money and, if it has one, what its daily cap still lets
+/// the day spend (`daily_cap.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Funds {
+    pub guild: GuildState,
+    pub cap_left: Option<Money>,
+}
+
+impl From<GuildState> for Funds {
+    fn from(guild: GuildState) -> Funds {
+        Funds {
+            guild,
+            cap_left: None,
+        }
+    }
+}
+
+impl Funds {
+    /// What may be held now, and which fund bounds it.
+    pub fn spendable(&self) -> (Money, Bound) {
+        let available = self.guild.available();
+        match self.cap_left {
+            Some(left) if left < available => (left, Bound::DailyCap),
+            _ => (available, Bound::Guild),
+        }
+    }
 }
 
 /// A Guild with more money than any call holds. A call decided before its Guild is read (a
@@ -84,7 +125,7 @@ pub const ANY_GUILD: GuildState = GuildState {
 /// metering interval to hold money for.
 pub fn authorize(
     card: &CardState,
-    guild: GuildState,
+    funds: impl Into<Funds>,
     legs: &[Option<Rate>],
     caller_region: Option<&str>,
     now: DateTime<Utc>,
@@ -112,16 +153,25 @@ pub fn authorize(
         .iter()
         .map(|leg| leg.as_ref().ok_or(Refusal::NoRate))
         .collect::<Result<_, _>>()?;
-    let available = guild.available();
-    // R8: the Guild must cover at least the first billing increment of every leg.
+    let funds = funds.into();
+    // R8: the Guild must cover at least the first billing increment of every leg, and so must
+    // what its daily cap leaves.
     let needed = Money(
         rates
             .iter()
             .map(|rate| cost(rate, rate.initial_increment_secs).0)
             .sum(),
     );
+    let available = funds.guild.available();
     if needed > available {
         return Err(Refusal::GuildExhausted { available, needed });
+    }
+    let (spendable, bound) = funds.spendable();
+    if needed > spendable {
+        return Err(Refusal::DailyCapReached {
+            left: spendable,
+            needed,
+        });
     }
     let max_secs = card.settings.max_call_minutes * 60;
     let wanted = Money(
@@ -130,11 +180,12 @@ pub fn authorize(
             .map(|rate| cost(rate, hold_secs.min(max_secs)).0)
             .sum(),
     );
-    let hold = wanted.min(available);
+    let hold = wanted.min(spendable);
     Ok(Grant {
         hold,
         covered_secs: seconds_covered(&rates, hold),
         max_secs,
+        bound,
     })
 }
 
@@ -233,6 +284,43 @@ mod tests {
         assert_eq!(grant.hold, Money(180));
         assert_eq!(grant.covered_secs, 60);
         assert_eq!(grant.max_secs, 600);
+    }
+
+    #[test]
+    fn the_daily_cap_bounds_the_hold_and_refuses_a_call_it_cannot_start() {
+        let per_second = [Some(rate(60, 1, 1, 0))];
+        let at_ten = seoul(10, 0);
+        let funds = |balance: i64, left: i64| Funds {
+            guild: guild(balance),
+            cap_left: Some(Money(left)),
+        };
+        let capped = authorize(&card(), funds(10_000, 30), &per_second, None, at_ten, 60).unwrap();
+        assert_eq!(
+            (capped.hold, capped.covered_secs, capped.bound),
+            (Money(30), 30, Bound::DailyCap)
+        );
+        let poorer = authorize(&card(), funds(20, 30), &per_second, None, at_ten, 60).unwrap();
+        assert_eq!((poorer.hold, poorer.bound), (Money(20), Bound::Guild));
+        // A whole interval fits; should the call outgrow what is left, the cap will end it.
+        let ample = authorize(&card(), funds(10_000, 500), &per_second, None, at_ten, 60).unwrap();
+        assert_eq!((ample.hold, ample.bound), (Money(60), Bound::DailyCap));
+        let uncapped = authorize(&card(), guild(10_000), &per_second, None, at_ten, 60).unwrap();
+        assert_eq!((uncapped.hold, uncapped.bound), (Money(60), Bound::Guild));
+        assert_eq!(
+            authorize(&card(), funds(10_000, 0), &per_second, None, at_ten, 60),
+            Err(Refusal::DailyCapReached {
+                left: Money(0),
+                needed: Money(1)
+            })
+        );
+        // Both short: the Guild is the reason (money must come in before the cap matters).
+        assert_eq!(
+            authorize(&card(), funds(0, 0), &per_second, None, at_ten, 60),
+            Err(Refusal::GuildExhausted {
+                available: Money(0),
+                needed: Money(1)
+            })
+        );
     }
 
     #[test]

@@ -31,13 +31,14 @@ use sea_orm::{
     EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
-use super::authorize::{self, CardState, Grant, Refusal};
+use super::authorize::{self, Bound, CardState, Funds, Grant, Refusal};
 use super::call_state::{CallState, Outcome, RecordedCause};
 use super::card_cache::{CachedCard, CardCache};
 use super::metering::{CallLegs, LegTimes, Settlement};
 use super::rates::Rate;
 use crate::cards::call_settings;
 use crate::cards::entity::{call_settings as call_settings_row, card};
+use crate::ledger::daily_cap::{CapError, Today};
 use crate::ledger::entity::guild;
 use crate::ledger::money::Money;
 use crate::ledger::rules::EntryKind;
@@ -101,6 +102,9 @@ pub enum ReservationError {
     /// A row was not what every step of a call relies on (issue 9: fail loudly).
     #[error("call {call_id} is inconsistent: {what}")]
     Inconsistent { call_id: i64, what: String },
+    /// The Guild's stored daily cap cannot be read (never taken as "no cap").
+    #[error("the Guild's daily cap cannot be read: {0}")]
+    UnreadableCap(#[from] CapError),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -192,7 +196,7 @@ pub async fn reserve_cached(
     };
     let version = Some(cached.card.updated_at);
     Ok(
-        match postgres::reserve(db, &cached.card, request, now, grant.hold, version).await? {
+        match postgres::reserve(db, &cached.card, request, now, grant.hold, version, None).await? {
             postgres::Reserved::Call(row) => Some(Reservation {
                 call_id: row.id,
                 grant,
@@ -228,10 +232,20 @@ pub async fn reserve_found(
         guild: guild_row,
     } = found;
     let guild_state = guild_row.as_ref().map(ledger::state_of).unwrap_or_default();
+    let today = guild_row
+        .as_ref()
+        .map(|guild| Today::of(guild, now))
+        .transpose()?;
+    let funds = Funds {
+        guild: guild_state,
+        cap_left: today.and_then(|today| today.left()),
+    };
+    // A card without a Guild is refused for its money before any hold, so its day is moot.
+    let day_start = today.map_or(now, |today| today.starts_at);
     let state = card_state(&card, settings.as_ref());
     let decision = authorize::authorize(
         &state,
-        guild_state,
+        funds,
         &request.legs,
         request.caller_region,
         now,
@@ -243,7 +257,9 @@ pub async fn reserve_found(
     };
 
     if db.get_database_backend() == DbBackend::Postgres {
-        return match postgres::reserve(db, &card, &request, now, grant.hold, None).await? {
+        return match postgres::reserve(db, &card, &request, now, grant.hold, None, Some(day_start))
+            .await?
+        {
             postgres::Reserved::Call(row) => Ok(Reservation {
                 call_id: row.id,
                 grant,
@@ -255,10 +271,7 @@ pub async fn reserve_found(
             // Without a version to check, only a card deleted since it was read is "stale".
             postgres::Reserved::Stale => Err(ReservationError::UnknownCard),
             postgres::Reserved::NoMoney => {
-                let refusal = Refusal::GuildExhausted {
-                    available: Money::ZERO,
-                    needed: grant.hold,
-                };
+                let refusal = shortfall(db, card.account_id, grant.hold, now).await?;
                 Err(refused(db, &card, &request, now, refusal).await?)
             }
         };
@@ -278,13 +291,10 @@ pub async fn reserve_found(
         drop(transaction);
         return Err(refused(db, &card, &request, now, Refusal::CallCountExhausted).await?);
     }
-    if !hold_more(&transaction, card.account_id, grant.hold.0).await? {
-        // Another call took the money since `authorize` looked: refuse with the Guild's reason.
+    if !hold_more(&transaction, card.account_id, grant.hold.0, day_start).await? {
+        // Another call took the money or the day's cap since `authorize` looked.
         drop(transaction);
-        let refusal = Refusal::GuildExhausted {
-            available: Money::ZERO,
-            needed: grant.hold,
-        };
+        let refusal = shortfall(db, card.account_id, grant.hold, now).await?;
         return Err(refused(db, &card, &request, now, refusal).await?);
     }
     let call = record(&card, &request, now, CallState::Reserved, grant.hold, None)
@@ -426,6 +436,8 @@ pub struct Extended {
     pub covered_secs: u32,
     /// No further interval can be held: warn now, end at `covered_secs`.
     pub last: bool,
+    /// With `last`: whether the Guild's money or its daily cap ran short.
+    pub bound: Bound,
 }
 
 /// Holds money for `hold_secs` more of a running call (see the module header).
@@ -445,16 +457,28 @@ pub async fn extend(
     let held = Money(call.held);
     let mut extra = legs.next_hold(held, hold_secs).0;
     let mut last = false;
-    if !hold_more(&transaction, call.account_id, extra).await? {
+    let mut bound = Bound::Guild;
+    // Its zone says which day the hold counts on; the hold itself re-checks the row.
+    let guild = guild::Entity::find_by_id(call.account_id)
+        .one(&transaction)
+        .await?
+        .ok_or_else(|| inconsistent(call_id, "its issuer has no Guild"))?;
+    let today = Today::of(&guild, now)?;
+    if !hold_more(&transaction, call.account_id, extra, today.starts_at).await? {
         // Not a whole interval left: hold whatever is, and make this the last one.
         last = true;
         let guild = guild::Entity::find_by_id(call.account_id)
             .one(&transaction)
             .await?
             .ok_or_else(|| inconsistent(call_id, "its issuer has no Guild"))?;
-        let available = ledger::state_of(&guild).available().0;
-        extra = Ord::min(extra, Ord::max(available, 0));
-        if !hold_more(&transaction, call.account_id, extra).await? {
+        let funds = Funds {
+            guild: ledger::state_of(&guild),
+            cap_left: Today::of(&guild, now)?.left(),
+        };
+        let (spendable, spendable_bound) = funds.spendable();
+        bound = spendable_bound;
+        extra = Ord::min(extra, Ord::max(spendable.0, 0));
+        if !hold_more(&transaction, call.account_id, extra, today.starts_at).await? {
             extra = 0;
         }
     }
@@ -475,6 +499,7 @@ pub async fn extend(
         held,
         covered_secs: legs.covered_secs(held),
         last,
+        bound,
     })
 }
 
@@ -533,19 +558,64 @@ fn expect_one_row(call_id: i64, rows: u64, step: &str) -> Result<(), Reservation
     }
 }
 
-/// Adds `amount` to the Guild's held money if it is available; false when it is not.
+/// Custom SQL whose values are written `$1, $2, …`, each once and in order: PostgreSQL's own
+/// placeholders; SQLite's query builder takes `?` (and would read `$1` as a named parameter).
+fn custom_sql(
+    backend: DbBackend,
+    sql: &str,
+    values: impl IntoIterator<Item = sea_orm::Value>,
+) -> sea_orm::sea_query::Expr {
+    let values: Vec<sea_orm::Value> = values.into_iter().collect();
+    if backend == DbBackend::Postgres {
+        return Expr::cust_with_values(sql.to_owned(), values);
+    }
+    let mut positional = sql.to_owned();
+    for number in (1..=values.len()).rev() {
+        positional = positional.replace(&format!("${number}"), "?");
+    }
+    Expr::cust_with_values(positional, values)
+}
+
+/// Adds `amount` to the Guild's held money if it is available and, when the Guild has a daily
+/// cap, if the day that began at `day_start` may still spend it (counting it there); false
+/// when it is not. One conditional update: two holds at once can never both take the last of
+/// the money or of the cap.
 async fn hold_more(
     db: &impl sea_orm::ConnectionTrait,
     account_id: i64,
     amount: i64,
+    day_start: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     if amount == 0 {
         return Ok(true);
     }
+    let backend = db.get_database_backend();
     let changed = guild::Entity::update_many()
         .col_expr(
             guild::Column::Held,
             Expr::col(guild::Column::Held).add(amount),
+        )
+        // Without a cap nothing is counted; a hold on a new day starts the count again.
+        .col_expr(
+            guild::Column::DaySpent,
+            custom_sql(
+                backend,
+                "CASE WHEN daily_cap IS NULL THEN day_spent \
+                 WHEN day_started_at = $1 THEN day_spent + $2 ELSE $3 END",
+                [
+                    day_start.into(),
+                    sea_orm::Value::from(amount),
+                    sea_orm::Value::from(amount),
+                ],
+            ),
+        )
+        .col_expr(
+            guild::Column::DayStartedAt,
+            custom_sql(
+                backend,
+                "CASE WHEN daily_cap IS NULL THEN day_started_at ELSE $1 END",
+                [day_start.into()],
+            ),
         )
         .filter(guild::Column::AccountId.eq(account_id))
         .filter(
@@ -555,10 +625,65 @@ async fn hold_more(
                 .sub(amount)
                 .gte(0),
         )
+        .filter(custom_sql(
+            backend,
+            "daily_cap IS NULL OR \
+             (CASE WHEN day_started_at = $1 THEN day_spent ELSE 0 END) + $2 <= daily_cap",
+            [day_start.into(), sea_orm::Value::from(amount)],
+        ))
         .exec(db)
         .await?
         .rows_affected;
     Ok(changed > 0)
+}
+
+/// Why a hold of `needed` failed after `authorize` allowed it (another call took the money or
+/// the day's cap meanwhile): the Guild's reason when its money is short, else the cap's.
+async fn shortfall(
+    db: &DatabaseConnection,
+    account_id: i64,
+    needed: Money,
+    now: DateTime<Utc>,
+) -> Result<Refusal, ReservationError> {
+    let Some(guild) = guild::Entity::find_by_id(account_id).one(db).await? else {
+        return Ok(Refusal::GuildExhausted {
+            available: Money::ZERO,
+            needed,
+        });
+    };
+    let available = ledger::state_of(&guild).available();
+    let left = Today::of(&guild, now)?.left();
+    Ok(match left {
+        Some(left) if available >= needed => Refusal::DailyCapReached { left, needed },
+        _ => Refusal::GuildExhausted { available, needed },
+    })
+}
+
+/// Lowers the day's count of `call`'s Guild by what its holds did not cost (`unused`), when
+/// the count still holds them all: the call began on the day counted.
+async fn uncount_unused(
+    db: &impl sea_orm::ConnectionTrait,
+    call: &entity::Model,
+    unused: Money,
+) -> Result<(), DbErr> {
+    if unused.0 <= 0 {
+        return Ok(());
+    }
+    guild::Entity::update_many()
+        .col_expr(
+            guild::Column::DaySpent,
+            custom_sql(
+                db.get_database_backend(),
+                "CASE WHEN day_spent > $1 THEN day_spent - $2 ELSE 0 END",
+                [unused.0.into(), unused.0.into()],
+            ),
+        )
+        .filter(guild::Column::AccountId.eq(call.account_id))
+        .filter(guild::Column::DailyCap.is_not_null())
+        .filter(guild::Column::DayStartedAt.lte(call.authorized_at))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// How a call ended, for its record.
@@ -699,6 +824,12 @@ async fn settle_claiming(
             "its Guild holds less than the call, or is gone",
         ));
     }
+    uncount_unused(
+        &transaction,
+        &call,
+        Money(settlement.release.0 - settlement.charge.0),
+    )
+    .await?;
     transaction.commit().await?;
     Ok(record)
 }

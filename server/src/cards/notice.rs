@@ -1,5 +1,5 @@
 //! The dashboard's one-line notice after a redirect (`/dashboard?saved=…`, `?deleted=…`,
-//! `?voucher=…`): one of a few known messages, picked by the query, never the query's own text.
+//! `?voucher=…`, `?cap=…`): one of a few known messages, picked by the query, never the query's own text.
 //! Reflecting `saved=` put words of anyone's choosing on the issuer's signed-in page behind a
 //! link a stranger can send (issue 8). Pure: the caller passes the issuer's cards.
 
@@ -12,8 +12,8 @@ pub enum DashboardNotice {
         slug: String,
     },
     CardDeleted,
-    /// The outcome of redeeming a voucher, as the ledger words it.
-    Voucher(&'static str),
+    /// The outcome of redeeming a voucher or setting the daily cap, as the ledger words it.
+    Guild(&'static str),
 }
 
 impl DashboardNotice {
@@ -23,6 +23,7 @@ impl DashboardNotice {
         saved: Option<&str>,
         deleted: Option<&str>,
         voucher: Option<&str>,
+        cap: Option<&str>,
         cards: &[CardSummary],
     ) -> Option<DashboardNotice> {
         if let Some(saved) = saved {
@@ -37,14 +38,15 @@ impl DashboardNotice {
         }
         voucher
             .and_then(crate::ledger::voucher_notice)
-            .map(DashboardNotice::Voucher)
+            .or_else(|| cap.and_then(crate::ledger::cap_notice))
+            .map(DashboardNotice::Guild)
     }
 
     pub fn message(&self) -> String {
         match self {
             DashboardNotice::CardSaved { slug } => format!("Saved. The card is at /c/{slug}."),
             DashboardNotice::CardDeleted => "The card was deleted.".to_string(),
-            DashboardNotice::Voucher(message) => message.to_string(),
+            DashboardNotice::Guild(message) => message.to_string(),
         }
     }
 }
@@ -68,7 +70,7 @@ mod tests {
     fn saved_names_only_a_card_of_the_issuer() {
         let cards = [card("ada")];
         assert_eq!(
-            DashboardNotice::from_query(Some("ada"), None, None, &cards)
+            DashboardNotice::from_query(Some("ada"), None, None, None, &cards)
                 .unwrap()
                 .message(),
             "Saved. The card is at /c/ada."
@@ -79,7 +81,7 @@ mod tests {
             "",
         ] {
             assert_eq!(
-                DashboardNotice::from_query(Some(crafted), None, None, &cards),
+                DashboardNotice::from_query(Some(crafted), None, None, None, &cards),
                 None,
                 "{crafted:?}"
             );
@@ -89,17 +91,27 @@ mod tests {
     #[test]
     fn deleted_and_vouchers_are_fixed_messages() {
         assert_eq!(
-            DashboardNotice::from_query(None, Some("anything at all"), None, &[]),
+            DashboardNotice::from_query(None, Some("anything at all"), None, None, &[]),
             Some(DashboardNotice::CardDeleted)
         );
         assert_eq!(
-            DashboardNotice::from_query(None, None, Some("expired"), &[])
+            DashboardNotice::from_query(None, None, Some("expired"), None, &[])
                 .unwrap()
                 .message(),
             "This voucher has expired."
         );
         assert_eq!(
-            DashboardNotice::from_query(None, None, Some("<i>free money</i>"), &[]),
+            DashboardNotice::from_query(None, None, Some("<i>free money</i>"), None, &[]),
+            None
+        );
+        assert_eq!(
+            DashboardNotice::from_query(None, None, None, Some("set"), &[])
+                .unwrap()
+                .message(),
+            "Daily spending limit saved."
+        );
+        assert_eq!(
+            DashboardNotice::from_query(None, None, None, Some("<i>no cap</i>"), &[]),
             None
         );
     }

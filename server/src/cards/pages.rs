@@ -56,6 +56,7 @@ struct DashboardQuery {
     saved: Option<String>,
     deleted: Option<String>,
     voucher: Option<String>,
+    cap: Option<String>,
 }
 
 async fn dashboard(
@@ -68,6 +69,7 @@ async fn dashboard(
         query.saved.as_deref(),
         query.deleted.as_deref(),
         query.voucher.as_deref(),
+        query.cap.as_deref(),
         &cards,
     )
     .map(|notice| notice.message());

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/operator/vouchers/{code}", delete(revoke_voucher))
         .route("/api/operator/credit-limits", put(set_credit_limit))
         .route("/api/guild/vouchers", post(redeem_voucher))
+        .route("/api/guild/daily-cap", put(set_daily_cap))
         .route("/api/payments/webhook", post(payment_webhook))
 }
 
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         list_vouchers,
         revoke_voucher,
         set_credit_limit,
+        set_daily_cap,
         redeem_voucher,
         payment_webhook
     ),
@@ -70,6 +72,8 @@ pub fn router() -> Router<AppState> {
         VoucherBatchRequest,
         VoucherBatch,
         CreditLimitRequest,
+        DailyCapRequest,
+        app::model::DailySpendingView,
         RedeemRequest,
         PaymentEvent,
         PaymentData,
@@ -130,12 +134,61 @@ pub async fn statement_page(
     let page = service::statement(&state.db, account_id, before, limit)
         .await
         .map_err(ledger_error)?;
-    Ok(super::view(
+    let mut view = super::view(
         &state.settings.currency,
         page.guild,
         &page.entries,
         page.older,
-    ))
+    );
+    view.spending = Some(spending_view(state, &page.spending));
+    Ok(view)
+}
+
+fn spending_view(
+    state: &AppState,
+    spending: &super::daily_cap::Spending,
+) -> app::model::DailySpendingView {
+    let currency = &state.settings.currency;
+    app::model::DailySpendingView {
+        daily_cap: spending.cap.map(|cap| cap.0),
+        daily_cap_display: spending.cap.map(|cap| currency.format(cap)),
+        time_zone: spending.time_zone.clone(),
+        spent_today: spending.spent_today.map(|spent| spent.0),
+        spent_today_display: spending.spent_today.map(|spent| currency.format(spent)),
+    }
+}
+
+/// A daily spend cap to set.
+#[derive(Deserialize, ToSchema)]
+pub struct DailyCapRequest {
+    /// The most the Guild's calls may spend in one day, in minor units; `null` lifts the cap.
+    /// A call that would pass it is refused (`daily_cap_reached`), and one in progress ends
+    /// when it is reached (`daily_cap`).
+    daily_cap: Option<i64>,
+    /// The IANA zone whose midnight starts the day, e.g. `Asia/Seoul`.
+    time_zone: String,
+}
+
+/// Set or lift the signed-in issuer's daily spend cap. The day so far counts what calls
+/// charged since midnight and what running calls hold.
+#[utoipa::path(put, path = "/api/guild/daily-cap", tag = "guild", request_body = DailyCapRequest,
+    responses((status = 200, body = app::model::DailySpendingView), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn set_daily_cap(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    ApiJson(body): ApiJson<DailyCapRequest>,
+) -> Result<Json<app::model::DailySpendingView>, ApiError> {
+    let spending = service::set_daily_cap(
+        &state.db,
+        account.id,
+        body.daily_cap.map(Money),
+        &body.time_zone,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(ledger_error)?;
+    Ok(Json(spending_view(&state, &spending)))
 }
 
 /// Every entry of the signed-in issuer's ledger as CSV, oldest first: `id, created_at, kind,
@@ -631,6 +684,12 @@ pub fn ledger_error(error: LedgerError) -> ApiError {
     match error {
         LedgerError::Rule(rule) => field_error("amount", &rule.to_string()),
         LedgerError::NoGuild => ApiError::NotFound,
+        LedgerError::Cap(super::daily_cap::CapError::UnknownZone(_)) => {
+            field_error("time_zone", &error.to_string())
+        }
+        LedgerError::Cap(super::daily_cap::CapError::OutOfRange { .. }) => {
+            field_error("daily_cap", &error.to_string())
+        }
         LedgerError::DuplicateReference(_) => ApiError::Conflict {
             code: "duplicate_reference",
             message: error.to_string(),

@@ -11,6 +11,14 @@ pub mod guild {
         pub balance: i64,
         pub held: i64,
         pub credit_limit: i64,
+        /// The most its calls may spend in one day; `None`: no cap (`calls::daily_cap`).
+        pub daily_cap: Option<i64>,
+        /// The IANA zone whose midnight starts the Guild's day.
+        pub cap_time_zone: String,
+        /// What calls held since `day_started_at`, less what their settlements gave back.
+        pub day_spent: i64,
+        /// The start of the day `day_spent` counts.
+        pub day_started_at: Option<ChronoDateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

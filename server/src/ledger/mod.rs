@@ -5,6 +5,7 @@
 //! it on both databases). `rules` says what an entry may do; `service` does it atomically.
 //! Reservations, rating and metering of calls build on this (docs/ROADMAP.md).
 
+pub mod daily_cap;
 pub mod entity;
 pub mod money;
 pub mod rules;
@@ -16,7 +17,7 @@ mod api;
 mod pages;
 
 pub use api::{ApiDoc, entry_view, guild_view, ledger_error as api_error, voucher_error};
-pub use pages::voucher_notice;
+pub use pages::{cap_notice, voucher_notice};
 
 pub fn router() -> axum::Router<crate::startup::AppState> {
     api::router().merge(pages::router())
@@ -42,6 +43,7 @@ pub fn view(
         credit_limit: state.credit_limit.0,
         available: state.available().0,
         available_display: currency.format(state.available()),
+        spending: None,
         entries: entries
             .iter()
             .map(|entry| LedgerEntryView {

@@ -16,6 +16,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dashboard/guild/voucher", post(redeem))
         .route("/dashboard/statement", get(statement))
+        .route("/dashboard/guild/daily-cap", post(set_daily_cap))
 }
 
 #[derive(Deserialize)]
@@ -58,6 +59,63 @@ async fn redeem(
             Err(error) => return super::voucher_error(error).into_response(),
         };
     Redirect::to(&format!("/dashboard?voucher={outcome}")).into_response()
+}
+
+#[derive(Deserialize)]
+struct DailyCapForm {
+    /// Empty: no cap.
+    #[serde(default)]
+    daily_cap: String,
+    #[serde(default)]
+    time_zone: String,
+}
+
+/// The dashboard's daily-cap form: an amount in minor units (empty lifts the cap) and a zone.
+async fn set_daily_cap(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    Form(form): Form<DailyCapForm>,
+) -> Response {
+    let amount = form.daily_cap.trim();
+    let cap = if amount.is_empty() {
+        None
+    } else {
+        match amount.parse::<i64>() {
+            Ok(cap) => Some(super::money::Money(cap)),
+            Err(_) => return Redirect::to("/dashboard?cap=bad_amount").into_response(),
+        }
+    };
+    let outcome = match super::service::set_daily_cap(
+        &state.db,
+        account.id,
+        cap,
+        &form.time_zone,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(_) if cap.is_some() => "set",
+        Ok(_) => "lifted",
+        Err(super::service::LedgerError::Cap(super::daily_cap::CapError::UnknownZone(_))) => {
+            "bad_zone"
+        }
+        Err(super::service::LedgerError::Cap(super::daily_cap::CapError::OutOfRange {
+            ..
+        })) => "bad_amount",
+        Err(error) => return super::api::ledger_error(error).into_response(),
+    };
+    Redirect::to(&format!("/dashboard?cap={outcome}")).into_response()
+}
+
+/// The dashboard's notice for a `?cap=` outcome.
+pub fn cap_notice(outcome: &str) -> Option<&'static str> {
+    Some(match outcome {
+        "set" => "Daily spending limit saved.",
+        "lifted" => "Daily spending limit removed: calls may spend all the Guild has.",
+        "bad_zone" => "That is not a time zone. Use a name such as Asia/Seoul or Europe/Paris.",
+        "bad_amount" => "A daily limit is a whole amount of 0 or more, in minor units.",
+        _ => return None,
+    })
 }
 
 /// The dashboard's notice for a `?voucher=` outcome.

@@ -26,6 +26,8 @@ pub enum LedgerError {
     #[error("reference {0} was already used")]
     DuplicateReference(String),
     #[error(transparent)]
+    Cap(#[from] super::daily_cap::CapError),
+    #[error(transparent)]
     Database(#[from] DbErr),
 }
 
@@ -53,6 +55,7 @@ pub async fn open(
         balance: Set(0),
         held: Set(0),
         credit_limit: Set(0),
+        ..Default::default()
     }
     .insert(db)
     .await?;
@@ -239,6 +242,55 @@ pub async fn set_credit_limit(
     Ok(())
 }
 
+/// Sets (or, with `None`, lifts) the Guild's daily spend cap, with the zone whose midnight
+/// starts its day, and counts the day so far: what calls charged since midnight plus what
+/// running calls hold (all of it, even a call begun yesterday: a count too high only stops
+/// calls early). The Guild's row is locked first, so no hold or settlement of its calls
+/// lands between the count and the cap.
+pub async fn set_daily_cap(
+    db: &DatabaseConnection,
+    account_id: i64,
+    cap: Option<Money>,
+    time_zone: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<super::daily_cap::Spending, LedgerError> {
+    use sea_orm::{QuerySelect, TransactionTrait};
+    let time_zone = time_zone.trim();
+    super::daily_cap::check(cap.map(|cap| cap.0), time_zone)?;
+    let day_start = super::daily_cap::day_start(now, super::daily_cap::zone(time_zone)?);
+    let transaction = db.begin().await?;
+    let locked = guild::Entity::update_many()
+        .col_expr(guild::Column::DailyCap, Expr::value(cap.map(|cap| cap.0)))
+        .col_expr(guild::Column::CapTimeZone, Expr::value(time_zone))
+        .filter(guild::Column::AccountId.eq(account_id))
+        .exec_with_returning(&transaction)
+        .await?;
+    let Some(guild_row) = locked.into_iter().next() else {
+        return Err(LedgerError::NoGuild);
+    };
+    let charged: Option<i64> = entry::Entity::find()
+        .select_only()
+        // PostgreSQL sums BIGINT as NUMERIC.
+        .column_as(Expr::cust("CAST(SUM(amount) AS BIGINT)"), "charged")
+        .filter(entry::Column::AccountId.eq(account_id))
+        .filter(entry::Column::Kind.eq(EntryKind::CallDebit.code()))
+        .filter(entry::Column::CreatedAt.gte(day_start))
+        .into_tuple()
+        .one(&transaction)
+        .await?
+        .flatten();
+    let spent = guild_row.held - charged.unwrap_or(0);
+    let counted = guild::Entity::update_many()
+        .col_expr(guild::Column::DaySpent, Expr::value(spent))
+        .col_expr(guild::Column::DayStartedAt, Expr::value(day_start))
+        .filter(guild::Column::AccountId.eq(account_id))
+        .exec_with_returning(&transaction)
+        .await?;
+    let guild_row = counted.into_iter().next().ok_or(LedgerError::NoGuild)?;
+    transaction.commit().await?;
+    Ok(super::daily_cap::Spending::of(&guild_row, now)?)
+}
+
 pub async fn set_credit_limit_by_email(
     db: &DatabaseConnection,
     email: &str,
@@ -285,6 +337,7 @@ async fn account_by_email(
 /// One page of a statement: entries newest first, and the `before` of the next (older) page.
 pub struct StatementPage {
     pub guild: GuildState,
+    pub spending: super::daily_cap::Spending,
     pub entries: Vec<entry::Model>,
     pub older: Option<i64>,
 }
@@ -320,6 +373,7 @@ pub async fn statement(
     };
     Ok(StatementPage {
         guild: state_of(&guild),
+        spending: super::daily_cap::Spending::of(&guild, Utc::now())?,
         entries,
         older,
     })

@@ -56,9 +56,10 @@ fn trunk_for_both_legs_with(hold_ms: u32, extra: &[&str]) -> (sipp::Sipp, std::n
 }
 
 /// SIPp playing a callback's legs by the template `scenario`, pressing `key` as the issuer
-/// answers (`__CAPTURE__`), with `vars` filled in. The legs' media goes to a socket of ours
-/// that nobody reads (`__SINK_PORT__`): only signalling matters here.
-fn trunk_for_legs(
+/// answers (`__CAPTURE__`), with `vars` filled in. The legs' media goes to the socket returned
+/// (`__SINK_PORT__`), for tests that read what the bridge sends the phones; the others leave it
+/// unread.
+pub(crate) fn trunk_for_legs(
     scenario: &'static str,
     key: &str,
     mut vars: Vec<(&'static str, String)>,
@@ -81,7 +82,7 @@ fn trunk_for_legs(
 }
 
 /// Asks for a callback to `number` on the card "ada", which must be accepted; its token.
-async fn callback_started(app: &TestApp, number: &str) -> String {
+pub(crate) async fn callback_started(app: &TestApp, number: &str) -> String {
     let started = post_callback(app, "ada", number).await;
     assert_eq!(started.status(), 202);
     started.json::<serde_json::Value>().await.unwrap()["call"]

@@ -27,6 +27,7 @@ both_backends!(
     with_no_dashboard_open_the_issuer_does_not_answer,
     a_busy_or_declining_phone_ends_the_call_with_its_sip_cause,
     the_call_ends_with_a_warning_when_the_guild_runs_out,
+    a_daily_cap_reached_mid_call_ends_it_at_the_exact_second,
     the_cards_call_limit_ends_a_call_the_guild_could_pay_on,
     a_phone_that_picks_up_but_never_accepts_is_billed_from_the_pick_up,
     a_callback_is_authorized_for_both_phone_legs_and_only_to_allowed_numbers,
@@ -385,12 +386,72 @@ async fn the_call_ends_with_a_warning_when_the_guild_runs_out(backend: Backend) 
     );
 }
 
+async fn a_daily_cap_reached_mid_call_ends_it_at_the_exact_second(backend: Backend) {
+    // Issue 10: a Guild of 10,000 won whose issuer caps a day's calls at 16 won; 1 won a
+    // second, held 6 seconds at a time. The cap, not the balance, ends the call at 16 s, with
+    // its own cause, after the warning.
+    let trunk = sipp::Sipp::start(sipp::Scenario::File("accept_with_1.xml"), &["-rtp_echo"]);
+    let app = app_with_trunk(backend, &trunk, 10_000, 6).await;
+    issuer_with_mobile_card(&app).await;
+    let capped = app
+        .client
+        .put(app.url("/api/guild/daily-cap"))
+        .json(&json!({ "daily_cap": 16, "time_zone": "Asia/Seoul" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(capped.status(), 200);
+    let (_caller, call) = start_call(&app).await;
+    let mut states = follow(&app, &call).await;
+    wait_for(&mut states, "connected").await;
+    let available = wait_for_estimate(&mut states).await;
+    assert!(
+        (10..=16).contains(&available),
+        "the clock shows what the cap leaves: {available}"
+    );
+    wait_for(&mut states, "warning").await;
+    let ended = wait_for_end(&mut states, Duration::from_secs(30)).await;
+    assert_eq!(ended["cause"], "daily_cap");
+    trunk.assert_ends_ok().await;
+
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    let record = &records["records"][0];
+    assert_eq!(record["hangup_cause"], "daily_cap");
+    assert_eq!(
+        record["billed_secs"], 16,
+        "ended at the capped second: {record}"
+    );
+    assert_eq!(record["cost"], 16);
+    let guild = guild_after_check(&app).await;
+    assert_eq!(
+        (guild["balance"].as_i64(), guild["held"].as_i64()),
+        (Some(10_000 - 16), Some(0))
+    );
+    assert_eq!(guild["spending"]["spent_today"], 16, "{guild}");
+
+    // The next call is refused for the day, with its reason, and recorded.
+    let (_caller, call) = start_call(&app).await;
+    let mut states = follow(&app, &call).await;
+    let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
+    assert_eq!(ended["cause"], "refused:daily_cap_reached");
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    assert_eq!(
+        records["records"][0]["outcome"],
+        "refused:daily_cap_reached"
+    );
+    assert_eq!(
+        guild_after_check(&app).await["balance"].as_i64(),
+        Some(10_000 - 16)
+    );
+}
+
 async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backend) {
     // The authority the bridge asks, without media: a card that allows one-minute calls, a
     // Guild that could pay for hours, holds of 40 s. The grant covers 40 s; the extension is
     // capped at 60 s and is the last.
     use media_bridge::authority::{
-        Authority, CallRequest, ExtendDecision, IssuerDestination, IssuerTarget, Settlement,
+        Authority, CallRequest, CoverageEnd, ExtendDecision, IssuerDestination, IssuerTarget,
+        Settlement,
     };
     let app = TestApp::spawn_with(backend, |settings| {
         settings.signup_grant = Money(100_000);
@@ -435,7 +496,7 @@ async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backen
         Some(ExtendDecision {
             covered_seconds: 60,
             last: true,
-            ends_at_call_limit: true,
+            ends_by: CoverageEnd::CallLimit,
         })
     );
     authority

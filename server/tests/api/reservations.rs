@@ -303,7 +303,8 @@ async fn a_guild_covering_70_seconds_ends_the_call_at_70_seconds(backend: Backen
         reservation::Extended {
             held: Money(70),
             covered_secs: 70,
-            last: true
+            last: true,
+            bound: server::calls::authorize::Bound::Guild,
         },
         "only 10 more seconds can be held: warn now, end at 70 s"
     );

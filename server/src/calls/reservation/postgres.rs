@@ -23,7 +23,10 @@ use crate::ledger::rules::EntryKind;
 const NO_MONEY: &str = "callcard: the Guild cannot hold the call";
 
 /// Takes a unit, holds the money and inserts the call; or says which of the first two failed.
-/// With a version (`$10`, a cached card's `updated_at`), only if the card still has it.
+/// With a version (`$10`, a cached card's `updated_at`), only if the card still has it. With
+/// the start of the Guild's day (`$11`), within its daily cap, counted there (as
+/// `hold_more`); without one (a cached card: its Guild's zone is not known), only a Guild
+/// without a cap, so a capped one is reserved from a fresh read.
 const RESERVE: &str = r#"
 WITH fresh AS (
     SELECT id FROM cards WHERE id = $1 AND ($10::timestamptz IS NULL OR updated_at = $10)
@@ -32,8 +35,13 @@ WITH fresh AS (
      WHERE card_id = $1 AND call_quota > 0 AND EXISTS (SELECT 1 FROM fresh)
     RETURNING card_id
 ), hold AS (
-    UPDATE guilds SET held = held + $3
+    UPDATE guilds SET held = held + $3,
+           day_spent = CASE WHEN daily_cap IS NULL THEN day_spent
+                            WHEN day_started_at = $11 THEN day_spent + $3 ELSE $3 END,
+           day_started_at = CASE WHEN daily_cap IS NULL THEN day_started_at ELSE $11 END
      WHERE account_id = $2 AND balance + credit_limit - held - $3 >= 0
+       AND (daily_cap IS NULL OR ($11::timestamptz IS NOT NULL AND
+            (CASE WHEN day_started_at = $11 THEN day_spent ELSE 0 END) + $3 <= daily_cap))
        AND EXISTS (SELECT 1 FROM unit)
     RETURNING account_id
 ), call AS (
@@ -48,7 +56,9 @@ SELECT (SELECT count(*) FROM fresh) AS fresh, (SELECT count(*) FROM unit) AS uni
   FROM (SELECT 1) AS one LEFT JOIN call ON true"#;
 
 /// Claims a call as read (same hold, same pick-up; still stale for the sweeper), prices it,
-/// gives the unit back if due, releases the hold and debits the Guild, writes the entry.
+/// gives the unit back if due, releases the hold and debits the Guild, writes the entry; and
+/// uncounts from the Guild's day what the holds did not cost (`$19`) when the day counted
+/// holds them all (as `uncount_unused`).
 const SETTLE: &str = r#"
 WITH claimed AS (
     UPDATE calls
@@ -64,7 +74,10 @@ WITH claimed AS (
      WHERE $12::boolean AND card_id = (SELECT card_id FROM claimed)
     RETURNING card_id
 ), released AS (
-    UPDATE guilds SET held = held - $17, balance = balance - $8
+    UPDATE guilds SET held = held - $17, balance = balance - $8,
+           day_spent = CASE WHEN daily_cap IS NOT NULL
+                             AND day_started_at <= (SELECT authorized_at FROM claimed)
+                            THEN GREATEST(day_spent - $19, 0) ELSE day_spent END
      WHERE account_id = (SELECT account_id FROM claimed) AND held >= $17
        AND (SELECT count(*) FROM unit) >= 0
     RETURNING balance
@@ -97,6 +110,7 @@ pub(super) async fn reserve(
     now: DateTime<Utc>,
     hold: Money,
     version: Option<DateTime<Utc>>,
+    day_start: Option<DateTime<Utc>>,
 ) -> Result<Reserved, DbErr> {
     let legs: Vec<&Rate> = request.legs.iter().flatten().collect();
     let statement = Statement::from_sql_and_values(
@@ -115,6 +129,7 @@ pub(super) async fn reserve(
             now.into(),
             request.run_by.into(),
             version.into(),
+            day_start.into(),
         ],
     );
     let row = match db.query_one_raw(statement).await {
@@ -186,6 +201,7 @@ pub(super) async fn settle(
                 Utc::now().into(),
                 settlement.release.0.into(),
                 caller_picked_up_at.into(),
+                (settlement.release.0 - settlement.charge.0).into(),
             ],
         );
         let settled = db.query_one_raw(statement).await.map_err(|error| {
