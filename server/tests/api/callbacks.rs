@@ -25,6 +25,7 @@ both_backends!(
     a_number_never_called_is_refused_as_itself_however_many_ask_at_once,
     a_callback_that_never_talks_ends_with_the_cause_of_the_leg_that_stopped_it,
     a_callback_whose_issuer_is_busy_or_away_dials_nobody_and_costs_nothing,
+    a_burst_from_one_address_is_held_to_its_limits_and_nobody_else_is,
 );
 
 /// The issuer's mobile and a Korean landline at 1 won a second each.
@@ -695,4 +696,112 @@ async fn a_callback_whose_issuer_is_busy_or_away_dials_nobody_and_costs_nothing(
             "{cause}"
         );
     }
+}
+
+/// Issue 10, abuse: a burst of callback requests from one address gets exactly what the
+/// address's limits allow (calls alive at once, then starts a minute), each refusal with its
+/// code and nothing dialled for it, while another address behind the same proxy still goes
+/// through. The trunk here never answers, so every admitted callback stays alive (ringing).
+async fn a_burst_from_one_address_is_held_to_its_limits_and_nobody_else_is(backend: Backend) {
+    let trunk = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    trunk
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let trunk_port = trunk.local_addr().unwrap().port();
+    let app = TestApp::spawn_with(backend, |settings| {
+        settings.signup_grant = server::ledger::money::Money(10_000);
+        settings.calling.admission.starts_per_address = 5;
+        settings.calling.admission.live_per_address = 3;
+        settings.calling.admission.live_per_card = 20;
+        settings.trusted_proxies = server::client_address::parse_trusted("127.0.0.1").unwrap();
+        with_trunk_at(settings, trunk_port);
+    })
+    .await;
+    issuer_with_card(&app, 50, "010-1234-5678", false, RATES).await;
+    let ask = |client: &'static str, number: String| {
+        let request = app
+            .new_client()
+            .post(app.url("/api/cards/ada/callbacks"))
+            .header("x-forwarded-for", client)
+            .json(&json!({ "number": number, "lang": "en" }));
+        async move { request.send().await.unwrap() }
+    };
+
+    // 20 at once from one client, each for its own number.
+    let burst: Vec<_> = (0..20)
+        .map(|index| tokio::spawn(ask("198.51.100.7", format!("02-556-{:04}", 1000 + index))))
+        .collect();
+    let mut started = Vec::new();
+    for response in burst {
+        let response = response.await.unwrap();
+        match response.status().as_u16() {
+            202 => started.push(response.json::<serde_json::Value>().await.unwrap()),
+            409 => {
+                let body: serde_json::Value = response.json().await.unwrap();
+                assert_eq!(body["error"]["code"], "line_busy", "{body}");
+            }
+            other => panic!("unexpected {other}: {}", response.text().await.unwrap()),
+        }
+    }
+    assert_eq!(started.len(), 3, "three calls alive from one address");
+    // Another client behind the same proxy is not held to the first one's count.
+    assert_eq!(ask("203.0.113.9", "02-556-2000".into()).await.status(), 202);
+
+    // Once the first client's callbacks end, its starts a minute still bound it: 3 of 5 were
+    // used, so two more start and the next waits.
+    for callback in &started {
+        let call = callback["call"].as_str().unwrap();
+        let hung_up = app
+            .new_client()
+            .post(app.url(&format!("/api/calls/live/{call}/hangup")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(hung_up.status(), 204);
+        let mut states = follow(&app, call).await;
+        wait_for_end(&mut states, Duration::from_secs(10)).await;
+    }
+    let live_given_back = std::time::Instant::now();
+    while app.state.admission.live() > 1 {
+        assert!(live_given_back.elapsed() < Duration::from_secs(2));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    for index in 0..2 {
+        let number = format!("02-556-{:04}", 3000 + index);
+        assert_eq!(ask("198.51.100.7", number).await.status(), 202);
+    }
+    let throttled = ask("198.51.100.7", "02-556-3999".into()).await;
+    assert_eq!(throttled.status(), 429);
+    let retry_after: u64 = throttled.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+
+    // The trunk was asked to ring the issuer once per admitted callback, and never for a
+    // refused one (INVITEs are retransmitted: count the distinct calls).
+    let mut calls = std::collections::HashSet::new();
+    let mut buffer = [0u8; 65_536];
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    while std::time::Instant::now() < deadline {
+        let Ok(size) = trunk.recv(&mut buffer) else {
+            continue;
+        };
+        let message = String::from_utf8_lossy(&buffer[..size]);
+        if message.starts_with("INVITE ")
+            && let Some(call_id) = message
+                .lines()
+                .find_map(|line| line.strip_prefix("Call-ID:"))
+        {
+            calls.insert(call_id.trim().to_owned());
+        }
+    }
+    assert_eq!(
+        calls.len(),
+        3 + 1 + 2,
+        "one INVITE per admitted callback: {calls:?}"
+    );
+    let records = app.get_json(&app.client, app.url("/api/calls")).await;
+    assert_eq!(records["total"], 3 + 1 + 2, "{records}");
 }
