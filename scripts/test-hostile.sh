@@ -17,7 +17,8 @@ cargo test --locked --workspace -- \
   hostile_calls:: hostile_html:: limits:: ownership:: logs:: confirmation:: verification:: \
   accounts::cross_site accounts::wrong_password accounts::session_cookie \
   guild::signed_payment_webhook guild::a_reference_counts_once guild::a_voucher \
-  cards::bad_upload cards::another_issuer cards::refused_card
+  cards::bad_upload cards::another_issuer cards::refused_card \
+  callbacks::a_burst callbacks::the_callback_door callbacks::a_number daily_cap::a_cap_is_set
 # Script in the issuer's session, in Chromium, against the release bundle.
 "$REPO_ROOT/scripts/build-bundle.sh"
 cd e2e

@@ -7,7 +7,9 @@
 //! integers per Guild, card and call; after every step the database must agree with it exactly,
 //! and three invariants must hold whatever the model says: the balance never falls below the
 //! credit limit (available ≥ 0), no money is created (balance = grant + top-ups − debits), and
-//! balance = sum of the ledger entries.
+//! balance = sum of the ledger entries. Some scenarios cap the Guild's daily spending (issue 10):
+//! the model counts the day's holds as the engine must, refusing and cutting calls at the cap,
+//! and giving back what settled calls did not cost.
 //!
 //! Every leg is rated 60 a minute billed by the second, so a leg costs exactly 1 per second and
 //! the model's arithmetic stays obvious.
@@ -136,6 +138,7 @@ fn step() -> impl Strategy<Value = Step> {
 struct Scenario {
     grant: i64,
     credit_limit: i64,
+    daily_cap: Option<i64>,
     quotas: [u32; CARDS],
     steps: Vec<Step>,
 }
@@ -144,12 +147,14 @@ fn scenario() -> impl Strategy<Value = Scenario> {
     (
         0..400i64,
         prop_oneof![Just(0i64), 0..150i64],
+        prop_oneof![Just(None), (0..300i64).prop_map(Some)],
         [0..4u32, 0..4u32, 0..4u32],
         prop::collection::vec(step(), 1..40),
     )
-        .prop_map(|(grant, credit_limit, quotas, steps)| Scenario {
+        .prop_map(|(grant, credit_limit, daily_cap, quotas, steps)| Scenario {
             grant,
             credit_limit,
+            daily_cap,
             quotas,
             steps,
         })
@@ -162,6 +167,7 @@ struct ModelCall {
     card: usize,
     legs: i64,
     held: i64,
+    authorized_at: DateTime<Utc>,
     answered_at: Option<DateTime<Utc>>,
     metered_at: DateTime<Utc>,
     running: bool,
@@ -180,11 +186,52 @@ struct Model {
     debited: i64,
     quotas: [u32; CARDS],
     calls: Vec<ModelCall>,
+    daily_cap: Option<i64>,
+    /// What the calls held since `day_started_at` (midnight UTC), less what their settlements
+    /// gave back; counted only with a cap.
+    day_spent: i64,
+    day_started_at: Option<DateTime<Utc>>,
+}
+
+/// Midnight UTC of `now`'s day (the scenarios' cap counts days in UTC).
+fn day_of(now: DateTime<Utc>) -> DateTime<Utc> {
+    now.duration_trunc(Duration::days(1)).unwrap()
 }
 
 impl Model {
     fn available(&self) -> i64 {
         self.balance + self.credit_limit - self.held
+    }
+
+    /// What the cap still lets `now`'s day spend (`None` without a cap).
+    fn cap_left(&self, now: DateTime<Utc>) -> Option<i64> {
+        let spent = if self.day_started_at == Some(day_of(now)) {
+            self.day_spent
+        } else {
+            0
+        };
+        self.daily_cap.map(|cap| Ord::max(cap - spent, 0))
+    }
+
+    /// What a hold may take now: the available money, within what the cap leaves.
+    fn spendable(&self, now: DateTime<Utc>) -> i64 {
+        let available = self.available();
+        self.cap_left(now)
+            .map_or(available, |left| Ord::min(left, available))
+    }
+
+    /// Holds `amount` more, counting it on `now`'s day when there is a cap.
+    fn hold(&mut self, amount: i64, now: DateTime<Utc>) {
+        self.held += amount;
+        if self.daily_cap.is_some() && amount > 0 {
+            let day = day_of(now);
+            if self.day_started_at == Some(day) {
+                self.day_spent += amount;
+            } else {
+                self.day_started_at = Some(day);
+                self.day_spent = amount;
+            }
+        }
     }
 
     /// Settles a running call the way the engine must: cost capped by its hold, the unit back
@@ -198,6 +245,14 @@ impl Model {
         };
         call.running = false;
         call.cost = Some(cost);
+        // What the holds did not cost goes back to the day that counted them all.
+        if self.daily_cap.is_some()
+            && self
+                .day_started_at
+                .is_some_and(|day| day <= call.authorized_at)
+        {
+            self.day_spent = Ord::max(self.day_spent - (call.held - cost), 0);
+        }
         self.held -= call.held;
         self.balance -= cost;
         self.debited += cost;
@@ -261,6 +316,12 @@ async fn run(app: &TestApp, case: u32, scenario: Scenario) {
     ledger::set_credit_limit(&app.db, account_id, Money(scenario.credit_limit))
         .await
         .unwrap();
+    let capped_at = Utc::now();
+    if let Some(cap) = scenario.daily_cap {
+        ledger::set_daily_cap(&app.db, account_id, Some(Money(cap)), "UTC", capped_at)
+            .await
+            .unwrap();
+    }
     let mut slugs = Vec::new();
     for (index, quota) in scenario.quotas.iter().enumerate() {
         let slug = format!("c{case}x{index}{}", uuid_suffix());
@@ -283,11 +344,15 @@ async fn run(app: &TestApp, case: u32, scenario: Scenario) {
         debited: 0,
         quotas: scenario.quotas,
         calls: Vec::new(),
+        daily_cap: scenario.daily_cap,
+        // Setting the cap counts its day so far: nothing yet.
+        day_spent: 0,
+        day_started_at: scenario.daily_cap.map(|_| day_of(capped_at)),
     };
-    // Whole seconds, so "older than the TTL" means the same to the model and to the database.
-    let mut now = (Utc::now() - Duration::days(1))
-        .duration_trunc(Duration::seconds(1))
-        .unwrap();
+    // Whole seconds, so "older than the TTL" means the same to the model and to the database;
+    // yesterday, five minutes before midnight UTC, so that many scenarios cross into the next
+    // day, where a daily cap counts again.
+    let mut now = day_of(Utc::now()) - Duration::seconds(300);
     for step in &scenario.steps {
         apply(app, account_id, &slugs, &mut model, &mut now, step).await;
         check(app, account_id, &slugs, &model, step).await;
@@ -334,6 +399,7 @@ async fn apply(
             let legs = i64::from(legs);
             let outcome = reservation::reserve(&app.db, request, *now).await;
             let available = model.available();
+            let spendable = model.spendable(*now);
             if model.quotas[card] == 0 {
                 assert!(
                     matches!(
@@ -350,18 +416,27 @@ async fn apply(
                     ),
                     "available {available}, {legs} legs: {outcome:?}"
                 );
+            } else if spendable < legs {
+                assert!(
+                    matches!(
+                        outcome,
+                        Err(ReservationError::Refused(Refusal::DailyCapReached { .. }))
+                    ),
+                    "cap leaves {spendable}, {legs} legs: {outcome:?}"
+                );
             } else {
                 let granted = outcome.expect("the model says this call is affordable");
-                let hold = Ord::min(legs * i64::from(HOLD_SECS), available);
+                let hold = Ord::min(legs * i64::from(HOLD_SECS), spendable);
                 assert_eq!(granted.grant.hold, Money(hold));
                 assert_eq!(i64::from(granted.grant.covered_secs), hold / legs);
                 model.quotas[card] -= 1;
-                model.held += hold;
+                model.hold(hold, *now);
                 model.calls.push(ModelCall {
                     id: granted.call_id,
                     card,
                     legs,
                     held: hold,
+                    authorized_at: *now,
                     answered_at: None,
                     metered_at: *now,
                     running: true,
@@ -556,22 +631,22 @@ fn on_model(
             Seen::Answered
         }
         CallStep::Extend => {
-            let available = model.available();
+            let spendable = model.spendable(now);
             let call = &mut model.calls[index];
             let covered = call.held / call.legs;
             let wanted = call.legs * (covered + i64::from(HOLD_SECS)) - call.held;
-            let extra = if wanted <= available {
+            let extra = if wanted <= spendable {
                 wanted
             } else {
-                Ord::min(wanted, Ord::max(available, 0))
+                Ord::min(wanted, Ord::max(spendable, 0))
             };
             call.held += extra;
             call.metered_at = now;
-            model.held += extra;
+            model.hold(extra, now);
             let call = &model.calls[index];
             Seen::Extended {
                 held: call.held,
-                last: wanted > available,
+                last: wanted > spendable,
                 covered_secs: call.held / call.legs,
             }
         }
@@ -617,6 +692,13 @@ async fn check(app: &TestApp, account_id: i64, slugs: &[String], model: &Model, 
         (model.balance, model.held),
         "Guild after {step:?}"
     );
+    if model.daily_cap.is_some() {
+        assert_eq!(
+            (guild.day_spent, guild.day_started_at),
+            (model.day_spent, model.day_started_at),
+            "the day's count after {step:?}"
+        );
+    }
     for (index, slug) in slugs.iter().enumerate() {
         let card = server::cards::entity::card::Entity::find()
             .filter(server::cards::entity::card::Column::Slug.eq(slug.as_str()))
