@@ -68,39 +68,22 @@ const CONSTRAINTS: &[&str] = &["calls_outcome_known", "calls_cause_known"];
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         debug_assert!(step_9::REFUSALS.iter().all(|code| REFUSALS.contains(code)));
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Guilds::Table)
-                    .add_column(big_integer_null(Guilds::DailyCap))
-                    .to_owned(),
-            )
-            .await?;
         // SQLite adds one column per statement.
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Guilds::Table)
-                    .add_column(string(Guilds::CapTimeZone).default("UTC"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Guilds::Table)
-                    .add_column(big_integer(Guilds::DaySpent).default(0))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Guilds::Table)
-                    .add_column(timestamp_with_time_zone_null(Guilds::DayStartedAt))
-                    .to_owned(),
-            )
-            .await?;
+        for column in [
+            big_integer_null(Guilds::DailyCap),
+            string(Guilds::CapTimeZone).default("UTC").to_owned(),
+            big_integer(Guilds::DaySpent).default(0).to_owned(),
+            timestamp_with_time_zone_null(Guilds::DayStartedAt),
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Guilds::Table)
+                        .add_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
         replace_checks(manager, CONSTRAINTS, BEFORE, ALLOWED).await
     }
 

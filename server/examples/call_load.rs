@@ -21,6 +21,7 @@ mod load_app;
 #[path = "common/sipp_trunk.rs"]
 mod sipp_trunk;
 #[path = "common/usage.rs"]
+#[allow(dead_code)]
 mod usage;
 
 use std::sync::Arc;

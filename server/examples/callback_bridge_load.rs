@@ -547,7 +547,7 @@ async fn run(options: &Options, address: &str, phones: &Phones) -> anyhow::Resul
     );
     print_direction("  caller → issuer", &measure.to_issuer);
     print_direction("  issuer → caller", &measure.to_caller);
-    print_latency("  loopback alone (one way)", &mut baseline.clone());
+    usage::print_latency("  loopback alone (one way)", &mut baseline.clone());
     println!(
         "  CPU while measuring: server {:.0} % of one core, phones {:.0} %",
         cpu(server_ticks),
@@ -565,19 +565,7 @@ fn print_direction(label: &str, direction: &Direction) {
         lost as f64 * 100.0 / sent.max(1) as f64
     );
     let mut latencies = direction.latencies.lock().unwrap().clone();
-    print_latency("    one way", &mut latencies);
-}
-
-fn print_latency(label: &str, samples: &mut [u64]) {
-    let ms = |micros: u64| micros as f64 / 1000.0;
-    println!(
-        "{label}: p50 {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms (n = {})",
-        ms(usage::percentile(samples, 0.50)),
-        ms(usage::percentile(samples, 0.90)),
-        ms(usage::percentile(samples, 0.99)),
-        ms(samples.iter().copied().max().unwrap_or(0)),
-        samples.len()
-    );
+    usage::print_latency("    one way", &mut latencies);
 }
 
 /// Loopback's own one-way time: `pairs` socket pairs in this runtime, each sending a 172-byte

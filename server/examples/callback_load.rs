@@ -21,7 +21,7 @@
 mod common;
 #[path = "common/calling.rs"]
 mod load_app;
-// Shared with call_load, which uses all of it.
+// Shared by the load examples, each using part of it.
 #[path = "common/usage.rs"]
 #[allow(dead_code)]
 mod usage;
@@ -250,8 +250,8 @@ async fn run(options: &Options, address: &str, trunk: &Uas) -> anyhow::Result<()
         "accepted callbacks ({} backend): {} requests, one at a time",
         options.backend, options.requests
     );
-    print_latency("  POST → 202", &mut to_accepted);
-    print_latency("  POST → issuer INVITE", &mut to_invite);
+    usage::print_latency("  POST → 202", &mut to_accepted);
+    usage::print_latency("  POST → issuer INVITE", &mut to_invite);
     println!("  INVITEs never seen within 5 s: {missing}");
 
     // 2. Refused requests, `concurrency` in flight.
@@ -316,23 +316,11 @@ async fn run(options: &Options, address: &str, trunk: &Uas) -> anyhow::Result<()
             .collect::<Vec<_>>()
             .join(", ")
     );
-    print_latency("  latency", &mut latencies);
+    usage::print_latency("  latency", &mut latencies);
     println!("  not 422: {wrong}");
     println!(
         "  INVITEs during the refused phase: {}",
         (trunk.count() + missing).saturating_sub(options.requests)
     );
     Ok(())
-}
-
-fn print_latency(label: &str, samples: &mut [u64]) {
-    let ms = |micros: u64| micros as f64 / 1000.0;
-    println!(
-        "{label}: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms (n = {})",
-        ms(usage::percentile(samples, 0.50)),
-        ms(usage::percentile(samples, 0.90)),
-        ms(usage::percentile(samples, 0.99)),
-        ms(samples.iter().copied().max().unwrap_or(0)),
-        samples.len()
-    );
 }

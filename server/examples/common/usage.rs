@@ -103,6 +103,19 @@ pub fn percentile(samples: &mut [u64], p: f64) -> u64 {
     samples[index]
 }
 
+/// Prints the latency of `samples` (µs) as p50/p90/p99/max in ms.
+pub fn print_latency(label: &str, samples: &mut [u64]) {
+    let ms = |micros: u64| micros as f64 / 1000.0;
+    println!(
+        "{label}: p50 {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms (n = {})",
+        ms(percentile(samples, 0.50)),
+        ms(percentile(samples, 0.90)),
+        ms(percentile(samples, 0.99)),
+        ms(samples.iter().copied().max().unwrap_or(0)),
+        samples.len()
+    );
+}
+
 /// Ticks the whole machine has been busy and in total, summed over every core (`/proc/stat`).
 pub fn machine_ticks() -> Option<(u64, u64)> {
     let text = std::fs::read_to_string("/proc/stat").ok()?;

@@ -8,11 +8,11 @@ use chrono::{Duration, Utc};
 use media_bridge::call::HangupCause;
 use serde_json::{Value, json};
 use server::calls::authorize::{Bound, Refusal};
-use server::calls::rates::{LegClass, Rate};
 use server::calls::reservation::{self, CallRequest, ReservationError};
 use server::ledger::money::Money;
 
 use crate::both_backends;
+use crate::guild_model::per_second_leg;
 use crate::helpers::{Backend, TestApp};
 use crate::reservations::{after_talking, issuer, request};
 
@@ -23,22 +23,10 @@ both_backends!(
     a_cap_is_set_checked_and_lifted_by_its_issuer,
 );
 
-/// 1 won a second, billed by the second.
-fn per_second() -> Option<Rate> {
-    Some(Rate {
-        class: LegClass::Landline,
-        prefix: String::new(),
-        per_minute: 60,
-        initial_increment_secs: 1,
-        subsequent_increment_secs: 1,
-        connect_fee: 0,
-    })
-}
-
 fn call(hold_secs: u32) -> CallRequest<'static> {
     CallRequest {
         hold_secs,
-        ..request(vec![per_second()])
+        ..request(vec![per_second_leg()])
     }
 }
 

@@ -263,7 +263,7 @@ impl Model {
     }
 }
 
-fn per_second_leg() -> Option<Rate> {
+pub(crate) fn per_second_leg() -> Option<Rate> {
     Some(Rate {
         class: LegClass::Landline,
         prefix: String::new(),
