@@ -13,8 +13,9 @@
 //! a 20 ms PCMU packet every 20 ms (160 bytes: a magic word, its send time in ns, then μ-law
 //! silence) and every leg times what the bridge forwards to it from the other phone: the
 //! one-way time from the phone of one leg, through the bridge, to the phone of the other —
-//! per direction, with the loss. A plain pair of UDP sockets in the same runtime, paced the
-//! same, gives loopback's own one-way time beside it.
+//! per direction, with the loss. Plain pairs of UDP sockets in the same runtime, paced the
+//! same, give loopback's own one-way time beside it: before the calls (one pair per call), and
+//! among them (10 pairs), which adds what the phones' own scheduling costs under the load.
 //!
 //! The server and the phones run on two tokio runtimes (threads `bridge-server` and
 //! `load-client`), so /proc per-thread CPU tells the bridge's share. Loopback only; bounded by
@@ -46,6 +47,8 @@ const MAGIC: [u8; 4] = *b"CCLD";
 /// The load issuer's verified mobile (`load_app::issuer_with_card`), as the trunk sees it.
 const ISSUER_DIGITS: &str = "1012345678";
 const PACKET_INTERVAL: Duration = Duration::from_millis(20);
+/// Socket pairs timing loopback while the calls run.
+const LOADED_BASELINE_PAIRS: usize = 10;
 
 struct Options {
     calls: usize,
@@ -266,8 +269,8 @@ async fn run_leg(
                 let Ok(packet) = RtpPacket::parse(&buffer[..size]) else { continue };
                 if !pressed {
                     pressed = true;
-                    press_one(&socket, remote, events, ssrc, &mut sequence, timestamp).await;
                     measure.accepted.fetch_add(1, Ordering::Relaxed);
+                    press_one(&socket, remote, events, ssrc, &mut sequence, timestamp).await;
                 }
                 if packet.header.payload_type == 0 && packet.payload.starts_with(&MAGIC) {
                     let sent_ns = u64::from_be_bytes(packet.payload[4..12].try_into().unwrap());
@@ -512,10 +515,16 @@ async fn run(options: &Options, address: &str, phones: &Phones) -> anyhow::Resul
     let threads_before = usage::thread_ticks();
     measure.sending.store(true, Ordering::Relaxed);
     let steady_started = Instant::now();
+    // Loopback again, among the phones' own work: what the phones' scheduling adds.
+    let loaded = tokio::spawn(loopback_baseline(
+        LOADED_BASELINE_PAIRS,
+        Duration::from_secs(options.seconds),
+    ));
     tokio::time::sleep(Duration::from_secs(options.seconds)).await;
     measure.sending.store(false, Ordering::Relaxed);
     let steady = steady_started.elapsed();
     let threads_after = usage::thread_ticks();
+    let mut loaded = loaded.await??;
     // The last packets are in flight; the legs hand over their times on their next tick.
     tokio::time::sleep(Duration::from_millis(500)).await;
 
@@ -547,7 +556,11 @@ async fn run(options: &Options, address: &str, phones: &Phones) -> anyhow::Resul
     );
     print_direction("  caller → issuer", &measure.to_issuer);
     print_direction("  issuer → caller", &measure.to_caller);
-    usage::print_latency("  loopback alone (one way)", &mut baseline.clone());
+    usage::print_latency("  loopback alone, before the calls", &mut baseline.clone());
+    usage::print_latency(
+        &format!("  loopback among the calls ({LOADED_BASELINE_PAIRS} pairs)"),
+        &mut loaded,
+    );
     println!(
         "  CPU while measuring: server {:.0} % of one core, phones {:.0} %",
         cpu(server_ticks),

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use super::transport::{LegEvent, Transport, sleep_until};
+use super::transport::{LegEvent, Transport};
 use super::{Bridge, CallStatus, IssuerReply, Ring};
 use crate::authority::{
     Authority, Authorized, CallId, CallRequest, CallerOrigin, CoverageEnd, ExtendDecision,
@@ -126,6 +126,10 @@ impl<A: Authority> Driver<A> {
         let (decisions_sender, mut decisions) = mpsc::unbounded_channel::<Decision>();
         let mut pace = tokio::time::interval(Duration::from_millis(20));
         pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        // One timer for the core's deadline, moved only when the deadline moves: every packet
+        // forwarded wakes this loop, and arming a new timer each time costs the timer wheel.
+        let mut timer = Box::pin(tokio::time::sleep(Duration::ZERO));
+        let mut armed: Option<Instant> = None;
         loop {
             while let Some(output) = self.call.poll_output() {
                 self.execute(output, &decisions_sender).await;
@@ -137,6 +141,12 @@ impl<A: Authority> Driver<A> {
                 .call
                 .next_deadline()
                 .map(|at| self.started + Duration::from_millis(at.0));
+            if let Some(deadline) = deadline
+                && armed != Some(deadline)
+            {
+                timer.as_mut().reset(deadline);
+                armed = Some(deadline);
+            }
             let pacing =
                 self.playing.iter().any(Option::is_some) || self.keys.iter().any(Option::is_some);
             let [caller, issuer] = &mut self.legs;
@@ -145,7 +155,7 @@ impl<A: Authority> Driver<A> {
                 event = issuer.next_event() => self.on_leg_event(Leg::Issuer, event).await,
                 Some(decision) = decisions.recv() => self.on_decision(decision),
                 _ = self.hang_ups.recv() => Some(Input::Cancelled),
-                _ = sleep_until(deadline) => Some(Input::Timeout),
+                _ = &mut timer, if deadline.is_some() => Some(Input::Timeout),
                 _ = pace.tick(), if pacing => {
                     self.play_next().await;
                     self.send_next_keys().await;
