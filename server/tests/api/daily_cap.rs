@@ -21,6 +21,7 @@ both_backends!(
     callers_racing_for_the_last_of_a_cap_never_pass_it,
     a_new_day_counts_again,
     a_cap_is_set_checked_and_lifted_by_its_issuer,
+    the_dashboard_sets_a_cap_and_says_what_the_day_spent,
 );
 
 fn call(hold_secs: u32) -> CallRequest<'static> {
@@ -325,4 +326,60 @@ async fn a_cap_is_set_checked_and_lifted_by_its_issuer(backend: Backend) {
         (big.grant.hold, big.grant.bound),
         (Money(600), Bound::Guild)
     );
+}
+
+async fn the_dashboard_sets_a_cap_and_says_what_the_day_spent(backend: Backend) {
+    let (app, _) = issuer(backend, 10_000, 10).await;
+    let html = app.get_text(&app.client, app.url("/dashboard")).await;
+    assert!(html.contains("No daily limit"), "{html}");
+    let post = |cap: &'static str, zone: &'static str| {
+        app.client
+            .post(app.url("/dashboard/guild/daily-cap"))
+            .form(&[("daily_cap", cap), ("time_zone", zone)])
+            .send()
+    };
+    let saved = post("2500", "Asia/Seoul").await.unwrap();
+    assert_eq!(saved.headers()["location"], "/dashboard?cap=set");
+    let call = reservation::reserve(&app.db, call(60), Utc::now())
+        .await
+        .unwrap();
+    let html = app
+        .get_text(&app.client, app.url("/dashboard?cap=set"))
+        .await;
+    assert!(html.contains("Daily spending limit saved."), "{html}");
+    assert!(html.contains(r#"data-daily-spent="60""#), "{html}");
+    assert!(html.contains(r#"value="Asia/Seoul""#), "{html}");
+
+    // Refused input comes back as a fixed notice and changes nothing.
+    for (cap, zone, outcome) in [
+        ("lots", "UTC", "bad_amount"),
+        ("-5", "UTC", "bad_amount"),
+        ("100", "<script>alert(1)</script>", "bad_zone"),
+    ] {
+        let refused = post(cap, zone).await.unwrap();
+        assert_eq!(
+            refused.headers()["location"],
+            format!("/dashboard?cap={outcome}").as_str()
+        );
+    }
+    let html = app
+        .get_text(&app.client, app.url("/dashboard?cap=bad_zone"))
+        .await;
+    assert!(html.contains("That is not a time zone"), "{html}");
+    assert!(!html.contains("<script>alert"), "{html}");
+    let unchanged = guild(&app).await;
+    assert_eq!(unchanged["spending"]["daily_cap"], 2_500);
+    assert_eq!(unchanged["spending"]["time_zone"], "Asia/Seoul");
+
+    // An empty amount lifts the cap.
+    let lifted = post("", "Asia/Seoul").await.unwrap();
+    assert_eq!(lifted.headers()["location"], "/dashboard?cap=lifted");
+    assert_eq!(guild(&app).await["spending"]["daily_cap"], Value::Null);
+    reservation::settle(
+        &app.db,
+        call.call_id,
+        after_talking(Utc::now(), 1, HangupCause::CallerHungUp),
+    )
+    .await
+    .unwrap();
 }
