@@ -58,6 +58,12 @@ impl ApiError {
         ApiError::Internal(error.to_string())
     }
 
+    /// A failure of ours whose log line keeps the error's whole `source()` chain ("outer:
+    /// inner: root"), each cause once; the client still gets the generic message.
+    pub fn internal_error(error: &(dyn std::error::Error + 'static)) -> ApiError {
+        ApiError::Internal(error_chain(error))
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Validation(_) | ApiError::Unprocessable { .. } => {
@@ -130,8 +136,24 @@ impl IntoResponse for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
-        ApiError::internal(error)
+        ApiError::internal_error(&error)
     }
+}
+
+/// `error` and its causes, joined by ": "; a cause whose words the message already holds (many
+/// errors print their source inside their own message) is not repeated.
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let words = cause.to_string();
+        if !chain.contains(&words) {
+            chain.push_str(": ");
+            chain.push_str(&words);
+        }
+        source = cause.source();
+    }
+    chain
 }
 
 impl From<crate::auth::service::AuthError> for ApiError {
@@ -185,5 +207,44 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
             code: "invalid_body",
             message: rejection.body_text(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    enum Outer {
+        #[error("settling call 7 failed")]
+        Wrapped(#[source] Middle),
+        #[error("reading the row failed: {0}")]
+        Inline(#[source] Middle),
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("the pool timed out")]
+    struct Middle(#[source] std::io::Error);
+
+    #[test]
+    fn an_internal_error_keeps_its_whole_chain_for_the_log_each_cause_once() {
+        let root = || std::io::Error::other("connection refused");
+        let wrapped = Outer::Wrapped(Middle(root()));
+        assert_eq!(
+            error_chain(&wrapped),
+            "settling call 7 failed: the pool timed out: connection refused"
+        );
+        let inline = Outer::Inline(Middle(root()));
+        assert_eq!(
+            error_chain(&inline),
+            "reading the row failed: the pool timed out: connection refused"
+        );
+        let ApiError::Internal(logged) = ApiError::internal_error(&wrapped) else {
+            panic!("an internal error");
+        };
+        assert!(logged.ends_with("connection refused"), "{logged}");
+        // The client never sees it.
+        let body = ApiError::internal_error(&wrapped).into_response();
+        assert_eq!(body.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -694,6 +694,6 @@ pub fn ledger_error(error: LedgerError) -> ApiError {
             code: "duplicate_reference",
             message: error.to_string(),
         },
-        LedgerError::Database(error) => ApiError::internal(error),
+        LedgerError::Database(error) => ApiError::internal_error(&error),
     }
 }
