@@ -6,10 +6,10 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
+use crate::m20261130_000009_call_checks::{self as step_9, Allowed, Shape};
+
 /// The constraint this step replaces (the others of step 9 stay as they are).
 const CONSTRAINT: &str = "calls_cause_known";
-
-use crate::m20261130_000009_call_checks::{self as step_9, Allowed, Shape};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
