@@ -31,7 +31,6 @@ use anyhow::Context;
 use media_bridge::browser::{BrowserEvent, BrowserLeg, BrowserLegConfig};
 use serde_json::{Value, json};
 use server::calls::rates::LegClass;
-use server::startup::AppState;
 use tokio::sync::{mpsc, watch};
 
 #[path = "call_load/probe.rs"]
@@ -84,8 +83,16 @@ fn main() -> anyhow::Result<()> {
     let client_runtime = common::runtime("load-client")?;
     let mut trunk = sipp_trunk::SippTrunk::start(options.calls)?;
     let database = server_runtime.block_on(common::FreshDatabase::create(&options.backend))?;
-    let (address, state) =
-        server_runtime.block_on(start_app(&database, trunk.sip.port(), options.calls))?;
+    let (address, state) = server_runtime.block_on(load_app::start(
+        &database,
+        trunk.sip.port(),
+        &[
+            load_app::rate(LegClass::Internet, "", 0),
+            load_app::rate(LegClass::Mobile, "82", 60),
+        ],
+        (options.calls * 2 + 10) as u32,
+        240,
+    ))?;
     let outcome = client_runtime.block_on(run(&options, address, &trunk));
     // SIPp exits by itself after its N calls; give it the time to see the last BYEs.
     let sipp_status = trunk.finish(Duration::from_secs(10));
@@ -99,36 +106,6 @@ fn main() -> anyhow::Result<()> {
     let outcome = outcome?;
     report::print(&options, &outcome, sipp_status, &sipp_errors);
     Ok(())
-}
-
-/// The server with calling on, an issuer with a big Guild and a card "load" that rings a
-/// mobile number through the trunk, and rates for both legs. Returns the HTTP base URL.
-async fn start_app(
-    database: &common::FreshDatabase,
-    sip_port: u16,
-    calls: usize,
-) -> anyhow::Result<(String, AppState)> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = format!("http://{}", listener.local_addr()?);
-    let settings = load_app::settings(database, &address, sip_port)?;
-    let db = server::db::connect_and_migrate(&settings).await?;
-    server::calls::rate_store::replace(
-        &db,
-        &[
-            load_app::rate(LegClass::Internet, "", 0),
-            load_app::rate(LegClass::Mobile, "82", 60),
-        ],
-    )
-    .await?;
-    let mut state = AppState::new(db, settings);
-    load_app::issuer_with_card(&state, (calls * 2 + 10) as u32, 240).await?;
-    state.start_calling().await?;
-    tokio::spawn(server::startup::serve(
-        listener,
-        state.clone(),
-        std::future::pending(),
-    ));
-    Ok((address, state))
 }
 
 /// What one call measured.

@@ -24,6 +24,8 @@
 mod common;
 #[path = "common/calling.rs"]
 mod load_app;
+#[path = "common/sip.rs"]
+mod sip;
 #[path = "common/usage.rs"]
 #[allow(dead_code)]
 mod usage;
@@ -39,7 +41,6 @@ use media_bridge::dtmf::{Digit, DtmfSender};
 use media_bridge::rtp::{RtpHeader, RtpPacket};
 use serde_json::{Value, json};
 use server::calls::rates::LegClass;
-use server::startup::AppState;
 use tokio::net::UdpSocket;
 
 /// Marks the load's own audio among the prompts and tones the bridge also sends.
@@ -93,8 +94,16 @@ fn main() -> anyhow::Result<()> {
     let client_runtime = common::runtime("load-client")?;
     let phones = client_runtime.block_on(Phones::start())?;
     let database = server_runtime.block_on(common::FreshDatabase::create(&options.backend))?;
-    let (address, state) =
-        server_runtime.block_on(start_app(&database, phones.sip_port, options.calls))?;
+    let (address, state) = server_runtime.block_on(load_app::start(
+        &database,
+        phones.sip_port,
+        &[
+            load_app::rate(LegClass::Mobile, "82", 60),
+            load_app::rate(LegClass::Landline, "82", 60),
+        ],
+        (options.calls * 2 + 10) as u32,
+        60,
+    ))?;
     let outcome = client_runtime.block_on(run(&options, &address, &phones));
     client_runtime.shutdown_timeout(Duration::from_secs(2));
     server_runtime.block_on(async move {
@@ -103,34 +112,6 @@ fn main() -> anyhow::Result<()> {
     })?;
     server_runtime.shutdown_timeout(Duration::from_secs(2));
     outcome
-}
-
-async fn start_app(
-    database: &common::FreshDatabase,
-    sip_port: u16,
-    calls: usize,
-) -> anyhow::Result<(String, AppState)> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = format!("http://{}", listener.local_addr()?);
-    let settings = load_app::settings(database, &address, sip_port)?;
-    let db = server::db::connect_and_migrate(&settings).await?;
-    server::calls::rate_store::replace(
-        &db,
-        &[
-            load_app::rate(LegClass::Mobile, "82", 60),
-            load_app::rate(LegClass::Landline, "82", 60),
-        ],
-    )
-    .await?;
-    let mut state = AppState::new(db, settings);
-    load_app::issuer_with_card(&state, (calls * 2 + 10) as u32, 60).await?;
-    state.start_calling().await?;
-    tokio::spawn(server::startup::serve(
-        listener,
-        state.clone(),
-        std::future::pending(),
-    ));
-    Ok((address, state))
 }
 
 /// What the phones measure, per direction of the audio.
@@ -207,9 +188,9 @@ async fn answer(
     if method == "ACK" || method.starts_with("SIP/") {
         return None;
     }
-    let call_id = header(message, "Call-ID")?;
+    let call_id = sip::header(message, "Call-ID")?;
     if method != "INVITE" {
-        return Some(response(message, "200 OK", sip_port, None));
+        return Some(sip::response(message, "200 OK", sip_port, None));
     }
     if let Some(leg) = legs.get(&call_id) {
         // A retransmission, or a re-INVITE refreshing the session: the same media.
@@ -217,7 +198,7 @@ async fn answer(
             .ok
             .split_once("\r\n\r\n")
             .map(|(_, body)| body.to_owned());
-        return Some(response(message, "200 OK", sip_port, body.as_deref()));
+        return Some(sip::response(message, "200 OK", sip_port, body.as_deref()));
     }
     let offer = message.split_once("\r\n\r\n")?.1;
     let remote = offered_media(offer)?;
@@ -235,7 +216,7 @@ async fn answer(
          m=audio {port} RTP/AVP 0 {events}\r\na=rtpmap:0 PCMU/8000\r\n\
          a=rtpmap:{events} telephone-event/8000\r\na=fmtp:{events} 0-16\r\na=sendrecv\r\n"
     );
-    let ok = response(message, "200 OK", sip_port, Some(&sdp));
+    let ok = sip::response(message, "200 OK", sip_port, Some(&sdp));
     legs.insert(call_id, AnsweredLeg { ok: ok.clone() });
     Some(ok)
 }
@@ -338,51 +319,6 @@ async fn press_one(
             let _ = socket.send_to(&out, remote).await;
         }
     }
-}
-
-/// The first value of `name` in a SIP message.
-fn header(message: &str, name: &str) -> Option<String> {
-    message.lines().find_map(|line| {
-        let (key, value) = line.split_once(':')?;
-        key.trim()
-            .eq_ignore_ascii_case(name)
-            .then(|| value.trim().to_owned())
-    })
-}
-
-/// A response to `request` (RFC 3261 §8.2.6: its Vias, From, To with a tag, Call-ID, CSeq),
-/// with a Contact and, if given, an SDP body.
-fn response(request: &str, status: &str, sip_port: u16, sdp: Option<&str>) -> String {
-    let mut text = format!("SIP/2.0 {status}\r\n");
-    for line in request.lines() {
-        let Some((key, _)) = line.split_once(':') else {
-            continue;
-        };
-        match key.trim().to_ascii_lowercase().as_str() {
-            "via" | "v" | "from" | "f" | "call-id" | "i" | "cseq" => {
-                text.push_str(line.trim_end());
-                text.push_str("\r\n");
-            }
-            "to" | "t" if !line.contains(";tag=") => {
-                text.push_str(line.trim_end());
-                text.push_str(";tag=phone\r\n");
-            }
-            "to" | "t" => {
-                text.push_str(line.trim_end());
-                text.push_str("\r\n");
-            }
-            _ => {}
-        }
-    }
-    text.push_str(&format!("Contact: <sip:phone@127.0.0.1:{sip_port}>\r\n"));
-    match sdp {
-        Some(sdp) => text.push_str(&format!(
-            "Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
-            sdp.len()
-        )),
-        None => text.push_str("Content-Length: 0\r\n\r\n"),
-    }
-    text
 }
 
 /// Where the offer wants the audio: its `c=` address and `m=audio` port.

@@ -22,6 +22,8 @@ mod common;
 #[path = "common/calling.rs"]
 mod load_app;
 // Shared by the load examples, each using part of it.
+#[path = "common/sip.rs"]
+mod sip;
 #[path = "common/usage.rs"]
 #[allow(dead_code)]
 mod usage;
@@ -33,7 +35,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use serde_json::json;
 use server::calls::rates::LegClass;
-use server::startup::AppState;
 use tokio::net::UdpSocket;
 
 struct Options {
@@ -79,7 +80,16 @@ fn main() -> anyhow::Result<()> {
     let client_runtime = common::runtime("load-client")?;
     let trunk = client_runtime.block_on(Uas::start())?;
     let database = server_runtime.block_on(common::FreshDatabase::create(&options.backend))?;
-    let (address, state) = server_runtime.block_on(start_app(&database, trunk.port, &options))?;
+    let (address, state) = server_runtime.block_on(load_app::start(
+        &database,
+        trunk.port,
+        &[
+            load_app::rate(LegClass::Mobile, "82", 60),
+            load_app::rate(LegClass::Landline, "82", 60),
+        ],
+        (options.requests * 2 + 10) as u32,
+        60,
+    ))?;
     let outcome = client_runtime.block_on(run(&options, &address, &trunk));
     client_runtime.shutdown_timeout(Duration::from_secs(2));
     server_runtime.block_on(async move {
@@ -88,34 +98,6 @@ fn main() -> anyhow::Result<()> {
     })?;
     server_runtime.shutdown_timeout(Duration::from_secs(2));
     outcome
-}
-
-async fn start_app(
-    database: &common::FreshDatabase,
-    sip_port: u16,
-    options: &Options,
-) -> anyhow::Result<(String, AppState)> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = format!("http://{}", listener.local_addr()?);
-    let settings = load_app::settings(database, &address, sip_port)?;
-    let db = server::db::connect_and_migrate(&settings).await?;
-    server::calls::rate_store::replace(
-        &db,
-        &[
-            load_app::rate(LegClass::Mobile, "82", 60),
-            load_app::rate(LegClass::Landline, "82", 60),
-        ],
-    )
-    .await?;
-    let mut state = AppState::new(db, settings);
-    load_app::issuer_with_card(&state, (options.requests * 2 + 10) as u32, 60).await?;
-    state.start_calling().await?;
-    tokio::spawn(server::startup::serve(
-        listener,
-        state.clone(),
-        std::future::pending(),
-    ));
-    Ok((address, state))
 }
 
 /// A SIP UAS that notes the arrival of each new INVITE and answers it `486 Busy Here`.
@@ -145,12 +127,17 @@ impl Uas {
                 if !text.starts_with("INVITE ") {
                     continue; // ACKs of our 486, and anything else
                 }
-                let call_id = header(&text, "Call-ID").unwrap_or_default();
+                let call_id = sip::header(&text, "Call-ID").unwrap_or_default();
                 if calls.insert(call_id, ()).is_none() {
                     seen.lock().expect("invites").push(arrived);
                     woken.notify_one();
                 }
-                let _ = socket.send_to(busy_here(&text).as_bytes(), from).await;
+                let _ = socket
+                    .send_to(
+                        sip::response(&text, "486 Busy Here", port, None).as_bytes(),
+                        from,
+                    )
+                    .await;
             }
         });
         Ok(Uas {
@@ -177,41 +164,6 @@ impl Uas {
             }
         }
     }
-}
-
-/// The first value of `name` in a SIP message.
-fn header(message: &str, name: &str) -> Option<String> {
-    message.lines().find_map(|line| {
-        let (key, value) = line.split_once(':')?;
-        key.trim()
-            .eq_ignore_ascii_case(name)
-            .then(|| value.trim().to_owned())
-    })
-}
-
-/// `486 Busy Here` to an INVITE (RFC 3261 §8.2.6: its Vias, From, To with a tag, Call-ID and
-/// CSeq).
-fn busy_here(invite: &str) -> String {
-    let mut response = String::from("SIP/2.0 486 Busy Here\r\n");
-    for line in invite.lines() {
-        let Some((key, _)) = line.split_once(':') else {
-            continue;
-        };
-        let key = key.trim().to_ascii_lowercase();
-        match key.as_str() {
-            "via" | "v" | "from" | "f" | "call-id" | "i" | "cseq" => {
-                response.push_str(line.trim_end());
-                response.push_str("\r\n");
-            }
-            "to" | "t" => {
-                response.push_str(line.trim_end());
-                response.push_str(";tag=load\r\n");
-            }
-            _ => {}
-        }
-    }
-    response.push_str("Content-Length: 0\r\n\r\n");
-    response
 }
 
 async fn run(options: &Options, address: &str, trunk: &Uas) -> anyhow::Result<()> {

@@ -40,6 +40,32 @@ pub fn settings(
     })?)
 }
 
+/// Starts a load run's server on a port of its own: `database` migrated, `rates` stored, the
+/// load issuer's card taking `call_quota` calls of up to `max_call_minutes`, calling on, HTTP
+/// served. Returns its base URL and its state (drop it before removing the database).
+pub async fn start(
+    database: &FreshDatabase,
+    sip_port: u16,
+    rates: &[Rate],
+    call_quota: u32,
+    max_call_minutes: u32,
+) -> anyhow::Result<(String, AppState)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = format!("http://{}", listener.local_addr()?);
+    let settings = settings(database, &address, sip_port)?;
+    let db = server::db::connect_and_migrate(&settings).await?;
+    server::calls::rate_store::replace(&db, rates).await?;
+    let mut state = AppState::new(db, settings);
+    issuer_with_card(&state, call_quota, max_call_minutes).await?;
+    state.start_calling().await?;
+    tokio::spawn(server::startup::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
+    Ok((address, state))
+}
+
 /// A rate of `per_minute` billed by the second, with no connect fee.
 pub fn rate(class: LegClass, prefix: &str, per_minute: i64) -> Rate {
     Rate {
