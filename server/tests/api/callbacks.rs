@@ -702,12 +702,59 @@ async fn a_callback_whose_issuer_is_busy_or_away_dials_nobody_and_costs_nothing(
 /// address's limits allow (calls alive at once, then starts a minute), each refusal with its
 /// code and nothing dialled for it, while another address behind the same proxy still goes
 /// through. The trunk here never answers, so every admitted callback stays alive (ringing).
+/// A trunk that never answers and notes the distinct calls it is asked to ring, as they come
+/// (INVITEs are retransmitted: counted by Call-ID).
+struct SilentTrunk {
+    port: u16,
+    calls: Calls,
+}
+
+type Calls = std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>;
+
+impl SilentTrunk {
+    fn start() -> SilentTrunk {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = socket.local_addr().unwrap().port();
+        let calls: Calls = std::sync::Arc::default();
+        let noted = std::sync::Arc::clone(&calls);
+        // Reads for as long as the test binary runs; it blocks on its socket, costing nothing.
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 65_536];
+            while let Ok(size) = socket.recv(&mut buffer) {
+                let message = String::from_utf8_lossy(&buffer[..size]);
+                if message.starts_with("INVITE ")
+                    && let Some(call_id) = message
+                        .lines()
+                        .find_map(|line| line.strip_prefix("Call-ID:"))
+                {
+                    noted.lock().unwrap().insert(call_id.trim().to_owned());
+                }
+            }
+        });
+        SilentTrunk { port, calls }
+    }
+
+    fn calls(&self) -> usize {
+        self.calls.lock().unwrap().len()
+    }
+
+    /// Waits until `count` distinct calls have rung; fails after 20 s.
+    async fn wait_for_calls(&self, count: usize) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while self.calls() < count {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "only {} of {count} calls reached the trunk",
+                self.calls()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
 async fn a_burst_from_one_address_is_held_to_its_limits_and_nobody_else_is(backend: Backend) {
-    let trunk = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    trunk
-        .set_read_timeout(Some(Duration::from_millis(200)))
-        .unwrap();
-    let trunk_port = trunk.local_addr().unwrap().port();
+    let trunk = SilentTrunk::start();
+    let trunk_port = trunk.port;
     let app = TestApp::spawn_with(backend, |settings| {
         settings.signup_grant = server::ledger::money::Money(10_000);
         settings.calling.admission.starts_per_address = 5;
@@ -746,6 +793,9 @@ async fn a_burst_from_one_address_is_held_to_its_limits_and_nobody_else_is(backe
     assert_eq!(started.len(), 3, "three calls alive from one address");
     // Another client behind the same proxy is not held to the first one's count.
     assert_eq!(ask("203.0.113.9", "02-556-2000".into()).await.status(), 202);
+    // Hung up only once they ring: a callback cancelled before its INVITE dials nobody, and
+    // the count below would miss it.
+    trunk.wait_for_calls(3 + 1).await;
 
     // Once the first client's callbacks end, its starts a minute still bound it: 3 of 5 were
     // used, so two more start and the next waits.
@@ -780,28 +830,10 @@ async fn a_burst_from_one_address_is_held_to_its_limits_and_nobody_else_is(backe
     assert!((1..=60).contains(&retry_after), "{retry_after}");
 
     // The trunk was asked to ring the issuer once per admitted callback, and never for a
-    // refused one (INVITEs are retransmitted: count the distinct calls).
-    let mut calls = std::collections::HashSet::new();
-    let mut buffer = [0u8; 65_536];
-    let deadline = std::time::Instant::now() + Duration::from_secs(2);
-    while std::time::Instant::now() < deadline {
-        let Ok(size) = trunk.recv(&mut buffer) else {
-            continue;
-        };
-        let message = String::from_utf8_lossy(&buffer[..size]);
-        if message.starts_with("INVITE ")
-            && let Some(call_id) = message
-                .lines()
-                .find_map(|line| line.strip_prefix("Call-ID:"))
-        {
-            calls.insert(call_id.trim().to_owned());
-        }
-    }
-    assert_eq!(
-        calls.len(),
-        3 + 1 + 2,
-        "one INVITE per admitted callback: {calls:?}"
-    );
+    // refused one: after the last admitted one rings, a while for any other to show.
+    trunk.wait_for_calls(3 + 1 + 2).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(trunk.calls(), 3 + 1 + 2, "one INVITE per admitted callback");
     let records = app.get_json(&app.client, app.url("/api/calls")).await;
     assert_eq!(records["total"], 3 + 1 + 2, "{records}");
 }
