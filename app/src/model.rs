@@ -284,6 +284,10 @@ pub struct CallSettings {
     pub landline: String,
     pub mobile: String,
     pub internet_phone: bool,
+    /// The most this card's calls may spend in a day (from midnight in `time_zone`), on top of
+    /// the Guild's own cap; `None`: no cap of its own.
+    #[serde(default)]
+    pub daily_cap: Option<i64>,
 }
 
 impl Default for CallSettings {
@@ -299,6 +303,7 @@ impl Default for CallSettings {
             landline: String::new(),
             mobile: String::new(),
             internet_phone: true,
+            daily_cap: None,
         }
     }
 }

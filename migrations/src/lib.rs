@@ -21,6 +21,7 @@ mod m20261201_000012_callback_causes;
 mod m20261201_000013_caller_pick_up;
 mod m20261201_000014_callback_claims;
 mod m20261201_000015_daily_cap;
+mod m20261201_000016_card_daily_cap;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_caller_pick_up::Migration),
             Box::new(m20261201_000014_callback_claims::Migration),
             Box::new(m20261201_000015_daily_cap::Migration),
+            Box::new(m20261201_000016_card_daily_cap::Migration),
         ]
     }
 }

@@ -150,6 +150,7 @@ fn CallFieldset(call: CallSettings, errors: Vec<FieldError>) -> impl IntoView {
             <legend>"Calls (private)"</legend>
             <Input name="call.call_quota".into() label="Calls this card may still receive".into() kind="number" value=call.call_quota.to_string() error=err("call_quota")/>
             <Input name="call.max_call_minutes".into() label="Longest call, in minutes".into() kind="number" value=call.max_call_minutes.to_string() error=err("max_call_minutes")/>
+            <Input name="call.daily_cap".into() label="Most this card's calls may spend in a day (empty: no cap of its own; the day starts at midnight in the time zone below)".into() kind="number" value=call.daily_cap.map(|cap| cap.to_string()).unwrap_or_default() error=err("daily_cap")/>
             <Input name="call.time_zone".into() label="Time zone (e.g. Asia/Seoul)".into() value=call.time_zone error=err("time_zone")/>
             <Input name="call.available_from".into() label="Available from".into() kind="time" value=call.available_from error=err("available_from")/>
             <Input name="call.available_until".into() label="Available until (24:00 for midnight)".into() value=call.available_until error=err("available_until")/>

@@ -281,21 +281,28 @@ impl GuildAuthority {
         let Some(card_id) = card_id else {
             return Ok(u32::MAX);
         };
-        Ok(call_settings_row::Entity::find_by_id(card_id)
+        let settings = call_settings_row::Entity::find_by_id(card_id)
             .one(&self.db)
-            .await?
-            .map_or(u32::MAX, |row| {
-                call_settings::from_row(&row)
-                    .max_call_minutes
-                    .saturating_mul(60)
-            }))
+            .await?;
+        Ok(longest_secs(settings.as_ref()))
     }
 }
 
+/// The per-call limit of a card with `settings`, in seconds; a card without them (gone) has no
+/// limit of its own.
+fn longest_secs(settings: Option<&call_settings_row::Model>) -> u32 {
+    settings.map_or(u32::MAX, |settings| {
+        call_settings::from_row(settings)
+            .max_call_minutes
+            .saturating_mul(60)
+    })
+}
+
 impl GuildAuthority {
-    /// [`Authority::talk_time`]: what the call holds and what its Guild has free, as talk on
-    /// the call's own legs, capped by the card's per-call limit. The call's row is the one this
-    /// process keeps while it runs the call (its hold as of the last `extend`): no read of it.
+    /// [`Authority::talk_time`]: what the call holds and what its Guild has free (within the
+    /// Guild's and the card's daily caps), as talk on the call's own legs, capped by the card's
+    /// per-call limit. The call's row is the one this process keeps while it runs the call (its
+    /// hold as of the last `extend`): no read of it.
     async fn estimate_talk_time(&self, call: CallId) -> Result<u32, String> {
         let row = self
             .running
@@ -308,19 +315,30 @@ impl GuildAuthority {
             .await
             .map_err(|error| error.to_string())?
             .ok_or("its issuer has no Guild")?;
-        let today = crate::ledger::daily_cap::Today::of(&guild, Utc::now())
-            .map_err(|error| error.to_string())?;
+        let now = Utc::now();
+        let today =
+            crate::ledger::daily_cap::Today::of(&guild, now).map_err(|error| error.to_string())?;
+        let settings = match row.card_id {
+            Some(card_id) => call_settings_row::Entity::find_by_id(card_id)
+                .one(&self.db)
+                .await
+                .map_err(|error| error.to_string())?,
+            None => None,
+        };
+        let card_cap_left = match &settings {
+            Some(settings) => crate::ledger::daily_cap::Today::of_card(settings, now)
+                .map_err(|error| error.to_string())?
+                .left(),
+            None => None,
+        };
         let funds = Funds {
             guild: crate::ledger::service::state_of(&guild),
             cap_left: today.left(),
-        };
+        }
+        .capped_by(card_cap_left);
         let free = funds.spendable().0.0.max(0);
         let covered = legs.covered_secs(crate::ledger::money::Money(row.held.saturating_add(free)));
-        let longest = self
-            .longest_on_card(row.card_id)
-            .await
-            .map_err(|error| error.to_string())?;
-        Ok(covered.min(longest))
+        Ok(covered.min(longest_secs(settings.as_ref())))
     }
 }
 

@@ -100,6 +100,16 @@ impl From<GuildState> for Funds {
 }
 
 impl Funds {
+    /// These funds, also bounded by `left` (a card's own daily cap): a call spends within
+    /// both caps.
+    pub fn capped_by(self, left: Option<Money>) -> Funds {
+        let cap_left = match (self.cap_left, left) {
+            (Some(guild), Some(card)) => Some(Ord::min(guild, card)),
+            (guild, card) => guild.or(card),
+        };
+        Funds { cap_left, ..self }
+    }
+
     /// What may be held now, and which fund bounds it.
     pub fn spendable(&self) -> (Money, Bound) {
         let available = self.guild.available();

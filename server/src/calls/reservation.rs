@@ -195,8 +195,19 @@ pub async fn reserve_cached(
         return Ok(None);
     };
     let version = Some(cached.card.updated_at);
+    // The card's cap is checked by the statement, on the card's day; the Guild's zone is not
+    // cached, so a capped Guild is left to a fresh read.
+    let card_day = cached
+        .settings
+        .as_ref()
+        .map(|settings| Today::of_card(settings, now))
+        .transpose()?;
+    let days = postgres::Days {
+        guild: None,
+        card: card_day.map_or(now, |today| today.starts_at),
+    };
     Ok(
-        match postgres::reserve(db, &cached.card, request, now, grant.hold, version, None).await? {
+        match postgres::reserve(db, &cached.card, request, now, grant.hold, version, days).await? {
             postgres::Reserved::Call(row) => Some(Reservation {
                 call_id: row.id,
                 grant,
@@ -236,12 +247,18 @@ pub async fn reserve_found(
         .as_ref()
         .map(|guild| Today::of(guild, now))
         .transpose()?;
+    let card_today = settings
+        .as_ref()
+        .map(|settings| Today::of_card(settings, now))
+        .transpose()?;
     let funds = Funds {
         guild: guild_state,
         cap_left: today.and_then(|today| today.left()),
-    };
-    // A card without a Guild is refused for its money before any hold, so its day is moot.
+    }
+    .capped_by(card_today.and_then(|today| today.left()));
+    // A card without a Guild (or call settings) is refused before any hold, so its day is moot.
     let day_start = today.map_or(now, |today| today.starts_at);
+    let card_day_start = card_today.map_or(now, |today| today.starts_at);
     let state = card_state(&card, settings.as_ref());
     let decision = authorize::authorize(
         &state,
@@ -257,16 +274,19 @@ pub async fn reserve_found(
     };
 
     if db.get_database_backend() == DbBackend::Postgres {
-        return match postgres::reserve(db, &card, &request, now, grant.hold, None, Some(day_start))
-            .await?
-        {
+        let days = postgres::Days {
+            guild: Some(day_start),
+            card: card_day_start,
+        };
+        return match postgres::reserve(db, &card, &request, now, grant.hold, None, days).await? {
             postgres::Reserved::Call(row) => Ok(Reservation {
                 call_id: row.id,
                 grant,
                 row: *row,
             }),
             postgres::Reserved::NoUnit => {
-                Err(refused(db, &card, &request, now, Refusal::CallCountExhausted).await?)
+                let refusal = card_shortfall(db, card.id, grant.hold, now).await?;
+                Err(refused(db, &card, &request, now, refusal).await?)
             }
             // Without a version to check, only a card deleted since it was read is "stale".
             postgres::Reserved::Stale => Err(ReservationError::UnknownCard),
@@ -277,19 +297,10 @@ pub async fn reserve_found(
         };
     }
     let transaction = db.begin().await?;
-    let took_unit = call_settings_row::Entity::update_many()
-        .col_expr(
-            call_settings_row::Column::CallQuota,
-            Expr::col(call_settings_row::Column::CallQuota).sub(1),
-        )
-        .filter(call_settings_row::Column::CardId.eq(card.id))
-        .filter(call_settings_row::Column::CallQuota.gt(0))
-        .exec(&transaction)
-        .await?
-        .rows_affected;
-    if took_unit == 0 {
+    if !take_unit(&transaction, card.id, grant.hold.0, card_day_start).await? {
         drop(transaction);
-        return Err(refused(db, &card, &request, now, Refusal::CallCountExhausted).await?);
+        let refusal = card_shortfall(db, card.id, grant.hold, now).await?;
+        return Err(refused(db, &card, &request, now, refusal).await?);
     }
     if !hold_more(&transaction, card.account_id, grant.hold.0, day_start).await? {
         // Another call took the money or the day's cap since `authorize` looked.
@@ -458,6 +469,31 @@ pub async fn extend(
     let mut extra = legs.next_hold(held, hold_secs).0;
     let mut last = false;
     let mut bound = Bound::Guild;
+    // The card's own cap first: every step takes the call, then the card, then the Guild.
+    let card_day = match call.card_id {
+        Some(card_id) => card_today(&transaction, card_id, now)
+            .await?
+            .filter(|today| today.cap.is_some())
+            .map(|today| (card_id, today)),
+        None => None,
+    };
+    if let Some((card_id, today)) = card_day
+        && !count_on_card(&transaction, card_id, extra, today.starts_at).await?
+    {
+        // Only part of an interval left on the card's day: that part, and the last one (a
+        // card whose cap was lifted since, or which is gone, bounds nothing).
+        let left = card_today(&transaction, card_id, now)
+            .await?
+            .and_then(|today| today.left());
+        if let Some(left) = left {
+            last = true;
+            bound = Bound::DailyCap;
+            extra = Ord::min(extra, left.0);
+            if !count_on_card(&transaction, card_id, extra, today.starts_at).await? {
+                extra = 0;
+            }
+        }
+    }
     // Its zone says which day the hold counts on; the hold itself re-checks the row.
     let guild = guild::Entity::find_by_id(call.account_id)
         .one(&transaction)
@@ -477,10 +513,15 @@ pub async fn extend(
         };
         let (spendable, spendable_bound) = funds.spendable();
         bound = spendable_bound;
-        extra = Ord::min(extra, Ord::max(spendable.0, 0));
-        if !hold_more(&transaction, call.account_id, extra, today.starts_at).await? {
-            extra = 0;
+        let mut taken = Ord::min(extra, Ord::max(spendable.0, 0));
+        if !hold_more(&transaction, call.account_id, taken, today.starts_at).await? {
+            taken = 0;
         }
+        // The card's day counted what the Guild could not hold.
+        if let Some((card_id, _)) = card_day {
+            uncount_on_card(&transaction, card_id, Money(extra - taken), now).await?;
+        }
+        extra = taken;
     }
     let updated = entity::Entity::update_many()
         .col_expr(
@@ -590,33 +631,14 @@ async fn hold_more(
         return Ok(true);
     }
     let backend = db.get_database_backend();
+    let day = DayCount { day_start, amount };
     let changed = guild::Entity::update_many()
         .col_expr(
             guild::Column::Held,
             Expr::col(guild::Column::Held).add(amount),
         )
-        // Without a cap nothing is counted; a hold on a new day starts the count again.
-        .col_expr(
-            guild::Column::DaySpent,
-            custom_sql(
-                backend,
-                "CASE WHEN daily_cap IS NULL THEN day_spent \
-                 WHEN day_started_at = $1 THEN day_spent + $2 ELSE $3 END",
-                [
-                    day_start.into(),
-                    sea_orm::Value::from(amount),
-                    sea_orm::Value::from(amount),
-                ],
-            ),
-        )
-        .col_expr(
-            guild::Column::DayStartedAt,
-            custom_sql(
-                backend,
-                "CASE WHEN daily_cap IS NULL THEN day_started_at ELSE $1 END",
-                [day_start.into()],
-            ),
-        )
+        .col_expr(guild::Column::DaySpent, day.spent(backend))
+        .col_expr(guild::Column::DayStartedAt, day.started_at(backend))
         .filter(guild::Column::AccountId.eq(account_id))
         .filter(
             Expr::col(guild::Column::Balance)
@@ -625,16 +647,187 @@ async fn hold_more(
                 .sub(amount)
                 .gte(0),
         )
-        .filter(custom_sql(
-            backend,
-            "daily_cap IS NULL OR \
-             (CASE WHEN day_started_at = $1 THEN day_spent ELSE 0 END) + $2 <= daily_cap",
-            [day_start.into(), sea_orm::Value::from(amount)],
-        ))
+        .filter(day.within_cap(backend))
         .exec(db)
         .await?
         .rows_affected;
     Ok(changed > 0)
+}
+
+/// A hold of `amount` counted on a capped row's day (`daily_cap`, `day_spent`,
+/// `day_started_at`: the Guild's and a card's call settings have the same three columns).
+/// Without a cap nothing is counted; a hold on a new day starts the count again.
+struct DayCount {
+    day_start: DateTime<Utc>,
+    amount: i64,
+}
+
+impl DayCount {
+    /// The row's new `day_spent`.
+    fn spent(&self, backend: DbBackend) -> Expr {
+        custom_sql(
+            backend,
+            "CASE WHEN daily_cap IS NULL THEN day_spent \
+             WHEN day_started_at = $1 THEN day_spent + $2 ELSE $3 END",
+            [
+                self.day_start.into(),
+                sea_orm::Value::from(self.amount),
+                sea_orm::Value::from(self.amount),
+            ],
+        )
+    }
+
+    /// The row's new `day_started_at`.
+    fn started_at(&self, backend: DbBackend) -> Expr {
+        custom_sql(
+            backend,
+            "CASE WHEN daily_cap IS NULL THEN day_started_at ELSE $1 END",
+            [self.day_start.into()],
+        )
+    }
+
+    /// The condition that the day may still spend the amount.
+    fn within_cap(&self, backend: DbBackend) -> Expr {
+        custom_sql(
+            backend,
+            "daily_cap IS NULL OR \
+             (CASE WHEN day_started_at = $1 THEN day_spent ELSE 0 END) + $2 <= daily_cap",
+            [self.day_start.into(), sea_orm::Value::from(self.amount)],
+        )
+    }
+}
+
+/// Takes one unit of the card's call count and counts `hold` on the card's day (a day that
+/// began at `day_start`, when the card has a cap of its own), if there is a unit and the cap
+/// lets the day spend it; false when not (see [`card_shortfall`] for which).
+async fn take_unit(
+    db: &impl sea_orm::ConnectionTrait,
+    card_id: i64,
+    hold: i64,
+    day_start: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let backend = db.get_database_backend();
+    let day = DayCount {
+        day_start,
+        amount: hold,
+    };
+    let changed = call_settings_row::Entity::update_many()
+        .col_expr(
+            call_settings_row::Column::CallQuota,
+            Expr::col(call_settings_row::Column::CallQuota).sub(1),
+        )
+        .col_expr(call_settings_row::Column::DaySpent, day.spent(backend))
+        .col_expr(
+            call_settings_row::Column::DayStartedAt,
+            day.started_at(backend),
+        )
+        .filter(call_settings_row::Column::CardId.eq(card_id))
+        .filter(call_settings_row::Column::CallQuota.gt(0))
+        .filter(day.within_cap(backend))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(changed > 0)
+}
+
+/// Counts `amount` more on a running call's card's day, if the card's cap lets the day spend
+/// it (a card whose cap was lifted counts nothing and lets it); false when not, or when the
+/// card is gone.
+async fn count_on_card(
+    db: &impl sea_orm::ConnectionTrait,
+    card_id: i64,
+    amount: i64,
+    day_start: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    if amount == 0 {
+        return Ok(true);
+    }
+    let backend = db.get_database_backend();
+    let day = DayCount { day_start, amount };
+    let changed = call_settings_row::Entity::update_many()
+        .col_expr(call_settings_row::Column::DaySpent, day.spent(backend))
+        .col_expr(
+            call_settings_row::Column::DayStartedAt,
+            day.started_at(backend),
+        )
+        .filter(call_settings_row::Column::CardId.eq(card_id))
+        .filter(day.within_cap(backend))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(changed > 0)
+}
+
+/// Counts the day so far of a card that has just been given a cap (its settings saved): what
+/// its calls charged since the card's midnight plus what its running calls hold (all of it,
+/// even a call begun yesterday: a count too high only stops calls early). Called in the
+/// transaction that wrote the settings row, which stays locked until it ends.
+pub async fn count_card_day(
+    db: &impl sea_orm::ConnectionTrait,
+    card_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ReservationError> {
+    use sea_orm::QuerySelect;
+    let Some(today) = card_today(db, card_id, now).await? else {
+        return Ok(());
+    };
+    if today.cap.is_none() {
+        return Ok(());
+    }
+    // PostgreSQL sums BIGINT as NUMERIC.
+    let sum = |column: &str| Expr::cust(format!("CAST(SUM({column}) AS BIGINT)"));
+    let held: Option<i64> = entity::Entity::find()
+        .select_only()
+        .column_as(sum("held"), "held")
+        .filter(entity::Column::CardId.eq(card_id))
+        .filter(entity::Column::State.eq(CallState::Reserved))
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let charged: Option<i64> = entity::Entity::find()
+        .select_only()
+        .column_as(sum("cost"), "charged")
+        .filter(entity::Column::CardId.eq(card_id))
+        .filter(entity::Column::State.eq(CallState::Settled))
+        .filter(entity::Column::EndedAt.gte(today.starts_at))
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    call_settings_row::Entity::update_many()
+        .col_expr(
+            call_settings_row::Column::DaySpent,
+            Expr::value(held.unwrap_or(0) + charged.unwrap_or(0)),
+        )
+        .col_expr(
+            call_settings_row::Column::DayStartedAt,
+            Expr::value(today.starts_at),
+        )
+        .filter(call_settings_row::Column::CardId.eq(card_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Why [`take_unit`] failed after `authorize` allowed the call: no unit left, or the card's
+/// day cannot spend `needed` any more.
+async fn card_shortfall(
+    db: &DatabaseConnection,
+    card_id: i64,
+    needed: Money,
+    now: DateTime<Utc>,
+) -> Result<Refusal, ReservationError> {
+    let settings = call_settings_row::Entity::find_by_id(card_id)
+        .one(db)
+        .await?;
+    let Some(settings) = settings.filter(|settings| settings.call_quota > 0) else {
+        return Ok(Refusal::CallCountExhausted);
+    };
+    let left = Today::of_card(&settings, now)?
+        .left()
+        .unwrap_or(Money::ZERO);
+    Ok(Refusal::DailyCapReached { left, needed })
 }
 
 /// Why a hold of `needed` failed after `authorize` allowed it (another call took the money or
@@ -672,11 +865,7 @@ async fn uncount_unused(
     guild::Entity::update_many()
         .col_expr(
             guild::Column::DaySpent,
-            custom_sql(
-                db.get_database_backend(),
-                "CASE WHEN day_spent > $1 THEN day_spent - $2 ELSE 0 END",
-                [unused.0.into(), unused.0.into()],
-            ),
+            uncounted(db.get_database_backend(), unused),
         )
         .filter(guild::Column::AccountId.eq(call.account_id))
         .filter(guild::Column::DailyCap.is_not_null())
@@ -684,6 +873,55 @@ async fn uncount_unused(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The day of the card `card_id` at `now`, from its call settings; `None` when it has none
+/// (the card is gone).
+async fn card_today(
+    db: &impl sea_orm::ConnectionTrait,
+    card_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Today>, ReservationError> {
+    let settings = call_settings_row::Entity::find_by_id(card_id)
+        .one(db)
+        .await?;
+    Ok(settings
+        .map(|settings| Today::of_card(&settings, now))
+        .transpose()?)
+}
+
+/// Lowers the day's count of the card `card_id` by `unused`, when it has a cap and its count
+/// holds what is given back: its day began by `counted_by` (a call's start, for what its holds
+/// did not cost).
+async fn uncount_on_card(
+    db: &impl sea_orm::ConnectionTrait,
+    card_id: i64,
+    unused: Money,
+    counted_by: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if unused.0 <= 0 {
+        return Ok(());
+    }
+    call_settings_row::Entity::update_many()
+        .col_expr(
+            call_settings_row::Column::DaySpent,
+            uncounted(db.get_database_backend(), unused),
+        )
+        .filter(call_settings_row::Column::CardId.eq(card_id))
+        .filter(call_settings_row::Column::DailyCap.is_not_null())
+        .filter(call_settings_row::Column::DayStartedAt.lte(counted_by))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A capped row's `day_spent` less `unused`, never below zero.
+fn uncounted(backend: DbBackend, unused: Money) -> Expr {
+    custom_sql(
+        backend,
+        "CASE WHEN day_spent > $1 THEN day_spent - $2 ELSE 0 END",
+        [unused.0.into(), unused.0.into()],
+    )
 }
 
 /// How a call ended, for its record.
@@ -803,6 +1041,10 @@ async fn settle_claiming(
             .exec(&transaction)
             .await?;
     }
+    let unused = Money(settlement.release.0 - settlement.charge.0);
+    if let Some(card_id) = call.card_id {
+        uncount_on_card(&transaction, card_id, unused, call.authorized_at).await?;
+    }
     let reference = format!("call:{call_id}");
     let note = format!("Call {call_id} to /c/{}", call.card_slug);
     let released = ledger::release_and_debit(
@@ -824,12 +1066,7 @@ async fn settle_claiming(
             "its Guild holds less than the call, or is gone",
         ));
     }
-    uncount_unused(
-        &transaction,
-        &call,
-        Money(settlement.release.0 - settlement.charge.0),
-    )
-    .await?;
+    uncount_unused(&transaction, &call, unused).await?;
     transaction.commit().await?;
     Ok(record)
 }

@@ -9,6 +9,7 @@ use phonenumber::country::Id;
 
 use super::entity::call_settings::{ActiveModel, Model};
 use crate::calls::{number, rates};
+use crate::ledger::daily_cap::MAX_CAP;
 
 const MAX_QUOTA: u32 = 1_000_000;
 const MAX_CALL_MINUTES: u32 = 240;
@@ -31,6 +32,17 @@ pub fn validate(
         refuse(
             "max_call_minutes",
             format!("Use 1 to {MAX_CALL_MINUTES} minutes."),
+        );
+    }
+    if let Some(cap) = clean.daily_cap
+        && !(0..=MAX_CAP.0).contains(&cap)
+    {
+        refuse(
+            "daily_cap",
+            format!(
+                "Use a whole amount from 0 to {}, or leave it empty.",
+                MAX_CAP.0
+            ),
         );
     }
     clean.time_zone = clean.time_zone.trim().to_string();
@@ -170,6 +182,10 @@ pub fn to_row(card_id: i64, settings: &CallSettings) -> ActiveModel {
         landline: Set(settings.landline.clone()),
         mobile: Set(settings.mobile.clone()),
         internet_phone: Set(settings.internet_phone),
+        daily_cap: Set(settings.daily_cap),
+        // Counted afresh when the row is written with a cap (`reservation::count_card_day`).
+        day_spent: Set(0),
+        day_started_at: Set(None),
     }
 }
 
@@ -195,6 +211,7 @@ pub fn from_row(row: &Model) -> CallSettings {
         landline: row.landline.clone(),
         mobile: row.mobile.clone(),
         internet_phone: row.internet_phone,
+        daily_cap: row.daily_cap,
     }
 }
 
@@ -259,6 +276,7 @@ mod tests {
             available_days: vec![],
             allowed_regions: vec!["XX".into()],
             landline: "call me".into(),
+            daily_cap: Some(-1),
             ..CallSettings::default()
         };
         let errors = validate(&settings, Id::KR).unwrap_err();
@@ -267,6 +285,7 @@ mod tests {
             [
                 "call.call_quota",
                 "call.max_call_minutes",
+                "call.daily_cap",
                 "call.time_zone",
                 "call.available_from",
                 "call.available_days",
@@ -326,6 +345,7 @@ mod tests {
             &CallSettings {
                 available_days: vec![Weekday::Sat, Weekday::Mon],
                 allowed_regions: vec!["kr".into(), "JP".into(), "KR".into()],
+                daily_cap: Some(3_000),
                 ..CallSettings::default()
             },
             Id::KR,
@@ -346,6 +366,9 @@ mod tests {
             landline: row.landline.unwrap(),
             mobile: row.mobile.unwrap(),
             internet_phone: row.internet_phone.unwrap(),
+            daily_cap: row.daily_cap.unwrap(),
+            day_spent: row.day_spent.unwrap(),
+            day_started_at: row.day_started_at.unwrap(),
         };
         assert_eq!(from_row(&model), settings);
     }

@@ -95,6 +95,12 @@ pub mod call_settings {
         pub landline: String,
         pub mobile: String,
         pub internet_phone: bool,
+        /// The most the card's calls may spend in a day (issue 10); `None`: only the Guild's.
+        pub daily_cap: Option<i64>,
+        /// What the card's calls held since `day_started_at`, less what settlements gave back
+        /// (`ledger::daily_cap`; counted only while a cap is set).
+        pub day_spent: i64,
+        pub day_started_at: Option<ChronoDateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

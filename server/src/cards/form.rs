@@ -144,6 +144,25 @@ fn call_settings(fields: &HashMap<String, String>, errors: &mut Vec<FieldError>)
         landline: text("landline"),
         mobile: text("mobile"),
         internet_phone: checked(fields, "call.internet_phone"),
+        daily_cap: optional_amount(&text("daily_cap"), errors),
+    }
+}
+
+/// An amount that may be left empty (`call.daily_cap`: empty lifts the cap).
+fn optional_amount(text: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse::<i64>() {
+        Ok(amount) => Some(amount),
+        Err(_) => {
+            errors.push(FieldError::new(
+                "call.daily_cap",
+                "Use a whole amount, or leave it empty for no cap.",
+            ));
+            None
+        }
     }
 }
 

@@ -7,12 +7,17 @@
 //!
 //! Setting a cap (`service::set_daily_cap`) counts the day so far as what calls charged since
 //! its midnight plus what running calls hold: while no cap is set nothing is counted.
+//!
+//! A card may have a cap of its own (migration 16), counted the same way on its call-settings
+//! row, over a day that starts at midnight in the card's own zone (the zone of its hours). A
+//! call holds only what both caps let it: [`Today::left`] of each, the smaller one bounds it.
 
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::entity::guild;
 use super::money::Money;
+use crate::cards::entity::call_settings;
 
 /// The largest cap that may be set (as large as any one ledger entry).
 pub const MAX_CAP: Money = Money(super::money::MAX_ENTRY);
@@ -40,17 +45,43 @@ impl Today {
     /// The Guild's day at `now`, from its row. A stored zone that cannot be read is an error,
     /// never "no cap".
     pub fn of(guild: &guild::Model, now: DateTime<Utc>) -> Result<Today, CapError> {
-        let zone = zone(&guild.cap_time_zone)?;
-        let starts_at = day_start(now, zone);
-        let spent = if guild.day_started_at == Some(starts_at) {
-            Money(guild.day_spent)
+        Today::counted(
+            guild.daily_cap,
+            &guild.cap_time_zone,
+            guild.day_spent,
+            guild.day_started_at,
+            now,
+        )
+    }
+
+    /// A card's day at `now`, from its call-settings row (its own cap, in its hours' zone).
+    pub fn of_card(settings: &call_settings::Model, now: DateTime<Utc>) -> Result<Today, CapError> {
+        Today::counted(
+            settings.daily_cap,
+            &settings.time_zone,
+            settings.day_spent,
+            settings.day_started_at,
+            now,
+        )
+    }
+
+    fn counted(
+        cap: Option<i64>,
+        zone_name: &str,
+        spent: i64,
+        started_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Today, CapError> {
+        let starts_at = day_start(now, zone(zone_name)?);
+        let spent = if started_at == Some(starts_at) {
+            Money(spent)
         } else {
             Money::ZERO
         };
         Ok(Today {
             starts_at,
             spent,
-            cap: guild.daily_cap.map(Money),
+            cap: cap.map(Money),
         })
     }
 

@@ -23,16 +23,22 @@ use crate::ledger::rules::EntryKind;
 const NO_MONEY: &str = "callcard: the Guild cannot hold the call";
 
 /// Takes a unit, holds the money and inserts the call; or says which of the first two failed.
-/// With a version (`$10`, a cached card's `updated_at`), only if the card still has it. With
-/// the start of the Guild's day (`$11`), within its daily cap, counted there (as
-/// `hold_more`); without one (a cached card: its Guild's zone is not known), only a Guild
-/// without a cap, so a capped one is reserved from a fresh read.
+/// With a version (`$10`, a cached card's `updated_at`), only if the card still has it. The
+/// unit only within the card's own daily cap, if it has one, counted on the card's day that
+/// began at `$12` (as `take_unit`). With the start of the Guild's day (`$11`), within its daily
+/// cap, counted there (as `hold_more`); without one (a cached card: its Guild's zone is not
+/// known), only a Guild without a cap, so a capped one is reserved from a fresh read.
 const RESERVE: &str = r#"
 WITH fresh AS (
     SELECT id FROM cards WHERE id = $1 AND ($10::timestamptz IS NULL OR updated_at = $10)
 ), unit AS (
-    UPDATE card_call_settings SET call_quota = call_quota - 1
+    UPDATE card_call_settings SET call_quota = call_quota - 1,
+           day_spent = CASE WHEN daily_cap IS NULL THEN day_spent
+                            WHEN day_started_at = $12 THEN day_spent + $3 ELSE $3 END,
+           day_started_at = CASE WHEN daily_cap IS NULL THEN day_started_at ELSE $12 END
      WHERE card_id = $1 AND call_quota > 0 AND EXISTS (SELECT 1 FROM fresh)
+       AND (daily_cap IS NULL OR
+            (CASE WHEN day_started_at = $12 THEN day_spent ELSE 0 END) + $3 <= daily_cap)
     RETURNING card_id
 ), hold AS (
     UPDATE guilds SET held = held + $3,
@@ -57,8 +63,9 @@ SELECT (SELECT count(*) FROM fresh) AS fresh, (SELECT count(*) FROM unit) AS uni
 
 /// Claims a call as read (same hold, same pick-up; still stale for the sweeper), prices it,
 /// gives the unit back if due, releases the hold and debits the Guild, writes the entry; and
-/// uncounts from the Guild's day what the holds did not cost (`$19`) when the day counted
-/// holds them all (as `uncount_unused`).
+/// uncounts from the card's and the Guild's days what the holds did not cost (`$19`) where the
+/// day counted holds them all (as `uncount_on_card` and `uncount_unused`). The card's row is
+/// taken only when there is something to give it back.
 const SETTLE: &str = r#"
 WITH claimed AS (
     UPDATE calls
@@ -70,8 +77,13 @@ WITH claimed AS (
        AND ($11::timestamptz IS NULL OR metered_at < $11::timestamptz)
     RETURNING *
 ), unit AS (
-    UPDATE card_call_settings SET call_quota = call_quota + 1
-     WHERE $12::boolean AND card_id = (SELECT card_id FROM claimed)
+    UPDATE card_call_settings
+       SET call_quota = call_quota + CASE WHEN $12::boolean THEN 1 ELSE 0 END,
+           day_spent = CASE WHEN daily_cap IS NOT NULL
+                             AND day_started_at <= (SELECT authorized_at FROM claimed)
+                            THEN GREATEST(day_spent - $19, 0) ELSE day_spent END
+     WHERE card_id = (SELECT card_id FROM claimed)
+       AND ($12::boolean OR (daily_cap IS NOT NULL AND $19 > 0))
     RETURNING card_id
 ), released AS (
     UPDATE guilds SET held = held - $17, balance = balance - $8,
@@ -94,9 +106,17 @@ SELECT claimed.*,
        (SELECT count(*) FROM entry) AS entries
   FROM claimed"#;
 
+/// The days a reservation counts its hold on: the Guild's (`None`: its zone is not known) and
+/// the card's.
+pub(super) struct Days {
+    pub guild: Option<DateTime<Utc>>,
+    pub card: DateTime<Utc>,
+}
+
 /// How a one-statement reservation went.
 pub(super) enum Reserved {
     Call(Box<entity::Model>),
+    /// No unit of the card's call count, or its own daily cap cannot spend the hold.
     NoUnit,
     NoMoney,
     /// The card is gone, or no longer at the version the caller decided on.
@@ -110,7 +130,7 @@ pub(super) async fn reserve(
     now: DateTime<Utc>,
     hold: Money,
     version: Option<DateTime<Utc>>,
-    day_start: Option<DateTime<Utc>>,
+    days: Days,
 ) -> Result<Reserved, DbErr> {
     let legs: Vec<&Rate> = request.legs.iter().flatten().collect();
     let statement = Statement::from_sql_and_values(
@@ -129,7 +149,8 @@ pub(super) async fn reserve(
             now.into(),
             request.run_by.into(),
             version.into(),
-            day_start.into(),
+            days.guild.into(),
+            days.card.into(),
         ],
     );
     let row = match db.query_one_raw(statement).await {
