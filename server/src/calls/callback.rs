@@ -24,11 +24,10 @@ use media_bridge::dtmf::DialString;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::callback_claims::{self, NumberClaim};
-use super::live::{CallbackShown, LiveCalls, LiveEntry, admission_error, issuer_end_with};
+use super::live::{Admitted, CallbackShown, LiveCalls, LiveEntry, admit_caller, issuer_end_with};
 use super::number::{self, ParsedNumber};
 use super::rates;
-use super::reservation::{self, entity as call_row};
-use crate::cards::call_settings;
+use super::reservation::entity as call_row;
 use crate::client_address::ClientAddress;
 use crate::error::{ApiError, ApiJson};
 use crate::startup::AppState;
@@ -114,20 +113,11 @@ pub(super) async fn place_callback(
     if rates::classify(&caller, home).is_err() {
         return Err(not_for_this_card());
     }
-    let found = reservation::card_for_call(&state.db, slug)
-        .await?
-        .filter(|found| found.card.published)
-        .ok_or(ApiError::NotFound)?;
-    let card = found.card;
-    let ticket = state
-        .admission
-        .admit(address, card.id)
-        .map_err(admission_error)?;
-    let settings = found
-        .settings
-        .as_ref()
-        .map(call_settings::from_row)
-        .unwrap_or_default();
+    let Admitted {
+        card,
+        settings,
+        ticket,
+    } = admit_caller(state, address, slug).await?;
     let allowed_country = caller
         .region
         .as_ref()

@@ -19,15 +19,14 @@ use axum::{Json, Router};
 use media_bridge::authority::{CallRequest, IssuerDestination};
 use media_bridge::bridge::{BridgeError, CallStatus, LiveCall};
 use media_bridge::browser::BrowserLegError;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::WatchStream;
 
-use super::admission::AdmissionRefusal;
+use super::admission::{AdmissionRefusal, AdmissionTicket};
 use super::rates::RateTable;
 use super::route::{self, Destination};
 use crate::cards::call_settings;
-use crate::cards::entity::{call_settings as call_settings_row, card};
+use crate::cards::entity::card;
 use crate::client_address::ClientAddress;
 use crate::error::{ApiError, ApiJson};
 use crate::startup::AppState;
@@ -119,33 +118,45 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// The published card named `slug`, for a call to it.
-pub(super) async fn published_card(state: &AppState, slug: &str) -> Result<card::Model, ApiError> {
-    card::Entity::find()
-        .filter(card::Column::Slug.eq(slug))
-        .filter(card::Column::Published.eq(true))
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)
+/// A caller let in at the door of a card: the published card, its call settings, and the
+/// caller's place in the admission counts (held until the call ends). Every call starts here,
+/// from the browser or as a callback.
+pub(super) struct Admitted {
+    pub card: card::Model,
+    pub settings: CallSettings,
+    pub ticket: AdmissionTicket,
 }
 
-/// The card's call settings, where a call to it rings (rates do not decide that: the authority
-/// rates the call when it reserves), and the card's name for the issuer's ringing dashboard
-/// (in its default language).
-pub(super) async fn issuer_end(
+/// Lets a caller from `address` in to call the published card `slug`: one joined read of the
+/// card and its call settings, then the admission counts (before anything costly is read or
+/// started). A card without call settings has the defaults, which the authority refuses.
+pub(super) async fn admit_caller(
     state: &AppState,
-    card: &card::Model,
-) -> Result<(CallSettings, IssuerDestination, String), ApiError> {
-    let settings = call_settings_row::Entity::find_by_id(card.id)
-        .one(&state.db)
+    address: std::net::IpAddr,
+    slug: &str,
+) -> Result<Admitted, ApiError> {
+    let found = super::reservation::card_for_call(&state.db, slug)
         .await?
-        .map(|row| call_settings::from_row(&row))
-        .unwrap_or_default();
-    let (destination, card_name) = issuer_end_with(state, card, &settings).await?;
-    Ok((settings, destination, card_name))
+        .filter(|found| found.card.published)
+        .ok_or(ApiError::NotFound)?;
+    let ticket = state
+        .admission
+        .admit(address, found.card.id)
+        .map_err(admission_error)?;
+    Ok(Admitted {
+        settings: found
+            .settings
+            .as_ref()
+            .map(call_settings::from_row)
+            .unwrap_or_default(),
+        card: found.card,
+        ticket,
+    })
 }
 
-/// [`issuer_end`] of a card whose call settings are read already.
+/// Where a call to `card` rings (rates do not decide that: the authority rates the call when
+/// it reserves), and the card's name for the issuer's ringing dashboard (in its default
+/// language).
 pub(super) async fn issuer_end_with(
     state: &AppState,
     card: &card::Model,
@@ -209,12 +220,12 @@ async fn start(
             message: "browser calling is not running on this installation".into(),
         });
     };
-    let card = published_card(&state, &slug).await?;
     // Counted before the offer is read: a flood of bad offers is throttled like good ones.
-    let ticket = state
-        .admission
-        .admit(caller, card.id)
-        .map_err(admission_error)?;
+    let Admitted {
+        card,
+        settings,
+        ticket,
+    } = admit_caller(&state, caller, &slug).await?;
     let browser = bridge.browser_config().clone();
     let offer_sdp = body.offer_sdp;
     let offer = state
@@ -228,7 +239,7 @@ async fn start(
             )])
         })?;
     let lang = body.lang;
-    let (_, destination, card_name) = issuer_end(&state, &card).await?;
+    let (destination, card_name) = issuer_end_with(&state, &card, &settings).await?;
     let request = CallRequest {
         card_slug: card.slug,
         card_name,
