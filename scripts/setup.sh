@@ -8,12 +8,14 @@ cd "$REPO_ROOT"
 step() { printf '\n==> %s\n' "$*"; }
 
 # Debian packages: Chromium for the browser tests, CJK fonts so ko/ja/zh cards render, Node for
-# Playwright and wasm-opt.
+# Playwright and wasm-opt, SIPp for the trunk side, espeak-ng to say cards' names in callback
+# prompts.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 command -v npm >/dev/null || missing+=(nodejs npm)
 command -v sipp >/dev/null || missing+=(sip-tester)
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 if ((${#missing[@]})); then
   step "apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

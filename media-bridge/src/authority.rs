@@ -52,6 +52,8 @@ pub enum CallerOrigin {
         spoken: String,
         /// The extension behind it, dialled once the caller's phone answers.
         keys: Option<DialString>,
+        /// The card's name, said first in the prompt to the issuer once it is there.
+        card_name: crate::prompts::SpokenName,
     },
 }
 

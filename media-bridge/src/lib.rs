@@ -47,6 +47,7 @@ pub mod call;
 pub mod dtmf;
 pub mod g711;
 pub mod prompts;
+pub mod resample;
 pub mod rtp;
 pub mod time;
 pub mod tone;

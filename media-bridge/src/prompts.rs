@@ -4,7 +4,10 @@
 //! (issue 10), in ko/en/ja/zh. They were synthesized once
 //! with espeak-ng (`scripts/make-prompts.sh`) into 8 kHz mono WAV files under `prompts/`, and
 //! are compiled into the binary, so a call never waits on a disk or a speech engine.
-//! Issuers' own greetings (R15) will replace them per card in a later issue.
+//! Issuers' own greetings (R15) will replace them per card in a later issue. A card's name,
+//! which no recording can say, comes as a [`SpokenName`] made while the issuer's phone rings.
+
+use std::sync::{Arc, OnceLock};
 
 use crate::g711::Codec;
 use crate::tone::{Frame, frames_from_wav};
@@ -96,20 +99,70 @@ fn digit_wav(digit: u8, language: &str) -> &'static [u8] {
     }
 }
 
+/// A card's name as the callback prompt says it: 8 kHz samples that the server makes (speech
+/// synthesis) while the issuer's phone rings. A prompt played before they are there goes
+/// without the name; so does one whose name could not be made.
+#[derive(Clone, Default)]
+pub struct SpokenName(Arc<OnceLock<Arc<[i16]>>>);
+
+impl SpokenName {
+    /// A name already spoken.
+    pub fn ready(samples: Arc<[i16]>) -> SpokenName {
+        let name = SpokenName::default();
+        name.set(samples);
+        name
+    }
+
+    /// Hands over the samples (the first time counts).
+    pub fn set(&self, samples: Arc<[i16]>) {
+        let _ = self.0.set(samples);
+    }
+
+    /// The samples, once they are there.
+    pub fn get(&self) -> Option<&[i16]> {
+        self.0.get().map(|samples| &samples[..])
+    }
+}
+
+impl PartialEq for SpokenName {
+    fn eq(&self, other: &SpokenName) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for SpokenName {}
+
+impl std::fmt::Debug for SpokenName {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.get() {
+            Some(samples) => write!(formatter, "SpokenName({} samples)", samples.len()),
+            None => formatter.write_str("SpokenName(not yet)"),
+        }
+    }
+}
+
 /// The most digits a callback prompt reads (E.164 has at most 15).
 const MAX_SPOKEN_DIGITS: usize = 20;
 /// Silence after each spoken digit, so "0 1 0" does not run together.
 const DIGIT_GAP_FRAMES: usize = 5;
 
-/// A callback's prompt to the issuer (patent ¶80-83): the request, the caller's number read
-/// digit by digit (`spoken`'s digits; anything else is skipped), and the choice.
+/// A callback's prompt to the issuer (patent ¶80-83): the card's name when it is there (as a
+/// title: "Hong Gildong. A call request on your callcard, from …", the one order that needs
+/// no new recording in any language), the request, the caller's number read digit by digit
+/// (`spoken`'s digits; anything else is skipped), and the choice.
 pub fn callback_request(
     language: &str,
+    card_name: Option<&[i16]>,
     spoken: &str,
     codec: Codec,
 ) -> Result<Vec<Frame>, WavError> {
-    let mut prompt = frames(Prompt::CallbackRequest, language, codec)?;
     let silence: Frame = [codec.silence(); crate::tone::FRAME_SAMPLES];
+    let mut prompt = Vec::new();
+    if let Some(name) = card_name {
+        prompt.extend(crate::tone::frames_from_samples(name, codec));
+        prompt.extend(std::iter::repeat_n(silence, DIGIT_GAP_FRAMES * 2));
+    }
+    prompt.extend(frames(Prompt::CallbackRequest, language, codec)?);
     prompt.extend(std::iter::repeat_n(silence, DIGIT_GAP_FRAMES));
     let digits = spoken
         .bytes()
@@ -187,7 +240,7 @@ mod tests {
     fn a_callback_prompt_reads_each_digit_between_the_request_and_the_choice() {
         let frames_of = |prompt| frames(prompt, "ko", Codec::Pcmu).unwrap();
         let digit = |d| frames_from_wav(digit_wav(d, "ko"), Codec::Pcmu).unwrap();
-        let prompt = callback_request("ko", "010-12", Codec::Pcmu).unwrap();
+        let prompt = callback_request("ko", None, "010-12", Codec::Pcmu).unwrap();
         let request = frames_of(Prompt::CallbackRequest);
         let choice = frames_of(Prompt::CallbackChoice);
         assert_eq!(prompt[..request.len()], request[..]);
@@ -199,7 +252,7 @@ mod tests {
             "five digits, the `-` skipped, a gap after the request and each digit"
         );
         // Bounded whatever the caller typed: 20 digits at most.
-        let long = callback_request("ko", &"9".repeat(1_000), Codec::Pcmu).unwrap();
+        let long = callback_request("ko", None, &"9".repeat(1_000), Codec::Pcmu).unwrap();
         let nine = digit(9).len();
         assert_eq!(
             long.len(),
@@ -207,6 +260,25 @@ mod tests {
                 + DIGIT_GAP_FRAMES
                 + MAX_SPOKEN_DIGITS * (nine + DIGIT_GAP_FRAMES)
                 + choice.len()
+        );
+    }
+
+    #[test]
+    fn a_callback_prompt_names_the_card_first_once_its_name_is_spoken() {
+        let name = SpokenName::default();
+        let without = callback_request("en", name.get(), "010", Codec::Pcmu).unwrap();
+        // Half a second of a name (any samples: the prompt only places them).
+        let samples: Arc<[i16]> = (0..4_000).map(|n| ((n % 64) * 256) as i16).collect();
+        name.set(Arc::clone(&samples));
+        assert_eq!(format!("{name:?}"), "SpokenName(4000 samples)");
+        let with = callback_request("en", name.get(), "010", Codec::Pcmu).unwrap();
+        let spoken = crate::tone::frames_from_samples(&samples, Codec::Pcmu);
+        assert_eq!(spoken.len(), 25);
+        assert_eq!(with[..spoken.len()], spoken[..], "the name comes first");
+        assert_eq!(
+            with[spoken.len() + 2 * DIGIT_GAP_FRAMES..],
+            without[..],
+            "then a pause and the prompt as it was"
         );
     }
 

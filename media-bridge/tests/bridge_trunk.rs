@@ -264,6 +264,7 @@ async fn a_callback_rings_the_issuer_first_then_dials_the_caller_and_bridges_the
             number: "+821012345678".into(),
             spoken: "01012345678".into(),
             keys: Some(DialString::parse("235").unwrap()),
+            card_name: Default::default(),
         },
         caller_language: "ko".into(),
     };

@@ -67,6 +67,8 @@ pub struct AppState {
     pub page_script_hashes: Arc<tokio::sync::OnceCell<Vec<String>>>,
     /// Sign-up confirmations and notices (`mail.rs`).
     pub mailer: Mailer,
+    /// Cards' names as callback prompts say them (`calls/card_name_voice.rs`).
+    pub card_names: Arc<crate::calls::card_name_voice::CardNameVoice>,
 }
 
 impl AppState {
@@ -104,6 +106,7 @@ impl AppState {
             admission,
             parsing: HeavyWork::per_core(HEAVY_QUEUE_WAIT),
             page_script_hashes: Arc::default(),
+            card_names: Arc::default(),
         }
     }
 

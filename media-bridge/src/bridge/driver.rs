@@ -404,9 +404,12 @@ impl<A: Authority> Driver<A> {
                 let codec = self.legs[slot(to)].codec();
                 let language = &self.request.caller_language;
                 let frames = match (announcement, &self.request.origin) {
-                    (Announcement::CallbackPrompt, CallerOrigin::Phone { spoken, .. }) => {
-                        prompts::callback_request(language, spoken, codec)
-                    }
+                    (
+                        Announcement::CallbackPrompt,
+                        CallerOrigin::Phone {
+                            spoken, card_name, ..
+                        },
+                    ) => prompts::callback_request(language, card_name.get(), spoken, codec),
                     (Announcement::CallerUnreachable { cause }, _) => {
                         let prompt = match cause {
                             HangupCause::CallerBusy => Prompt::CallerBusy,

@@ -20,6 +20,7 @@ fn callback(keys: Option<&str>) -> CallRequest {
             number: "+821012345678".into(),
             spoken: "01012345678".into(),
             keys: keys.map(|keys| DialString::parse(keys).unwrap()),
+            card_name: Default::default(),
         },
         caller_language: "ko".into(),
     }

@@ -271,6 +271,7 @@ proptest! {
                     number: "+821012345678".into(),
                     spoken: "01012345678".into(),
                     keys: Some(DialString::parse("235").unwrap()),
+                    card_name: Default::default(),
                 }
             } else {
                 CallerOrigin::Browser

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use chrono::Utc;
-use media_bridge::authority::{CallRequest, CallerOrigin};
+use media_bridge::authority::{CallRequest, CallerOrigin, IssuerDestination};
 use media_bridge::dtmf::DialString;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -136,6 +136,11 @@ pub(super) async fn place_callback(
         .transpose()
         .map_err(ApiError::internal)?;
     let card_slug = card.slug.clone();
+    // Made while the issuer's phone rings; only a phone hears a prompt (a dashboard shows it).
+    let spoken_name = match destination {
+        IssuerDestination::Phone => state.card_names.speak(&card_name, &card.default_lang),
+        IssuerDestination::Browser => Default::default(),
+    };
     let request = CallRequest {
         card_slug: card.slug,
         card_name,
@@ -144,6 +149,7 @@ pub(super) async fn place_callback(
             number: caller.e164.clone(),
             spoken: spoken_digits(&caller, home),
             keys,
+            card_name: spoken_name,
         },
         caller_language: lang.code().to_string(),
     };

@@ -10,6 +10,7 @@ pub mod callback;
 pub mod callback_claims;
 mod callback_page;
 pub mod card_cache;
+pub mod card_name_voice;
 pub mod high_risk;
 pub mod lines;
 pub mod live;

@@ -33,6 +33,7 @@ both_backends!(
     the_caller_hanging_up_first_ends_the_callback_and_the_issuers_leg_gets_a_bye,
     the_issuer_hanging_up_first_ends_the_callback_and_the_callers_leg_gets_a_bye,
     the_issuers_extension_reaches_their_phone_as_rfc_4733_keys_before_the_callback_prompt,
+    the_callback_prompt_says_the_cards_name_first,
 );
 
 /// The caller's Seoul landline at 1 won a second, the issuer's mobile at 2: a leg billed at the
@@ -450,4 +451,73 @@ async fn the_issuers_extension_reaches_their_phone_as_rfc_4733_keys_before_the_c
         waited >= CallConfig::default().extension_delay,
         "the first key {waited:?} after the issuer's pick-up"
     );
+}
+
+/// Issue 10, "the prompt names the card": the issuer's phone hears the card's name, spoken by
+/// espeak-ng in the card's language (`calls/card_name_voice.rs`), before the request and the
+/// caller's digits — the first audio on the issuer's leg is the name, frame for frame. The name
+/// is made before the call here, as a card called before has it: SIPp answers at once, where a
+/// real phone rings for the second it takes.
+async fn the_callback_prompt_says_the_cards_name_first(backend: Backend) {
+    use media_bridge::g711::Codec;
+    sipp::init_logs();
+    let (trunk, sink) = trunk_for_legs(
+        "callback_hangs_up.xml",
+        "#",
+        vec![
+            ("__HANGS_UP__", "2".to_owned()),
+            ("__HOLD_MS__", "1000".to_owned()),
+        ],
+        &["-m", "2"],
+    );
+    sink.set_nonblocking(true).unwrap();
+    let sink = UdpSocket::from_std(sink).unwrap();
+    let app = app_with_trunk(backend, &trunk, GRANT, 60).await;
+    issuer_with_card(&app, 10, ISSUER_MOBILE, false, RATES).await;
+    // "Ada" is the card's name in its default language, English.
+    let name = app.state.card_names.speak("Ada", "en");
+    let made = tokio::time::Instant::now();
+    while name.get().is_none() {
+        assert!(
+            made.elapsed() < Duration::from_secs(5),
+            "espeak-ng said nothing"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let expected = media_bridge::tone::frames_from_samples(name.get().unwrap(), Codec::Pcmu);
+    assert!(expected.len() >= 10, "{} frames", expected.len());
+
+    let call = callback_started(&app, CALLER).await;
+    let mut states = follow(&app, &call).await;
+    let mut heard = Vec::new();
+    let mut issuer_leg = None;
+    let mut buffer = [0u8; 1_500];
+    while heard.len() < expected.len() {
+        let (len, from) =
+            tokio::time::timeout(Duration::from_secs(20), sink.recv_from(&mut buffer))
+                .await
+                .expect("the bridge sends the issuer's phone its prompt")
+                .unwrap();
+        let packet = RtpPacket::parse(&buffer[..len]).expect("RTP");
+        if packet.header.payload_type == 0 {
+            assert_eq!(
+                *issuer_leg.get_or_insert(from),
+                from,
+                "all from the issuer's leg"
+            );
+            heard.push(packet.payload.to_vec());
+        }
+    }
+    let said: Vec<Vec<u8>> = expected.iter().map(|frame| frame.to_vec()).collect();
+    assert!(
+        heard == said,
+        "the first {} frames are not the card's name",
+        said.len()
+    );
+
+    press(&sink, issuer_leg.unwrap(), Digit::One).await;
+    wait_until_talking(&mut states).await;
+    let ended = wait_for_end(&mut states, Duration::from_secs(20)).await;
+    assert_eq!(ended["cause"], "caller_hung_up", "{ended}");
+    trunk.assert_ends_ok().await;
 }

@@ -741,6 +741,7 @@ async fn a_callback_is_authorized_for_both_phone_legs_and_only_to_allowed_number
             number: number.into(),
             spoken: number.into(),
             keys: None,
+            card_name: Default::default(),
         },
         caller_language: "ko".into(),
     };

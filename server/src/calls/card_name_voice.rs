@@ -1,0 +1,320 @@
+//! A card's name, spoken (issue 10: the callback prompt "names the card"). No recording can say
+//! an arbitrary name, so the server synthesizes it with Debian's espeak-ng — the engine the
+//! shipped prompts were made with (`scripts/make-prompts.sh`) — in the voice of the card's
+//! language, resamples it to the phone line's 8 kHz, and hands it to the bridge as a
+//! [`SpokenName`] while the issuer's phone rings. A prompt that comes first, or a name that
+//! cannot be made (no espeak-ng on the machine, a failure, a timeout), goes without it.
+//!
+//! Bounded like every other input: the name's first 60 characters, plain text (no control
+//! characters, none of espeak's phoneme brackets); at most two syntheses at once, each killed
+//! after 2 s and read up to 6 s of audio; a name is said for 4 s at most. Names are cached per
+//! process (1,000 at most, then the cache starts over), so a card's name is made once.
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use media_bridge::prompts::SpokenName;
+use media_bridge::resample::resample;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The synthesizer, looked up on `PATH`.
+const PROGRAM: &str = "espeak-ng";
+const MAX_NAME_CHARS: usize = 60;
+const AT_ONCE: usize = 2;
+const TIMEOUT: Duration = Duration::from_secs(2);
+/// What is read of espeak-ng's output: 6 s at its 22,050 Hz.
+const MAX_OUTPUT_BYTES: u64 = 44 + 6 * 22_050 * 2;
+const LINE_RATE: u32 = media_bridge::wav::SAMPLE_RATE;
+const MAX_SPOKEN_SAMPLES: usize = 4 * LINE_RATE as usize;
+const MAX_CACHED: usize = 1_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpeechError {
+    #[error("{PROGRAM} cannot be run: {0}")]
+    CannotRun(#[source] std::io::Error),
+    #[error("{PROGRAM} took longer than {TIMEOUT:?}")]
+    TimedOut,
+    #[error("{PROGRAM} failed: {0}")]
+    Failed(String),
+    #[error("{PROGRAM}'s output is not the audio expected: {0}")]
+    Unreadable(&'static str),
+}
+
+/// Names already spoken, by voice and text.
+type Spoken = HashMap<(&'static str, String), Arc<[i16]>>;
+
+/// Speaks cards' names (see the module header).
+pub struct CardNameVoice {
+    cache: Mutex<Spoken>,
+    permits: tokio::sync::Semaphore,
+    /// Whether a missing synthesizer was logged already (once per process is enough).
+    missing_reported: AtomicBool,
+}
+
+impl Default for CardNameVoice {
+    fn default() -> CardNameVoice {
+        CardNameVoice {
+            cache: Mutex::default(),
+            permits: tokio::sync::Semaphore::new(AT_ONCE),
+            missing_reported: AtomicBool::new(false),
+        }
+    }
+}
+
+impl CardNameVoice {
+    /// The card's `name`, written in `lang` (`ko`, `en`, `ja`, `zh`), spoken: at once when it
+    /// was made before, else made in the background and there when it is done.
+    pub fn speak(self: &Arc<Self>, name: &str, lang: &str) -> SpokenName {
+        let text = speakable(name);
+        if text.is_empty() {
+            return SpokenName::default();
+        }
+        let key = (voice(lang), text);
+        if let Some(samples) = self.lock().get(&key) {
+            return SpokenName::ready(Arc::clone(samples));
+        }
+        let spoken = SpokenName::default();
+        let handle = spoken.clone();
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            match this.synthesize(&key.1, key.0).await {
+                Ok(samples) => {
+                    let mut cache = this.lock();
+                    if cache.len() >= MAX_CACHED {
+                        cache.clear();
+                    }
+                    cache.insert(key, Arc::clone(&samples));
+                    handle.set(samples);
+                }
+                Err(SpeechError::CannotRun(error)) => {
+                    if !this.missing_reported.swap(true, Ordering::Relaxed) {
+                        tracing::warn!(%error, "cards' names are not spoken in callback prompts: install espeak-ng");
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "a card's name could not be spoken"),
+            }
+        });
+        spoken
+    }
+
+    /// Runs the synthesizer on `text` in `voice`; 8 kHz samples, 4 s at most.
+    pub async fn synthesize(&self, text: &str, voice: &str) -> Result<Arc<[i16]>, SpeechError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| SpeechError::Failed("closed".into()))?;
+        let mut child = tokio::process::Command::new(PROGRAM)
+            .args(["-v", voice, "-s", "150", "--stdin", "--stdout"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(SpeechError::CannotRun)?;
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        let mut stdout = child.stdout.take().expect("stdout is piped");
+        let text = text.to_owned();
+        let run = async move {
+            stdin.write_all(text.as_bytes()).await?;
+            drop(stdin);
+            let mut wav = Vec::new();
+            (&mut stdout)
+                .take(MAX_OUTPUT_BYTES)
+                .read_to_end(&mut wav)
+                .await?;
+            Ok::<_, std::io::Error>(wav)
+        };
+        let wav = tokio::time::timeout(TIMEOUT, run)
+            .await
+            .map_err(|_| SpeechError::TimedOut)?
+            .map_err(|error| SpeechError::Failed(error.to_string()))?;
+        // Whatever it still had to say past the bound is cut off with it.
+        let _ = child.start_kill();
+        let _ = child.wait().await;
+        let (rate, samples) = streamed_wav(&wav)?;
+        let mut line = resample(&samples, rate, LINE_RATE);
+        line.truncate(MAX_SPOKEN_SAMPLES);
+        normalise(&mut line);
+        Ok(line.into())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Spoken> {
+        self.cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// espeak-ng's voice for a card language; English for any other.
+fn voice(lang: &str) -> &'static str {
+    match lang {
+        "ko" => "ko",
+        "ja" => "ja",
+        "zh" => "cmn",
+        _ => "en-us",
+    }
+}
+
+/// What of a name is said: plain words, 60 characters at most.
+fn speakable(name: &str) -> String {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c.is_control() || matches!(c, '[' | ']'))
+        .filter(|word| !word.is_empty())
+        .collect();
+    words.join(" ").chars().take(MAX_NAME_CHARS).collect()
+}
+
+/// The rate and samples of a 16-bit mono PCM WAV as a synthesizer streams it: its `data`
+/// chunk may claim more than was written (the size is not known when streaming starts).
+fn streamed_wav(bytes: &[u8]) -> Result<(u32, Vec<i16>), SpeechError> {
+    let body = match bytes {
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'A',
+            b'V',
+            b'E',
+            body @ ..,
+        ] => body,
+        _ => return Err(SpeechError::Unreadable("not RIFF/WAVE")),
+    };
+    let mut rest = body;
+    let mut rate = None;
+    while let [a, b, c, d, s0, s1, s2, s3, after @ ..] = rest {
+        let size = u32::from_le_bytes([*s0, *s1, *s2, *s3]) as usize;
+        let chunk = &after[..size.min(after.len())];
+        match [*a, *b, *c, *d] {
+            [b'f', b'm', b't', b' '] => {
+                let [
+                    format_0,
+                    format_1,
+                    channels_0,
+                    channels_1,
+                    r0,
+                    r1,
+                    r2,
+                    r3,
+                    ..,
+                    bits_0,
+                    bits_1,
+                ] = chunk
+                    .get(..16)
+                    .ok_or(SpeechError::Unreadable("short fmt chunk"))?
+                else {
+                    unreachable!("16 bytes")
+                };
+                let format = u16::from_le_bytes([*format_0, *format_1]);
+                let channels = u16::from_le_bytes([*channels_0, *channels_1]);
+                let bits = u16::from_le_bytes([*bits_0, *bits_1]);
+                if (format, channels, bits) != (1, 1, 16) {
+                    return Err(SpeechError::Unreadable("not 16-bit mono PCM"));
+                }
+                rate = Some(u32::from_le_bytes([*r0, *r1, *r2, *r3]));
+            }
+            [b'd', b'a', b't', b'a'] => {
+                let rate = rate.ok_or(SpeechError::Unreadable("data before fmt"))?;
+                let samples = chunk
+                    .chunks_exact(2)
+                    .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
+                    .collect();
+                return Ok((rate, samples));
+            }
+            _ => {}
+        }
+        rest = &after[chunk.len() + (chunk.len() % 2).min(after.len() - chunk.len())..];
+    }
+    Err(SpeechError::Unreadable("no data chunk"))
+}
+
+/// Brings the loudest sample to -3 dBFS, as the shipped prompts are (`sox … norm -3`).
+fn normalise(samples: &mut [i16]) {
+    let peak = samples
+        .iter()
+        .map(|&sample| i32::from(sample).abs())
+        .max()
+        .unwrap_or(0);
+    if peak == 0 {
+        return;
+    }
+    let target = f64::from(i16::MAX) * 10f64.powf(-3.0 / 20.0);
+    let gain = target / f64::from(peak);
+    for sample in samples {
+        *sample = (f64::from(*sample) * gain).round() as i16;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_said_as_plain_words_and_bounded() {
+        assert_eq!(speakable("  Hong\tGildong\n"), "Hong Gildong");
+        assert_eq!(speakable("[[h@'loU]] Ada"), "h@'loU Ada");
+        assert_eq!(speakable("\u{7}\u{1b}"), "");
+        assert_eq!(speakable(&"가".repeat(500)).chars().count(), 60);
+    }
+
+    #[test]
+    fn a_streamed_wav_is_read_whatever_size_its_data_claims() {
+        let mut wav = media_bridge::wav::write_pcm16(&[1, -2, 3], 1, 22_050);
+        // As espeak-ng streams it: a data size far past the end.
+        let data = wav.windows(4).position(|w| w == b"data").unwrap();
+        wav[data + 4..data + 8].copy_from_slice(&0x7fff_f000u32.to_le_bytes());
+        assert_eq!(streamed_wav(&wav).unwrap(), (22_050, vec![1, -2, 3]));
+        let stereo = media_bridge::wav::write_pcm16(&[0; 4], 2, 22_050);
+        assert!(matches!(
+            streamed_wav(&stereo),
+            Err(SpeechError::Unreadable(_))
+        ));
+        assert!(matches!(
+            streamed_wav(b"RIFF"),
+            Err(SpeechError::Unreadable(_))
+        ));
+        assert!(matches!(
+            streamed_wav(&wav[..data]),
+            Err(SpeechError::Unreadable(_))
+        ));
+    }
+
+    #[test]
+    fn loudness_is_brought_to_minus_3_dbfs() {
+        let mut quiet = vec![100, -200, 50];
+        normalise(&mut quiet);
+        assert_eq!(quiet[1], -23_197);
+        let mut silence = vec![0; 8];
+        normalise(&mut silence);
+        assert_eq!(silence, vec![0; 8]);
+    }
+
+    /// The real synthesizer, as the server runs it (setup.sh installs espeak-ng).
+    #[tokio::test]
+    async fn espeak_ng_says_a_name_in_each_card_language() {
+        let voice = CardNameVoice::default();
+        for (name, lang) in [
+            ("Ada Lovelace", "en"),
+            ("홍길동", "ko"),
+            ("やまだ", "ja"),
+            ("王小明", "zh"),
+        ] {
+            let samples = voice.synthesize(name, super::voice(lang)).await.unwrap();
+            let seconds = samples.len() as f64 / f64::from(LINE_RATE);
+            assert!((0.3..=4.0).contains(&seconds), "{name}: {seconds} s");
+            let peak = samples.iter().map(|s| i32::from(*s).abs()).max().unwrap();
+            assert!(peak > 20_000, "{name}: peak {peak}");
+        }
+        let long = voice.synthesize(&"Ada ".repeat(15), "en-us").await.unwrap();
+        assert_eq!(long.len(), MAX_SPOKEN_SAMPLES, "cut at 4 s");
+    }
+}
