@@ -1,5 +1,6 @@
 //! Reading the WAV files announcements ship as: RIFF/WAVE with a `fmt ` chunk saying 16-bit
-//! integer PCM, mono, 8 kHz, and a `data` chunk.
+//! integer PCM, mono, 8 kHz, and a `data` chunk; and, at any rate, the WAV a speech
+//! synthesizer streams into a pipe (a card's name, issue 10), whose `data` size is a guess.
 //!
 //! Model: a RIFF file is a list of chunks (4-byte id, little-endian 32-bit size, data, one pad
 //! byte when the size is odd). Unknown chunks (`LIST`, `fact`, …) are skipped. Anything but the
@@ -32,6 +33,23 @@ pub enum WavError {
 
 /// Decodes an 8 kHz mono 16-bit PCM WAV file into its samples.
 pub fn parse_pcm16_mono_8khz(bytes: &[u8]) -> Result<Vec<i16>, WavError> {
+    let (sample_rate, samples) = parse(bytes, false)?;
+    if sample_rate != SAMPLE_RATE {
+        return Err(WavError::WrongSampleRate { sample_rate });
+    }
+    Ok(samples)
+}
+
+/// Decodes a mono 16-bit PCM WAV at any rate as a program streams it into a pipe (espeak-ng's
+/// `--stdout`): the size of its `data` chunk was written before the data was known, so the
+/// data is whatever follows, up to that size. Returns the rate and the samples.
+pub fn parse_streamed_pcm16_mono(bytes: &[u8]) -> Result<(u32, Vec<i16>), WavError> {
+    parse(bytes, true)
+}
+
+/// The rate and samples of a 16-bit mono PCM WAV; `streamed`: its data chunk may be shorter
+/// than it says.
+fn parse(bytes: &[u8], streamed: bool) -> Result<(u32, Vec<i16>), WavError> {
     let body = match bytes {
         [
             b'R',
@@ -50,28 +68,26 @@ pub fn parse_pcm16_mono_8khz(bytes: &[u8]) -> Result<Vec<i16>, WavError> {
         ] => body,
         _ => return Err(WavError::NotWave),
     };
-    let mut format_checked = false;
+    let mut sample_rate = None;
     let mut rest = body;
     while !rest.is_empty() {
-        let (chunk, after) = next_chunk(rest)?;
+        let (chunk, after) = next_chunk(rest, streamed)?;
         rest = after;
         let data = chunk.data;
-        match &chunk.id {
-            b"fmt " => {
-                check_format(data)?;
-                format_checked = true;
-            }
-            b"data" if !format_checked => return Err(WavError::MissingFormat),
-            b"data" => {
-                return Ok(data
+        match (&chunk.id, sample_rate) {
+            (b"fmt ", _) => sample_rate = Some(check_format(data)?),
+            (b"data", None) => return Err(WavError::MissingFormat),
+            (b"data", Some(rate)) => {
+                let samples = data
                     .chunks_exact(2)
                     .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
-                    .collect());
+                    .collect();
+                return Ok((rate, samples));
             }
             _ => {}
         }
     }
-    Err(if format_checked {
+    Err(if sample_rate.is_some() {
         WavError::MissingData
     } else {
         WavError::MissingFormat
@@ -84,8 +100,9 @@ struct Chunk<'a> {
     data: &'a [u8],
 }
 
-/// Splits off the first chunk and what follows it (after the pad byte).
-fn next_chunk(bytes: &[u8]) -> Result<(Chunk<'_>, &[u8]), WavError> {
+/// Splits off the first chunk and what follows it (after the pad byte). `streamed`: a `data`
+/// chunk cut short is what was written of it.
+fn next_chunk(bytes: &[u8], streamed: bool) -> Result<(Chunk<'_>, &[u8]), WavError> {
     let truncated = |id: &[u8]| WavError::TruncatedChunk {
         chunk: String::from_utf8_lossy(id).into_owned(),
     };
@@ -93,7 +110,10 @@ fn next_chunk(bytes: &[u8]) -> Result<(Chunk<'_>, &[u8]), WavError> {
         return Err(truncated(&bytes[..bytes.len().min(4)]));
     };
     let id = [a, b, c, d];
-    let size = u32::from_le_bytes([s0, s1, s2, s3]) as usize;
+    let mut size = u32::from_le_bytes([s0, s1, s2, s3]) as usize;
+    if streamed && &id == b"data" {
+        size = size.min(rest.len());
+    }
     if rest.len() < size {
         return Err(truncated(&id));
     }
@@ -107,7 +127,8 @@ fn next_chunk(bytes: &[u8]) -> Result<(Chunk<'_>, &[u8]), WavError> {
     Ok((Chunk { id, data }, after))
 }
 
-fn check_format(data: &[u8]) -> Result<(), WavError> {
+/// Checks that the format is 16-bit mono integer PCM; its sample rate.
+fn check_format(data: &[u8]) -> Result<u32, WavError> {
     let Some(header) = data.first_chunk::<16>() else {
         return Err(WavError::TruncatedChunk {
             chunk: "fmt ".into(),
@@ -124,13 +145,10 @@ fn check_format(data: &[u8]) -> Result<(), WavError> {
     if channels != 1 {
         return Err(WavError::NotMono { channels });
     }
-    if sample_rate != SAMPLE_RATE {
-        return Err(WavError::WrongSampleRate { sample_rate });
-    }
     if bits != 16 {
         return Err(WavError::WrongSampleSize { bits });
     }
-    Ok(())
+    Ok(sample_rate)
 }
 
 /// Writes a WAV file (16-bit PCM) — for tests and for tools that prepare announcements.
@@ -159,6 +177,31 @@ pub fn write_pcm16(samples: &[i16], channels: u16, sample_rate: u32) -> Vec<u8> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streamed_wav_is_read_whatever_size_its_data_claims() {
+        let mut wav = write_pcm16(&[1, -2, 3], 1, 22_050);
+        // As espeak-ng streams it: a data size far past the end.
+        let data = wav.windows(4).position(|w| w == b"data").unwrap();
+        wav[data + 4..data + 8].copy_from_slice(&0x7fff_f000u32.to_le_bytes());
+        assert_eq!(
+            parse_streamed_pcm16_mono(&wav),
+            Ok((22_050, vec![1, -2, 3]))
+        );
+        assert!(matches!(
+            parse_pcm16_mono_8khz(&wav),
+            Err(WavError::TruncatedChunk { .. })
+        ));
+        let stereo = write_pcm16(&[0; 4], 2, 22_050);
+        assert_eq!(
+            parse_streamed_pcm16_mono(&stereo),
+            Err(WavError::NotMono { channels: 2 })
+        );
+        assert_eq!(
+            parse_streamed_pcm16_mono(&wav[..data]),
+            Err(WavError::MissingData)
+        );
+    }
 
     #[test]
     fn reads_back_what_was_written() {
