@@ -24,7 +24,7 @@ use media_bridge::dtmf::DialString;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::callback_claims::{self, NumberClaim};
-use super::live::{Admitted, CallbackShown, LiveCalls, LiveEntry, admit_caller, issuer_end_with};
+use super::live::{Admitted, CallbackShown, LiveCalls, LiveEntry, admit_caller, issuer_end};
 use super::number::{self, ParsedNumber};
 use super::rates;
 use super::reservation::entity as call_row;
@@ -128,7 +128,7 @@ pub(super) async fn place_callback(
     // Claimed only for a number we would call: a refused one writes nothing.
     let token = LiveCalls::new_token();
     let claim = guard_the_number(state, &caller.e164, &token).await?;
-    let (destination, card_name) = issuer_end_with(state, &card, &settings).await?;
+    let (destination, card_name) = issuer_end(state, &card, &settings).await?;
     let keys = caller
         .extension
         .as_deref()

@@ -157,7 +157,7 @@ pub(super) async fn admit_caller(
 /// Where a call to `card` rings (rates do not decide that: the authority rates the call when
 /// it reserves), and the card's name for the issuer's ringing dashboard (in its default
 /// language).
-pub(super) async fn issuer_end_with(
+pub(super) async fn issuer_end(
     state: &AppState,
     card: &card::Model,
     settings: &CallSettings,
@@ -239,7 +239,7 @@ async fn start(
             )])
         })?;
     let lang = body.lang;
-    let (destination, card_name) = issuer_end_with(&state, &card, &settings).await?;
+    let (destination, card_name) = issuer_end(&state, &card, &settings).await?;
     let request = CallRequest {
         card_slug: card.slug,
         card_name,

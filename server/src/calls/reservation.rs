@@ -2,7 +2,9 @@
 //!
 //! `reserve` runs `authorize` (pure) and then, in one transaction, takes a unit of the card's
 //! call count and holds the grant's money in `guilds.held` — each with a conditional update,
-//! so two callers at once can never both take the last unit or the last won. Every attempt
+//! so two callers at once can never both take the last unit or the last won. Each update also
+//! counts the hold on its row's day where that row has a daily cap (the card's own, the
+//! Guild's: `ledger/daily_cap.rs`), within the cap, so racing calls never pass either. Every attempt
 //! leaves a row in `calls`: refused ones straight away, granted ones as `reserved`.
 //! `extend` holds the next interval while the call runs; when the Guild cannot give a whole one,
 //! it holds what is left and says this is the last: the media side warns and ends the call when

@@ -7,9 +7,9 @@
 //! integers per Guild, card and call; after every step the database must agree with it exactly,
 //! and three invariants must hold whatever the model says: the balance never falls below the
 //! credit limit (available ≥ 0), no money is created (balance = grant + top-ups − debits), and
-//! balance = sum of the ledger entries. Some scenarios cap the Guild's daily spending (issue 10):
-//! the model counts the day's holds as the engine must, refusing and cutting calls at the cap,
-//! and giving back what settled calls did not cost.
+//! balance = sum of the ledger entries. Some scenarios cap the Guild's daily spending, and some
+//! cards theirs (issue 10): the model counts each day's holds as the engine must, refusing and
+//! cutting calls at the smaller cap, and giving back what settled calls did not cost.
 //!
 //! Every leg is rated 60 a minute billed by the second, so a leg costs exactly 1 per second and
 //! the model's arithmetic stays obvious.
@@ -140,24 +140,38 @@ struct Scenario {
     credit_limit: i64,
     daily_cap: Option<i64>,
     quotas: [u32; CARDS],
+    /// Each card's own daily cap (small: the runner's error carries the whole scenario).
+    card_caps: [Option<u16>; CARDS],
     steps: Vec<Step>,
+}
+
+fn cap() -> impl Strategy<Value = Option<i64>> {
+    prop_oneof![Just(None), (0..300i64).prop_map(Some)]
+}
+
+fn card_cap() -> impl Strategy<Value = Option<u16>> {
+    prop_oneof![Just(None), (0..300u16).prop_map(Some)]
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
     (
         0..400i64,
         prop_oneof![Just(0i64), 0..150i64],
-        prop_oneof![Just(None), (0..300i64).prop_map(Some)],
+        cap(),
         [0..4u32, 0..4u32, 0..4u32],
+        [card_cap(), card_cap(), card_cap()],
         prop::collection::vec(step(), 1..40),
     )
-        .prop_map(|(grant, credit_limit, daily_cap, quotas, steps)| Scenario {
-            grant,
-            credit_limit,
-            daily_cap,
-            quotas,
-            steps,
-        })
+        .prop_map(
+            |(grant, credit_limit, daily_cap, quotas, card_caps, steps)| Scenario {
+                grant,
+                credit_limit,
+                daily_cap,
+                quotas,
+                card_caps,
+                steps,
+            },
+        )
 }
 
 /// What the model knows of one call.
@@ -186,11 +200,64 @@ struct Model {
     debited: i64,
     quotas: [u32; CARDS],
     calls: Vec<ModelCall>,
-    daily_cap: Option<i64>,
-    /// What the calls held since `day_started_at` (midnight UTC), less what their settlements
-    /// gave back; counted only with a cap.
-    day_spent: i64,
-    day_started_at: Option<DateTime<Utc>>,
+    /// The Guild's day, and each card's.
+    guild_day: Day,
+    card_days: [Day; CARDS],
+}
+
+/// A daily cap and its count: what the calls held since `started_at` (midnight UTC), less what
+/// their settlements gave back; counted only with a cap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Day {
+    cap: Option<i64>,
+    spent: i64,
+    started_at: Option<DateTime<Utc>>,
+}
+
+impl Day {
+    /// A cap set at `at`: its day so far counted, nothing yet.
+    fn set_at(cap: Option<i64>, at: DateTime<Utc>) -> Day {
+        Day {
+            cap,
+            spent: 0,
+            started_at: cap.map(|_| day_of(at)),
+        }
+    }
+
+    /// What `now`'s day has spent.
+    fn spent_on(&self, now: DateTime<Utc>) -> i64 {
+        if self.started_at == Some(day_of(now)) {
+            self.spent
+        } else {
+            0
+        }
+    }
+
+    /// What the cap still lets `now`'s day spend (`None` without a cap).
+    fn left(&self, now: DateTime<Utc>) -> Option<i64> {
+        self.cap.map(|cap| Ord::max(cap - self.spent_on(now), 0))
+    }
+
+    /// Counts a hold of `amount` on `now`'s day.
+    fn count(&mut self, amount: i64, now: DateTime<Utc>) {
+        if self.cap.is_some() && amount > 0 {
+            let day = day_of(now);
+            if self.started_at == Some(day) {
+                self.spent += amount;
+            } else {
+                self.started_at = Some(day);
+                self.spent = amount;
+            }
+        }
+    }
+
+    /// Gives back what a call authorized at `authorized_at` did not cost, when the day counted
+    /// all its holds.
+    fn give_back(&mut self, unused: i64, authorized_at: DateTime<Utc>) {
+        if self.cap.is_some() && self.started_at.is_some_and(|day| day <= authorized_at) {
+            self.spent = Ord::max(self.spent - unused, 0);
+        }
+    }
 }
 
 /// Midnight UTC of `now`'s day (the scenarios' cap counts days in UTC).
@@ -203,35 +270,20 @@ impl Model {
         self.balance + self.credit_limit - self.held
     }
 
-    /// What the cap still lets `now`'s day spend (`None` without a cap).
-    fn cap_left(&self, now: DateTime<Utc>) -> Option<i64> {
-        let spent = if self.day_started_at == Some(day_of(now)) {
-            self.day_spent
-        } else {
-            0
-        };
-        self.daily_cap.map(|cap| Ord::max(cap - spent, 0))
+    /// What a hold for a call of `card` may take now: the available money, within what the
+    /// Guild's and the card's caps leave.
+    fn spendable(&self, card: usize, now: DateTime<Utc>) -> i64 {
+        [self.guild_day.left(now), self.card_days[card].left(now)]
+            .into_iter()
+            .flatten()
+            .fold(self.available(), Ord::min)
     }
 
-    /// What a hold may take now: the available money, within what the cap leaves.
-    fn spendable(&self, now: DateTime<Utc>) -> i64 {
-        let available = self.available();
-        self.cap_left(now)
-            .map_or(available, |left| Ord::min(left, available))
-    }
-
-    /// Holds `amount` more, counting it on `now`'s day when there is a cap.
-    fn hold(&mut self, amount: i64, now: DateTime<Utc>) {
+    /// Holds `amount` more for a call of `card`, counting it on each capped day.
+    fn hold(&mut self, card: usize, amount: i64, now: DateTime<Utc>) {
         self.held += amount;
-        if self.daily_cap.is_some() && amount > 0 {
-            let day = day_of(now);
-            if self.day_started_at == Some(day) {
-                self.day_spent += amount;
-            } else {
-                self.day_started_at = Some(day);
-                self.day_spent = amount;
-            }
-        }
+        self.guild_day.count(amount, now);
+        self.card_days[card].count(amount, now);
     }
 
     /// Settles a running call the way the engine must: cost capped by its hold, the unit back
@@ -245,14 +297,10 @@ impl Model {
         };
         call.running = false;
         call.cost = Some(cost);
-        // What the holds did not cost goes back to the day that counted them all.
-        if self.daily_cap.is_some()
-            && self
-                .day_started_at
-                .is_some_and(|day| day <= call.authorized_at)
-        {
-            self.day_spent = Ord::max(self.day_spent - (call.held - cost), 0);
-        }
+        // What the holds did not cost goes back to the days that counted them all.
+        self.guild_day
+            .give_back(call.held - cost, call.authorized_at);
+        self.card_days[call.card].give_back(call.held - cost, call.authorized_at);
         self.held -= call.held;
         self.balance -= cost;
         self.debited += cost;
@@ -323,6 +371,7 @@ async fn run(app: &TestApp, case: u32, scenario: Scenario) {
             .unwrap();
     }
     let mut slugs = Vec::new();
+    let mut card_days = Vec::new();
     for (index, quota) in scenario.quotas.iter().enumerate() {
         let slug = format!("c{case}x{index}{}", uuid_suffix());
         let mut card = card_json(Some(&slug), "Model");
@@ -330,8 +379,13 @@ async fn run(app: &TestApp, case: u32, scenario: Scenario) {
             "call_quota": quota, "max_call_minutes": 60, "time_zone": "UTC",
             "available_from": "00:00", "available_until": "24:00",
             "available_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-            "allowed_regions": ["KR"], "landline": "", "mobile": "", "internet_phone": true
+            "allowed_regions": ["KR"], "landline": "", "mobile": "", "internet_phone": true,
+            "daily_cap": scenario.card_caps[index]
         });
+        card_days.push(Day::set_at(
+            scenario.card_caps[index].map(i64::from),
+            Utc::now(),
+        ));
         let created = app.create_card(&client, card).await;
         assert_eq!(created.status(), 201);
         slugs.push(slug);
@@ -344,10 +398,8 @@ async fn run(app: &TestApp, case: u32, scenario: Scenario) {
         debited: 0,
         quotas: scenario.quotas,
         calls: Vec::new(),
-        daily_cap: scenario.daily_cap,
-        // Setting the cap counts its day so far: nothing yet.
-        day_spent: 0,
-        day_started_at: scenario.daily_cap.map(|_| day_of(capped_at)),
+        guild_day: Day::set_at(scenario.daily_cap, capped_at),
+        card_days: card_days.try_into().expect("one day per card"),
     };
     // Whole seconds, so "older than the TTL" means the same to the model and to the database;
     // yesterday, five minutes before midnight UTC, so that many scenarios cross into the next
@@ -355,20 +407,21 @@ async fn run(app: &TestApp, case: u32, scenario: Scenario) {
     let mut now = day_of(Utc::now()) - Duration::seconds(300);
     for step in &scenario.steps {
         apply(app, account_id, &slugs, &mut model, &mut now, step).await;
-        check(app, account_id, &slugs, &model, step).await;
+        check(app, account_id, &slugs, &model, step, now).await;
     }
     // Whatever ran, a sweep long after leaves nothing held.
     let later = now + Duration::seconds(STALE_AFTER * 10);
+    let mut swept_at = later;
     apply(
         app,
         account_id,
         &slugs,
         &mut model,
-        &mut { later },
+        &mut swept_at,
         &Step::Sweep,
     )
     .await;
-    check(app, account_id, &slugs, &model, &Step::Sweep).await;
+    check(app, account_id, &slugs, &model, &Step::Sweep, later).await;
     assert_eq!(model.held, 0);
 }
 
@@ -399,7 +452,7 @@ async fn apply(
             let legs = i64::from(legs);
             let outcome = reservation::reserve(&app.db, request, *now).await;
             let available = model.available();
-            let spendable = model.spendable(*now);
+            let spendable = model.spendable(card, *now);
             if model.quotas[card] == 0 {
                 assert!(
                     matches!(
@@ -430,7 +483,7 @@ async fn apply(
                 assert_eq!(granted.grant.hold, Money(hold));
                 assert_eq!(i64::from(granted.grant.covered_secs), hold / legs);
                 model.quotas[card] -= 1;
-                model.hold(hold, *now);
+                model.hold(card, hold, *now);
                 model.calls.push(ModelCall {
                     id: granted.call_id,
                     card,
@@ -631,7 +684,8 @@ fn on_model(
             Seen::Answered
         }
         CallStep::Extend => {
-            let spendable = model.spendable(now);
+            let card = model.calls[index].card;
+            let spendable = model.spendable(card, now);
             let call = &mut model.calls[index];
             let covered = call.held / call.legs;
             let wanted = call.legs * (covered + i64::from(HOLD_SECS)) - call.held;
@@ -642,7 +696,7 @@ fn on_model(
             };
             call.held += extra;
             call.metered_at = now;
-            model.hold(extra, now);
+            model.hold(card, extra, now);
             let call = &model.calls[index];
             Seen::Extended {
                 held: call.held,
@@ -659,7 +713,14 @@ fn on_model(
     }
 }
 
-async fn check(app: &TestApp, account_id: i64, slugs: &[String], model: &Model, step: &Step) {
+async fn check(
+    app: &TestApp,
+    account_id: i64,
+    slugs: &[String],
+    model: &Model,
+    step: &Step,
+    now: DateTime<Utc>,
+) {
     let guild = guild::Entity::find_by_id(account_id)
         .one(&app.db)
         .await
@@ -692,11 +753,11 @@ async fn check(app: &TestApp, account_id: i64, slugs: &[String], model: &Model, 
         (model.balance, model.held),
         "Guild after {step:?}"
     );
-    if model.daily_cap.is_some() {
+    if model.guild_day.cap.is_some() {
         assert_eq!(
             (guild.day_spent, guild.day_started_at),
-            (model.day_spent, model.day_started_at),
-            "the day's count after {step:?}"
+            (model.guild_day.spent, model.guild_day.started_at),
+            "the Guild's day after {step:?}"
         );
     }
     for (index, slug) in slugs.iter().enumerate() {
@@ -715,6 +776,19 @@ async fn check(app: &TestApp, account_id: i64, slugs: &[String], model: &Model, 
             settings.call_quota as u32, model.quotas[index],
             "call count of card {index} after {step:?}"
         );
+        // What the card's day has spent as of now. Not the stored pair: an extension that the
+        // card's cap allowed and the Guild then could not hold counts on the card and gives it
+        // back, which may leave a new day started at 0 where the model left yesterday's count
+        // — the same "nothing spent today".
+        let day = model.card_days[index];
+        if day.cap.is_some() {
+            let stored = server::ledger::daily_cap::Today::of_card(&settings, now).unwrap();
+            assert_eq!(
+                stored.spent.0,
+                day.spent_on(now),
+                "the day of card {index} after {step:?}: {settings:?}, model {day:?}"
+            );
+        }
     }
 }
 
