@@ -7,7 +7,8 @@
 //!
 //! Bounded like every other input: the name's first 60 characters, plain text (no control
 //! characters, none of espeak's phoneme brackets); at most two syntheses at once, each killed
-//! after 2 s and read up to 6 s of audio; a name is said for 4 s at most. Names are cached per
+//! after 2 s and read up to 6 s of audio, resampled on a blocking thread; a name is said for
+//! 4 s at most. Names are cached per
 //! process (1,000 at most, then the cache starts over), so a card's name is made once.
 
 use std::collections::HashMap;
@@ -136,11 +137,18 @@ impl CardNameVoice {
         // Whatever it still had to say past the bound is cut off with it.
         let _ = child.start_kill();
         let _ = child.wait().await;
-        let (rate, samples) = parse_streamed_pcm16_mono(&wav).map_err(SpeechError::Unreadable)?;
-        let mut line = resample(&samples, rate, LINE_RATE);
-        line.truncate(MAX_SPOKEN_SAMPLES);
-        normalise(&mut line);
-        Ok(line.into())
+        // Resampling is ~90 kernel taps (each a sine and a cosine) per output sample, up to
+        // 48,000 of them: off the async workers (the permit, still held, bounds how many).
+        tokio::task::spawn_blocking(move || {
+            let (rate, samples) =
+                parse_streamed_pcm16_mono(&wav).map_err(SpeechError::Unreadable)?;
+            let mut line = resample(&samples, rate, LINE_RATE);
+            line.truncate(MAX_SPOKEN_SAMPLES);
+            normalise(&mut line);
+            Ok(line.into())
+        })
+        .await
+        .map_err(|error| SpeechError::Failed(error.to_string()))?
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Spoken> {
