@@ -45,8 +45,9 @@ pub enum SpeechError {
     Unreadable(#[source] media_bridge::wav::WavError),
 }
 
-/// Names already spoken, by voice and text.
-type Spoken = HashMap<(&'static str, String), Arc<[i16]>>;
+/// Names spoken or being spoken, by voice and text: one synthesis per name, however many
+/// callbacks ask for it while it runs.
+type Spoken = HashMap<(&'static str, String), SpokenName>;
 
 /// Speaks cards' names (see the module header).
 pub struct CardNameVoice {
@@ -75,28 +76,34 @@ impl CardNameVoice {
             return SpokenName::default();
         }
         let key = (voice(lang), text);
-        if let Some(samples) = self.lock().get(&key) {
-            return SpokenName::ready(Arc::clone(samples));
-        }
-        let spoken = SpokenName::default();
+        let spoken = {
+            let mut cache = self.lock();
+            if let Some(spoken) = cache.get(&key) {
+                return spoken.clone();
+            }
+            if cache.len() >= MAX_CACHED {
+                cache.clear();
+            }
+            let spoken = SpokenName::default();
+            cache.insert(key.clone(), spoken.clone());
+            spoken
+        };
         let handle = spoken.clone();
         let this = Arc::clone(self);
         tokio::spawn(async move {
             match this.synthesize(&key.1, key.0).await {
-                Ok(samples) => {
-                    let mut cache = this.lock();
-                    if cache.len() >= MAX_CACHED {
-                        cache.clear();
-                    }
-                    cache.insert(key, Arc::clone(&samples));
-                    handle.set(samples);
-                }
+                Ok(samples) => handle.set(samples),
+                // Kept as never spoken: no retry until the process restarts with espeak-ng.
                 Err(SpeechError::CannotRun(error)) => {
                     if !this.missing_reported.swap(true, Ordering::Relaxed) {
                         tracing::warn!(%error, "cards' names are not spoken in callback prompts: install espeak-ng");
                     }
                 }
-                Err(error) => tracing::warn!(%error, "a card's name could not be spoken"),
+                Err(error) => {
+                    tracing::warn!(%error, "a card's name could not be spoken");
+                    // The next callback tries again.
+                    this.lock().remove(&key);
+                }
             }
         });
         spoken
@@ -204,6 +211,27 @@ mod tests {
         assert_eq!(speakable("[[h@'loU]] Ada"), "h@'loU Ada");
         assert_eq!(speakable("\u{7}\u{1b}"), "");
         assert_eq!(speakable(&"가".repeat(500)).chars().count(), 60);
+    }
+
+    /// Callbacks that ask for a name while it is being made share the one synthesis.
+    #[tokio::test]
+    async fn a_name_is_made_once_however_many_ask_at_once() {
+        let voice = Arc::new(CardNameVoice::default());
+        let asked: Vec<SpokenName> = (0..10).map(|_| voice.speak("Ada", "en")).collect();
+        assert_eq!(voice.lock().len(), 1);
+        let made = tokio::time::Instant::now();
+        while asked[0].get().is_none() {
+            assert!(
+                made.elapsed() < Duration::from_secs(5),
+                "espeak-ng said nothing"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(asked.iter().all(|name| name.get() == asked[0].get()));
+        assert!(
+            voice.speak("Ada", "en").get().is_some(),
+            "ready at once the next time"
+        );
     }
 
     #[test]
