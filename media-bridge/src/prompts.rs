@@ -106,13 +106,6 @@ fn digit_wav(digit: u8, language: &str) -> &'static [u8] {
 pub struct SpokenName(Arc<OnceLock<Arc<[i16]>>>);
 
 impl SpokenName {
-    /// A name already spoken.
-    pub fn ready(samples: Arc<[i16]>) -> SpokenName {
-        let name = SpokenName::default();
-        name.set(samples);
-        name
-    }
-
     /// Hands over the samples (the first time counts).
     pub fn set(&self, samples: Arc<[i16]>) {
         let _ = self.0.set(samples);

@@ -438,13 +438,16 @@ async fn write_children(
             .exec(db)
             .await?;
         call_settings::to_row(card_id, call).insert(db).await?;
-        crate::calls::reservation::count_card_day(db, card_id, Utc::now())
-            .await
-            .map_err(|error| match error {
-                crate::calls::reservation::ReservationError::Database(error) => error,
-                // The zone was checked as the settings were validated.
-                other => DbErr::Custom(other.to_string()),
-            })?;
+        // Only a cap counts; without one the row just written stands as it is.
+        if call.daily_cap.is_some() {
+            crate::calls::reservation::count_card_day(db, card_id, Utc::now())
+                .await
+                .map_err(|error| match error {
+                    crate::calls::reservation::ReservationError::Database(error) => error,
+                    // The zone was checked as the settings were validated.
+                    other => DbErr::Custom(other.to_string()),
+                })?;
+        }
     }
     for localized in &input.contents {
         let text = &localized.content;
