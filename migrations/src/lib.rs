@@ -22,6 +22,7 @@ mod m20261201_000013_caller_pick_up;
 mod m20261201_000014_callback_claims;
 mod m20261201_000015_daily_cap;
 mod m20261201_000016_card_daily_cap;
+mod m20261201_000017_former_slugs;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_callback_claims::Migration),
             Box::new(m20261201_000015_daily_cap::Migration),
             Box::new(m20261201_000016_card_daily_cap::Migration),
+            Box::new(m20261201_000017_former_slugs::Migration),
         ]
     }
 }

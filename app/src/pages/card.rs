@@ -226,17 +226,28 @@ fn CardActions(card: StoredValue<CardView>, slug: String, lang: ReadSignal<Lang>
 }
 
 /// `02-3456-1234` → `02-3456-1234` (kept), `(02) 3456 1234` → `02-3456-1234`: what a `tel:` URI
-/// may carry (RFC 3966 visual separators are `-`, `.`, `(`, `)`).
+/// may carry (RFC 3966 visual separators are `-`, `.`, `(`, `)`). An extension (`;235`) follows
+/// a pause, `02-3456-1234,235`: the dialers of iOS and Android wait, then send its keys.
 pub fn dialable(number: &str) -> String {
+    let (written, extension) = number.split_once(';').unwrap_or((number, ""));
     let mut out = String::with_capacity(number.len());
-    for ch in number.chars() {
+    for ch in written.chars() {
         match ch {
             '0'..='9' | '+' | '*' | '#' | '-' => out.push(ch),
             ' ' | '.' | '(' | ')' if !out.ends_with('-') && !out.is_empty() => out.push('-'),
             _ => {}
         }
     }
-    out.trim_end_matches('-').to_string()
+    let mut out = out.trim_end_matches('-').to_string();
+    let keys: String = extension
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '*' | '#' | ','))
+        .collect();
+    if keys.chars().any(|c| c != ',') {
+        out.push(',');
+        out.push_str(keys.trim_matches(','));
+    }
+    out
 }
 
 /// `http://abcd.co.kr/` → `abcd.co.kr`: what a person reads on a card.
@@ -272,6 +283,8 @@ mod tests {
         assert_eq!(dialable("(02) 3456 1234"), "02-3456-1234");
         assert_eq!(dialable("+82 10 1234 5678"), "+82-10-1234-5678");
         assert_eq!(dialable("tel 010;x"), "010");
+        assert_eq!(dialable("02-3456-1234;235"), "02-3456-1234,235");
+        assert_eq!(dialable("02-3456-1234; 235,1"), "02-3456-1234,235,1");
     }
 
     #[test]

@@ -170,6 +170,9 @@ fn CardRow(card: CardSummary) -> impl IntoView {
                 <input type="hidden" name="published" value=(!card.published).to_string()/>
                 <button type="submit" class="link-button">{toggle_label}</button>
             </form>
+            <form method="post" action=format!("/dashboard/cards/{slug}/duplicate")>
+                <button type="submit" class="link-button">"Duplicate"</button>
+            </form>
             <form method="post" action=format!("/dashboard/cards/{slug}/delete")>
                 <button type="submit" class="link-button danger">"Delete"</button>
             </form>

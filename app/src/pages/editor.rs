@@ -30,6 +30,9 @@ pub fn EditorPage(form: EditorForm) -> impl IntoView {
     let slug_field = match existing_slug.clone() {
         Some(slug) => view! {
             <p class="field">"Public address: "<a href=format!("/c/{slug}")>{format!("/c/{slug}")}</a></p>
+            <Input name="slug".into()
+                label="Move it to /c/… (the old address and its QR codes keep leading here)".into()
+                value=input.slug.clone().unwrap_or(slug) error=err("slug")/>
         }
         .into_any(),
         None => view! {

@@ -20,6 +20,7 @@ use app::model::Lang;
 pub use app::model::NumberKind;
 use phonenumber::country::Id;
 use serde::Serialize;
+pub(crate) use typed::EXTENSION_MARKERS;
 
 /// Characters a person may reasonably type, separators and an extension included.
 const MAX_INPUT: usize = 40;

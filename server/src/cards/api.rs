@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/cards", get(list).post(create))
         .route("/api/cards/{slug}", get(show).put(update).delete(remove))
         .route("/api/cards/{slug}/call-settings", get(call_settings))
+        .route("/api/cards/{slug}/duplicate", post(duplicate))
         .route(
             "/api/cards/{slug}/photo",
             put(put_photo).delete(delete_photo),
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         call_settings,
         show,
         update,
+        duplicate,
         remove,
         put_photo,
         delete_photo,
@@ -134,10 +136,14 @@ async fn call_settings(
     ))
 }
 
-/// Replace a card's content (the slug never changes; images are kept).
+/// Replace a card's content (images are kept). A `slug` other than the card's moves it there:
+/// the old address keeps leading to the card (a permanent redirect), and no other card may take
+/// it. A missing `slug` keeps the card's own.
 #[utoipa::path(put, path = "/api/cards/{slug}", tag = "cards", request_body = CardInput,
     params(("slug" = String, Path)),
-    responses((status = 200, body = CardView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = CardView), (status = 404, body = ErrorBody),
+        (status = 409, description = "The new slug is taken, or a former address of another card", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn update(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
@@ -156,6 +162,24 @@ async fn update(
         .await
         .map_err(card_error)?;
     Ok(Json(card))
+}
+
+/// A copy of the card at a new random address, unpublished: its texts, links, theme, call
+/// settings and images (copied).
+#[utoipa::path(post, path = "/api/cards/{slug}/duplicate", tag = "cards",
+    params(("slug" = String, Path)),
+    responses((status = 201, body = CardView), (status = 404, body = ErrorBody)))]
+async fn duplicate(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(slug): Path<String>,
+) -> Result<(StatusCode, Json<CardView>), ApiError> {
+    let card = state
+        .cards()
+        .duplicate(account.id, &slug)
+        .await
+        .map_err(card_error)?;
+    Ok((StatusCode::CREATED, Json(card)))
 }
 
 /// Delete a card and its images.
@@ -305,7 +329,8 @@ async fn delete_logo(
     set_image(&state, account.id, &slug, Slot::Logo, ImageChange::Remove).await
 }
 
-/// Read a vCard (3.0 or 4.0; the body is the .vcf text) into a card draft. Stores nothing.
+/// Read a vCard (2.1, 3.0 or 4.0; the body is the .vcf file as exported, in any character set
+/// it names) into a card draft. Stores nothing.
 /// At most 1 MB, 1,000 lines and 50 URLs.
 #[utoipa::path(post, path = "/api/vcard/import", tag = "cards",
     request_body(content = String, content_type = "text/vcard"),
@@ -330,9 +355,6 @@ async fn import(
             }
         }
     })?;
-    let imported = state
-        .parsing
-        .run(move || vcard::import(&String::from_utf8_lossy(&body)))
-        .await?;
+    let imported = state.parsing.run(move || vcard::import(&body)).await?;
     imported.map(Json).map_err(import_error)
 }

@@ -1,4 +1,5 @@
-//! sea-orm models of the `cards`, `card_contents` and `card_links` tables.
+//! sea-orm models of the `cards`, `card_contents`, `card_links`, `card_former_slugs` and
+//! `card_call_settings` tables.
 
 pub mod card {
     use sea_orm::entity::prelude::*;
@@ -69,6 +70,25 @@ pub mod link {
         pub position: i32,
         pub label: String,
         pub url: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A card's former slugs, each leading to the card (migration 17).
+pub mod former_slug {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "card_former_slugs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub slug: String,
+        pub card_id: i64,
+        pub retired_at: ChronoDateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

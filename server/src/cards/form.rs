@@ -65,9 +65,11 @@ pub fn card_input(
         .collect();
     let defaults = Theme::default();
     let input = CardInput {
-        slug: match existing_slug {
-            Some(slug) => Some(slug.to_string()),
-            None => fields.get("slug").cloned(),
+        // Editing, an empty address keeps the card's own; another one moves the card there.
+        slug: match (fields.get("slug").map(|s| s.trim()), existing_slug) {
+            (Some(""), Some(existing)) | (None, Some(existing)) => Some(existing.to_string()),
+            (Some(typed), _) => Some(typed.to_string()),
+            (None, None) => None,
         },
         default_lang,
         contents,
@@ -210,14 +212,20 @@ mod tests {
     }
 
     #[test]
-    fn missing_checkbox_means_unpublished_and_existing_slug_wins() {
+    fn missing_checkbox_means_unpublished_and_a_typed_slug_moves_the_card() {
         let (input, errors) = card_input(
             &fields(&[("default_lang", "ko"), ("slug", "other")]),
             Some("mine"),
         );
         assert!(errors.is_empty());
         assert!(!input.published);
-        assert_eq!(input.slug.as_deref(), Some("mine"));
+        assert_eq!(input.slug.as_deref(), Some("other"));
+        for kept in [vec![("slug", " ")], vec![]] {
+            let mut typed = kept.clone();
+            typed.push(("default_lang", "ko"));
+            let (input, _) = card_input(&fields(&typed), Some("mine"));
+            assert_eq!(input.slug.as_deref(), Some("mine"), "{kept:?}");
+        }
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/cards/{slug}/edit", get(edit))
         .route("/dashboard/cards/{slug}/publish", post(publish))
         .route("/dashboard/cards/{slug}/delete", post(delete))
+        .route("/dashboard/cards/{slug}/duplicate", post(duplicate))
 }
 
 /// The demo card's slug, shown on the front page when it exists.
@@ -240,6 +241,19 @@ async fn publish(
     }
 }
 
+/// The copy opens in the editor, unpublished, for the issuer to change what differs.
+async fn duplicate(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    Path(slug): Path<String>,
+) -> Response {
+    match state.cards().duplicate(account.id, &slug).await {
+        Ok(copy) => Redirect::to(&format!("/dashboard/cards/{}/edit", copy.slug)).into_response(),
+        Err(CardError::NotFound) => render::not_found(&state).await,
+        Err(error) => card_error(error).into_response(),
+    }
+}
+
 async fn delete(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
@@ -267,14 +281,12 @@ async fn import(
         Ok(VCardUpload::TooLarge) => Err(import_refusal(vcard::VCardError::TooLarge {
             max_bytes: vcard::MAX_IMPORT_BYTES,
         })),
-        Ok(VCardUpload::File(bytes)) => match state
-            .parsing
-            .run(move || vcard::import(&String::from_utf8_lossy(&bytes)))
-            .await
-        {
-            Ok(imported) => imported.map_err(import_refusal),
-            Err(busy) => return ApiError::from(busy).into_response(),
-        },
+        Ok(VCardUpload::File(bytes)) => {
+            match state.parsing.run(move || vcard::import(&bytes)).await {
+                Ok(imported) => imported.map_err(import_refusal),
+                Err(busy) => return ApiError::from(busy).into_response(),
+            }
+        }
     };
     match result {
         Ok(input) => new_card_editor(&state, input).await,

@@ -4,7 +4,7 @@
 use app::model::{CardView, Page};
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -37,6 +37,34 @@ struct VCardQuery {
     version: Option<String>,
 }
 
+/// A slug that is no card's now may be a former address of a card that moved (issue 11): a
+/// permanent redirect to the same page at its current address, query kept, so printed QR codes
+/// and shared links keep working. Only published cards are followed: a redirect would tell an
+/// unpublished card's new address.
+async fn redirect_if_moved(
+    state: &AppState,
+    slug: &str,
+    uri: &Uri,
+) -> Result<Option<Response>, ApiError> {
+    let Some(current) = super::service::moved_to(&state.db, slug).await? else {
+        return Ok(None);
+    };
+    let page = uri
+        .path()
+        .strip_prefix("/c/")
+        .and_then(|rest| rest.find('/').map(|at| &rest[at..]))
+        .unwrap_or_default();
+    let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+    let location = format!("/c/{current}{page}{query}");
+    Ok(Some(
+        (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, location)],
+        )
+            .into_response(),
+    ))
+}
+
 /// The card if the viewer may see it.
 async fn visible_card(
     state: &AppState,
@@ -58,10 +86,14 @@ async fn card_page(
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
     MaybeAccount(viewer): MaybeAccount,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
     let cards = state.cards();
     let Some(row) = cards.row_by_slug(&slug).await? else {
-        return Ok(render::not_found(&state).await);
+        return match redirect_if_moved(&state, &slug, &uri).await? {
+            Some(redirect) => Ok(redirect),
+            None => Ok(render::not_found(&state).await),
+        };
     };
     let is_owner = viewer.is_some_and(|account| account.id == row.account_id);
     if !(row.published || is_owner) {
@@ -119,9 +151,13 @@ async fn call_page(
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
     MaybeAccount(viewer): MaybeAccount,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
     let Some(card) = visible_card(&state, &slug, &viewer).await? else {
-        return Ok(render::not_found(&state).await);
+        return match redirect_if_moved(&state, &slug, &uri).await? {
+            Some(redirect) => Ok(redirect),
+            None => Ok(render::not_found(&state).await),
+        };
     };
     let lang = pick_lang(&card, query.lang.as_deref(), &headers);
     // "Call me back" needs a phone line; its form starts empty.
@@ -150,6 +186,7 @@ async fn vcard_file(
     Path(slug): Path<String>,
     Query(query): Query<VCardQuery>,
     MaybeAccount(viewer): MaybeAccount,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
     let version = match query.version.as_deref() {
         None | Some("4.0") | Some("4") => vcard::VCardVersion::V4,
@@ -161,9 +198,11 @@ async fn vcard_file(
             });
         }
     };
-    let card = visible_card(&state, &slug, &viewer)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let Some(card) = visible_card(&state, &slug, &viewer).await? else {
+        return redirect_if_moved(&state, &slug, &uri)
+            .await?
+            .ok_or(ApiError::NotFound);
+    };
     let photo = read_image(&state.media, card.photo_url.as_deref()).await;
     let logo = read_image(&state.media, card.logo_url.as_deref()).await;
     let text = vcard::export(&card, version, as_photo(&photo), as_photo(&logo));
@@ -211,8 +250,9 @@ async fn qr_svg(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     MaybeAccount(viewer): MaybeAccount,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
-    qr_code(&state, &slug, &viewer, "image/svg+xml", |url| {
+    qr_code(&state, &slug, &viewer, &uri, "image/svg+xml", |url| {
         qr::svg(url).map(String::into_bytes)
     })
     .await
@@ -222,8 +262,12 @@ async fn qr_png(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     MaybeAccount(viewer): MaybeAccount,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
-    qr_code(&state, &slug, &viewer, "image/png", |url| qr::png(url, 8)).await
+    qr_code(&state, &slug, &viewer, &uri, "image/png", |url| {
+        qr::png(url, 8)
+    })
+    .await
 }
 
 /// The QR code of a visible card's absolute URL, in the format `encode` makes.
@@ -231,12 +275,15 @@ async fn qr_code(
     state: &AppState,
     slug: &str,
     viewer: &Option<app::model::AccountView>,
+    uri: &Uri,
     media_type: &'static str,
     encode: impl FnOnce(&str) -> Result<Vec<u8>, qr::QrError>,
 ) -> Result<Response, ApiError> {
-    let card = visible_card(state, slug, viewer)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let Some(card) = visible_card(state, slug, viewer).await? else {
+        return redirect_if_moved(state, slug, uri)
+            .await?
+            .ok_or(ApiError::NotFound);
+    };
     let image = encode(&card.url).map_err(ApiError::internal)?;
     Ok((
         [

@@ -68,6 +68,25 @@ impl MediaStore {
         valid.then(|| self.dir.join(file))
     }
 
+    /// A copy of the stored image behind a card's `/media/…` URL under a new name; `None` for
+    /// no image.
+    async fn copy(&self, url: Option<&str>) -> std::io::Result<Option<String>> {
+        let Some(file) = url.and_then(|url| url.strip_prefix("/media/")) else {
+            return Ok(None);
+        };
+        let Some(source) = self.path(file) else {
+            return Err(std::io::Error::other(format!("not a stored image: {file}")));
+        };
+        let extension = file
+            .rsplit_once('.')
+            .map_or("jpg", |(_, extension)| extension);
+        let copy = format!("{}.{extension}", uuid::Uuid::new_v4());
+        let temporary = self.dir.join(format!(".{copy}.part"));
+        tokio::fs::copy(&source, &temporary).await?;
+        tokio::fs::rename(&temporary, self.dir.join(&copy)).await?;
+        Ok(Some(copy))
+    }
+
     async fn save(&self, image: &CleanImage) -> std::io::Result<String> {
         tokio::fs::create_dir_all(&self.dir).await?;
         let file = format!("{}.{}", uuid::Uuid::new_v4(), image.extension);
@@ -172,15 +191,51 @@ impl CardService<'_> {
         let mut card = self.checked(input)?;
         self.require_verified(owner, card.call.as_ref()).await?;
         card.call.get_or_insert_with(CallSettings::default);
-        let wanted_slug = card.slug.clone();
         let (photo_file, logo_file) = (self.store(&photo).await?, self.store(&logo).await?);
+        self.create_with_files(owner, &card, photo_file, logo_file)
+            .await
+    }
+
+    /// A copy of one of the owner's cards at a new address, unpublished: its texts, links,
+    /// theme, call settings and images (copied, so that editing or deleting either card leaves
+    /// the other's alone).
+    pub async fn duplicate(&self, owner: i64, slug: &str) -> Result<CardView, CardError> {
+        let original = self.owned(owner, slug).await?;
+        let mut input = original.to_input();
+        input.slug = None;
+        input.published = false;
+        input.call = Some(self.call_settings(owner, slug).await?);
+        let card = self.checked(&input)?;
+        let photo_file = self.media.copy(original.photo_url.as_deref()).await?;
+        let logo_file = match self.media.copy(original.logo_url.as_deref()).await {
+            Ok(file) => file,
+            Err(error) => {
+                if let Some(file) = photo_file {
+                    self.media.remove(&file).await;
+                }
+                return Err(error.into());
+            }
+        };
+        self.create_with_files(owner, &card, photo_file, logo_file)
+            .await
+    }
+
+    /// Inserts a checked card whose images are stored; the files go if the card cannot be.
+    async fn create_with_files(
+        &self,
+        owner: i64,
+        card: &CardInput,
+        photo_file: Option<String>,
+        logo_file: Option<String>,
+    ) -> Result<CardView, CardError> {
+        let wanted_slug = card.slug.clone();
         // A generated slug can collide (rarely); a chosen one that collides is the issuer's to change.
         let attempts = if wanted_slug.is_some() { 1 } else { 5 };
         let mut result = Err(CardError::SlugTaken);
         for _ in 0..attempts {
             let slug = wanted_slug.clone().unwrap_or_else(random_slug);
             result = self
-                .insert(owner, &slug, &card, photo_file.clone(), logo_file.clone())
+                .insert(owner, &slug, card, photo_file.clone(), logo_file.clone())
                 .await;
             if !matches!(result, Err(CardError::SlugTaken)) {
                 break;
@@ -217,6 +272,10 @@ impl CardService<'_> {
             .insert(&transaction)
             .await
             .map_err(slug_conflict)?;
+        // After the insert, which waits for any card that held the slug until it commits.
+        if former_owner(&transaction, slug).await?.is_some() {
+            return Err(CardError::SlugTaken);
+        }
         write_children(&transaction, model.id, input).await?;
         transaction.commit().await?;
         Ok(model)
@@ -233,6 +292,8 @@ impl CardService<'_> {
         let existing = self.owned_model(owner, slug).await?;
         let mut input = self.checked(input)?;
         self.require_verified(owner, input.call.as_ref()).await?;
+        // A new slug is a move: the old one keeps leading to the card (`retire_slug`).
+        let moved_to = input.slug.clone().filter(|wanted| *wanted != existing.slug);
         input.slug = Some(existing.slug.clone());
         let new_photo = self.store(&photo).await?;
         let new_logo = self.store(&logo).await?;
@@ -244,9 +305,16 @@ impl CardService<'_> {
             let mut row: card::ActiveModel = existing.clone().into();
             row.photo_file = Set(photo_file.clone());
             row.logo_file = Set(logo_file.clone());
+            if let Some(new_slug) = &moved_to {
+                row.slug = Set(new_slug.clone());
+            }
             let model = with_fields(row, &input, Utc::now())
                 .update(&transaction)
-                .await?;
+                .await
+                .map_err(slug_conflict)?;
+            if moved_to.is_some() {
+                retire_slug(&transaction, &existing, &model.slug).await?;
+            }
             content::Entity::delete_many()
                 .filter(content::Column::CardId.eq(model.id))
                 .exec(&transaction)
@@ -257,7 +325,7 @@ impl CardService<'_> {
                 .await?;
             write_children(&transaction, model.id, &input).await?;
             transaction.commit().await?;
-            Ok::<_, DbErr>(model)
+            Ok::<_, CardError>(model)
         }
         .await;
         match written {
@@ -276,7 +344,7 @@ impl CardService<'_> {
                 for file in [new_photo, new_logo].into_iter().flatten() {
                     self.media.remove(&file).await;
                 }
-                Err(error.into())
+                Err(error)
             }
         }
     }
@@ -399,6 +467,53 @@ fn pick_file(change: &ImageChange, new: Option<String>, old: Option<String>) -> 
         ImageChange::Remove => None,
         ImageChange::Replace(_) => new,
     }
+}
+
+/// The card a former slug leads to, if it is one.
+async fn former_owner(db: &impl ConnectionTrait, slug: &str) -> Result<Option<i64>, DbErr> {
+    Ok(entity::former_slug::Entity::find_by_id(slug.to_string())
+        .one(db)
+        .await?
+        .map(|former| former.card_id))
+}
+
+/// After `card` moved to `new_slug` (the update already holds it): its old slug is kept as a
+/// former one, and `new_slug` may not be another card's former slug. Moving back to one of its
+/// own former slugs makes it current again.
+async fn retire_slug(
+    db: &impl ConnectionTrait,
+    card: &card::Model,
+    new_slug: &str,
+) -> Result<(), CardError> {
+    match former_owner(db, new_slug).await? {
+        Some(owner) if owner != card.id => return Err(CardError::SlugTaken),
+        Some(_) => {
+            entity::former_slug::Entity::delete_by_id(new_slug.to_string())
+                .exec(db)
+                .await?;
+        }
+        None => {}
+    }
+    entity::former_slug::ActiveModel {
+        slug: Set(card.slug.clone()),
+        card_id: Set(card.id),
+        retired_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Where a former slug leads now: the card's current slug, if the card is published.
+pub async fn moved_to(db: &impl ConnectionTrait, slug: &str) -> Result<Option<String>, DbErr> {
+    let Some(card_id) = former_owner(db, slug).await? else {
+        return Ok(None);
+    };
+    Ok(card::Entity::find_by_id(card_id)
+        .one(db)
+        .await?
+        .filter(|card| card.published)
+        .map(|card| card.slug))
 }
 
 fn slug_conflict(error: DbErr) -> CardError {

@@ -215,8 +215,9 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Phone numbers are kept as typed (parsing for calls comes with the calling engine), but only
-/// with the characters a phone number has, and a digit or more.
+/// Phone numbers are kept as typed (calls parse them, `calls::number`), but only with the
+/// characters a phone number has, and a digit or more. An extension follows a `;`, with `,` for
+/// a pause between its keys (`02-3456-1234;235,1`), as phones write dial strings.
 pub fn check_phone(number: &str) -> Result<(), String> {
     if number.is_empty() {
         return Ok(());
@@ -224,9 +225,17 @@ pub fn check_phone(number: &str) -> Result<(), String> {
     if number.chars().count() > 40 {
         return Err("Use at most 40 characters.".into());
     }
-    let allowed = |c: char| c.is_ascii_digit() || " +-().;#*/".contains(c);
-    if !number.chars().all(allowed) || !number.chars().any(|c| c.is_ascii_digit()) {
-        return Err("Use digits, spaces and + - ( ) ; only, e.g. 02-3456-1234.".into());
+    let (written, extension) = number.split_once(';').unwrap_or((number, ""));
+    let allowed = |c: char| c.is_ascii_digit() || " +-().#*/".contains(c);
+    let allowed_in_extension = |c: char| c.is_ascii_digit() || " #*,".contains(c);
+    if !written.chars().all(allowed)
+        || !extension.chars().all(allowed_in_extension)
+        || !written.chars().any(|c| c.is_ascii_digit())
+    {
+        return Err(
+            "Use digits, spaces and + - ( ) only, then ; and the extension, e.g. 02-3456-1234;235."
+                .into(),
+        );
     }
     Ok(())
 }
@@ -400,6 +409,12 @@ mod tests {
     #[test]
     fn phones_allow_extensions_but_not_letters() {
         assert!(check_phone("025561234;235").is_ok());
+        assert!(check_phone("02-3456-1234;235,1").is_ok());
+        assert!(
+            check_phone("02-3456-1234,235").is_err(),
+            "a pause only in the extension"
+        );
+        assert!(check_phone("0234;56;78").is_err());
         assert!(check_phone("+82 (2) 3456-1234").is_ok());
         assert!(check_phone("call me").is_err());
         assert!(check_phone("---").is_err());

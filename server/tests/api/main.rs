@@ -13,6 +13,7 @@ mod call_states;
 mod callback_wire;
 mod callbacks;
 mod calling;
+mod card_moves;
 mod cards;
 mod confirmation;
 mod crash_drill;

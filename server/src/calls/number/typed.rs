@@ -21,7 +21,7 @@ pub(super) struct Typed {
 
 /// Words and signs that start an extension, longest first so that `extension` is not read as
 /// `ext` followed by `ension`. Compared with the input lower-cased.
-const EXTENSION_MARKERS: &[&str] = &[
+pub(crate) const EXTENSION_MARKERS: &[&str] = &[
     ";ext=",
     ";",
     "extension",

@@ -3,6 +3,7 @@
 use app::model::{CardContent, CardView, Contacts, Lang, LocalizedContent};
 use base64::Engine;
 
+use super::korean_names;
 use super::*;
 
 /// The card as a vCard document.
@@ -60,7 +61,7 @@ pub(super) struct LocalizedProperty {
     /// RFC 6350 allows `PREF` on all of these but `N`.
     pub(super) takes_pref: bool,
     /// The escaped value, or `None` when the content leaves the property empty.
-    pub(super) value: fn(&CardContent, Lang) -> Option<String>,
+    pub(super) value: fn(&CardContent, Lang, NameHints) -> Option<String>,
 }
 
 pub(super) const LOCALIZED: [LocalizedProperty; 6] = [
@@ -68,15 +69,15 @@ pub(super) const LOCALIZED: [LocalizedProperty; 6] = [
         name: "FN",
         types: None,
         takes_pref: true,
-        value: |c, _| filled(&c.name).map(escape_text),
+        value: |c, _, _| filled(&c.name).map(escape_text),
     },
     LocalizedProperty {
         name: "N",
         types: None,
         takes_pref: false,
-        value: |c, lang| {
+        value: |c, lang, hints| {
             filled(&c.name).map(|name| {
-                let (family, given) = split_name(name, lang);
+                let (family, given) = split_name(name, lang, hints);
                 structured(&[family, given, "", "", ""])
             })
         },
@@ -85,7 +86,7 @@ pub(super) const LOCALIZED: [LocalizedProperty; 6] = [
         name: "ORG",
         types: None,
         takes_pref: true,
-        value: |c, _| match (filled(&c.company), filled(&c.department)) {
+        value: |c, _, _| match (filled(&c.company), filled(&c.department)) {
             (None, None) => None,
             (_, None) => Some(escape_text(&c.company)),
             (_, Some(department)) => Some(structured(&[c.company.as_str(), department])),
@@ -95,20 +96,20 @@ pub(super) const LOCALIZED: [LocalizedProperty; 6] = [
         name: "TITLE",
         types: None,
         takes_pref: true,
-        value: |c, _| filled(&c.title).map(escape_text),
+        value: |c, _, _| filled(&c.title).map(escape_text),
     },
     LocalizedProperty {
         name: "ADR",
         types: Some("work"),
         takes_pref: true,
         // The card keeps the address as one free text; it goes whole into the street part.
-        value: |c, _| filled(&c.address).map(|a| structured(&["", "", a, "", "", "", ""])),
+        value: |c, _, _| filled(&c.address).map(|a| structured(&["", "", a, "", "", "", ""])),
     },
     LocalizedProperty {
         name: "NOTE",
         types: None,
         takes_pref: true,
-        value: |c, _| filled(&c.note).map(escape_text),
+        value: |c, _, _| filled(&c.note).map(escape_text),
     },
 ];
 
@@ -116,11 +117,12 @@ pub(super) fn write_all_languages(out: &mut Writer, card: &CardView) {
     // Default language first: readers that ignore ALTID take the first instance.
     let mut ordered: Vec<&LocalizedContent> = card.contents.iter().collect();
     ordered.sort_by_key(|c| c.lang != card.default_lang);
+    let hints = NameHints::of(card);
 
     for property in &LOCALIZED {
         let values: Vec<(Lang, String)> = ordered
             .iter()
-            .filter_map(|c| (property.value)(&c.content, c.lang).map(|v| (c.lang, v)))
+            .filter_map(|c| (property.value)(&c.content, c.lang, hints).map(|v| (c.lang, v)))
             .collect();
         let alternatives = values.len() > 1;
         for (lang, value) in &values {
@@ -143,7 +145,7 @@ pub(super) fn write_all_languages(out: &mut Writer, card: &CardView) {
 pub(super) fn write_default_language(out: &mut Writer, card: &CardView) {
     let content = card.content(card.default_lang);
     for property in &LOCALIZED {
-        if let Some(value) = (property.value)(content, card.default_lang) {
+        if let Some(value) = (property.value)(content, card.default_lang, NameHints::of(card)) {
             let mut params = Vec::new();
             if let Some(types) = property.types {
                 params.push(("TYPE", out.case(types)));
@@ -330,15 +332,25 @@ pub(super) fn uri(value: &str) -> String {
     value.chars().filter(|c| !c.is_control()).collect()
 }
 
-/// A `tel:` URI for global numbers written with digits, `-` and spaces only.
+/// A `tel:` URI for global numbers written with digits, `-` and spaces only, and an extension
+/// of digits only as its `;ext=` (RFC 3966 §5.1.5); anything else stays text.
 pub(super) fn tel_uri(number: &str) -> Option<String> {
-    let digits = number.trim().strip_prefix('+')?;
+    let (written, extension) = number.split_once(';').unwrap_or((number, ""));
+    let digits = written.trim().strip_prefix('+')?;
     let plain = !digits.is_empty()
         && digits.starts_with(|c: char| c.is_ascii_digit())
         && digits
             .chars()
             .all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
-    plain.then(|| format!("tel:+{}", digits.replace(' ', "-")))
+    let extension = extension.trim();
+    let plain_extension = extension.chars().all(|c| c.is_ascii_digit());
+    (plain && plain_extension).then(|| {
+        let number = format!("tel:+{}", digits.trim_end().replace(' ', "-"));
+        match extension {
+            "" => number,
+            extension => format!("{number};ext={extension}"),
+        }
+    })
 }
 
 /// RFC 3339 → the vCard timestamp form `20261126T142800Z`.
@@ -355,38 +367,55 @@ pub(super) fn filled(value: &str) -> Option<&str> {
     (!value.trim().is_empty()).then_some(value)
 }
 
-/// Korean surnames of two syllables; in a four-syllable name they take the first two.
-pub(super) const KOREAN_COMPOUND_SURNAMES: [&str; 7] =
-    ["남궁", "황보", "제갈", "선우", "독고", "사공", "서문"];
+/// What the card's other texts tell about the order of a name written in Latin letters.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct NameHints<'a> {
+    /// The card is Korean: Korean first, or with a name in Hangul.
+    pub(super) korean: bool,
+    /// The family name of the card's name in Hangul, if it has one (`홍` of `홍길동`).
+    pub(super) hangul_family: Option<&'a str>,
+}
 
-/// `(family, given)` for `N`. Names in Latin script are "Given Family"; Korean and Chinese
-/// names are family first, and written without a space the family name is the first character.
-/// Japanese family names are mostly two or more kanji, so an unspaced Japanese name (in `ja`, or
-/// with kana) stays whole in the family part rather than being cut in the wrong place.
-pub(super) fn split_name(name: &str, lang: Lang) -> (&str, &str) {
+impl<'a> NameHints<'a> {
+    pub(super) fn of(card: &'a CardView) -> NameHints<'a> {
+        let hangul_family = card
+            .contents
+            .iter()
+            .find_map(|c| korean_names::hangul_family_name(&c.content.name));
+        NameHints {
+            korean: card.default_lang == Lang::Ko || hangul_family.is_some(),
+            hangul_family,
+        }
+    }
+}
+
+/// `(family, given)` for `N`. Names in Latin script are "Given Family", unless the card is
+/// Korean and the first word, not the last, spells its family name ("Hong Gildong"). Korean and
+/// Chinese names are family first, and written without a space the family name is the first
+/// character. Japanese family names are mostly two or more kanji, so an unspaced Japanese name
+/// (in `ja`, or with kana) stays whole in the family part rather than being cut in the wrong place.
+pub(super) fn split_name<'n>(name: &'n str, lang: Lang, hints: NameHints) -> (&'n str, &'n str) {
     let name = name.trim();
     let Some(first) = name.chars().next() else {
         return ("", "");
     };
     let family_first = is_hangul(first) || is_han(first) || is_kana(first);
     if let Some(space) = name.find(char::is_whitespace) {
-        if family_first {
+        let last = name.rfind(char::is_whitespace).unwrap_or(space);
+        let spells = |word: &str| korean_names::spells_family_name(word, hints.hangul_family);
+        let romanised_family_first =
+            hints.korean && spells(&name[..space]) && !spells(name[last..].trim_start());
+        if family_first || romanised_family_first {
             return (&name[..space], name[space..].trim_start());
         }
-        let last = name.rfind(char::is_whitespace).unwrap_or(space);
         return (name[last..].trim_start(), name[..last].trim_end());
     }
     let japanese = lang == Lang::Ja || name.chars().any(is_kana);
     if japanese || !family_first || name.chars().count() < 2 {
         return (name, "");
     }
-    if is_hangul(first)
-        && name.chars().count() == 4
-        && let Some(surname) = KOREAN_COMPOUND_SURNAMES
-            .into_iter()
-            .find(|s| name.starts_with(s))
-    {
-        return (surname, &name[surname.len()..]);
+    match korean_names::hangul_family_name(name) {
+        Some(family) => (family, &name[family.len()..]),
+        None => name.split_at(first.len_utf8()),
     }
-    name.split_at(first.len_utf8())
 }

@@ -5,25 +5,21 @@ use std::hash::Hash;
 
 use app::model::{CardContent, CardInput, CardLink, Contacts, Lang, LocalizedContent};
 
+use super::lines::{content_lines, printable};
 use super::*;
 
-/// A 3.0 or 4.0 vCard as a card draft (see the module header). Only the first vCard of the
-/// text is read. Texts go to the language of their `LANGUAGE` parameter; texts without one (or
-/// with a language cards do not offer) go to the default language, guessed from the script of
-/// the name. Slug, theme and images are left to the designer.
-pub fn import(text: &str) -> Result<CardInput, VCardError> {
-    if text.len() > MAX_IMPORT_BYTES {
+/// A 2.1, 3.0 or 4.0 vCard as a card draft (see the module header). Only the first vCard of
+/// the bytes is read. Texts go to the language of their `LANGUAGE` parameter; texts without one
+/// (or with a language cards do not offer) go to the default language, guessed from the script
+/// of the name. Slug, theme and images are left to the designer.
+pub fn import(bytes: impl AsRef<[u8]>) -> Result<CardInput, VCardError> {
+    let bytes = bytes.as_ref();
+    if bytes.len() > MAX_IMPORT_BYTES {
         return Err(VCardError::TooLarge {
             max_bytes: MAX_IMPORT_BYTES,
         });
     }
-    let lines = first_vcard(text)?;
-    if lines.len() > MAX_IMPORT_PROPERTIES {
-        return Err(VCardError::TooManyProperties {
-            max: MAX_IMPORT_PROPERTIES,
-        });
-    }
-    let mut lines: Vec<ContentLine> = lines.iter().filter_map(|l| ContentLine::parse(l)).collect();
+    let mut lines = content_lines(bytes, MAX_IMPORT_PROPERTIES)?;
     if lines.iter().filter(|l| l.name == "URL").count() > MAX_IMPORT_URLS {
         return Err(VCardError::TooManyUrls {
             max: MAX_IMPORT_URLS,
@@ -44,51 +40,13 @@ pub fn import(text: &str) -> Result<CardInput, VCardError> {
     Ok(Draft::read(&lines, default_lang).into_input(default_lang))
 }
 
-/// The unfolded content lines between the first `BEGIN:VCARD` and its `END:VCARD`.
-pub(super) fn first_vcard(text: &str) -> Result<Vec<String>, VCardError> {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let lines = unfold(text);
-    let is = |line: &String, marker: &str| line.trim().eq_ignore_ascii_case(marker);
-    let begin = lines
-        .iter()
-        .position(|l| is(l, "BEGIN:VCARD"))
-        .ok_or(VCardError::NotAVCard)?;
-    let body = &lines[begin + 1..];
-    let end = body
-        .iter()
-        .position(|l| is(l, "END:VCARD"))
-        .ok_or(VCardError::Unterminated)?;
-    Ok(body[..end].to_vec())
-}
-
-/// Physical lines → logical lines: CRLF, LF or CR breaks; a line starting with a space or a
-/// tab continues the previous one, minus that one character.
-pub(super) fn unfold(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let mut lines: Vec<String> = Vec::new();
-    for physical in text.split('\n') {
-        match (physical.strip_prefix([' ', '\t']), lines.last_mut()) {
-            (Some(continuation), Some(previous)) => previous.push_str(continuation),
-            _ => lines.push(physical.to_string()),
-        }
-    }
-    lines
-}
-
 pub(super) fn check_version(lines: &[ContentLine]) -> Result<(), VCardError> {
     // A missing VERSION is tolerated: the rest of the card is still worth reading.
     match lines.iter().find(|l| l.name == "VERSION") {
         None => Ok(()),
-        Some(line) if matches!(line.value.trim(), "3.0" | "4.0") => Ok(()),
+        Some(line) if matches!(line.value.trim(), "2.1" | "3.0" | "4.0") => Ok(()),
         Some(line) => Err(VCardError::UnsupportedVersion {
-            // Echoed to a person: keep it short and printable.
-            found: line
-                .value
-                .trim()
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(12)
-                .collect(),
+            found: printable(&line.value),
         }),
     }
 }
@@ -101,7 +59,12 @@ pub(super) fn default_language(lines: &[ContentLine]) -> Lang {
             .filter(|l| l.name == property && !l.value.trim().is_empty())
             .collect();
         if let Some(unmarked) = names.iter().find(|l| l.language().is_none()) {
-            return guess_language(&unmarked.value);
+            return match guess_language(&unmarked.value) {
+                // A name in Han characters alone is Chinese or Japanese (or Korean in hanja):
+                // the other texts tell, by their kana or Hangul.
+                Lang::Zh => texts_language(lines).unwrap_or(Lang::Zh),
+                lang => lang,
+            };
         }
         let preferred = names.iter().min_by_key(|l| l.pref().unwrap_or(u32::MAX));
         if let Some(lang) = preferred.and_then(|l| l.language()) {
@@ -109,6 +72,25 @@ pub(super) fn default_language(lines: &[ContentLine]) -> Lang {
         }
     }
     Lang::En
+}
+
+/// Japanese if the unmarked texts (company, title, address, note) have kana, Korean if they have
+/// Hangul.
+fn texts_language(lines: &[ContentLine]) -> Option<Lang> {
+    let texts = || {
+        lines
+            .iter()
+            .filter(|l| matches!(l.name.as_str(), "ORG" | "TITLE" | "ADR" | "NOTE"))
+            .filter(|l| l.language().is_none())
+            .flat_map(|l| l.value.chars())
+    };
+    if texts().any(is_kana) {
+        Some(Lang::Ja)
+    } else if texts().any(is_hangul) {
+        Some(Lang::Ko)
+    } else {
+        None
+    }
 }
 
 /// Hangul → ko, kana → ja, only Han characters → zh, anything else → en.
@@ -170,8 +152,7 @@ impl Draft {
                 "ADR" => fill(&mut content.address, address(line)),
                 "NOTE" => fill(&mut content.note, unescape(&line.value)),
                 "TEL" => {
-                    let number = unescape(&line.value);
-                    let number = strip_scheme(&number, "tel:").trim().to_string();
+                    let number = card_phone(&unescape(&line.value));
                     let slot = if line.has_type("cell") {
                         &mut draft.contacts.mobile
                     } else if line.has_type("fax") {
@@ -272,6 +253,79 @@ pub(super) fn fill(slot: &mut String, value: String) {
     if slot.is_empty() {
         *slot = value;
     }
+}
+
+/// A phone as a card keeps it (`cards::validate::check_phone`): the number as written, then
+/// `;` and the keys to dial once answered, pauses as `,`. Exporters write an extension as a
+/// `tel:` URI's `;ext=235` (RFC 3966), as dial pauses (`p`, `w`, `,`, `;` on Android, iOS and
+/// Samsung phones) or in words (`ext. 235`, `x235`); a URI's other parameters
+/// (`phone-context`, `isub`) say nothing a caller dials and are dropped.
+pub(super) fn card_phone(value: &str) -> String {
+    let value = value.trim();
+    let uri = strip_scheme(value, "tel:");
+    let (number, extension) = if uri.len() < value.len() {
+        let mut parts = uri.split(';');
+        let written = parts.next().unwrap_or_default();
+        let extension = parts.find_map(|param| {
+            let value = strip_scheme(param, "ext=");
+            (value.len() < param.len()).then_some(value)
+        });
+        match extension {
+            Some(extension) => (written, extension),
+            None => split_extension(written),
+        }
+    } else {
+        split_extension(value)
+    };
+    let keys = dial_keys(extension);
+    let number = number.trim();
+    if keys.is_empty() {
+        number.to_string()
+    } else {
+        format!("{number};{keys}")
+    }
+}
+
+/// Dial-string pauses and waits that phones write between a number and its extension.
+const PAUSES: &[&str] = &[",", "p", "w"];
+
+/// `02-3456-1234 ext. 235` → (`02-3456-1234`, ` 235`): cut at the first marker after a digit,
+/// a pause or a word that calls read as an extension (`calls::number`); not `#`, which ends
+/// service codes (`*123#`) as often as it starts an extension.
+fn split_extension(text: &str) -> (&str, &str) {
+    let markers = || {
+        crate::calls::number::EXTENSION_MARKERS
+            .iter()
+            .filter(|marker| **marker != "#")
+            .chain(PAUSES)
+    };
+    let mut seen_digit = false;
+    for (at, ch) in text.char_indices() {
+        seen_digit |= ch.is_ascii_digit();
+        let rest = &text[at..];
+        let marker = markers().find(|marker| {
+            rest.get(..marker.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(marker))
+        });
+        if let (true, Some(marker)) = (seen_digit, marker) {
+            return (&text[..at], &text[at + marker.len()..]);
+        }
+    }
+    (text, "")
+}
+
+/// The keys of an extension: digits, `*` and `#`; pauses and waits (`,` `;` `p` `w`) become
+/// `,`, leading and trailing ones dropped (the call waits for the answer anyway); separators go.
+fn dial_keys(extension: &str) -> String {
+    let mut keys = String::new();
+    for ch in extension.chars() {
+        match ch.to_ascii_lowercase() {
+            digit @ ('0'..='9' | '*' | '#') => keys.push(digit),
+            ',' | ';' | 'p' | 'w' if !keys.is_empty() && !keys.ends_with(',') => keys.push(','),
+            _ => {}
+        }
+    }
+    keys.trim_end_matches(',').to_string()
 }
 
 pub(super) fn strip_scheme<'a>(value: &'a str, scheme: &str) -> &'a str {
@@ -390,26 +444,26 @@ pub(super) struct ContentLine {
 }
 
 impl ContentLine {
-    pub(super) fn parse(line: &str) -> Option<ContentLine> {
-        let name_end = line.find([';', ':'])?;
-        let (group, name) = match line[..name_end].split_once('.') {
+    /// The header of a line, the part before its value's colon; the value is left empty.
+    pub(super) fn parse_header(header: &str) -> ContentLine {
+        let name_end = header.find(';').unwrap_or(header.len());
+        let (group, name) = match header[..name_end].split_once('.') {
             Some((group, name)) => (Some(group.trim().to_ascii_lowercase()), name),
-            None => (None, &line[..name_end]),
+            None => (None, &header[..name_end]),
         };
         let mut params = Vec::new();
-        let mut rest = &line[name_end..];
+        let mut rest = &header[name_end..];
         while let Some(after) = rest.strip_prefix(';') {
-            let end = unquoted_position(after, |c| c == ';' || c == ':')?;
+            let end = unquoted_position(after, |c| c == ';').unwrap_or(after.len());
             params.extend(parse_param(&after[..end]));
             rest = &after[end..];
         }
-        let value = rest.strip_prefix(':')?;
-        Some(ContentLine {
+        ContentLine {
             group,
             name: name.trim().to_ascii_uppercase(),
             params,
-            value: value.to_string(),
-        })
+            value: String::new(),
+        }
     }
 
     pub(super) fn param<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {

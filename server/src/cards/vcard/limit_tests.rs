@@ -42,7 +42,7 @@ fn import_refuses_more_lines_than_its_cap() {
 
 #[test]
 fn import_refuses_more_urls_than_its_cap() {
-    let error = import(&vcard_with(&urls(MAX_IMPORT_URLS + 1))).unwrap_err();
+    let error = import(vcard_with(&urls(MAX_IMPORT_URLS + 1))).unwrap_err();
     assert_eq!(
         error,
         VCardError::TooManyUrls {

@@ -3,9 +3,12 @@
 //! Model: a card becomes one vCard, either 4.0 (RFC 6350) carrying every language of the card,
 //! or 3.0 (RFC 2426) for Outlook carrying only the default language. Every vCard also carries
 //! the card's public URL, so a saved contact keeps a way back to the always-current card (R5).
-//! Import goes the other way, from any 3.0 or 4.0 vCard to a `CardInput` that prefills the card
-//! designer; it is lenient about what real exporters write and strict only about what would
-//! make the result meaningless (no card, no name, the wrong version, too much input).
+//! Import goes the other way, from a 2.1, 3.0 or 4.0 vCard to a `CardInput` that prefills the
+//! card designer; it is lenient about what real exporters write (phones' 2.1 with
+//! quoted-printable and legacy character sets, folds inside a character, `tel:` URIs with
+//! `;ext=`, dial pauses) and strict about what would make the result meaningless or wrong (no
+//! card, no name, an unknown version, text it cannot decode, too much input): it refuses
+//! rather than guesses, so an import never fills a card with mojibake.
 //! Import reads what strangers share, so it is bounded: at most `MAX_IMPORT_BYTES`,
 //! `MAX_IMPORT_PROPERTIES` content lines and `MAX_IMPORT_URLS` URLs, and linear in its input
 //! (the import routes run it on the parsing pool, `heavy.rs`).
@@ -19,9 +22,13 @@
 //! logical content line (`group.NAME;PARAM=value:value`), and the escaped value.
 
 mod export;
+#[cfg(test)]
+mod exporter_tests;
 mod import;
+mod korean_names;
 #[cfg(test)]
 mod limit_tests;
+mod lines;
 #[cfg(test)]
 mod tests;
 
@@ -69,6 +76,23 @@ pub enum VCardError {
     Unterminated,
     #[error("vCard version {found} is not supported; export the contact as vCard 3.0 or 4.0")]
     UnsupportedVersion { found: String },
+    #[error(
+        "this vCard's text is in the character set \"{name}\", which is not supported; export \
+         the contact as vCard 3.0 or 4.0 (UTF-8)"
+    )]
+    UnknownCharset { name: String },
+    #[error(
+        "this vCard's {property} is not valid {charset} text, as the vCard says it is; export \
+         the contact again as vCard 3.0 or 4.0 (UTF-8)"
+    )]
+    Undecodable { property: String, charset: String },
+    #[error(
+        "this vCard's {property} is not UTF-8 text and the vCard does not say which character \
+         set it is in; export the contact again as vCard 3.0 or 4.0 (UTF-8)"
+    )]
+    NotUtf8 { property: String },
+    #[error("this vCard's {property} is marked base64 but is not valid base64")]
+    BadEncoding { property: String },
     #[error("this vCard has no name (neither FN nor N); add a name to the contact and retry")]
     NoName,
     #[error(

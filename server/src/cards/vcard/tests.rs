@@ -88,6 +88,18 @@ fn physical_lines(document: &str) -> Vec<&[u8]> {
     lines
 }
 
+/// The document's logical lines, unfolded as vCard 4.0 and 3.0 are.
+fn unfold(document: &str) -> Vec<String> {
+    let physical: Vec<&[u8]> = document
+        .split('\n')
+        .map(|l| l.trim_end_matches('\r').as_bytes())
+        .collect();
+    super::lines::unfold(&physical, super::lines::Folding::DropWhitespace)
+        .into_iter()
+        .map(|line| String::from_utf8(line).expect("export writes UTF-8"))
+        .collect()
+}
+
 /// Whether the unfolded document has exactly this content line.
 fn has_line(document: &str, line: &str) -> bool {
     unfold(document).iter().any(|l| l == line)
@@ -151,7 +163,8 @@ fn v4_marks_each_language_and_prefers_the_default() {
         "FN;ALTID=1;LANGUAGE=ko;PREF=1:홍길동",
         "FN;ALTID=1;LANGUAGE=en:Hong Gildong",
         "N;ALTID=1;LANGUAGE=ko:홍;길동;;;",
-        "N;ALTID=1;LANGUAGE=en:Gildong;Hong;;;",
+        // 홍길동 says Hong is the family name of "Hong Gildong".
+        "N;ALTID=1;LANGUAGE=en:Hong;Gildong;;;",
         "ORG;ALTID=1;LANGUAGE=en:ABCD Co.\\, Ltd.;Sales\\; Korea",
         "ADR;TYPE=work;ALTID=1;LANGUAGE=ko;PREF=1:;;서울특별시 강남구 역삼2동 123-45;;;;",
     ] {
@@ -223,16 +236,57 @@ fn photo_and_logo_are_embedded_in_each_version_s_form() {
 
 #[test]
 fn names_split_into_family_and_given() {
-    assert_eq!(split_name("홍길동", Lang::Ko), ("홍", "길동"));
-    assert_eq!(split_name("남궁민수", Lang::Ko), ("남궁", "민수"));
-    assert_eq!(split_name("王小明", Lang::Zh), ("王", "小明"));
-    assert_eq!(split_name("田中太郎", Lang::Ja), ("田中太郎", ""));
-    assert_eq!(split_name("田中 太郎", Lang::Ja), ("田中", "太郎"));
+    let none = NameHints::default();
+    assert_eq!(split_name("홍길동", Lang::Ko, none), ("홍", "길동"));
+    assert_eq!(split_name("남궁민수", Lang::Ko, none), ("남궁", "민수"));
+    assert_eq!(split_name("王小明", Lang::Zh, none), ("王", "小明"));
+    assert_eq!(split_name("田中太郎", Lang::Ja, none), ("田中太郎", ""));
+    assert_eq!(split_name("田中 太郎", Lang::Ja, none), ("田中", "太郎"));
     assert_eq!(
-        split_name("Mary Ann Smith", Lang::En),
+        split_name("Mary Ann Smith", Lang::En, none),
         ("Smith", "Mary Ann")
     );
-    assert_eq!(split_name("Madonna", Lang::En), ("Madonna", ""));
+    assert_eq!(split_name("Madonna", Lang::En, none), ("Madonna", ""));
+}
+
+#[test]
+fn a_romanised_korean_name_keeps_its_family_name_in_either_order() {
+    let hong = NameHints {
+        korean: true,
+        hangul_family: Some("홍"),
+    };
+    assert_eq!(
+        split_name("Hong Gildong", Lang::En, hong),
+        ("Hong", "Gildong")
+    );
+    assert_eq!(
+        split_name("Gildong Hong", Lang::En, hong),
+        ("Hong", "Gildong")
+    );
+    assert_eq!(
+        split_name("HONG Gil-dong", Lang::En, hong),
+        ("HONG", "Gil-dong")
+    );
+    // A Korean card without its Hangul name: the common surnames are known.
+    let korean = NameHints {
+        korean: true,
+        hangul_family: None,
+    };
+    assert_eq!(
+        split_name("Kim Minjun", Lang::En, korean),
+        ("Kim", "Minjun")
+    );
+    assert_eq!(
+        split_name("Minjun Kim", Lang::En, korean),
+        ("Kim", "Minjun")
+    );
+    // Both words could be surnames: the Western order stands.
+    assert_eq!(split_name("Lee Park", Lang::En, korean), ("Park", "Lee"));
+    // Not a Korean card: "Song Lee" is a Western name.
+    assert_eq!(
+        split_name("Song Smith", Lang::En, NameHints::default()),
+        ("Smith", "Song")
+    );
 }
 
 #[test]
@@ -383,13 +437,13 @@ fn import_refuses_a_vcard_without_end() {
 }
 
 #[test]
-fn import_refuses_vcard_2_1() {
-    let text = "BEGIN:VCARD\nVERSION:2.1\nFN:Jane Doe\nEND:VCARD\n";
+fn import_refuses_a_version_it_does_not_know() {
+    let text = "BEGIN:VCARD\nVERSION:5.0\nFN:Jane Doe\nEND:VCARD\n";
     let error = import(text).unwrap_err();
     assert_eq!(
         error,
         VCardError::UnsupportedVersion {
-            found: "2.1".into()
+            found: "5.0".into()
         }
     );
     assert!(error.to_string().contains("3.0 or 4.0"));
