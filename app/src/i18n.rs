@@ -1,17 +1,31 @@
 //! The pages' own words in each card language (BRIEF R2: ko, en, ja, zh): the card page's
-//! [`CardText`] and the call window's [`CallText`]; and the dashboard's browser line's
-//! [`LineText`] (English only for now); how a typed phone number was understood ([`number`]).
+//! [`CardText`] and the call window's [`CallText`]; how a typed phone number was understood
+//! ([`number`]); and the issuer's pages in the language they choose (issue 11): the front page
+//! and "not found" ([`SiteText`]), sign-up and log-in ([`AuthText`]), the dashboard and
+//! statement ([`DashboardText`]) and its browser line ([`LineText`]).
 //!
 //! A table of static strings per language, so a missing translation is a compile error.
 
 use crate::model::Lang;
 
+mod auth;
 mod call;
+mod dashboard;
 mod line;
 pub mod number;
+mod site;
 
+pub use auth::{AuthText, auth_text};
 pub use call::{CallText, EndMessages, PAGE_CAUSES, SERVER_CAUSES, call_text, refusal_message};
+pub use dashboard::{DashboardText, KINDS, dashboard_text};
 pub use line::{LineText, line_text};
+pub use site::{SiteText, own_name, site_text};
+
+/// The language of the issuer's pages (sign-up, dashboard, …), chosen by the issuer or their
+/// browser; a card's own pages speak the card's languages instead. The server provides it as
+/// context for the page being rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UiLang(pub Lang);
 
 pub struct CardText {
     pub languages: &'static str,

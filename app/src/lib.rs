@@ -19,13 +19,18 @@ pub mod shell;
 use leptos::prelude::*;
 use model::Page;
 
-/// The root component: picks the page component for the server's [`Page`].
+/// The root component: picks the page component for the server's [`Page`]; the issuer's pages
+/// speak the server's [`i18n::UiLang`], with the switcher to change it.
 #[component]
 pub fn App() -> impl IntoView {
     let page = expect_context::<Page>();
-    match page {
+    let ui = expect_context::<i18n::UiLang>().0;
+    let switcher = page
+        .is_issuers()
+        .then(|| view! { <pages::LanguageSwitcher ui/> });
+    let page = match page {
         Page::Home { account, demo_slug } => {
-            view! { <pages::home::HomePage account demo_slug/> }.into_any()
+            view! { <pages::home::HomePage ui account demo_slug/> }.into_any()
         }
         Page::Card { card, lang } => view! { <pages::card::CardPage card lang/> }.into_any(),
         Page::Call {
@@ -36,15 +41,17 @@ pub fn App() -> impl IntoView {
         Page::CallbackStatus { status } => {
             view! { <pages::call::callback::CallbackStatusPage status/> }.into_any()
         }
-        Page::SignUp { form } => view! { <pages::auth::SignUpPage form/> }.into_any(),
-        Page::LogIn { form } => view! { <pages::auth::LogInPage form/> }.into_any(),
-        Page::SignUpSent { email } => view! { <pages::auth::SignUpSentPage email/> }.into_any(),
-        Page::Confirm { form } => view! { <pages::auth::ConfirmPage form/> }.into_any(),
+        Page::SignUp { form } => view! { <pages::auth::SignUpPage ui form/> }.into_any(),
+        Page::LogIn { form } => view! { <pages::auth::LogInPage ui form/> }.into_any(),
+        Page::SignUpSent { email } => view! { <pages::auth::SignUpSentPage ui email/> }.into_any(),
+        Page::Confirm { form } => view! { <pages::auth::ConfirmPage ui form/> }.into_any(),
         Page::Dashboard { dashboard } => {
-            view! { <pages::dashboard::DashboardPage dashboard/> }.into_any()
+            view! { <pages::dashboard::DashboardPage ui dashboard/> }.into_any()
         }
         Page::Editor { form } => view! { <pages::editor::EditorPage form/> }.into_any(),
-        Page::Statement { guild } => view! { <pages::dashboard::StatementPage guild/> }.into_any(),
+        Page::Statement { guild } => {
+            view! { <pages::dashboard::StatementPage ui guild/> }.into_any()
+        }
         Page::CallRecords { records } => {
             view! { <pages::calls::CallRecordsPage records/> }.into_any()
         }
@@ -52,8 +59,9 @@ pub fn App() -> impl IntoView {
         Page::Verification { verification } => {
             view! { <pages::numbers::VerificationPage verification/> }.into_any()
         }
-        Page::NotFound => view! { <pages::not_found::NotFoundPage/> }.into_any(),
-    }
+        Page::NotFound => view! { <pages::not_found::NotFoundPage ui/> }.into_any(),
+    };
+    view! { {switcher} {page} }
 }
 
 /// The browser's entry point, called by the script that `HydrationScripts` writes.

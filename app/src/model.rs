@@ -553,6 +553,17 @@ pub enum Page {
     NotFound,
 }
 
+impl Page {
+    /// The pages around the cards, in the language the issuer (or visitor) chose; a card's own
+    /// pages speak the card's languages and have their own switch.
+    pub fn is_issuers(&self) -> bool {
+        !matches!(
+            self,
+            Page::Card { .. } | Page::Call { .. } | Page::CallbackStatus { .. }
+        )
+    }
+}
+
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         FieldError {

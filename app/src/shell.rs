@@ -17,7 +17,8 @@ pub struct HeadInfo {
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let page = expect_context::<Page>();
     let head = expect_context::<HeadInfo>();
-    let meta = PageMeta::of(&page, &head.public_url);
+    let ui = expect_context::<crate::i18n::UiLang>().0;
+    let meta = PageMeta::of(&page, &head.public_url, ui);
     // `property=` is not an attribute Leptos' view macro knows; these tags are never hydrated
     // (the shell is server-only), so writing them as escaped HTML is safe and simple.
     let open_graph = leptos::tachys::html::InertElement::new(meta.open_graph_tags());
@@ -93,7 +94,19 @@ struct PageMeta {
 }
 
 impl PageMeta {
-    fn of(page: &Page, public_url: &str) -> PageMeta {
+    fn of(page: &Page, public_url: &str, ui: Lang) -> PageMeta {
+        // The issuer's pages that speak `ui` (issue 11); the others are still English.
+        let translated = |title: &str| PageMeta {
+            lang: ui.code(),
+            title: format!("{title} · callcard"),
+            description: crate::i18n::site_text(ui).tagline.into(),
+            og_type: "website",
+            url: None,
+            image: None,
+            refresh_secs: None,
+        };
+        let auth = crate::i18n::auth_text(ui);
+        let dashboard = crate::i18n::dashboard_text(ui);
         let plain = |title: &str| PageMeta {
             lang: Lang::En.code(),
             title: format!("{title} · callcard"),
@@ -129,15 +142,15 @@ impl PageMeta {
                     refresh_secs: None,
                 }
             }
-            Page::Home { .. } => plain("Call me for free"),
-            Page::SignUp { .. } => plain("Sign up"),
-            Page::LogIn { .. } => plain("Log in"),
-            Page::SignUpSent { .. } => plain("Check your e-mail"),
-            Page::Confirm { .. } => plain("Confirm your e-mail"),
-            Page::Dashboard { .. } => plain("Your cards"),
+            Page::Home { .. } => translated(crate::i18n::site_text(ui).home_title),
+            Page::SignUp { .. } => translated(auth.sign_up),
+            Page::LogIn { .. } => translated(auth.log_in),
+            Page::SignUpSent { .. } => translated(auth.check_email_title),
+            Page::Confirm { .. } => translated(auth.confirm_title),
+            Page::Dashboard { .. } => translated(dashboard.title),
             Page::Editor { .. } => plain("Card editor"),
             Page::CallRecords { .. } => plain("Call records"),
-            Page::Statement { .. } => plain("Guild statement"),
+            Page::Statement { .. } => translated(dashboard.statement_title),
             Page::Numbers { .. } => plain("Phone numbers"),
             Page::Verification { verification } => PageMeta {
                 // Followed without script: the page reloads while the call runs.
@@ -161,7 +174,7 @@ impl PageMeta {
                     .then_some(2),
                 ..plain("")
             },
-            Page::NotFound => plain("Not found"),
+            Page::NotFound => translated(crate::i18n::site_text(ui).not_found_title),
         }
     }
 }

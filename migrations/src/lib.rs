@@ -23,6 +23,7 @@ mod m20261201_000014_callback_claims;
 mod m20261201_000015_daily_cap;
 mod m20261201_000016_card_daily_cap;
 mod m20261201_000017_former_slugs;
+mod m20261201_000018_account_language;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_daily_cap::Migration),
             Box::new(m20261201_000016_card_daily_cap::Migration),
             Box::new(m20261201_000017_former_slugs::Migration),
+            Box::new(m20261201_000018_account_language::Migration),
         ]
     }
 }

@@ -22,4 +22,5 @@ pub mod security_headers;
 pub mod seed;
 pub mod sliding_window;
 pub mod startup;
+pub mod ui_language;
 pub mod verification;

@@ -14,11 +14,14 @@ pub async fn page(state: &AppState, status: StatusCode, page: Page) -> Response 
     let head = HeadInfo {
         public_url: state.settings.public_url.clone(),
     };
+    // Read here, in the request's task: the rendering may run elsewhere.
+    let ui = app::i18n::UiLang(crate::ui_language::current());
     let options = state.leptos.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(page.clone());
             provide_context(head.clone());
+            provide_context(ui);
         },
         move || app::shell::shell(options.clone()),
     );

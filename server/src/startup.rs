@@ -178,6 +178,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ledger::router())
         .merge(calls::router())
         .merge(crate::verification::router())
+        .merge(crate::ui_language::router())
         .route("/healthz", get(healthz))
         .route(
             "/api/openapi.json",
@@ -187,6 +188,7 @@ pub fn router(state: AppState) -> Router {
         .route("/robots.txt", get(robots))
         .nest("/pkg", pkg)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(crate::ui_language::choose))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::reject_cross_site,

@@ -1,74 +1,77 @@
 //! Sign-up and log-in pages (BRIEF R1): plain forms that post to the server, with the refused
-//! fields marked next to their inputs.
+//! fields marked next to their inputs, in the language of the issuer's pages.
 
 use leptos::prelude::*;
 
-use crate::model::{AuthForm, ConfirmForm, FieldError, error_for};
+use crate::i18n::auth_text;
+use crate::model::{AuthForm, ConfirmForm, FieldError, Lang, error_for};
 
 #[component]
-pub fn SignUpPage(form: AuthForm) -> impl IntoView {
+pub fn SignUpPage(ui: Lang, form: AuthForm) -> impl IntoView {
+    let text = auth_text(ui);
     let errors = form.errors.clone();
     view! {
         <main class="auth-page">
-            <h1>"Create your callcard account"</h1>
+            <h1>{text.sign_up_title}</h1>
             <FormError errors=errors.clone()/>
             <form method="post" action="/signup" class="stacked" novalidate>
-                <TextField name="email" label="E-mail" kind="email" value=form.email autocomplete="email" errors=errors.clone()/>
-                <TextField name="display_name" label="Your name" kind="text" value=form.display_name autocomplete="name" errors=errors.clone()/>
-                <TextField name="password" label="Password (at least 10 characters)" kind="password" value=String::new() autocomplete="new-password" errors=errors/>
-                <button type="submit" class="button">"Sign up"</button>
+                <TextField name="email" label=text.email kind="email" value=form.email autocomplete="email" errors=errors.clone()/>
+                <TextField name="display_name" label=text.your_name kind="text" value=form.display_name autocomplete="name" errors=errors.clone()/>
+                <TextField name="password" label=text.new_password kind="password" value=String::new() autocomplete="new-password" errors=errors/>
+                <button type="submit" class="button">{text.sign_up}</button>
             </form>
-            <p>"Already have an account? "<a href="/login">"Log in"</a></p>
+            <p>{text.have_account}<a href="/login">{text.log_in}</a></p>
         </main>
     }
 }
 
 #[component]
-pub fn LogInPage(form: AuthForm) -> impl IntoView {
+pub fn LogInPage(ui: Lang, form: AuthForm) -> impl IntoView {
+    let text = auth_text(ui);
     let errors = form.errors.clone();
     view! {
         <main class="auth-page">
-            <h1>"Log in to callcard"</h1>
+            <h1>{text.log_in_title}</h1>
             <FormError errors=errors.clone()/>
             <form method="post" action="/login" class="stacked" novalidate>
-                <TextField name="email" label="E-mail" kind="email" value=form.email autocomplete="email" errors=errors.clone()/>
-                <TextField name="password" label="Password" kind="password" value=String::new() autocomplete="current-password" errors=errors/>
-                <button type="submit" class="button">"Log in"</button>
+                <TextField name="email" label=text.email kind="email" value=form.email autocomplete="email" errors=errors.clone()/>
+                <TextField name="password" label=text.password kind="password" value=String::new() autocomplete="current-password" errors=errors/>
+                <button type="submit" class="button">{text.log_in}</button>
             </form>
-            <p>"New here? "<a href="/signup">"Create an account"</a></p>
+            <p>{text.new_here}<a href="/signup">{text.create_account}</a></p>
         </main>
     }
 }
 
 /// What every sign-up sees, whether or not the address had an account: its mailbox says which.
 #[component]
-pub fn SignUpSentPage(email: String) -> impl IntoView {
+pub fn SignUpSentPage(ui: Lang, email: String) -> impl IntoView {
+    let text = auth_text(ui);
     let marker = email.clone();
     view! {
         <main class="auth-page">
-            <h1>"Check your e-mail"</h1>
+            <h1>{text.check_email_title}</h1>
             <p data-sign-up-sent=marker>
-                "We sent a mail to "<strong>{email}</strong>". Open the link in it to confirm the \
-                 address; your account and its starting balance are ready once you do."
+                {text.sent_before}<strong translate="no">{email}</strong>{text.sent_after}
             </p>
-            <p>"No mail after a few minutes? Look in the spam folder, or "
-                <a href="/signup">"sign up again"</a>" for a new link."</p>
+            <p>{text.no_mail}<a href="/signup">{text.sign_up_again}</a>{text.no_mail_after}</p>
         </main>
     }
 }
 
 /// Opened from the confirmation mail: the password proves the account is the reader's.
 #[component]
-pub fn ConfirmPage(form: ConfirmForm) -> impl IntoView {
+pub fn ConfirmPage(ui: Lang, form: ConfirmForm) -> impl IntoView {
+    let text = auth_text(ui);
     let errors = form.errors.clone();
     view! {
         <main class="auth-page">
-            <h1>"Confirm your e-mail"</h1>
+            <h1>{text.confirm_title}</h1>
             <FormError errors=errors.clone()/>
             <form method="post" action="/confirm" class="stacked" novalidate>
                 <input type="hidden" name="token" value=form.token/>
-                <TextField name="password" label="The password you chose" kind="password" value=String::new() autocomplete="current-password" errors=errors/>
-                <button type="submit" class="button">"Confirm and log in"</button>
+                <TextField name="password" label=text.chosen_password kind="password" value=String::new() autocomplete="current-password" errors=errors/>
+                <button type="submit" class="button">{text.confirm_and_log_in}</button>
             </form>
         </main>
     }

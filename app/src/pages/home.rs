@@ -2,34 +2,40 @@
 
 use leptos::prelude::*;
 
-use crate::model::AccountView;
+use crate::i18n::site_text;
+use crate::model::{AccountView, Lang};
 
 #[component]
-pub fn HomePage(account: Option<AccountView>, demo_slug: Option<String>) -> impl IntoView {
+pub fn HomePage(
+    ui: Lang,
+    account: Option<AccountView>,
+    demo_slug: Option<String>,
+) -> impl IntoView {
+    let text = site_text(ui);
     let entry = match account {
         Some(account) => view! {
-            <p>"Signed in as "{account.display_name}". "<a href="/dashboard">"Your cards"</a></p>
+            <p>
+                {text.signed_in_as(&account.display_name)}
+                <a href="/dashboard">{text.your_cards}</a>
+            </p>
         }
         .into_any(),
         None => view! {
             <p class="entry">
-                <a class="button" href="/signup">"Sign up"</a>
+                <a class="button" href="/signup">{text.sign_up}</a>
                 " "
-                <a class="button secondary" href="/login">"Log in"</a>
+                <a class="button secondary" href="/login">{text.log_in}</a>
             </p>
         }
         .into_any(),
     };
     view! {
         <main class="home-page">
-            <h1>"callcard"</h1>
-            <p class="lead">
-                "Online business cards that anyone can call for free, with nothing to install. "
-                "You design the card, share it by link or QR code, and pay for the calls."
-            </p>
+            <h1 translate="no">"callcard"</h1>
+            <p class="lead">{text.home_lead}{text.home_lead_more}</p>
             {entry}
             {demo_slug.map(|slug| view! {
-                <p><a href=format!("/c/{slug}")>"See a sample card"</a></p>
+                <p><a href=format!("/c/{slug}")>{text.sample_card}</a></p>
             })}
         </main>
     }

@@ -2,13 +2,17 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::site_text;
+use crate::model::Lang;
+
 #[component]
-pub fn NotFoundPage() -> impl IntoView {
+pub fn NotFoundPage(ui: Lang) -> impl IntoView {
+    let text = site_text(ui);
     view! {
         <main class="not-found-page">
-            <h1>"Page not found"</h1>
-            <p>"There is no card or page at this address. It may have been unpublished or deleted."</p>
-            <p><a href="/">"Go to the home page"</a></p>
+            <h1>{text.not_found_title}</h1>
+            <p>{text.not_found_body}</p>
+            <p><a href="/">{text.go_home}</a></p>
         </main>
     }
 }

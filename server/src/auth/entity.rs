@@ -17,6 +17,9 @@ pub mod account {
         /// When the address answered its confirmation mail; `None` until then (no log-in, no
         /// grant).
         pub email_confirmed_at: Option<ChronoDateTimeUtc>,
+        /// The language the issuer chose for their pages (`ko`, `en`, `ja`, `zh`); `None` until
+        /// they choose (migration 18).
+        pub ui_lang: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,12 +8,14 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use super::entity::account;
 use super::service::{self, AuthError, SignUp};
 use super::sign_up;
 use super::{ClientAddress, MaybeAccount, cookie};
 use crate::heavy::HeavyWorkError;
 use crate::render;
 use crate::startup::AppState;
+use sea_orm::EntityTrait;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -202,12 +204,21 @@ async fn log_out(State(state): State<AppState>, headers: axum::http::HeaderMap) 
     response
 }
 
-/// Starts a session and sends the browser to its dashboard.
+/// Starts a session and sends the browser to its dashboard, in the language the account chose
+/// for its pages if it chose one.
 async fn signed_in(state: &AppState, account_id: i64) -> Response {
+    let chosen = match account::Entity::find_by_id(account_id).one(&state.db).await {
+        Ok(Some(row)) => match crate::ui_language::stored(&row) {
+            Ok(chosen) => chosen,
+            Err(error) => return error.into_response(),
+        },
+        Ok(None) => None,
+        Err(error) => return crate::error::ApiError::from(error).into_response(),
+    };
     match service::start_session(&state.db, account_id, state.settings.session_days).await {
         Ok(token) => {
             let mut response = Redirect::to("/dashboard").into_response();
-            response.headers_mut().insert(
+            response.headers_mut().append(
                 header::SET_COOKIE,
                 cookie::set(
                     &token,
@@ -215,83 +226,49 @@ async fn signed_in(state: &AppState, account_id: i64) -> Response {
                     state.settings.cookies_secure(),
                 ),
             );
+            if let Some(lang) = chosen {
+                response.headers_mut().append(
+                    header::SET_COOKIE,
+                    crate::ui_language::set_cookie(lang, state.settings.cookies_secure()),
+                );
+            }
             response
         }
         Err(error) => crate::error::ApiError::from(error).into_response(),
     }
 }
 
-/// What a refused form shows, and with which status.
+/// What a refused form shows, and with which status, in the language of the request's pages.
 fn form_errors(error: AuthError) -> (StatusCode, Vec<FieldError>) {
+    let text = app::i18n::auth_text(crate::ui_language::current());
+    let form = |message: String| vec![FieldError::new("form", message)];
     match error {
         AuthError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
         AuthError::WrongCredentials => (
             StatusCode::UNAUTHORIZED,
-            vec![FieldError::new("form", "Wrong e-mail or password.")],
+            form(text.wrong_credentials.into()),
         ),
-        AuthError::Unconfirmed => (
-            StatusCode::FORBIDDEN,
-            vec![FieldError::new(
-                "form",
-                "Confirm your e-mail address first: open the link we sent you. \
-                 No mail? Sign up again with the same address for a new link.",
-            )],
-        ),
-        AuthError::LinkInvalid => (
-            StatusCode::BAD_REQUEST,
-            vec![FieldError::new(
-                "form",
-                "This link is not valid or has expired. Sign up again with the same address \
-                 for a new one.",
-            )],
-        ),
-        AuthError::LinkUsed => (
-            StatusCode::BAD_REQUEST,
-            vec![FieldError::new(
-                "form",
-                "This address is already confirmed. Log in with your password.",
-            )],
-        ),
+        AuthError::Unconfirmed => (StatusCode::FORBIDDEN, form(text.unconfirmed.into())),
+        AuthError::LinkInvalid => (StatusCode::BAD_REQUEST, form(text.link_invalid.into())),
+        AuthError::LinkUsed => (StatusCode::BAD_REQUEST, form(text.link_used.into())),
         AuthError::Throttled { retry_after_secs } => (
             StatusCode::TOO_MANY_REQUESTS,
-            vec![FieldError::new(
-                "form",
-                format!(
-                    "Too many failed log-ins. Try again in {} minutes.",
-                    retry_after_secs.div_ceil(60)
-                ),
-            )],
+            form(text.log_ins_throttled(retry_after_secs.div_ceil(60))),
         ),
         AuthError::SignUpThrottled { retry_after_secs } => (
             StatusCode::TOO_MANY_REQUESTS,
-            vec![FieldError::new(
-                "form",
-                format!(
-                    "Too many sign-ups from this address. Try again in {} minutes.",
-                    retry_after_secs.div_ceil(60)
-                ),
-            )],
+            form(text.sign_ups_throttled(retry_after_secs.div_ceil(60))),
         ),
-        AuthError::Hashing(HeavyWorkError::Busy) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            vec![FieldError::new(
-                "form",
-                "The server is busy. Please try again in a moment.",
-            )],
-        ),
+        AuthError::Hashing(HeavyWorkError::Busy) => {
+            (StatusCode::SERVICE_UNAVAILABLE, form(text.busy.into()))
+        }
         AuthError::UnknownAccount(_)
         | AuthError::Inconsistent(_)
         | AuthError::Database(_)
         | AuthError::Ledger(_)
         | AuthError::Hashing(HeavyWorkError::Panicked) => {
             tracing::error!(%error, "account form failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                vec![FieldError::new(
-                    "form",
-                    "Something went wrong on our side. Please try again.",
-                )],
-            )
+            (StatusCode::INTERNAL_SERVER_ERROR, form(text.failed.into()))
         }
     }
 }

@@ -59,26 +59,25 @@ pub struct SignUp {
 }
 
 /// Checks a sign-up form; e-mails are trimmed and lower-cased so one address is one account.
+/// Refusals are worded in the language of the request's pages (`ui_language`).
 pub fn validate_sign_up(form: &SignUp) -> Result<SignUp, Vec<FieldError>> {
+    let text = app::i18n::auth_text(crate::ui_language::current());
     let mut errors = Vec::new();
     let email = form.email.trim().to_lowercase();
-    if let Err(message) = check_email(&email) {
-        errors.push(FieldError::new("email", message));
+    if let Err(problem) = check_email(&email) {
+        errors.push(FieldError::new("email", problem.message(text)));
     }
     let display_name = form.display_name.trim().to_string();
     if display_name.is_empty() {
-        errors.push(FieldError::new("display_name", "Enter your name."));
+        errors.push(FieldError::new("display_name", text.enter_name));
     } else if display_name.chars().count() > 100 {
-        errors.push(FieldError::new(
-            "display_name",
-            "Use at most 100 characters.",
-        ));
+        errors.push(FieldError::new("display_name", text.name_too_long));
     }
     let length = form.password.chars().count();
     if length < 10 {
-        errors.push(FieldError::new("password", "Use at least 10 characters."));
+        errors.push(FieldError::new("password", text.password_too_short));
     } else if length > 256 {
-        errors.push(FieldError::new("password", "Use at most 256 characters."));
+        errors.push(FieldError::new("password", text.password_too_long));
     }
     if errors.is_empty() {
         Ok(SignUp {
@@ -91,14 +90,33 @@ pub fn validate_sign_up(form: &SignUp) -> Result<SignUp, Vec<FieldError>> {
     }
 }
 
+/// What is wrong with an e-mail address, worded by the page that shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailProblem {
+    Missing,
+    Malformed,
+    /// No `name@domain.tld` shape: the message shows an example.
+    NotAnAddress,
+}
+
+impl EmailProblem {
+    pub fn message(self, text: &app::i18n::AuthText) -> &'static str {
+        match self {
+            EmailProblem::Missing => text.enter_email,
+            EmailProblem::Malformed => text.invalid_email,
+            EmailProblem::NotAnAddress => text.invalid_email_example,
+        }
+    }
+}
+
 /// A deliberately loose check (one `@`, something on both sides, a dot in the domain): the real
 /// test of an address is mail reaching it.
-pub fn check_email(email: &str) -> Result<(), &'static str> {
+pub fn check_email(email: &str) -> Result<(), EmailProblem> {
     if email.is_empty() {
-        return Err("Enter your e-mail address.");
+        return Err(EmailProblem::Missing);
     }
     if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("This is not a valid e-mail address.");
+        return Err(EmailProblem::Malformed);
     }
     match email.split_once('@') {
         Some((local, domain))
@@ -110,7 +128,7 @@ pub fn check_email(email: &str) -> Result<(), &'static str> {
         {
             Ok(())
         }
-        _ => Err("This is not a valid e-mail address, e.g. name@example.com."),
+        _ => Err(EmailProblem::NotAnAddress),
     }
 }
 
@@ -143,7 +161,7 @@ pub async fn create_confirmed_account(
         if crate::db::is_unique_violation(&error) {
             AuthError::Invalid(vec![FieldError::new(
                 "email",
-                "This e-mail address already has an account.",
+                app::i18n::auth_text(crate::ui_language::current()).email_taken,
             )])
         } else {
             AuthError::Database(error)

@@ -121,6 +121,8 @@ async fn record_sign_up(
                 role: Set(Role::Issuer.code().to_string()),
                 created_at: Set(now),
                 email_confirmed_at: Set(None),
+                // The language the issuer signed up in is their first choice for their pages.
+                ui_lang: Set(Some(crate::ui_language::current().code().to_string())),
                 ..Default::default()
             }
             .insert(&transaction)

@@ -3,6 +3,7 @@
 //! Reflecting `saved=` put words of anyone's choosing on the issuer's signed-in page behind a
 //! link a stranger can send (issue 8). Pure: the caller passes the issuer's cards.
 
+use app::i18n::DashboardText;
 use app::model::CardSummary;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +14,7 @@ pub enum DashboardNotice {
     },
     CardDeleted,
     /// The outcome of redeeming a voucher or setting the daily cap, as the ledger words it.
-    Guild(&'static str),
+    Guild(crate::ledger::GuildNotice),
 }
 
 impl DashboardNotice {
@@ -42,11 +43,12 @@ impl DashboardNotice {
             .map(DashboardNotice::Guild)
     }
 
-    pub fn message(&self) -> String {
+    /// In the words of `text`, the language of the dashboard being shown.
+    pub fn message(&self, text: &DashboardText) -> String {
         match self {
-            DashboardNotice::CardSaved { slug } => format!("Saved. The card is at /c/{slug}."),
-            DashboardNotice::CardDeleted => "The card was deleted.".to_string(),
-            DashboardNotice::Guild(message) => message.to_string(),
+            DashboardNotice::CardSaved { slug } => text.card_saved(slug),
+            DashboardNotice::CardDeleted => text.card_deleted.to_string(),
+            DashboardNotice::Guild(notice) => notice.message(text).to_string(),
         }
     }
 }
@@ -54,6 +56,10 @@ impl DashboardNotice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn english() -> &'static DashboardText {
+        app::i18n::dashboard_text(app::model::Lang::En)
+    }
 
     fn card(slug: &str) -> CardSummary {
         CardSummary {
@@ -72,7 +78,7 @@ mod tests {
         assert_eq!(
             DashboardNotice::from_query(Some("ada"), None, None, None, &cards)
                 .unwrap()
-                .message(),
+                .message(english()),
             "Saved. The card is at /c/ada."
         );
         for crafted in [
@@ -89,6 +95,18 @@ mod tests {
     }
 
     #[test]
+    fn notices_speak_the_dashboard_s_language() {
+        let saved = DashboardNotice::CardSaved { slug: "ada".into() };
+        let korean = app::i18n::dashboard_text(app::model::Lang::Ko);
+        assert_eq!(
+            saved.message(korean),
+            "저장했습니다. 명함 주소는 /c/ada 입니다."
+        );
+        let expired = DashboardNotice::Guild(crate::ledger::GuildNotice::VoucherExpired);
+        assert_ne!(expired.message(korean), expired.message(english()));
+    }
+
+    #[test]
     fn deleted_and_vouchers_are_fixed_messages() {
         assert_eq!(
             DashboardNotice::from_query(None, Some("anything at all"), None, None, &[]),
@@ -97,7 +115,7 @@ mod tests {
         assert_eq!(
             DashboardNotice::from_query(None, None, Some("expired"), None, &[])
                 .unwrap()
-                .message(),
+                .message(english()),
             "This voucher has expired."
         );
         assert_eq!(
@@ -107,7 +125,7 @@ mod tests {
         assert_eq!(
             DashboardNotice::from_query(None, None, None, Some("set"), &[])
                 .unwrap()
-                .message(),
+                .message(english()),
             "Daily spending limit saved."
         );
         assert_eq!(

@@ -73,7 +73,7 @@ async fn dashboard(
         query.cap.as_deref(),
         &cards,
     )
-    .map(|notice| notice.message());
+    .map(|notice| notice.message(app::i18n::dashboard_text(crate::ui_language::current())));
     dashboard_page(&state, StatusCode::OK, account, cards, notice).await
 }
 
@@ -295,7 +295,8 @@ async fn import(
                 Ok(cards) => cards,
                 Err(error) => return ApiError::from(error).into_response(),
             };
-            let notice = Some(format!("Import refused: {message}"));
+            let text = app::i18n::dashboard_text(crate::ui_language::current());
+            let notice = Some(text.import_refused(&message));
             dashboard_page(&state, status, account, cards, notice)
                 .await
                 .unwrap_or_else(IntoResponse::into_response)

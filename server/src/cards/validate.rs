@@ -107,9 +107,11 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
     }
     contacts.email = contacts.email.trim().to_string();
     if !contacts.email.is_empty()
-        && let Err(message) = crate::auth::service::check_email(&contacts.email)
+        && let Err(problem) = crate::auth::service::check_email(&contacts.email)
     {
-        errors.push(FieldError::new("contacts.email", message));
+        // The editor is English for now (issue 11: the designer's languages come with it).
+        let text = app::i18n::auth_text(app::model::Lang::En);
+        errors.push(FieldError::new("contacts.email", problem.message(text)));
     }
     contacts.homepage = contacts.homepage.trim().to_string();
     if !contacts.homepage.is_empty() {

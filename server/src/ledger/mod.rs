@@ -17,7 +17,7 @@ mod api;
 mod pages;
 
 pub use api::{ApiDoc, entry_view, guild_view, ledger_error as api_error, voucher_error};
-pub use pages::{cap_notice, voucher_notice};
+pub use pages::{GuildNotice, cap_notice, voucher_notice};
 
 pub fn router() -> axum::Router<crate::startup::AppState> {
     api::router().merge(pages::router())

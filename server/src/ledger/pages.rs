@@ -1,5 +1,6 @@
 //! The dashboard's voucher form: post, redeem, and back to the dashboard with the outcome.
 
+use app::i18n::DashboardText;
 use app::model::Page;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -108,23 +109,51 @@ async fn set_daily_cap(
 }
 
 /// The dashboard's notice for a `?cap=` outcome.
-pub fn cap_notice(outcome: &str) -> Option<&'static str> {
+pub fn cap_notice(outcome: &str) -> Option<GuildNotice> {
     Some(match outcome {
-        "set" => "Daily spending limit saved.",
-        "lifted" => "Daily spending limit removed: calls may spend all the Guild has.",
-        "bad_zone" => "That is not a time zone. Use a name such as Asia/Seoul or Europe/Paris.",
-        "bad_amount" => "A daily limit is a whole amount of 0 or more, in minor units.",
+        "set" => GuildNotice::CapSaved,
+        "lifted" => GuildNotice::CapLifted,
+        "bad_zone" => GuildNotice::CapBadZone,
+        "bad_amount" => GuildNotice::CapBadAmount,
         _ => return None,
     })
 }
 
+/// What a Guild form's outcome tells the issuer on their dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuildNotice {
+    VoucherRedeemed,
+    VoucherUnknown,
+    VoucherUsed,
+    VoucherExpired,
+    CapSaved,
+    CapLifted,
+    CapBadZone,
+    CapBadAmount,
+}
+
+impl GuildNotice {
+    pub fn message(self, text: &DashboardText) -> &'static str {
+        match self {
+            GuildNotice::VoucherRedeemed => text.voucher_redeemed,
+            GuildNotice::VoucherUnknown => text.voucher_unknown,
+            GuildNotice::VoucherUsed => text.voucher_used,
+            GuildNotice::VoucherExpired => text.voucher_expired,
+            GuildNotice::CapSaved => text.cap_saved,
+            GuildNotice::CapLifted => text.cap_lifted,
+            GuildNotice::CapBadZone => text.cap_bad_zone,
+            GuildNotice::CapBadAmount => text.cap_bad_amount,
+        }
+    }
+}
+
 /// The dashboard's notice for a `?voucher=` outcome.
-pub fn voucher_notice(outcome: &str) -> Option<&'static str> {
+pub fn voucher_notice(outcome: &str) -> Option<GuildNotice> {
     Some(match outcome {
-        "ok" => "Voucher redeemed: your Guild was credited.",
-        "unknown" => "No voucher has this code. Check it and try again.",
-        "redeemed" => "This voucher was already redeemed.",
-        "expired" => "This voucher has expired.",
+        "ok" => GuildNotice::VoucherRedeemed,
+        "unknown" => GuildNotice::VoucherUnknown,
+        "redeemed" => GuildNotice::VoucherUsed,
+        "expired" => GuildNotice::VoucherExpired,
         _ => return None,
     })
 }

@@ -118,6 +118,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[test]
+    fn every_entry_kind_has_words_on_the_dashboard() {
+        let codes: Vec<&str> = EntryKind::ALL.iter().map(|kind| kind.code()).collect();
+        assert_eq!(codes, app::i18n::KINDS);
+    }
+
     fn guild(balance: i64, held: i64, credit_limit: i64) -> GuildState {
         GuildState {
             balance: Money(balance),

@@ -231,7 +231,8 @@ async fn dashboard_shows_the_guild(backend: Backend) {
     app.sign_up(&app.client, "ada@example.com").await;
     let html = app.get_text(&app.client, app.url("/dashboard")).await;
     assert!(html.contains("data-guild-available=\"5000\""));
-    assert!(html.contains("5,000 KRW") && html.contains("signup grant"));
+    assert!(html.contains("5,000 KRW") && html.contains("sign-up grant"));
+    assert!(html.contains("data-kind=\"signup_grant\""));
 }
 
 both_backends!(

@@ -30,4 +30,5 @@ mod ownership;
 mod pages;
 mod rates;
 mod reservations;
+mod ui_languages;
 mod verification;

@@ -13,13 +13,14 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::i18n::{LineText, line_text};
+use crate::model::Lang;
 use crate::pages::call::progress::clock;
 use line::{LineState, RingingCall};
 use phone::LinePhone;
 
 #[island]
-pub fn IncomingCalls() -> impl IntoView {
-    let text = line_text();
+pub fn IncomingCalls(ui: Lang) -> impl IntoView {
+    let text = line_text(ui);
     let speaker = NodeRef::<html::Audio>::new();
     let phone = LinePhone::new(speaker);
     let line = phone.line;
@@ -139,7 +140,7 @@ mod tests {
     #[test]
     fn without_javascript_the_line_says_it_needs_it() {
         let owner = Owner::new();
-        let html = owner.with(|| view! { <IncomingCalls/> }.to_html());
+        let html = owner.with(|| view! { <IncomingCalls ui=Lang::En/> }.to_html());
         for needle in [
             "<leptos-island",
             "data-line-state=\"off\"",

@@ -13,7 +13,6 @@
 //! `available` and the ringing calls again) change nothing the first did not.
 
 use crate::i18n::{LineText, call_text};
-use crate::model::Lang;
 use crate::model::calling::LineEvent;
 
 /// How long a `disconnected` peer connection may take to come back before the call is over.
@@ -131,7 +130,7 @@ impl Notice {
         match self {
             Notice::Accept(AcceptFailure::NoLongerRinging) => text.no_longer_ringing,
             Notice::Accept(AcceptFailure::TakenElsewhere) => text.taken_elsewhere,
-            Notice::Accept(AcceptFailure::Microphone(cause)) => call_text(Lang::En).refusal(cause),
+            Notice::Accept(AcceptFailure::Microphone(cause)) => call_text(text.lang).refusal(cause),
             Notice::Accept(AcceptFailure::Failed) => text.accept_failed,
             Notice::LineLost => text.line_lost,
         }
@@ -357,6 +356,7 @@ impl Line {
 mod tests {
     use super::*;
     use crate::i18n::line_text;
+    use crate::model::Lang;
 
     fn incoming(call: &str, card_name: &str) -> LineEvent {
         LineEvent::Incoming {
@@ -381,7 +381,7 @@ mod tests {
             Some("+82 2-556-1234")
         );
         assert_eq!(
-            line_text().callback_from("+82 2-556-1234"),
+            line_text(Lang::En).callback_from("+82 2-556-1234"),
             "+82 2-556-1234 asks to be called back. Accept, and we call them for you."
         );
     }
@@ -403,7 +403,7 @@ mod tests {
 
     #[test]
     fn the_line_opens_then_says_calls_ring_here() {
-        let text = line_text();
+        let text = line_text(Lang::En);
         let mut line = Line::default();
         assert_eq!(line.state(), LineState::Off);
         line.apply(LineEvent::Available);
@@ -464,7 +464,7 @@ mod tests {
 
     #[test]
     fn a_closed_connection_ends_the_call_and_the_line_waits_again() {
-        let text = line_text();
+        let text = line_text(Lang::En);
         let mut line = talking("c1");
         line.peer_changed("other", PeerState::Closed, 11_000);
         assert_eq!(line.state(), LineState::Connected, "another call's state");
@@ -501,7 +501,7 @@ mod tests {
 
     #[test]
     fn failed_accepts_say_why_and_return_to_waiting() {
-        let text = line_text();
+        let text = line_text(Lang::En);
         for (failure, message) in [
             (
                 AcceptFailure::from_status(404),

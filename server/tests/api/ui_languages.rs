@@ -1,0 +1,401 @@
+//! The issuer's pages in ko, en, ja, zh (issue 11: "a test renders every page in every language
+//! and fails on any untranslated string"). Each page is fetched in every language, as a
+//! visitor or issuer who chose it with the switcher would see it, refusals and notices included;
+//! in ko, ja and zh no English word may be left among its texts (text nodes, `alt`,
+//! `aria-label`, `placeholder`, `title`), apart from names that stay as they are (`callcard`,
+//! `vCard`, …) and what the issuer typed (marked `translate="no"`, or e-mail addresses and
+//! paths).
+//!
+//! Pages still English are listed in `STILL_ENGLISH` with the reason; the test checks that they
+//! say so (`<html lang="en">`), so none passes as translated by accident.
+
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, TestApp, card_json};
+
+/// Words that stay as they are in every language: the product, formats, examples of codes and
+/// time-zone names, currency codes.
+const KEPT: &[&str] = &[
+    "callcard",
+    "vCard",
+    "vcf",
+    "CSV",
+    "KRW",
+    "ABCD",
+    "EFGH",
+    "JKMN",
+    "PQRS",
+    "Asia",
+    "Seoul",
+    "Tokyo",
+    "Shanghai",
+    "Europe",
+    "Paris",
+    "JavaScript",
+];
+
+/// The issuer's pages that are not translated yet (docs/ROADMAP.md, issue 11).
+const STILL_ENGLISH: &[&str] = &[
+    "/dashboard/cards/new",
+    "/dashboard/calls",
+    "/dashboard/numbers",
+];
+
+const PASSWORD: &str = "a long enough password";
+
+/// A client whose pages speak `lang`, chosen with the switcher.
+async fn client_in(app: &TestApp, lang: &str) -> reqwest::Client {
+    let client = app.new_client();
+    let switched = client
+        .post(app.url("/language"))
+        .form(&[("lang", lang)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    client
+}
+
+/// Signs `client` up and in through the pages, with a name that is no English word.
+async fn sign_up_in(app: &TestApp, client: &reqwest::Client, email: &str) {
+    let seen = app.mail.to(email).len();
+    let sent = client
+        .post(app.url("/signup"))
+        .form(&[
+            ("email", email),
+            ("display_name", "에이다"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::ACCEPTED);
+    let token = app.mail.next_to(email, seen).await.confirmation_token();
+    let confirmed = client
+        .post(app.url("/confirm"))
+        .form(&[("token", token.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+}
+
+/// Every page of the issuer's side in `lang`, by what it is: (name, HTML).
+async fn pages_in(app: &TestApp, lang: &str) -> Vec<(String, String)> {
+    let visitor = client_in(app, lang).await;
+    let mut pages = Vec::new();
+    let get = async |client: &reqwest::Client, path: &str| {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        (path.to_string(), response.text().await.unwrap())
+    };
+    for path in ["/", "/signup", "/login", "/no-such-page", "/c/no-such-card"] {
+        pages.push(get(&visitor, path).await);
+    }
+    let post = async |path: &str, form: &[(&str, &str)]| {
+        let response = visitor.post(app.url(path)).form(form).send().await.unwrap();
+        (format!("{path} refused"), response.text().await.unwrap())
+    };
+    pages.push(
+        post(
+            "/signup",
+            &[
+                ("email", "not-an-address"),
+                ("display_name", ""),
+                ("password", "short"),
+            ],
+        )
+        .await,
+    );
+    pages.push(
+        post(
+            "/login",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "wrong password!"),
+            ],
+        )
+        .await,
+    );
+    pages.push(
+        post(
+            "/confirm",
+            &[("token", "no-such-token"), ("password", PASSWORD)],
+        )
+        .await,
+    );
+    let email = format!("ui-{lang}@example.com");
+    let sent = visitor
+        .post(app.url("/signup"))
+        .form(&[
+            ("email", email.as_str()),
+            ("display_name", "에이다"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    pages.push(("sign-up sent".into(), sent.text().await.unwrap()));
+    let token = app.mail.next_to(&email, 0).await.confirmation_token();
+    pages.push(get(&visitor, &format!("/confirm/{token}")).await);
+
+    let issuer = client_in(app, lang).await;
+    sign_up_in(app, &issuer, &format!("issuer-{lang}@example.com")).await;
+    let created = app
+        .create_card(&issuer, card_json(Some(&format!("ui-{lang}")), "Ada"))
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    for path in [
+        "/dashboard",
+        &format!("/dashboard?saved=ui-{lang}"),
+        "/dashboard?deleted=1",
+        "/dashboard?voucher=expired",
+        "/dashboard?voucher=ok",
+        "/dashboard?cap=bad_zone",
+        "/dashboard/statement",
+    ] {
+        pages.push(get(&issuer, path).await);
+    }
+    for path in STILL_ENGLISH {
+        pages.push(get(&issuer, path).await);
+    }
+    pages
+}
+
+/// What a page says to a reader: its text nodes and readable attributes, minus the elements
+/// marked `translate="no"`, scripts and styles.
+fn readable_texts(html: &str) -> Vec<String> {
+    const VOID: &[&str] = &[
+        "area", "br", "col", "hr", "img", "input", "link", "meta", "source",
+    ];
+    let mut texts = Vec::new();
+    // The name of an element whose content is skipped, and how deep in it we are.
+    let mut skipping: Option<(String, usize)> = None;
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        let text = &rest[..open];
+        if skipping.is_none() && !text.trim().is_empty() {
+            texts.push(decode(text.trim()));
+        }
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        rest = &rest[open + close + 1..];
+        if tag.starts_with('!') {
+            continue;
+        }
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if let Some((skipped, depth)) = &mut skipping {
+            if *skipped == name && !VOID.contains(&name.as_str()) {
+                if closing {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        skipping = None;
+                    }
+                } else if !tag.ends_with('/') {
+                    *depth += 1;
+                }
+            }
+            continue;
+        }
+        if closing {
+            continue;
+        }
+        let never_text = matches!(name.as_str(), "script" | "style" | "template");
+        if (tag.contains("translate=\"no\"") || never_text) && !VOID.contains(&name.as_str()) {
+            skipping = Some((name, 1));
+            continue;
+        }
+        for attribute in ["alt", "aria-label", "placeholder", "title"] {
+            if let Some(value) = attribute_value(tag, attribute) {
+                texts.push(decode(value));
+            }
+        }
+    }
+    texts
+}
+
+fn attribute_value<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')?;
+    Some(&tag[start..start + end])
+}
+
+fn decode(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The English words of a text: Latin words of three letters or more that are not kept as
+/// they are, outside e-mail addresses, paths and host names.
+fn english_words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter(|token| !token.contains('@') && !token.contains('/') && !token.contains(".co"))
+        .flat_map(|token| token.split(|c: char| !c.is_ascii_alphabetic()))
+        .filter(|word| word.len() >= 3 && !KEPT.contains(word))
+        .map(str::to_string)
+        .collect()
+}
+
+fn html_lang(html: &str) -> Option<&str> {
+    let start = html.find("<html lang=\"")? + "<html lang=\"".len();
+    Some(&html[start..start + html[start..].find('"')?])
+}
+
+#[tokio::test]
+async fn every_issuer_page_speaks_the_chosen_language() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |settings| {
+        settings.signup_max_per_address = 100
+    })
+    .await;
+    let english: Vec<(String, String)> = pages_in(&app, "en").await;
+    assert!(
+        english
+            .iter()
+            .all(|(_, html)| html_lang(html) == Some("en")),
+        "English pages say so"
+    );
+    // The check finds untranslated words: the English pages are full of them.
+    let english_count: usize = english
+        .iter()
+        .flat_map(|(_, html)| readable_texts(html))
+        .map(|text| english_words(&text).len())
+        .sum();
+    assert!(
+        english_count > 200,
+        "{english_count} English words in English"
+    );
+
+    let mut untranslated = BTreeSet::new();
+    for lang in ["ko", "ja", "zh"] {
+        let pages = pages_in(&app, lang).await;
+        assert_eq!(pages.len(), english.len());
+        for (page, html) in &pages {
+            if STILL_ENGLISH.contains(&page.as_str()) {
+                assert_eq!(
+                    html_lang(html),
+                    Some("en"),
+                    "{page} is still English and says so"
+                );
+                continue;
+            }
+            assert_eq!(html_lang(html), Some(lang), "{page} in {lang}");
+            for text in readable_texts(html) {
+                if !english_words(&text).is_empty() {
+                    untranslated.insert(format!("{lang} {page}: {text}"));
+                }
+            }
+        }
+    }
+    assert!(
+        untranslated.is_empty(),
+        "untranslated:\n{}",
+        untranslated.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[tokio::test]
+async fn the_switcher_keeps_the_choice_on_the_account() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |settings| {
+        settings.signup_max_per_address = 100
+    })
+    .await;
+    let issuer = app.new_client();
+    sign_up_in(&app, &issuer, "ada@example.com").await;
+    let switched = issuer
+        .post(app.url("/language"))
+        .header("referer", app.url("/dashboard/statement"))
+        .form(&[("lang", "ja")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    assert_eq!(switched.headers()["location"], "/dashboard/statement");
+    let refused = issuer
+        .post(app.url("/language"))
+        .form(&[("lang", "fr")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+
+    // Another browser, whose own language is Korean, logs in: the account's choice wins.
+    let elsewhere = app.new_client();
+    let logged_in = elsewhere
+        .post(app.url("/login"))
+        .header("accept-language", "ko-KR,ko;q=0.9")
+        .form(&[("email", "ada@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logged_in.status(), StatusCode::SEE_OTHER);
+    let dashboard = elsewhere
+        .get(app.url("/dashboard"))
+        .header("accept-language", "ko-KR,ko;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html_lang(&dashboard), Some("ja"));
+    assert!(dashboard.contains("あなたの名刺"), "{dashboard}");
+
+    // Without a choice, the browser's language; without one it knows, English.
+    let korean = app
+        .new_client()
+        .get(app.url("/login"))
+        .header("accept-language", "ko-KR,ko;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html_lang(&korean), Some("ko"));
+    let french = app
+        .new_client()
+        .get(app.url("/login"))
+        .header("accept-language", "fr-FR")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html_lang(&french), Some("en"));
+}
+
+#[test]
+fn readable_texts_skip_what_is_not_for_translation() {
+    let html = r#"<html lang="ko"><head><title>내 명함 · callcard</title><script>var x = "Hello";</script></head>
+        <body><p>안녕 <b>세상</b></p><td translate="no">Welcome <i>grant</i></td>
+        <input placeholder="Search here"><img alt="Photo"><p>Left over</p></body></html>"#;
+    let texts = readable_texts(html);
+    assert_eq!(
+        texts,
+        [
+            "내 명함 · callcard",
+            "안녕",
+            "세상",
+            "Search here",
+            "Photo",
+            "Left over"
+        ]
+    );
+    let words: Vec<String> = texts.iter().flat_map(|t| english_words(t)).collect();
+    assert_eq!(words, ["Search", "here", "Photo", "Left", "over"]);
+    assert!(english_words("ada@example.com /c/ada abcd.co.kr 5,000 KRW").is_empty());
+}
