@@ -2,7 +2,8 @@
 //! [`CardText`] and the call window's [`CallText`]; how a typed phone number was understood
 //! ([`number`]); and the issuer's pages in the language they choose (issue 11): the front page
 //! and "not found" ([`SiteText`]), sign-up and log-in ([`AuthText`]), the dashboard and
-//! statement ([`DashboardText`]) and its browser line ([`LineText`]).
+//! statement ([`DashboardText`]) and its browser line ([`LineText`]), the call records
+//! ([`RecordsText`]) and the phone numbers ([`PhoneNumbersText`]).
 //!
 //! A table of static strings per language, so a missing translation is a compile error.
 
@@ -13,13 +14,19 @@ mod call;
 mod dashboard;
 mod line;
 pub mod number;
+mod phone_numbers;
+mod records;
 mod site;
+mod vcard;
 
 pub use auth::{AuthText, auth_text};
 pub use call::{CallText, EndMessages, PAGE_CAUSES, SERVER_CAUSES, call_text, refusal_message};
 pub use dashboard::{DashboardText, KINDS, dashboard_text};
 pub use line::{LineText, line_text};
+pub use phone_numbers::{PhoneNumbersText, phone_numbers_text};
+pub use records::{OUTCOMES, RecordsText, records_text};
 pub use site::{SiteText, own_name, site_text};
+pub use vcard::{VCardText, vcard_text};
 
 /// The language of the issuer's pages (sign-up, dashboard, …), chosen by the issuer or their
 /// browser; a card's own pages speak the card's languages instead. The server provides it as

@@ -53,11 +53,11 @@ pub fn App() -> impl IntoView {
             view! { <pages::dashboard::StatementPage ui guild/> }.into_any()
         }
         Page::CallRecords { records } => {
-            view! { <pages::calls::CallRecordsPage records/> }.into_any()
+            view! { <pages::calls::CallRecordsPage ui records/> }.into_any()
         }
-        Page::Numbers { numbers } => view! { <pages::numbers::NumbersPage numbers/> }.into_any(),
+        Page::Numbers { numbers } => view! { <pages::numbers::NumbersPage ui numbers/> }.into_any(),
         Page::Verification { verification } => {
-            view! { <pages::numbers::VerificationPage verification/> }.into_any()
+            view! { <pages::numbers::VerificationPage ui verification/> }.into_any()
         }
         Page::NotFound => view! { <pages::not_found::NotFoundPage ui/> }.into_any(),
     };

@@ -149,13 +149,13 @@ impl PageMeta {
             Page::Confirm { .. } => translated(auth.confirm_title),
             Page::Dashboard { .. } => translated(dashboard.title),
             Page::Editor { .. } => plain("Card editor"),
-            Page::CallRecords { .. } => plain("Call records"),
+            Page::CallRecords { .. } => translated(crate::i18n::records_text(ui).title),
             Page::Statement { .. } => translated(dashboard.statement_title),
-            Page::Numbers { .. } => plain("Phone numbers"),
+            Page::Numbers { .. } => translated(crate::i18n::phone_numbers_text(ui).title),
             Page::Verification { verification } => PageMeta {
                 // Followed without script: the page reloads while the call runs.
                 refresh_secs: verification.running.then_some(2),
-                ..plain("Verifying a number")
+                ..translated(&crate::i18n::phone_numbers_text(ui).verifying(&verification.number))
             },
             Page::CallbackStatus { status } => PageMeta {
                 lang: status.lang.code(),

@@ -40,7 +40,9 @@ test.describe('card page without JavaScript', () => {
     const response = await page.goto('/c/no-such-card');
     expect(response?.status()).toBe(404);
 
-    await expect(page.getByRole('heading', { name: /not found/i }).first()).toBeVisible();
+    // The issuer's side speaks the browser's language (issue 11): this browser asks for Korean.
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
+    await expect(page.getByRole('heading', { name: '페이지를 찾을 수 없습니다' })).toBeVisible();
     await expect(page.locator('a[href="/"]').first()).toBeVisible();
   });
 });

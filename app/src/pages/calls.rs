@@ -3,10 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::model::{CallRecord, CallRecordsView};
+use crate::i18n::{RecordsText, call_text, records_text};
+use crate::model::{CallRecord, CallRecordsView, Lang};
 
 #[component]
-pub fn CallRecordsPage(records: CallRecordsView) -> impl IntoView {
+pub fn CallRecordsPage(ui: Lang, records: CallRecordsView) -> impl IntoView {
+    let text = records_text(ui);
     let CallRecordsView {
         number,
         from,
@@ -20,20 +22,20 @@ pub fn CallRecordsPage(records: CallRecordsView) -> impl IntoView {
     let search = query_string(&number, &from, &until);
     let shown_to = offset + page.records.len() as u64;
     let summary = if page.total == 0 {
-        "No calls match.".to_string()
+        text.none.to_string()
     } else {
-        format!("Calls {} to {shown_to} of {}", offset + 1, page.total)
+        text.shown(offset + 1, shown_to, page.total)
     };
     let previous = (offset > 0).then(|| {
         let href = format!(
             "/dashboard/calls?{search}&offset={}",
             offset.saturating_sub(limit)
         );
-        view! { <a href=href rel="prev">"Newer"</a> }
+        view! { <a href=href rel="prev">{text.newer}</a> }
     });
     let next = (shown_to < page.total).then(|| {
         let href = format!("/dashboard/calls?{search}&offset={shown_to}");
-        view! { <a href=href rel="next">"Older"</a> }
+        view! { <a href=href rel="next">{text.older}</a> }
     });
     let table = (!page.records.is_empty()).then(|| {
         view! {
@@ -41,18 +43,18 @@ pub fn CallRecordsPage(records: CallRecordsView) -> impl IntoView {
                 <caption>{summary.clone()}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"When"</th>
-                        <th scope="col">"Card"</th>
-                        <th scope="col">"Caller"</th>
-                        <th scope="col">"Callee"</th>
-                        <th scope="col">"Legs"</th>
-                        <th scope="col">"Billed"</th>
-                        <th scope="col">{format!("Cost ({currency})")}</th>
-                        <th scope="col">"Outcome"</th>
+                        <th scope="col">{text.when}</th>
+                        <th scope="col">{text.card}</th>
+                        <th scope="col">{text.caller}</th>
+                        <th scope="col">{text.callee}</th>
+                        <th scope="col">{text.legs}</th>
+                        <th scope="col">{text.billed}</th>
+                        <th scope="col">{text.cost(&currency)}</th>
+                        <th scope="col">{text.outcome}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {page.records.into_iter().map(|record| view! { <RecordRow record/> }).collect_view()}
+                    {page.records.into_iter().map(|record| view! { <RecordRow ui text record/> }).collect_view()}
                 </tbody>
             </table>
         }
@@ -60,49 +62,58 @@ pub fn CallRecordsPage(records: CallRecordsView) -> impl IntoView {
     view! {
         <main class="calls-page">
             <header class="dashboard-header">
-                <h1>"Call records"</h1>
-                <p><a href="/dashboard">"Back to your cards"</a></p>
+                <h1>{text.title}</h1>
+                <p><a href="/dashboard">{text.back}</a></p>
             </header>
             <form method="get" action="/dashboard/calls" class="record-search">
-                <label for="record-number">"Number contains"</label>
+                <label for="record-number">{text.number_contains}</label>
                 <input id="record-number" name="number" inputmode="tel" value=number/>
-                <label for="record-from">"From"</label>
+                <label for="record-from">{text.from}</label>
                 <input id="record-from" name="from" type="date" value=from/>
-                <label for="record-until">"Until"</label>
+                <label for="record-until">{text.until}</label>
                 <input id="record-until" name="until" type="date" value=until/>
-                <button type="submit" class="button secondary">"Search"</button>
+                <button type="submit" class="button secondary">{text.search}</button>
             </form>
             {error.map(|error| view! { <p class="error" role="alert">{error}</p> })}
             <p role="status">{summary}</p>
             {table}
-            <nav class="pager" aria-label="Pages">{previous}{next}</nav>
-            <p><a href=format!("/dashboard/calls.csv?{search}") download="calls.csv">"Export these calls as CSV"</a></p>
+            <nav class="pager" aria-label=text.pages>{previous}{next}</nav>
+            <p><a href=format!("/dashboard/calls.csv?{search}") download="calls.csv">{text.export}</a></p>
         </main>
     }
 }
 
+/// One call. Its legs are the rate classes of the installation's rate table, shown as named
+/// there; its end is told in the call window's words for that cause or refusal.
 #[component]
-fn RecordRow(record: CallRecord) -> impl IntoView {
+fn RecordRow(ui: Lang, text: &'static RecordsText, record: CallRecord) -> impl IntoView {
     let when = record.authorized_at.replace('T', " ").replace('Z', " UTC");
     let billed = record
         .billed_secs
         .map(|secs| format!("{}:{:02}", secs / 60, secs % 60))
         .unwrap_or_default();
-    let outcome = match &record.hangup_cause {
-        Some(cause) => format!("{} ({})", record.outcome, cause.replace('_', " ")),
-        None => record.outcome.clone(),
-    }
-    .replace('_', " ");
+    let reason = record
+        .hangup_cause
+        .as_deref()
+        .or_else(|| record.outcome.strip_prefix("refused:"));
+    let outcome = match reason {
+        Some(reason) => format!(
+            "{} — {}",
+            text.outcome(&record.outcome),
+            call_text(ui).refusal(reason)
+        ),
+        None => text.outcome(&record.outcome),
+    };
     view! {
         <tr>
             <td>{when}</td>
-            <td><a href=format!("/c/{}", record.card_slug)>{record.card_slug.clone()}</a></td>
+            <td translate="no"><a href=format!("/c/{}", record.card_slug)>{record.card_slug.clone()}</a></td>
             <td>{record.caller_number}</td>
             <td>{record.callee_number}</td>
-            <td>{record.leg_classes.join(" + ")}</td>
+            <td translate="no">{record.leg_classes.join(" + ")}</td>
             <td class="amount">{billed}</td>
             <td class="amount">{record.cost.map(|cost| cost.to_string()).unwrap_or_default()}</td>
-            <td>{outcome}</td>
+            <td data-outcome=record.outcome.clone()>{outcome}</td>
         </tr>
     }
 }

@@ -5,17 +5,12 @@
 
 use leptos::prelude::*;
 
-use crate::model::{NumbersView, VerificationView};
-
-const LANGUAGES: [(&str, &str); 4] = [
-    ("ko", "한국어"),
-    ("en", "English"),
-    ("ja", "日本語"),
-    ("zh", "中文"),
-];
+use crate::i18n::{own_name, phone_numbers_text};
+use crate::model::{Lang, NumbersView, VerificationView};
 
 #[component]
-pub fn NumbersPage(numbers: NumbersView) -> impl IntoView {
+pub fn NumbersPage(ui: Lang, numbers: NumbersView) -> impl IntoView {
+    let text = phone_numbers_text(ui);
     let NumbersView {
         verified,
         number,
@@ -24,7 +19,7 @@ pub fn NumbersPage(numbers: NumbersView) -> impl IntoView {
         can_verify,
     } = numbers;
     let list = if verified.is_empty() {
-        view! { <p>"No number is verified yet."</p> }.into_any()
+        view! { <p>{text.none_verified}</p> }.into_any()
     } else {
         view! {
             <ul class="verified-numbers">
@@ -36,39 +31,35 @@ pub fn NumbersPage(numbers: NumbersView) -> impl IntoView {
     let form = if can_verify {
         view! {
             <form method="post" action="/dashboard/numbers/verify" class="stacked" novalidate>
-                <label for="verify-number">"Phone number"</label>
+                <label for="verify-number">{text.phone_number}</label>
                 <input id="verify-number" name="number" inputmode="tel" autocomplete="tel" required value=number/>
-                <label for="verify-lang">"Language of the call"</label>
-                <select id="verify-lang" name="lang">
-                    {LANGUAGES
+                <label for="verify-lang">{text.call_language}</label>
+                // Each language named in itself, as in the switcher.
+                <select id="verify-lang" name="lang" translate="no">
+                    {Lang::ALL
                         .into_iter()
-                        .map(|(code, name)| {
-                            view! { <option value=code selected=lang == code>{name}</option> }
+                        .map(|option| {
+                            view! { <option value=option.code() selected=lang == option.code()>{own_name(option)}</option> }
                         })
                         .collect_view()}
                 </select>
-                <button type="submit" class="button">"Call me with a code"</button>
+                <button type="submit" class="button">{text.call_me}</button>
             </form>
         }
         .into_any()
     } else {
-        view! {
-            <p>"This installation has no telephone trunk, so cards ring only in your browser."</p>
-        }
-        .into_any()
+        view! { <p>{text.no_trunk}</p> }.into_any()
     };
     view! {
         <main class="numbers-page">
             <header class="dashboard-header">
-                <h1>"Your phone numbers"</h1>
-                <p><a href="/dashboard">"Back to your cards"</a></p>
+                <h1>{text.title}</h1>
+                <p><a href="/dashboard">{text.back}</a></p>
             </header>
-            <p>
-                "A card rings a landline or mobile only once you have shown it is yours: we call it, and you type on its keypad the code we show here."
-            </p>
-            <h2>"Verified"</h2>
+            <p>{text.why}</p>
+            <h2>{text.verified}</h2>
             {list}
-            <h2>"Verify a number"</h2>
+            <h2>{text.verify_heading}</h2>
             {error.map(|error| view! { <p class="error" role="alert">{error}</p> })}
             {form}
         </main>
@@ -76,7 +67,8 @@ pub fn NumbersPage(numbers: NumbersView) -> impl IntoView {
 }
 
 #[component]
-pub fn VerificationPage(verification: VerificationView) -> impl IntoView {
+pub fn VerificationPage(ui: Lang, verification: VerificationView) -> impl IntoView {
+    let text = phone_numbers_text(ui);
     let VerificationView {
         number,
         running,
@@ -88,21 +80,21 @@ pub fn VerificationPage(verification: VerificationView) -> impl IntoView {
     let code = code.map(|code| {
         view! {
             <p class="verification-code">
-                "Your code: " <strong data-testid="verification-code">{code}</strong>
+                {text.your_code}<strong data-testid="verification-code">{code}</strong>
             </p>
         }
     });
     let next = (!running).then(|| {
         if verified {
-            view! { <p><a href="/dashboard">"Back to your cards"</a></p> }.into_any()
+            view! { <p><a href="/dashboard">{text.back}</a></p> }.into_any()
         } else {
-            view! { <p><a href="/dashboard/numbers">"Try again"</a></p> }.into_any()
+            view! { <p><a href="/dashboard/numbers">{text.try_again}</a></p> }.into_any()
         }
     });
     view! {
         <main class="numbers-page">
             <header class="dashboard-header">
-                <h1>{format!("Verifying {number}")}</h1>
+                <h1>{text.verifying(&number)}</h1>
             </header>
             {code}
             <p role="status" data-testid="verification-state">{message}</p>

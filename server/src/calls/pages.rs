@@ -34,9 +34,10 @@ pub struct RecordSearch {
 impl RecordSearch {
     /// The records query, or what is wrong with the dates.
     fn to_query(&self) -> Result<RecordQuery, String> {
-        let from = day_start(&self.from, "From")?;
+        let text = app::i18n::records_text(crate::ui_language::current());
+        let from = day_start(&self.from, text.from)?;
         // "Until" names a day people mean to include.
-        let until = day_start(&self.until, "Until")?
+        let until = day_start(&self.until, text.until)?
             .map(|start| start.checked_add_days(Days::new(1)).unwrap_or(start));
         Ok(RecordQuery {
             number: Some(self.number.clone()).filter(|n| !n.trim().is_empty()),
@@ -55,7 +56,7 @@ fn day_start(text: &str, label: &str) -> Result<Option<DateTime<Utc>>, String> {
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map(|day| Some(day.and_time(chrono::NaiveTime::MIN).and_utc()))
-        .map_err(|_| format!("{label}: `{text}` is not a date like 2026-11-27."))
+        .map_err(|_| app::i18n::records_text(crate::ui_language::current()).not_a_date(label, text))
 }
 
 pub async fn records_page(

@@ -276,7 +276,9 @@ async fn import(
         Err(error) => return error.into_response(),
         Ok(VCardUpload::Missing) => Err((
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Choose a .vcf file to import.".to_string(),
+            app::i18n::vcard_text(crate::ui_language::current())
+                .no_file
+                .to_string(),
         )),
         Ok(VCardUpload::TooLarge) => Err(import_refusal(vcard::VCardError::TooLarge {
             max_bytes: vcard::MAX_IMPORT_BYTES,
@@ -334,7 +336,8 @@ async fn read_vcard_upload(multipart: &mut Multipart) -> Result<VCardUpload, Api
 
 /// A refused import as the dashboard shows it: 413 for size, 422 for the rest.
 fn import_refusal(error: vcard::VCardError) -> (StatusCode, String) {
-    (import_error(error.clone()).status(), error.to_string())
+    let message = error.message(crate::ui_language::current());
+    (import_error(error).status(), message)
 }
 
 enum Submitted {
@@ -509,13 +512,9 @@ pub fn card_error(error: CardError) -> ApiError {
 
 /// Too large is a 413; every other refusal a 422 on the `vcard` field, saying what is wrong.
 pub fn import_error(error: vcard::VCardError) -> ApiError {
+    let message = error.message(crate::ui_language::current());
     match error {
-        vcard::VCardError::TooLarge { .. } => ApiError::PayloadTooLarge {
-            message: error.to_string(),
-        },
-        other => ApiError::Validation(vec![app::model::FieldError::new(
-            "vcard",
-            other.to_string(),
-        )]),
+        vcard::VCardError::TooLarge { .. } => ApiError::PayloadTooLarge { message },
+        _ => ApiError::Validation(vec![app::model::FieldError::new("vcard", message)]),
     }
 }

@@ -106,22 +106,22 @@ pub async fn begin(
     typed: &str,
     lang: Option<&str>,
 ) -> Result<Model, ApiError> {
+    let ui = crate::ui_language::current();
+    let text = app::i18n::phone_numbers_text(ui);
     let bridge = match (&state.bridge, state.trunk_configured()) {
         (Some(bridge), true) => bridge.clone(),
         _ => {
             return Err(ApiError::Conflict {
                 code: "no_trunk",
-                message: "This installation has no telephone trunk, so phone numbers cannot be \
-                          called or verified; answer calls in the browser instead."
-                    .into(),
+                message: text.no_trunk.into(),
             });
         }
     };
     let refuse = |message: String| ApiError::Validation(vec![FieldError::new("number", message)]);
     let parsed = number::parse(typed, state.settings.default_region)
-        .map_err(|error| refuse(error.to_string()))?;
+        .map_err(|error| refuse(error.message(ui)))?;
     rates::classify(&parsed, state.settings.default_region)
-        .map_err(|refusal| refuse(refusal.to_string()))?;
+        .map_err(|_| refuse(text.not_callable.into()))?;
     let phone = PhoneNumber::parse(&parsed.e164).map_err(|error| refuse(error.to_string()))?;
     let code = new_code();
     let digits = code_digits(&code).ok_or_else(|| ApiError::internal("a code with non-digits"))?;
@@ -137,7 +137,7 @@ pub async fn begin(
     .map_err(|error| match error {
         StartError::AlreadyRunning => ApiError::Conflict {
             code: "verification_running",
-            message: error.to_string(),
+            message: text.already_running.into(),
         },
         StartError::TooManyForAccount | StartError::TooManyForNumber => ApiError::TooManyRequests {
             retry_after_secs: LIMITS.window_secs.unsigned_abs(),
@@ -187,27 +187,29 @@ pub fn view(state: &AppState, row: &Model) -> Result<VerificationView, ApiError>
         running: verification_state.is_running(),
         verified: verification_state == VerificationState::Ended(Outcome::Verified),
         code: row.code.clone().filter(|_| verification_state.is_running()),
-        message: message(verification_state).to_owned(),
+        message: message(
+            verification_state,
+            app::i18n::phone_numbers_text(crate::ui_language::current()),
+        )
+        .to_owned(),
     })
 }
 
 /// For the issuer, in the dashboard's language (English).
-fn message(state: VerificationState) -> &'static str {
+fn message(state: VerificationState, text: &app::i18n::PhoneNumbersText) -> &'static str {
     match state {
-        VerificationState::Running(Progress::Calling) => "Calling the number…",
-        VerificationState::Running(Progress::Ringing) => "Ringing. Answer it.",
-        VerificationState::Running(Progress::WaitingForCode) => {
-            "Answered. Type the code below on the phone's keypad."
-        }
+        VerificationState::Running(Progress::Calling) => text.calling,
+        VerificationState::Running(Progress::Ringing) => text.ringing,
+        VerificationState::Running(Progress::WaitingForCode) => text.waiting_for_code,
         VerificationState::Ended(outcome) => match outcome {
-            Outcome::Verified => "Verified: your cards may ring this number.",
-            Outcome::WrongCode => "The code typed was not this one. Start again.",
-            Outcome::NoCode => "The call was answered but no code was typed in time.",
-            Outcome::HungUp => "The phone hung up before the whole code was typed.",
-            Outcome::NoAnswer => "Nobody answered.",
-            Outcome::Busy => "The line was busy.",
-            Outcome::Declined => "The call was declined.",
-            Outcome::Failed => "The call could not be placed. Check the number and try again.",
+            Outcome::Verified => text.done_verified,
+            Outcome::WrongCode => text.wrong_code,
+            Outcome::NoCode => text.no_code,
+            Outcome::HungUp => text.hung_up,
+            Outcome::NoAnswer => text.no_answer,
+            Outcome::Busy => text.busy,
+            Outcome::Declined => text.declined,
+            Outcome::Failed => text.failed,
         },
     }
 }

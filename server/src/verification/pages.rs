@@ -93,6 +93,11 @@ async fn verify(
                     .map(|field| field.message.clone())
                     .collect::<Vec<_>>()
                     .join(" "),
+                ApiError::TooManyRequests { .. } => {
+                    app::i18n::phone_numbers_text(crate::ui_language::current())
+                        .too_many
+                        .to_string()
+                }
                 other => other.to_string(),
             };
             let numbers = numbers_view(&state, account.id, form, Some(message)).await?;

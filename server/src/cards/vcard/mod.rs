@@ -109,6 +109,40 @@ pub enum VCardError {
     TooManyUrls { max: usize },
 }
 
+impl VCardError {
+    /// The refusal in `lang` (the `Display` text is the English one, for logs).
+    pub fn message(&self, lang: app::model::Lang) -> String {
+        let text = app::i18n::vcard_text(lang);
+        match self {
+            VCardError::NotAVCard => text.not_a_vcard.into(),
+            VCardError::Unterminated => text.unterminated.into(),
+            VCardError::UnsupportedVersion { found } => {
+                text.unsupported_version.replace("{found}", found)
+            }
+            VCardError::UnknownCharset { name } => text.unknown_charset.replace("{name}", name),
+            VCardError::Undecodable { property, charset } => text
+                .undecodable
+                .replace("{property}", property)
+                .replace("{charset}", charset),
+            VCardError::NotUtf8 { property } => text.not_utf8.replace("{property}", property),
+            VCardError::BadEncoding { property } => {
+                text.bad_encoding.replace("{property}", property)
+            }
+            VCardError::NoName => text.no_name.into(),
+            VCardError::TooLarge { max_bytes } => text
+                .too_large
+                .replace("{mb}", &(max_bytes / (1024 * 1024)).to_string()),
+            VCardError::TooManyProperties { max } => {
+                text.too_many_lines.replace("{max}", &max.to_string())
+            }
+            VCardError::TooManyUrls { max } => text
+                .too_many_urls
+                .replace("{max}", &max.to_string())
+                .replace("{links}", &crate::cards::validate::MAX_LINKS.to_string()),
+        }
+    }
+}
+
 // Scripts, to split and guess names by language.
 
 fn is_hangul(c: char) -> bool {
