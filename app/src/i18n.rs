@@ -24,7 +24,7 @@ pub use call::{CallText, EndMessages, PAGE_CAUSES, SERVER_CAUSES, call_text, ref
 pub use dashboard::{DashboardText, KINDS, dashboard_text};
 pub use line::{LineText, line_text};
 pub use phone_numbers::{PhoneNumbersText, phone_numbers_text};
-pub use records::{OUTCOMES, RecordsText, records_text};
+pub use records::{OUTCOMES, RecordsText, record_causes, records_text};
 pub use site::{SiteText, own_name, site_text};
 pub use vcard::{VCardText, vcard_text};
 

@@ -2,8 +2,9 @@
 //! (`config/mail.rs`). What a mail says is decided elsewhere (`auth/confirmation.rs`); this
 //! module only delivers it.
 
+use lettre::message::Body;
 use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
@@ -27,6 +28,18 @@ pub enum MailError {
     Smtp(#[from] lettre::transport::smtp::Error),
     #[error("the mail could not be written to the outbox {dir}: {message}")]
     Outbox { dir: String, message: String },
+}
+
+/// A mail's text as sent: 7-bit as it is when it is ASCII; otherwise quoted-printable, which
+/// leaves ASCII lines (the links) readable in the raw mail, where base64 would hide them.
+fn body(text: &str) -> Body {
+    let encoding = if text.is_ascii() {
+        ContentTransferEncoding::SevenBit
+    } else {
+        ContentTransferEncoding::QuotedPrintable
+    };
+    Body::new_with_encoding(text.to_string(), encoding)
+        .unwrap_or_else(|_| Body::new(text.to_string()))
 }
 
 #[derive(Clone)]
@@ -67,7 +80,7 @@ impl Mailer {
             .to(to)
             .subject(mail.subject.as_str())
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.text.clone())?;
+            .body(body(&mail.text))?;
         match &self.transport {
             Transport::Smtp(smtp) => {
                 smtp.send(message).await?;

@@ -1,10 +1,10 @@
-//! The words of the call records page in ko, en, ja, zh (issue 11). A record's end cause or
-//! refusal is told in the call window's own sentences ([`super::CallText::refusal`]), so the
-//! issuer reads the same reason the caller was given.
+//! The words of the call records page in ko, en, ja, zh (issue 11), with each end cause and
+//! refusal named as the issuer reads a record: who hung up, which limit stopped the call.
 
 use crate::model::Lang;
 
 pub struct RecordsText {
+    pub lang: Lang,
     pub title: &'static str,
     pub back: &'static str,
     pub number_contains: &'static str,
@@ -54,7 +54,238 @@ pub fn records_text(lang: Lang) -> &'static RecordsText {
     }
 }
 
+/// A record's end cause (`hangup_cause`) or refusal reason (after `refused:`), in ko, en, ja,
+/// zh (the order of `Lang::ALL`).
+const CAUSES: [(&str, [&str; 4]); 24] = [
+    (
+        "caller_hung_up",
+        [
+            "건 사람이 끊음",
+            "caller hung up",
+            "発信者が切断",
+            "来电方挂断",
+        ],
+    ),
+    (
+        "issuer_hung_up",
+        [
+            "발행인이 끊음",
+            "issuer hung up",
+            "発行者が切断",
+            "发行人挂断",
+        ],
+    ),
+    (
+        "issuer_declined",
+        [
+            "발행인이 거절",
+            "issuer declined",
+            "発行者が拒否",
+            "发行人拒接",
+        ],
+    ),
+    (
+        "issuer_did_not_answer",
+        [
+            "발행인 응답 없음",
+            "issuer did not answer",
+            "発行者が応答せず",
+            "发行人未接听",
+        ],
+    ),
+    (
+        "issuer_busy",
+        [
+            "발행인 통화 중",
+            "issuer busy",
+            "発行者が話し中",
+            "发行人占线",
+        ],
+    ),
+    (
+        "caller_busy",
+        [
+            "건 사람 통화 중",
+            "caller busy",
+            "発信者が話し中",
+            "来电方占线",
+        ],
+    ),
+    (
+        "caller_did_not_answer",
+        [
+            "건 사람 응답 없음",
+            "caller did not answer",
+            "発信者が応答せず",
+            "来电方未接听",
+        ],
+    ),
+    (
+        "trunk_error",
+        [
+            "전화 회선 오류",
+            "trunk error",
+            "電話回線のエラー",
+            "中继线路错误",
+        ],
+    ),
+    (
+        "guild_exhausted",
+        [
+            "길드 잔액 소진",
+            "Guild exhausted",
+            "ギルドの残高切れ",
+            "公会账户余额用尽",
+        ],
+    ),
+    (
+        "call_limit",
+        [
+            "통화 시간 한도",
+            "call limit reached",
+            "通話時間の上限",
+            "达到通话时长上限",
+        ],
+    ),
+    (
+        "daily_cap",
+        [
+            "하루 한도 도달",
+            "daily cap reached",
+            "1日の上限に到達",
+            "达到每日上限",
+        ],
+    ),
+    (
+        "metering_lapsed",
+        [
+            "과금 확인 끊김",
+            "metering lapsed",
+            "課金の確認が途切れた",
+            "计费确认中断",
+        ],
+    ),
+    (
+        "media_failed",
+        [
+            "음성 연결 실패",
+            "media failed",
+            "音声の接続に失敗",
+            "语音连接失败",
+        ],
+    ),
+    (
+        "session_expired",
+        ["세션 만료", "session expired", "セッション切れ", "会话过期"],
+    ),
+    (
+        "stale_reservation",
+        [
+            "정리 작업이 정산",
+            "settled by the sweeper",
+            "整理処理で精算",
+            "由清理任务结算",
+        ],
+    ),
+    (
+        "process_restarted",
+        [
+            "서버 재시작",
+            "server restarted",
+            "サーバー再起動",
+            "服务器重启",
+        ],
+    ),
+    (
+        "daily_cap_reached",
+        [
+            "하루 한도 도달",
+            "daily cap reached",
+            "1日の上限に到達",
+            "达到每日上限",
+        ],
+    ),
+    (
+        "call_count_exhausted",
+        [
+            "남은 통화 없음",
+            "no calls left",
+            "残りの通話なし",
+            "没有剩余通话",
+        ],
+    ),
+    (
+        "outside_hours",
+        [
+            "통화 시간 외",
+            "outside hours",
+            "受付時間外",
+            "不在接听时间",
+        ],
+    ),
+    (
+        "destination_not_allowed",
+        [
+            "허용되지 않은 번호",
+            "destination not allowed",
+            "許可されていない番号",
+            "号码不被允许",
+        ],
+    ),
+    (
+        "card_unavailable",
+        [
+            "명함을 쓸 수 없음",
+            "card unavailable",
+            "名刺が使えない",
+            "名片不可用",
+        ],
+    ),
+    (
+        "no_trunk",
+        [
+            "전화 회선 없음",
+            "no phone line",
+            "電話回線なし",
+            "没有电话线路",
+        ],
+    ),
+    (
+        "no_rate",
+        ["요금 없음", "no rate", "料金設定なし", "没有费率"],
+    ),
+    (
+        "authority_unavailable",
+        [
+            "승인 서버 응답 없음",
+            "authority unavailable",
+            "承認サーバーが応答せず",
+            "授权服务不可用",
+        ],
+    ),
+];
+
+/// The causes and refusal reasons [`RecordsText::cause`] names.
+pub fn record_causes() -> impl Iterator<Item = &'static str> {
+    CAUSES.iter().map(|(code, _)| *code)
+}
+
 impl RecordsText {
+    /// A cause or refusal reason in this table's language: `trunk_error:503` is "trunk error
+    /// 503"; an unknown code is shown as stored.
+    pub fn cause(&self, code: &str) -> String {
+        let (name, detail) = code.split_once(':').unwrap_or((code, ""));
+        let column = Lang::ALL
+            .iter()
+            .position(|lang| *lang == self.lang)
+            .expect("every language is in ALL");
+        match CAUSES.iter().find(|(known, _)| *known == name) {
+            Some((_, words)) if detail.is_empty() => words[column].to_string(),
+            Some((_, words)) => format!("{} {detail}", words[column]),
+            None => code.replace('_', " "),
+        }
+    }
+
     pub fn shown(&self, first: u64, last: u64, total: u64) -> String {
         self.shown
             .replace("{first}", &first.to_string())
@@ -85,6 +316,7 @@ impl RecordsText {
 }
 
 static KO: RecordsText = RecordsText {
+    lang: Lang::Ko,
     title: "통화 기록",
     back: "내 명함으로 돌아가기",
     number_contains: "번호에 포함",
@@ -118,6 +350,7 @@ static KO: RecordsText = RecordsText {
 };
 
 static EN: RecordsText = RecordsText {
+    lang: Lang::En,
     title: "Call records",
     back: "Back to your cards",
     number_contains: "Number contains",
@@ -151,6 +384,7 @@ static EN: RecordsText = RecordsText {
 };
 
 static JA: RecordsText = RecordsText {
+    lang: Lang::Ja,
     title: "通話記録",
     back: "あなたの名刺に戻る",
     number_contains: "番号に含む",
@@ -184,6 +418,7 @@ static JA: RecordsText = RecordsText {
 };
 
 static ZH: RecordsText = RecordsText {
+    lang: Lang::Zh,
     title: "通话记录",
     back: "返回我的名片",
     number_contains: "号码包含",

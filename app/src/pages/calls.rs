@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{RecordsText, call_text, records_text};
+use crate::i18n::{RecordsText, records_text};
 use crate::model::{CallRecord, CallRecordsView, Lang};
 
 #[component]
@@ -54,7 +54,7 @@ pub fn CallRecordsPage(ui: Lang, records: CallRecordsView) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {page.records.into_iter().map(|record| view! { <RecordRow ui text record/> }).collect_view()}
+                    {page.records.into_iter().map(|record| view! { <RecordRow text record/> }).collect_view()}
                 </tbody>
             </table>
         }
@@ -84,9 +84,9 @@ pub fn CallRecordsPage(ui: Lang, records: CallRecordsView) -> impl IntoView {
 }
 
 /// One call. Its legs are the rate classes of the installation's rate table, shown as named
-/// there; its end is told in the call window's words for that cause or refusal.
+/// there; its end as the outcome and its cause or refusal reason.
 #[component]
-fn RecordRow(ui: Lang, text: &'static RecordsText, record: CallRecord) -> impl IntoView {
+fn RecordRow(text: &'static RecordsText, record: CallRecord) -> impl IntoView {
     let when = record.authorized_at.replace('T', " ").replace('Z', " UTC");
     let billed = record
         .billed_secs
@@ -97,11 +97,7 @@ fn RecordRow(ui: Lang, text: &'static RecordsText, record: CallRecord) -> impl I
         .as_deref()
         .or_else(|| record.outcome.strip_prefix("refused:"));
     let outcome = match reason {
-        Some(reason) => format!(
-            "{} — {}",
-            text.outcome(&record.outcome),
-            call_text(ui).refusal(reason)
-        ),
+        Some(reason) => format!("{} ({})", text.outcome(&record.outcome), text.cause(reason)),
         None => text.outcome(&record.outcome),
     };
     view! {

@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use app::model::AccountView;
+use app::model::{AccountView, Lang};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -112,6 +112,19 @@ async fn record_sign_up(
         .filter(account::Column::Email.eq(form.email.as_str()))
         .one(&transaction)
         .await?;
+    // The mail speaks the language the account chose, else the one of this sign-up.
+    let mail_lang = match existing.as_ref().map(|found| found.ui_lang.as_deref()) {
+        Some(Some(code)) => Lang::ALL
+            .into_iter()
+            .find(|lang| lang.code() == code)
+            .ok_or_else(|| {
+                Recorded::Failed(AuthError::Inconsistent(format!(
+                    "account of {} has the page language {code:?}, which is none of ours",
+                    form.email
+                )))
+            })?,
+        _ => crate::ui_language::current(),
+    };
     let (account_id, confirmed) = match existing {
         None => {
             let inserted = account::ActiveModel {
@@ -167,6 +180,7 @@ async fn record_sign_up(
         Some(confirmation::already_registered_mail(
             public_url,
             &form.email,
+            mail_lang,
         ))
     } else {
         let token = service::new_token();
@@ -183,6 +197,7 @@ async fn record_sign_up(
             &form.email,
             &form.display_name,
             &token,
+            mail_lang,
         ))
     };
     transaction.commit().await?;

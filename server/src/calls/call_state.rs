@@ -181,6 +181,28 @@ mod tests {
     }
 
     #[test]
+    fn every_outcome_and_cause_has_words_in_the_records() {
+        let known = |code: &str| app::i18n::record_causes().any(|cause| cause == code);
+        for outcome in Outcome::one_of_each() {
+            let code = outcome.to_string();
+            let (base, reason) = code.split_once(':').unwrap_or((&code, ""));
+            assert!(app::i18n::OUTCOMES.contains(&base), "{code}");
+            assert!(reason.is_empty() || known(reason), "{code}");
+        }
+        for cause in RecordedCause::one_of_each() {
+            let code = cause.to_string();
+            let name = code.split(':').next().unwrap_or(&code);
+            // A refused call's cause is `refused:<reason>`: the reason is the word.
+            let word = if name == "refused" {
+                code.rsplit(':').next().unwrap()
+            } else {
+                name
+            };
+            assert!(known(word), "{code}");
+        }
+    }
+
+    #[test]
     fn strings_outside_the_enums_are_refused() {
         for bad in ["", "Reserved", "running", "settled "] {
             assert!(bad.parse::<CallState>().is_err(), "{bad:?}");

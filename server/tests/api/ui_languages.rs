@@ -399,6 +399,96 @@ async fn the_switcher_keeps_the_choice_on_the_account() {
     assert_eq!(html_lang(&french), Some("en"));
 }
 
+#[tokio::test]
+async fn sign_up_mails_speak_the_sign_up_s_language_and_keep_their_link_readable() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let korean = client_in(&app, "ko").await;
+    let email = "ada@example.com";
+    let sent = korean
+        .post(app.url("/signup"))
+        .form(&[
+            ("email", email),
+            ("display_name", "에이다"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::ACCEPTED);
+    let mail = app.mail.next_to(email, 0).await;
+    let subject = mail
+        .data
+        .lines()
+        .find(|line| line.starts_with("Subject: "))
+        .unwrap();
+    assert!(
+        subject.contains("=?utf-8?"),
+        "an encoded Korean subject: {subject}"
+    );
+    assert!(
+        mail.data
+            .contains("Content-Transfer-Encoding: quoted-printable")
+    );
+    let text = quoted_printable(&mail.data);
+    assert!(text.contains("에이다님, 안녕하세요."), "{text}");
+    assert!(!text.contains("Hello"), "{text}");
+    // The link stays a plain line of the raw mail: the token is read from it as it is.
+    let token = mail.confirmation_token();
+    assert!(
+        mail.data
+            .lines()
+            .any(|line| line.ends_with(&format!("/confirm/{token}")))
+    );
+
+    // Signed up in Korean, the account's pages and its later mails stay Korean, whatever
+    // language the next sign-up attempt of the address comes in.
+    let confirmed = korean
+        .post(app.url("/confirm"))
+        .form(&[("token", token.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    let japanese = client_in(&app, "ja").await;
+    japanese
+        .post(app.url("/signup"))
+        .form(&[
+            ("email", email),
+            ("display_name", "エイダ"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let notice = quoted_printable(&app.mail.next_to(email, 1).await.data);
+    assert!(notice.contains("이미 계정이 있는"), "{notice}");
+}
+
+/// The body of a raw quoted-printable mail as text (soft breaks joined, `=XX` decoded).
+fn quoted_printable(raw: &str) -> String {
+    let body = raw.split_once("\n\n").map_or(raw, |(_, body)| body);
+    let joined = body.replace("=\r\n", "").replace("=\n", "");
+    let mut bytes = Vec::new();
+    let mut rest = joined.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        let pair = (byte == b'=')
+            .then(|| tail.get(..2))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match pair {
+            Some(decoded) => {
+                bytes.push(decoded);
+                rest = &tail[2..];
+            }
+            None => {
+                bytes.push(byte);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 #[test]
 fn readable_texts_skip_what_is_not_for_translation() {
     let html = r#"<html lang="ko"><head><title>내 명함 · callcard</title><script>var x = "Hello";</script></head>
