@@ -293,7 +293,7 @@ impl CardService<'_> {
         let mut input = self.checked(input)?;
         self.require_verified(owner, input.call.as_ref()).await?;
         // A new slug is a move: the old one keeps leading to the card (`retire_slug`).
-        let moved_to = input.slug.clone().filter(|wanted| *wanted != existing.slug);
+        let new_slug = input.slug.clone().filter(|wanted| *wanted != existing.slug);
         input.slug = Some(existing.slug.clone());
         let new_photo = self.store(&photo).await?;
         let new_logo = self.store(&logo).await?;
@@ -305,14 +305,14 @@ impl CardService<'_> {
             let mut row: card::ActiveModel = existing.clone().into();
             row.photo_file = Set(photo_file.clone());
             row.logo_file = Set(logo_file.clone());
-            if let Some(new_slug) = &moved_to {
+            if let Some(new_slug) = &new_slug {
                 row.slug = Set(new_slug.clone());
             }
             let model = with_fields(row, &input, Utc::now())
                 .update(&transaction)
                 .await
                 .map_err(slug_conflict)?;
-            if moved_to.is_some() {
+            if new_slug.is_some() {
                 retire_slug(&transaction, &existing, &model.slug).await?;
             }
             content::Entity::delete_many()

@@ -58,19 +58,29 @@ async fn client_in(app: &TestApp, lang: &str) -> reqwest::Client {
     client
 }
 
-/// Signs `client` up and in through the pages, with a name that is no English word.
-async fn sign_up_in(app: &TestApp, client: &reqwest::Client, email: &str) {
-    let seen = app.mail.to(email).len();
-    let sent = client
+/// Posts the sign-up page's form, as a browser in `client`'s language would.
+async fn post_sign_up(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    display_name: &str,
+) -> reqwest::Response {
+    client
         .post(app.url("/signup"))
         .form(&[
             ("email", email),
-            ("display_name", "에이다"),
+            ("display_name", display_name),
             ("password", PASSWORD),
         ])
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Signs `client` up and in through the pages, with a name that is no English word.
+async fn sign_up_in(app: &TestApp, client: &reqwest::Client, email: &str) {
+    let seen = app.mail.to(email).len();
+    let sent = post_sign_up(app, client, email, "에이다").await;
     assert_eq!(sent.status(), StatusCode::ACCEPTED);
     let token = app.mail.next_to(email, seen).await.confirmation_token();
     let confirmed = client
@@ -126,16 +136,7 @@ async fn pages_in(app: &TestApp, lang: &str) -> Vec<(String, String)> {
         .await,
     );
     let email = format!("ui-{lang}@example.com");
-    let sent = visitor
-        .post(app.url("/signup"))
-        .form(&[
-            ("email", email.as_str()),
-            ("display_name", "에이다"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let sent = post_sign_up(app, &visitor, &email, "에이다").await;
     pages.push(("sign-up sent".into(), sent.text().await.unwrap()));
     let token = app.mail.next_to(&email, 0).await.confirmation_token();
     pages.push(get(&visitor, &format!("/confirm/{token}")).await);
@@ -404,16 +405,7 @@ async fn sign_up_mails_speak_the_sign_up_s_language_and_keep_their_link_readable
     let app = TestApp::spawn(Backend::Sqlite).await;
     let korean = client_in(&app, "ko").await;
     let email = "ada@example.com";
-    let sent = korean
-        .post(app.url("/signup"))
-        .form(&[
-            ("email", email),
-            ("display_name", "에이다"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let sent = post_sign_up(&app, &korean, email, "에이다").await;
     assert_eq!(sent.status(), StatusCode::ACCEPTED);
     let mail = app.mail.next_to(email, 0).await;
     let subject = mail
@@ -450,16 +442,7 @@ async fn sign_up_mails_speak_the_sign_up_s_language_and_keep_their_link_readable
         .unwrap();
     assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
     let japanese = client_in(&app, "ja").await;
-    japanese
-        .post(app.url("/signup"))
-        .form(&[
-            ("email", email),
-            ("display_name", "エイダ"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    post_sign_up(&app, &japanese, email, "エイダ").await;
     let notice = quoted_printable(&app.mail.next_to(email, 1).await.data);
     assert!(notice.contains("이미 계정이 있는"), "{notice}");
 }
