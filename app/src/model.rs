@@ -61,6 +61,12 @@ impl Lang {
         }
     }
 
+    /// Exactly one of the codes [`Lang::code`] writes (`ko`, `en`, `ja`, `zh`): for values this
+    /// project stored itself, where anything else is an error, not a language to guess.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|lang| lang.code() == code)
+    }
+
     /// Accepts `ko`, `EN`, `zh-Hant`, `ja-JP`…: the primary subtag decides.
     pub fn from_tag(tag: &str) -> Option<Lang> {
         let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();

@@ -62,14 +62,7 @@ pub fn of_headers(headers: &HeaderMap) -> Lang {
 }
 
 fn cookie(headers: &HeaderMap) -> Option<Lang> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| *name == COOKIE)
-        .find_map(|(_, value)| Lang::ALL.into_iter().find(|lang| lang.code() == value))
+    crate::auth::cookie::value(headers, COOKIE).and_then(|code| Lang::from_code(&code))
 }
 
 /// `Set-Cookie` for a choice.
@@ -82,19 +75,23 @@ pub fn set_cookie(lang: Lang, secure: bool) -> HeaderValue {
     .expect("a language code makes a valid header")
 }
 
-/// A stored choice read back: one of the four, or the row is not what the database allows.
-pub fn stored(account: &account::Model) -> Result<Option<Lang>, ApiError> {
+/// A stored page language that is none of ours: the row is not what the database allows.
+#[derive(Debug, thiserror::Error)]
+#[error("account {account} has the page language {code:?}, which is none of ours")]
+pub struct UnknownStoredLanguage {
+    account: i64,
+    code: String,
+}
+
+/// An account's stored choice read back: none yet, or one of the four.
+pub fn stored(account: &account::Model) -> Result<Option<Lang>, UnknownStoredLanguage> {
     match account.ui_lang.as_deref() {
         None => Ok(None),
-        Some(code) => Lang::ALL
-            .into_iter()
-            .find(|lang| lang.code() == code)
+        Some(code) => Lang::from_code(code)
             .map(Some)
-            .ok_or_else(|| {
-                ApiError::internal(format!(
-                    "account {} has the page language {code:?}, which is none of ours",
-                    account.id
-                ))
+            .ok_or_else(|| UnknownStoredLanguage {
+                account: account.id,
+                code: code.to_string(),
             }),
     }
 }
@@ -116,10 +113,7 @@ async fn switch(
     headers: HeaderMap,
     Form(choice): Form<Choice>,
 ) -> Result<Response, ApiError> {
-    let Some(lang) = Lang::ALL
-        .into_iter()
-        .find(|lang| lang.code() == choice.lang)
-    else {
+    let Some(lang) = Lang::from_code(&choice.lang) else {
         return Err(ApiError::BadRequest {
             code: "unknown_language",
             message: "Pick one of ko, en, ja, zh.".into(),

@@ -7,13 +7,18 @@ pub const NAME: &str = "callcard_session";
 
 /// The session token from a request's `Cookie` headers, if any.
 pub fn token(headers: &HeaderMap) -> Option<String> {
+    value(headers, NAME)
+}
+
+/// The first non-empty value of the cookie `name` in a request's `Cookie` headers.
+pub fn value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == NAME)
+        .find(|(found, _)| *found == name)
         .map(|(_, value)| value.to_string())
         .filter(|value| !value.is_empty())
 }

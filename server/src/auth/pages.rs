@@ -210,7 +210,7 @@ async fn signed_in(state: &AppState, account_id: i64) -> Response {
     let chosen = match account::Entity::find_by_id(account_id).one(&state.db).await {
         Ok(Some(row)) => match crate::ui_language::stored(&row) {
             Ok(chosen) => chosen,
-            Err(error) => return error.into_response(),
+            Err(error) => return crate::error::ApiError::internal(error).into_response(),
         },
         Ok(None) => None,
         Err(error) => return crate::error::ApiError::from(error).into_response(),

@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use app::model::{AccountView, Lang};
+use app::model::AccountView;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -113,18 +113,14 @@ async fn record_sign_up(
         .one(&transaction)
         .await?;
     // The mail speaks the language the account chose, else the one of this sign-up.
-    let mail_lang = match existing.as_ref().map(|found| found.ui_lang.as_deref()) {
-        Some(Some(code)) => Lang::ALL
-            .into_iter()
-            .find(|lang| lang.code() == code)
-            .ok_or_else(|| {
-                Recorded::Failed(AuthError::Inconsistent(format!(
-                    "account of {} has the page language {code:?}, which is none of ours",
-                    form.email
-                )))
-            })?,
-        _ => crate::ui_language::current(),
-    };
+    let chosen = existing
+        .as_ref()
+        .map(crate::ui_language::stored)
+        .transpose();
+    let mail_lang = chosen
+        .map_err(|error| Recorded::Failed(AuthError::Inconsistent(error.to_string())))?
+        .flatten()
+        .unwrap_or_else(crate::ui_language::current);
     let (account_id, confirmed) = match existing {
         None => {
             let inserted = account::ActiveModel {
