@@ -10,22 +10,38 @@ CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 PORT="${BENCH_PORT:-3950}"
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-[[ -f target/site/pkg/app_bg.wasm ]] || ./scripts/build-bundle.sh
+[[ -f target/site/pkg/app_bg.wasm && -f target/site/pkg/card/card-bundle_bg.wasm ]] || ./scripts/build-bundle.sh
 cargo build --release --locked -p server --quiet
 
-echo "## Browser bundle (release, wasm-opt)"
-for file in app.js app_bg.wasm main.css; do
-  printf '%-14s %8d bytes raw %8d bytes gzip -9\n' "$file" \
+echo "## Browser bundles (release, wasm-opt)"
+for file in app.js app_bg.wasm card/card-bundle.js card/card-bundle_bg.wasm main.css; do
+  printf '%-26s %8d bytes raw %8d bytes gzip -9\n' "$file" \
     "$(wc -c < "target/site/pkg/$file")" "$(gzip -9 -c "target/site/pkg/$file" | wc -c)"
 done
 
 data_dir=$(mktemp -d)
 CALLCARD_DATA_DIR="$data_dir" CALLCARD_LISTEN="127.0.0.1:$PORT" CALLCARD_PUBLIC_URL="http://127.0.0.1:$PORT" \
-  CALLCARD_SITE_ROOT="$REPO_ROOT/target/site" RUST_LOG=warn \
+  CALLCARD_SITE_ROOT="$REPO_ROOT/target/site" CALLCARD_DEMO_PASSWORD=bench-demo-password RUST_LOG=warn \
   "$CARGO_TARGET_DIR/release/callcard" serve > "$data_dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data_dir" target/site/pkg/bench-static.html' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+
+# What each page makes the browser download: the JS and WASM its HTML preloads (issue 12).
+echo
+echo "## JS + WASM per page (gzip -9 of the files each page's HTML loads)"
+jar="$data_dir/cookies"
+curl -sf -c "$jar" -o /dev/null -d 'email=demo@callcard.example&password=bench-demo-password' "http://127.0.0.1:$PORT/login"
+for path in /c/hong-gildong /embed/hong-gildong /c/hong-gildong/call /dashboard /dashboard/cards/hong-gildong/edit /login; do
+  html=$(curl -sf -b "$jar" "http://127.0.0.1:$PORT$path")
+  total=0
+  files=""
+  for asset in $(grep -oE 'href="/pkg/[^"]+\.(js|wasm)"' <<< "$html" | sed -E 's/href="\/pkg\/(.*)"/\1/' | sort -u); do
+    total=$((total + $(gzip -9 -c "target/site/pkg/$asset" | wc -c)))
+    files="$files $asset"
+  done
+  printf '%-36s %8d bytes  (%s )\n' "$path" "$total" "$files"
+done
 
 page="http://127.0.0.1:$PORT/c/hong-gildong"
 # The static twin: the rendered page itself, saved as a file the same server serves from /pkg.

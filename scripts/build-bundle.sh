@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Builds the browser bundle (the `app` crate, hydrate feature) into target/site/pkg, optimised.
+# Builds the two browser bundles (issue 12), optimised, into target/site/pkg:
+#   /pkg/app.js + app_bg.wasm            the call window's, callback's and dashboard line's islands
+#   /pkg/card/card-bundle.js + _bg.wasm  the card island alone, for the card page and the embed
+# The app bundle first: Trunk empties its dist directory, which holds the card bundle's.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 trunk build --release
+trunk build --release --dist target/site/pkg/card --public-url /pkg/card/ app/card-bundle/index.html

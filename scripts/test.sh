@@ -25,7 +25,9 @@ cargo fmt --all -- --check
 
 step "cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
-cargo clippy --locked -p app --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+# Each browser bundle's feature set (issue 12): the card bundle's, and the app bundle's.
+cargo clippy --locked -p app -p card-bundle --target wasm32-unknown-unknown --no-default-features --features app/card-island -- -D warnings
+cargo clippy --locked -p app --target wasm32-unknown-unknown --no-default-features --features call-islands -- -D warnings
 
 step "number reference (phonenumbers from PyPI judges the corpus the parser's test reads)"
 python3 scripts/number-reference.py --check

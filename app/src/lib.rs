@@ -32,12 +32,17 @@ pub fn App() -> impl IntoView {
         Page::Home { account, demo_slug } => {
             view! { <pages::home::HomePage ui account demo_slug/> }.into_any()
         }
-        Page::Card { card, lang } => view! { <pages::card::CardPage card lang/> }.into_any(),
+        Page::Card {
+            card,
+            lang,
+            embedded,
+        } => view! { <pages::card::CardPage card lang embedded/> }.into_any(),
         Page::Call {
             card,
             lang,
             callback,
-        } => view! { <pages::call::CallPage card lang callback/> }.into_any(),
+            embedded,
+        } => view! { <pages::call::CallPage card lang callback embedded/> }.into_any(),
         Page::CallbackStatus { status } => {
             view! { <pages::call::callback::CallbackStatusPage status/> }.into_any()
         }
@@ -59,6 +64,7 @@ pub fn App() -> impl IntoView {
         Page::Verification { verification } => {
             view! { <pages::numbers::VerificationPage ui verification/> }.into_any()
         }
+        Page::EmbedPanel { panel } => view! { <pages::embed::EmbedPanelPage ui panel/> }.into_any(),
         Page::NotFound => view! { <pages::not_found::NotFoundPage ui/> }.into_any(),
     };
     view! { {switcher} {page} }

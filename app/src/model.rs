@@ -507,15 +507,19 @@ pub enum Page {
         account: Option<AccountView>,
         demo_slug: Option<String>,
     },
+    /// The card page; `embedded`: the compact card of `/embed/{slug}`, made for an iframe.
     Card {
         card: CardView,
         lang: Lang,
+        embedded: bool,
     },
-    /// The call window; `callback` is `None` where callbacks are off (no phone line).
+    /// The call window; `callback` is `None` where callbacks are off (no phone line);
+    /// `embedded`: opened from an embed, inside its iframe.
     Call {
         card: CardView,
         lang: Lang,
         callback: Option<calling::CallbackForm>,
+        embedded: bool,
     },
     /// A callback followed without JavaScript.
     CallbackStatus {
@@ -556,7 +560,28 @@ pub enum Page {
     Verification {
         verification: VerificationView,
     },
+    /// The dashboard's Embed panel for one card (issue 12).
+    EmbedPanel {
+        panel: EmbedPanelView,
+    },
     NotFound,
+}
+
+/// What the Embed panel shows: the snippets to paste (made from `public_url` and `slug`), the
+/// sites allowed to frame the card, and a preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbedPanelView {
+    pub slug: String,
+    pub name: String,
+    pub published: bool,
+    /// The installation's public base URL, without a trailing slash.
+    pub public_url: String,
+    /// The allowlist as the form shows it: one origin per line; after a refusal, as typed.
+    pub origins: String,
+    /// The refusals of the last post, each naming its line.
+    pub errors: Vec<String>,
+    /// The last post was stored.
+    pub saved: bool,
 }
 
 impl Page {
@@ -567,6 +592,46 @@ impl Page {
             self,
             Page::Card { .. } | Page::Call { .. } | Page::CallbackStatus { .. }
         )
+    }
+
+    /// The browser bundle the page loads: the calling islands' code only where they are.
+    pub fn bundle(&self) -> Bundle {
+        match self {
+            Page::Call { .. } | Page::Dashboard { .. } => Bundle::App,
+            _ => Bundle::Card,
+        }
+    }
+}
+
+/// The two browser bundles Trunk builds (issue 12): a reader of a card downloads only the card
+/// island; the call window's WebRTC and the dashboard's line load with their pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bundle {
+    /// `/pkg/card/card-bundle.js`: the card island (feature `card-island`), for the card page,
+    /// the embed and the pages with no island at all.
+    Card,
+    /// `/pkg/app.js`: the call window's, the callback's and the dashboard line's islands
+    /// (feature `call-islands`).
+    App,
+}
+
+impl Bundle {
+    pub const ALL: [Bundle; 2] = [Bundle::Card, Bundle::App];
+
+    /// The file stem Trunk writes (`{name}.js`, `{name}_bg.wasm`).
+    pub fn output_name(self) -> &'static str {
+        match self {
+            Bundle::Card => "card-bundle",
+            Bundle::App => "app",
+        }
+    }
+
+    /// The directory under the site root it is served from.
+    pub fn pkg_dir(self) -> &'static str {
+        match self {
+            Bundle::Card => "pkg/card",
+            Bundle::App => "pkg",
+        }
     }
 }
 

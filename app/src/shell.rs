@@ -11,6 +11,16 @@ use crate::model::{Lang, Page};
 pub struct HeadInfo {
     /// The installation's public base URL, without a trailing slash.
     pub public_url: String,
+    /// The bundle to load instead of the page's own: the server renders a page once per bundle
+    /// to learn each loader script's hash for its Content-Security-Policy.
+    pub bundle: Option<crate::model::Bundle>,
+}
+
+/// The Leptos options that make `HydrationScripts` load `bundle`.
+fn bundle_options(mut options: LeptosOptions, bundle: crate::model::Bundle) -> LeptosOptions {
+    options.output_name = bundle.output_name().into();
+    options.site_pkg_dir = bundle.pkg_dir().into();
+    options
 }
 
 /// The whole document for the [`Page`] in context.
@@ -22,6 +32,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // `property=` is not an attribute Leptos' view macro knows; these tags are never hydrated
     // (the shell is server-only), so writing them as escaped HTML is safe and simple.
     let open_graph = leptos::tachys::html::InertElement::new(meta.open_graph_tags());
+    let options = bundle_options(options, head.bundle.unwrap_or_else(|| page.bundle()));
+    // An embed tells the page around it how tall it is (public/embed-frame.js).
+    let embedded = matches!(
+        page,
+        Page::Card { embedded: true, .. } | Page::Call { embedded: true, .. }
+    );
+    // oEmbed discovery (issue 12): a CMS given the card's address finds how to embed it.
+    let oembed = match &page {
+        Page::Card {
+            card,
+            embedded: false,
+            ..
+        } => Some(format!(
+            "{}/oembed?format=json&url={}",
+            head.public_url,
+            crate::pages::card::percent_encode(&card.url)
+        )),
+        _ => None,
+    };
     view! {
         <!DOCTYPE html>
         <html lang=meta.lang>
@@ -36,7 +65,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#1f3a5f"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href="/pkg/main.css"/>
+                {oembed.map(|href| view! {
+                    <link rel="alternate" type="application/json+oembed" href=href/>
+                })}
                 <HydrationScripts options islands=true/>
+                {embedded.then(|| view! { <script src="/embed-frame.js" defer></script> })}
             </head>
             <body>
                 <App/>
@@ -117,7 +150,7 @@ impl PageMeta {
             refresh_secs: None,
         };
         match page {
-            Page::Card { card, lang } | Page::Call { card, lang, .. } => {
+            Page::Card { card, lang, .. } | Page::Call { card, lang, .. } => {
                 let content = card.content(*lang);
                 let org = [content.title.as_str(), content.company.as_str()]
                     .into_iter()
@@ -152,6 +185,8 @@ impl PageMeta {
             Page::CallRecords { .. } => translated(crate::i18n::records_text(ui).title),
             Page::Statement { .. } => translated(dashboard.statement_title),
             Page::Numbers { .. } => translated(crate::i18n::phone_numbers_text(ui).title),
+            // The card's name is the issuer's: the title stays in the page's language alone.
+            Page::EmbedPanel { .. } => translated(dashboard.embed),
             Page::Verification { verification } => PageMeta {
                 // Followed without script: the page reloads while the call runs.
                 refresh_secs: verification.running.then_some(2),

@@ -24,6 +24,7 @@ mod m20261201_000015_daily_cap;
 mod m20261201_000016_card_daily_cap;
 mod m20261201_000017_former_slugs;
 mod m20261201_000018_account_language;
+mod m20261205_000019_embed_origins;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_card_daily_cap::Migration),
             Box::new(m20261201_000017_former_slugs::Migration),
             Box::new(m20261201_000018_account_language::Migration),
+            Box::new(m20261205_000019_embed_origins::Migration),
         ]
     }
 }

@@ -208,9 +208,13 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
-    if !settings.site_root.join("pkg/app.js").exists() {
-        tracing::warn!(site_root = %settings.site_root.display(),
-            "no browser bundle found: pages render but will not hydrate (build it with trunk)");
+    for bundle in app::model::Bundle::ALL {
+        let loader = format!("{}/{}.js", bundle.pkg_dir(), bundle.output_name());
+        if !settings.site_root.join(&loader).exists() {
+            tracing::warn!(site_root = %settings.site_root.display(), loader,
+                "a browser bundle is missing: its pages render but will not hydrate \
+                 (build the bundles with scripts/build-bundle.sh)");
+        }
     }
     let mut state = AppState::new(db, settings.clone());
     state

@@ -11,8 +11,19 @@ use crate::startup::AppState;
 
 /// Renders `page` as a whole HTML document with the given status.
 pub async fn page(state: &AppState, status: StatusCode, page: Page) -> Response {
+    page_loading(state, status, page, None).await
+}
+
+/// Renders `page` loading `bundle` instead of its own (None: its own).
+pub async fn page_loading(
+    state: &AppState,
+    status: StatusCode,
+    page: Page,
+    bundle: Option<app::model::Bundle>,
+) -> Response {
     let head = HeadInfo {
         public_url: state.settings.public_url.clone(),
+        bundle,
     };
     // Read here, in the request's task: the rendering may run elsewhere.
     let ui = app::i18n::UiLang(crate::ui_language::current());

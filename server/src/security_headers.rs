@@ -22,32 +22,53 @@ use axum::response::Response;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use crate::cards::embed::origin::EmbedOrigin;
 use crate::startup::AppState;
 
-/// Who may show a page of ours inside a frame.
+/// Who may show a page of ours inside a frame. A response says so by carrying one in its
+/// extensions (`Response::extensions_mut().insert(..)`); without one, nobody may (clickjacking
+/// protection for every page that is not a card's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameAncestors {
     /// Nobody: `frame-ancestors 'none'` and `X-Frame-Options: DENY`.
     Nobody,
-}
-
-/// The one place that decides framing, per route. Today nothing may be framed. The card embed
-/// (BRIEF R6) will answer the origins its issuer allows for `/c/{slug}` here; `X-Frame-Options`
-/// must then be left out for those responses, since it cannot name origins.
-pub fn frame_ancestors(_path: &str) -> FrameAncestors {
-    FrameAncestors::Nobody
+    /// callcard's own pages only (a card with no allowed sites: the dashboard's preview).
+    Callcard,
+    /// callcard and the sites the card's issuer allows (issue 12). `X-Frame-Options` is left
+    /// out: it cannot name origins, and browsers that know `frame-ancestors` ignore it.
+    Sites(Vec<EmbedOrigin>),
 }
 
 impl FrameAncestors {
-    fn directive(&self) -> &'static str {
+    /// The policy of a card's pages (card, embed, call window) given its allowed sites.
+    pub fn for_card(sites: &[EmbedOrigin]) -> FrameAncestors {
+        if sites.is_empty() {
+            FrameAncestors::Callcard
+        } else {
+            FrameAncestors::Sites(sites.to_vec())
+        }
+    }
+
+    fn directive(&self) -> String {
         match self {
-            FrameAncestors::Nobody => "frame-ancestors 'none'",
+            FrameAncestors::Nobody => "frame-ancestors 'none'".into(),
+            FrameAncestors::Callcard => "frame-ancestors 'self'".into(),
+            FrameAncestors::Sites(sites) => {
+                let mut directive = String::from("frame-ancestors 'self'");
+                for site in sites {
+                    directive.push(' ');
+                    directive.push_str(site.as_str());
+                }
+                directive
+            }
         }
     }
 
     fn x_frame_options(&self) -> Option<HeaderValue> {
         match self {
             FrameAncestors::Nobody => Some(HeaderValue::from_static("DENY")),
+            FrameAncestors::Callcard => Some(HeaderValue::from_static("SAMEORIGIN")),
+            FrameAncestors::Sites(_) => None,
         }
     }
 }
@@ -71,7 +92,7 @@ pub fn content_security_policy(script_hashes: &[String], frame: &FrameAncestors)
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
-        frame.directive(),
+        &frame.directive(),
     ]
     .join("; ")
 }
@@ -122,27 +143,46 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
 }
 
 /// The hashes of the inline scripts on every page, learnt once from the not-found page (which
-/// holds no user data) the first time they are needed.
+/// holds no user data) rendered with each browser bundle (their loaders name different files),
+/// the first time they are needed.
 async fn page_script_hashes(state: &AppState) -> &[String] {
     state
         .page_script_hashes
         .get_or_init(|| async {
-            let page = crate::render::not_found(state).await;
-            match axum::body::to_bytes(page.into_body(), usize::MAX).await {
-                Ok(body) => inline_script_hashes(&String::from_utf8_lossy(&body)),
-                Err(error) => {
-                    tracing::error!(%error, "could not render a page to learn its scripts");
-                    Vec::new()
+            let mut hashes = Vec::new();
+            for bundle in app::model::Bundle::ALL {
+                let page = crate::render::page_loading(
+                    state,
+                    axum::http::StatusCode::NOT_FOUND,
+                    app::model::Page::NotFound,
+                    Some(bundle),
+                )
+                .await;
+                match axum::body::to_bytes(page.into_body(), usize::MAX).await {
+                    Ok(body) => {
+                        for hash in inline_script_hashes(&String::from_utf8_lossy(&body)) {
+                            if !hashes.contains(&hash) {
+                                hashes.push(hash);
+                            }
+                        }
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "could not render a page to learn its scripts")
+                    }
                 }
             }
+            hashes
         })
         .await
 }
 
 /// Middleware: adds the hardening headers to every response that does not set its own.
 pub async fn add(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let frame = frame_ancestors(request.uri().path());
     let mut response = next.run(request).await;
+    let frame = response
+        .extensions_mut()
+        .remove::<FrameAncestors>()
+        .unwrap_or(FrameAncestors::Nobody);
     let policy = content_security_policy(page_script_hashes(&state).await, &frame);
     let headers = response.headers_mut();
     if let Ok(policy) = HeaderValue::from_str(&policy) {
@@ -204,10 +244,22 @@ mod tests {
     }
 
     #[test]
-    fn nobody_may_frame_and_x_frame_options_agrees() {
-        let frame = frame_ancestors("/c/ada");
-        assert_eq!(frame, FrameAncestors::Nobody);
-        assert_eq!(frame.x_frame_options().unwrap(), "DENY");
+    fn each_framing_rule_and_its_x_frame_options_agree() {
+        let nobody = FrameAncestors::Nobody;
+        assert_eq!(nobody.directive(), "frame-ancestors 'none'");
+        assert_eq!(nobody.x_frame_options().unwrap(), "DENY");
+        let callcard = FrameAncestors::for_card(&[]);
+        assert_eq!(callcard.directive(), "frame-ancestors 'self'");
+        assert_eq!(callcard.x_frame_options().unwrap(), "SAMEORIGIN");
+        let sites = FrameAncestors::for_card(&[
+            EmbedOrigin::parse("https://shop.example").unwrap(),
+            EmbedOrigin::parse("http://127.0.0.1:8080").unwrap(),
+        ]);
+        assert_eq!(
+            sites.directive(),
+            "frame-ancestors 'self' https://shop.example http://127.0.0.1:8080"
+        );
+        assert!(sites.x_frame_options().is_none());
     }
 
     #[test]

@@ -27,9 +27,15 @@ use controller::CallController;
 use progress::{Phase, clock, status_line};
 
 /// The call window. `callback` is the "Call me back" form as the server renders it, `None`
-/// where callbacks are off (no phone line).
+/// where callbacks are off (no phone line). `embedded`: inside an embed's iframe, where "back"
+/// is the embed.
 #[component]
-pub fn CallPage(card: CardView, lang: Lang, callback: Option<CallbackForm>) -> impl IntoView {
+pub fn CallPage(
+    card: CardView,
+    lang: Lang,
+    callback: Option<CallbackForm>,
+    embedded: bool,
+) -> impl IntoView {
     let text = i18n::call_text(lang);
     let name = card.content(lang).name.clone();
     let numbers: Vec<String> = [&card.contacts.office_phone, &card.contacts.mobile]
@@ -51,7 +57,7 @@ pub fn CallPage(card: CardView, lang: Lang, callback: Option<CallbackForm>) -> i
         }
     });
     view! {
-        <main class="call-page" lang=lang.code()>
+        <main class=if embedded { "call-page embedded" } else { "call-page" } lang=lang.code()>
             <h1>{i18n::text(lang).call}" — "{name.clone()}</h1>
             <div class="call-ways">
                 {callback.map(|form| view! {
@@ -60,7 +66,7 @@ pub fn CallPage(card: CardView, lang: Lang, callback: Option<CallbackForm>) -> i
                 <CallWindow slug=card.slug.clone() lang name ice_servers=Vec::new()/>
             </div>
             {by_phone}
-            <p><a href=format!("/c/{}?lang={}", card.slug, lang.code())>{text.back_to_card}</a></p>
+            <p><a href=format!("/{}/{}?lang={}", if embedded { "embed" } else { "c" }, card.slug, lang.code())>{text.back_to_card}</a></p>
         </main>
     }
 }
@@ -68,7 +74,9 @@ pub fn CallPage(card: CardView, lang: Lang, callback: Option<CallbackForm>) -> i
 /// The call itself. `ice_servers` is empty while the bridge is reachable directly (the server
 /// may pass STUN/TURN servers later). The root's `data-call-state` is [`Phase::code`] and, once
 /// ended, `data-call-cause` the end cause: browser tests wait on them.
-#[island]
+// An island in the app bundle; in the card bundle a component nothing uses, so it weighs nothing.
+#[cfg_attr(any(feature = "ssr", feature = "call-islands"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "call-islands")), component)]
 fn CallWindow(
     slug: String,
     lang: Lang,
@@ -290,7 +298,7 @@ mod tests {
 
     fn render_with(lang: Lang, callback: Option<CallbackForm>) -> String {
         let owner = Owner::new();
-        owner.with(|| view! { <CallPage card=card() lang callback/> }.to_html())
+        owner.with(|| view! { <CallPage card=card() lang callback embedded=false/> }.to_html())
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //!
 //! Rendered complete on the server; the card is an island, so once hydrated its language icons
 //! switch the text in place (and rewrite the address bar) instead of loading `?lang=xx`, which
-//! they still are as links.
+//! they still are as links. The same card, compact, is the embed `/embed/{slug}` (issue 12,
+//! BRIEF R6): its call button stays inside the iframe, its other links open a new tab.
+//!
+//! The page loads the card bundle (`Bundle::Card`), which holds this island only.
 
 use leptos::prelude::*;
 
@@ -10,17 +13,19 @@ use crate::i18n;
 use crate::model::{CardView, Lang};
 
 #[component]
-pub fn CardPage(card: CardView, lang: Lang) -> impl IntoView {
+pub fn CardPage(card: CardView, lang: Lang, embedded: bool) -> impl IntoView {
     view! {
-        <main class="card-page">
-            <Card card lang/>
+        <main class=if embedded { "card-page embedded" } else { "card-page" }>
+            <Card card lang embedded/>
         </main>
     }
 }
 
-/// The card itself: everything in it follows the language chosen with the icons.
-#[island]
-fn Card(card: CardView, lang: Lang) -> impl IntoView {
+/// The card itself: everything in it follows the language chosen with the icons. An island in
+/// the card bundle; in the app bundle a component nothing uses, so it weighs nothing.
+#[cfg_attr(any(feature = "ssr", feature = "card-island"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "card-island")), component)]
+fn Card(card: CardView, lang: Lang, embedded: bool) -> impl IntoView {
     let (lang, set_lang) = signal(lang);
     let card = StoredValue::new(card);
     let content = move |pick: fn(&crate::model::CardContent) -> String| {
@@ -68,7 +73,7 @@ fn Card(card: CardView, lang: Lang) -> impl IntoView {
                         </p>
                     </Show>
                 </header>
-                <ContactList card lang/>
+                <ContactList card lang embedded/>
                 <Show when=has(|c| &c.address)>
                     <p class="card-address">
                         <span class="label">{move || text().address}</span>
@@ -78,7 +83,7 @@ fn Card(card: CardView, lang: Lang) -> impl IntoView {
                 <Show when=has(|c| &c.note)>
                     <p class="card-note">{content(|c| c.note.clone())}</p>
                 </Show>
-                <CardActions card slug lang/>
+                <CardActions card slug lang embedded/>
             </article>
     }
 }
@@ -135,7 +140,13 @@ fn remember_language_in_address(lang: Lang) {
 }
 
 #[component]
-fn ContactList(card: StoredValue<CardView>, lang: ReadSignal<Lang>) -> impl IntoView {
+fn ContactList(
+    card: StoredValue<CardView>,
+    lang: ReadSignal<Lang>,
+    embedded: bool,
+) -> impl IntoView {
+    // In an iframe a web link would load the site inside the card: it opens a tab instead.
+    let target = embedded.then_some("_blank");
     let text = move || i18n::text(lang.get());
     let contacts = card.with_value(|card| card.contacts.clone());
     let phone = |label: fn(&'static i18n::CardText) -> &'static str,
@@ -164,7 +175,7 @@ fn ContactList(card: StoredValue<CardView>, lang: ReadSignal<Lang>) -> impl Into
         view! {
             <div class="contact-homepage">
                 <dt>{move || text().homepage}</dt>
-                <dd><a href=contacts.homepage.clone() rel="noopener">{display_url(&contacts.homepage)}</a></dd>
+                <dd><a href=contacts.homepage.clone() rel="noopener" target=target>{display_url(&contacts.homepage)}</a></dd>
             </div>
         }
     });
@@ -176,7 +187,7 @@ fn ContactList(card: StoredValue<CardView>, lang: ReadSignal<Lang>) -> impl Into
                 <dd>
                     <ul>
                         {links.into_iter().map(|link| view! {
-                            <li><a href=link.url rel="noopener">{link.label}</a></li>
+                            <li><a href=link.url rel="noopener" target=target>{link.label}</a></li>
                         }).collect_view()}
                     </ul>
                 </dd>
@@ -196,9 +207,15 @@ fn ContactList(card: StoredValue<CardView>, lang: ReadSignal<Lang>) -> impl Into
 }
 
 #[component]
-fn CardActions(card: StoredValue<CardView>, slug: String, lang: ReadSignal<Lang>) -> impl IntoView {
+fn CardActions(
+    card: StoredValue<CardView>,
+    slug: String,
+    lang: ReadSignal<Lang>,
+    embedded: bool,
+) -> impl IntoView {
     let text = move || i18n::text(lang.get());
-    let call_href = move || format!("/c/{slug}/call?lang={}", lang.get().code());
+    let scope = if embedded { "embed" } else { "c" };
+    let call_href = move || format!("/{scope}/{slug}/call?lang={}", lang.get().code());
     let slug = card.with_value(|card| card.slug.clone());
     let share_href = card.with_value(|card| {
         let name = card.content(card.default_lang).name.clone();
@@ -216,12 +233,15 @@ fn CardActions(card: StoredValue<CardView>, slug: String, lang: ReadSignal<Lang>
             </a>
             <a class="button" href=share_href>{move || text().share_by_email}</a>
         </div>
-        <figure class="card-qr">
-            <img src=format!("/c/{slug}/qr.svg") alt=move || text().qr_alt width="128" height="128"/>
-            <figcaption>
-                <a href=format!("/c/{slug}/qr.png") download=format!("{slug}-qr.png")>{move || text().qr_code}" (PNG)"</a>
-            </figcaption>
-        </figure>
+        // A QR code on the issuer's own site would only lead back to the same card.
+        {(!embedded).then(|| view! {
+            <figure class="card-qr">
+                <img src=format!("/c/{slug}/qr.svg") alt=move || text().qr_alt width="128" height="128"/>
+                <figcaption>
+                    <a href=format!("/c/{slug}/qr.png") download=format!("{slug}-qr.png")>{move || text().qr_code}" (PNG)"</a>
+                </figcaption>
+            </figure>
+        })}
     }
 }
 

@@ -172,6 +172,7 @@ fn CardRow(text: &'static DashboardText, card: CardSummary) -> impl IntoView {
                 <span class="talk-left" data-talk-secs-left=secs.to_string()>{text.talk_time(secs)}</span>
             })}
             <a href=format!("/dashboard/cards/{slug}/edit")>{text.edit}</a>
+            <a href=format!("/dashboard/cards/{slug}/embed")>{text.embed}</a>
             <form method="post" action=format!("/dashboard/cards/{slug}/publish")>
                 <input type="hidden" name="published" value=(!card.published).to_string()/>
                 <button type="submit" class="link-button">{toggle_label}</button>

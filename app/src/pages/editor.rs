@@ -1,11 +1,9 @@
 //! The card editor (BRIEF R2, content part): one form with every language, the contact
 //! channels, links, theme and images. The full designer with live preview comes later.
 
-mod text_area;
-
 use leptos::prelude::*;
 
-use self::text_area::TextArea;
+use super::text_area::TextArea;
 use crate::model::{
     CallSettings, CardContent, EditorForm, FieldError, Lang, Template, Weekday, error_for,
 };

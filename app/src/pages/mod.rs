@@ -6,9 +6,11 @@ pub mod calls;
 pub mod card;
 pub mod dashboard;
 pub mod editor;
+pub mod embed;
 pub mod home;
 pub mod not_found;
 pub mod numbers;
+pub mod text_area;
 
 use leptos::prelude::*;
 

@@ -129,10 +129,12 @@ async fn call_page_again(
     let mut response = render::page(
         state,
         status,
+        // A refused post without JavaScript lands on the full call window, also from an embed.
         Page::Call {
             card,
             lang,
             callback,
+            embedded: false,
         },
     )
     .await;

@@ -97,6 +97,26 @@ pub mod former_slug {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// The sites that may embed a card, in the issuer's order (migration 19).
+pub mod embed_origin {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "card_embed_origins")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub card_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub origin: String,
+        pub position: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod call_settings {
     use sea_orm::entity::prelude::*;
 

@@ -1,9 +1,11 @@
 //! Cards (BRIEF R2-R6): an issuer's online business cards, their public page, vCard and QR code.
 //!
 //! `validate`, `form`, `negotiate`, `vcard`, `qr` and `media` are pure rules; `service` applies
-//! them to the database; `public`, `pages` and `api` are the HTTP faces.
+//! them to the database; `public`, `pages` and `api` are the HTTP faces; `embed` puts a card on
+//! its issuer's own website (issue 12).
 
 pub mod call_settings;
+pub mod embed;
 pub mod entity;
 pub mod form;
 pub mod media;
@@ -26,5 +28,8 @@ use crate::startup::AppState;
 pub use api::ApiDoc;
 
 pub fn router() -> Router<AppState> {
-    public::router().merge(pages::router()).merge(api::router())
+    public::router()
+        .merge(pages::router())
+        .merge(api::router())
+        .merge(embed::routes::router())
 }

@@ -15,6 +15,7 @@ use super::{negotiate, qr, vcard};
 use crate::auth::MaybeAccount;
 use crate::error::ApiError;
 use crate::render;
+use crate::security_headers::FrameAncestors;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -28,7 +29,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Deserialize)]
-struct LangQuery {
+pub(super) struct LangQuery {
     lang: Option<String>,
 }
 
@@ -49,13 +50,15 @@ async fn redirect_if_moved(
     let Some(current) = super::service::moved_to(&state.db, slug).await? else {
         return Ok(None);
     };
-    let page = uri
+    // `/c/{slug}/…` or `/embed/{slug}/…`: the same page under the same scope.
+    let (scope, rest) = uri
         .path()
-        .strip_prefix("/c/")
-        .and_then(|rest| rest.find('/').map(|at| &rest[at..]))
-        .unwrap_or_default();
+        .strip_prefix("/embed/")
+        .map(|rest| ("embed", rest))
+        .unwrap_or_else(|| ("c", uri.path().strip_prefix("/c/").unwrap_or_default()));
+    let page = rest.find('/').map(|at| &rest[at..]).unwrap_or_default();
     let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
-    let location = format!("/c/{current}{page}{query}");
+    let location = format!("/{scope}/{current}{page}{query}");
     Ok(Some(
         (
             StatusCode::MOVED_PERMANENTLY,
@@ -78,8 +81,7 @@ async fn visible_card(
     }))
 }
 
-/// The card page. Rendered pages are kept per language for the card's current `updated_at`,
-/// so a busy card costs one small query per view; any edit shows at once (page_cache.rs).
+/// The card page.
 async fn card_page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -88,14 +90,31 @@ async fn card_page(
     MaybeAccount(viewer): MaybeAccount,
     uri: Uri,
 ) -> Result<Response, ApiError> {
+    let viewer = viewer.map(|account| account.id);
+    card_or_embed(&state, &slug, query, &headers, viewer, &uri, false).await
+}
+
+/// The card page, or its compact embed (`embedded`). Rendered pages are kept per language for
+/// the card's current `updated_at`, so a busy card costs one small query per view; any edit
+/// shows at once (page_cache.rs). Either may be framed by the sites the issuer allows.
+pub(super) async fn card_or_embed(
+    state: &AppState,
+    slug: &str,
+    query: LangQuery,
+    headers: &HeaderMap,
+    viewer: Option<i64>,
+    uri: &Uri,
+    embedded: bool,
+) -> Result<Response, ApiError> {
+    let (state, slug) = (state.clone(), slug.to_string());
     let cards = state.cards();
     let Some(row) = cards.row_by_slug(&slug).await? else {
-        return match redirect_if_moved(&state, &slug, &uri).await? {
+        return match redirect_if_moved(&state, &slug, uri).await? {
             Some(redirect) => Ok(redirect),
             None => Ok(render::not_found(&state).await),
         };
     };
-    let is_owner = viewer.is_some_and(|account| account.id == row.account_id);
+    let is_owner = viewer == Some(row.account_id);
     if !(row.published || is_owner) {
         return Ok(render::not_found(&state).await);
     }
@@ -109,11 +128,12 @@ async fn card_page(
             accept,
             known.default_lang,
         );
-        if let Some(page) = state.page_cache.page(&slug, row.updated_at, lang) {
-            return Ok(card_html(page));
+        if let Some(page) = state.page_cache.page(&slug, row.updated_at, lang, embedded) {
+            return Ok(card_html(page, known.frame));
         }
     }
     let card = cards.view(&row).await?;
+    let sites = super::embed::origins_of(&state.db, row.id).await?;
     let lang = negotiate::choose(
         &card.languages(),
         query.lang.as_deref(),
@@ -124,17 +144,30 @@ async fn card_page(
         updated_at: row.updated_at,
         languages: card.languages(),
         default_lang: card.default_lang,
+        frame: FrameAncestors::for_card(&sites),
     };
-    let rendered = render::page(&state, StatusCode::OK, Page::Card { card, lang }).await;
+    let frame = known.frame.clone();
+    let rendered = render::page(
+        &state,
+        StatusCode::OK,
+        Page::Card {
+            card,
+            lang,
+            embedded,
+        },
+    )
+    .await;
     let page = axum::body::to_bytes(rendered.into_body(), usize::MAX)
         .await
         .map_err(ApiError::internal)?;
-    state.page_cache.store(&slug, known, lang, page.clone());
-    Ok(card_html(page))
+    state
+        .page_cache
+        .store(&slug, known, lang, embedded, page.clone());
+    Ok(card_html(page, frame))
 }
 
-fn card_html(page: axum::body::Bytes) -> Response {
-    (
+fn card_html(page: axum::body::Bytes, frame: FrameAncestors) -> Response {
+    let mut response = (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
@@ -142,7 +175,9 @@ fn card_html(page: axum::body::Bytes) -> Response {
         ],
         page,
     )
-        .into_response()
+        .into_response();
+    response.extensions_mut().insert(frame);
+    response
 }
 
 async fn call_page(
@@ -153,25 +188,43 @@ async fn call_page(
     MaybeAccount(viewer): MaybeAccount,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let Some(card) = visible_card(&state, &slug, &viewer).await? else {
-        return match redirect_if_moved(&state, &slug, &uri).await? {
+    call_window(&state, &slug, query, &headers, &viewer, &uri, false).await
+}
+
+/// The call window, or (`embedded`) the same inside an embed's frame, where "back" leads to the
+/// embed. Framed by the sites the card's issuer allows, as the card is.
+pub(super) async fn call_window(
+    state: &AppState,
+    slug: &str,
+    query: LangQuery,
+    headers: &HeaderMap,
+    viewer: &Option<app::model::AccountView>,
+    uri: &Uri,
+    embedded: bool,
+) -> Result<Response, ApiError> {
+    let Some(card) = visible_card(state, slug, viewer).await? else {
+        return match redirect_if_moved(state, slug, uri).await? {
             Some(redirect) => Ok(redirect),
-            None => Ok(render::not_found(&state).await),
+            None => Ok(render::not_found(state).await),
         };
     };
-    let lang = pick_lang(&card, query.lang.as_deref(), &headers);
+    let frame = super::embed::frame_policy(&state.db, slug).await?;
+    let lang = pick_lang(&card, query.lang.as_deref(), headers);
     // "Call me back" needs a phone line; its form starts empty.
-    let callback = crate::calls::callback::offered(&state).then(Default::default);
-    Ok(render::page(
-        &state,
+    let callback = crate::calls::callback::offered(state).then(Default::default);
+    let mut response = render::page(
+        state,
         StatusCode::OK,
         Page::Call {
             card,
             lang,
             callback,
+            embedded,
         },
     )
-    .await)
+    .await;
+    response.extensions_mut().insert(frame);
+    Ok(response)
 }
 
 fn pick_lang(card: &CardView, query: Option<&str>, headers: &HeaderMap) -> app::model::Lang {

@@ -41,7 +41,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// PostgreSQL (or another SQLite file) instead of the embedded default.
     pub database_url: Option<SecretString>,
-    /// The Trunk output: `pkg/app.js`, `pkg/app_bg.wasm`, `pkg/main.css`.
+    /// The Trunk output: `pkg/app.js`, `pkg/app_bg.wasm`, `pkg/main.css` and the card bundle in
+    /// `pkg/card/` (scripts/build-bundle.sh).
     pub site_root: PathBuf,
     /// Create the demo issuer and the patent's sample card when the database has no account.
     pub seed_demo: bool,

@@ -18,6 +18,7 @@ mod cards;
 mod confirmation;
 mod crash_drill;
 mod daily_cap;
+mod embeds;
 mod guild;
 mod guild_model;
 mod hostile_calls;

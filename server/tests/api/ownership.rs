@@ -65,6 +65,9 @@ async fn send(
         ("PUT", p) if p.ends_with("/photo") || p.ends_with("/logo") => request
             .header("content-type", "image/png")
             .body(png_bytes(20, 20)),
+        ("PUT", p) if p.ends_with("/embed-origins") => {
+            request.json(&serde_json::json!({"origins": ["https://mallory.example"]}))
+        }
         ("POST" | "PUT", _) => request.json(&serde_json::json!({})),
         _ => request,
     };
@@ -145,5 +148,13 @@ async fn every_api_operation_keeps_an_issuers_data_from_strangers_and_other_issu
 
     let after = app.get_json(&app.client, app.url("/api/cards/ada")).await;
     assert_eq!(before, after, "the card is exactly as it was");
+    let sites = app
+        .get_json(&app.client, app.url("/api/cards/ada/embed-origins"))
+        .await;
+    assert_eq!(
+        sites["origins"],
+        serde_json::json!([]),
+        "nobody else named a site"
+    );
     app.assert_money_exact().await;
 }

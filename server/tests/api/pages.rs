@@ -33,7 +33,8 @@ async fn card_page_is_complete_html_before_any_script(backend: Backend) {
         "/c/ada/vcard",
         "/c/ada/qr.svg",
         "/c/ada/call",
-        "/pkg/app.js",
+        // The card bundle alone (issue 12): the calling code loads with the call window.
+        "/pkg/card/card-bundle.js",
     ] {
         assert!(html.contains(needle), "missing {needle}");
     }
@@ -50,6 +51,11 @@ async fn card_page_is_complete_html_before_any_script(backend: Backend) {
     assert!(
         call.contains("href=\"tel:02-555-0100\""),
         "without JavaScript the numbers are still there"
+    );
+    assert!(call.contains("/pkg/app.js") && !call.contains("/pkg/card/"));
+    assert!(
+        !html.contains("/pkg/app.js"),
+        "no calling code on the card page"
     );
 }
 

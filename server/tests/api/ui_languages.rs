@@ -34,6 +34,10 @@ const KEPT: &[&str] = &[
     "Europe",
     "Paris",
     "JavaScript",
+    // Formats and the products that speak them, named in the Embed panel.
+    "HTML",
+    "oEmbed",
+    "WordPress",
     // A vCard's own lines, named in a refused import's reason.
     "BEGIN",
     "VCARD",
@@ -159,9 +163,23 @@ async fn pages_in(app: &TestApp, lang: &str) -> Vec<(String, String)> {
         // What the issuer typed is echoed back: a date that does not exist.
         "/dashboard/calls?from=2026-13-45",
         "/dashboard/numbers",
+        &format!("/dashboard/cards/ui-{lang}/embed"),
+        &format!("/dashboard/cards/ui-{lang}/embed?saved=1"),
     ] {
         pages.push(get(&issuer, path).await);
     }
+    // The Embed panel's refusals of origins that are not origins (issue 12).
+    let refused = issuer
+        .post(app.url(&format!("/dashboard/cards/ui-{lang}/embed")))
+        .form(&[(
+            "origins",
+            "*\nhttps://x.example/\nHTTPS://X.example\nftp://x.example\nhttps://a@x.example\nhttps://x..y\nhttps://x.example:0",
+        )])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    pages.push(("embed refused".into(), refused.text().await.unwrap()));
     for (name, file) in [
         ("import refused", &b"hello"[..]),
         ("import without a file", b" "),

@@ -95,7 +95,9 @@ pub enum Understanding {
 /// after a refused post, with the number as typed and the reason); once hydrated it checks the
 /// number as it is typed and follows the call in place. `data-callback-state` is
 /// [`Phase::code`] and, once ended, `data-callback-cause` the cause: browser tests wait on them.
-#[island]
+// An island in the app bundle; in the card bundle a component nothing uses, so it weighs nothing.
+#[cfg_attr(any(feature = "ssr", feature = "call-islands"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "call-islands")), component)]
 pub fn CallbackWindow(slug: String, lang: Lang, name: String, form: CallbackForm) -> impl IntoView {
     let text = i18n::call_text(lang);
     let callback = CallbackController::new(slug.clone(), lang, form.error.clone());

@@ -18,7 +18,9 @@ use crate::pages::call::progress::clock;
 use line::{LineState, RingingCall};
 use phone::LinePhone;
 
-#[island]
+// An island in the app bundle; in the card bundle a component nothing uses, so it weighs nothing.
+#[cfg_attr(any(feature = "ssr", feature = "call-islands"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "call-islands")), component)]
 pub fn IncomingCalls(ui: Lang) -> impl IntoView {
     let text = line_text(ui);
     let speaker = NodeRef::<html::Audio>::new();

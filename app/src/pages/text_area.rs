@@ -5,13 +5,21 @@
 //! let a note such as `</textarea><img src=x onerror=…>` close the element and run script in
 //! the issuer's page (issue 8). A textarea holds *escapable* raw text: the browser decodes
 //! character references in it, so writing `&` and `<` as `&amp;` and `&lt;` shows the text
-//! exactly as typed. Server-rendered only: the editor is not an island, so nothing hydrates it.
+//! exactly as typed. Server-rendered only: the editor and the Embed panel are not islands, so nothing hydrates them.
 
 use leptos::prelude::*;
 
 #[component]
 pub fn TextArea(id: String, name: String, rows: u32, text: String) -> impl IntoView {
     view! { <textarea id=id name=name rows=rows.to_string()>{textarea_html(&text)}</textarea> }
+}
+
+/// Read-only text to copy (the Embed panel's snippets), escaped the same way.
+#[component]
+pub fn SnippetArea(id: &'static str, rows: u32, text: String) -> impl IntoView {
+    view! {
+        <textarea id=id class="snippet" readonly rows=rows.to_string() translate="no">{textarea_html(&text)}</textarea>
+    }
 }
 
 /// `text` as the HTML between `<textarea>` and `</textarea>`.
