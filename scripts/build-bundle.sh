@@ -8,3 +8,6 @@ source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 trunk build --release
 trunk build --release --dist target/site/pkg/card --public-url /pkg/card/ app/card-bundle/index.html
+# The server sends these pre-compressed files to browsers that accept gzip (ServeDir's
+# precompressed_gzip in startup.rs); without them the bundles would travel uncompressed.
+find target/site/pkg -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' \) -exec gzip -9 -k -f {} +

@@ -217,6 +217,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
     }
     let mut state = AppState::new(db, settings.clone());
+    state.watch_card_changes();
     state
         .start_calling()
         .await

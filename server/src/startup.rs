@@ -110,6 +110,12 @@ impl AppState {
         }
     }
 
+    /// Keeps the card pages' cache told of every card's change, on every process
+    /// (`cards/changes.rs`), so a view needs no query; until then each view reads its card's row.
+    pub fn watch_card_changes(&self) {
+        crate::cards::changes::watch(&self.db, self.page_cache.clone());
+    }
+
     /// Starts the media bridge: the SIP trunk's endpoint when one is configured, and the
     /// bridge that answers browser calls under the Guild engine's decisions.
     pub async fn start_calling(&mut self) -> Result<(), DialError> {
@@ -153,6 +159,7 @@ impl AppState {
     pub fn cards(&self) -> CardService<'_> {
         CardService {
             db: &self.db,
+            pages: &self.page_cache,
             media: &self.media,
             public_url: &self.settings.public_url,
             default_region: self.settings.default_region,

@@ -5,6 +5,7 @@
 //! its issuer's own website (issue 12).
 
 pub mod call_settings;
+pub mod changes;
 pub mod embed;
 pub mod entity;
 pub mod form;

@@ -1,12 +1,24 @@
-//! Rendered card pages, kept per (card, language, page or embed) and valid only for the card's
-//! `updated_at`, with who may frame them (an allowlist change bumps the stamp too).
+//! Rendered card pages, kept per (card, language, page or embed), with what a view needs to
+//! decide without the database: the card's owner, whether it is published, its languages and
+//! who may frame it (issue 12).
 //!
-//! Every request still reads the card's stamp (one small query), so an edit made by any server
-//! process shows at once (BRIEF R5): a changed `updated_at` simply misses. Only the rendering and
-//! the content queries are saved. Pure data structure; the caller supplies stamps and pages.
+//! An edit must show at once on every server process (BRIEF R5). Two ways to know a kept page
+//! is still the card's:
+//! - **Told** (`trusted`): every change to a card forgets its slug here, in this process after
+//!   its commit and in every other process through the change's notification
+//!   (`cards::changes`, PostgreSQL `NOTIFY`, delivered at commit). While that holds, a view
+//!   costs no query at all.
+//! - **Checked**: while the notifications cannot be relied on (a PostgreSQL listener not
+//!   connected), each view reads the card's row and uses a kept page only if it was rendered
+//!   for the same `updated_at` — one small query per view.
+//!
+//! A render started before a change must not be kept after it: a view takes the cache's
+//! [`generation`](PageCache::generation) before it reads, and [`store`](PageCache::store) drops
+//! what was read under an older one. Pure data structure; the caller supplies rows and pages.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use app::model::Lang;
 use axum::body::Bytes;
@@ -20,6 +32,8 @@ const MAX_CARDS: usize = 2_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedCard {
+    pub owner: i64,
+    pub published: bool,
     pub updated_at: DateTime<Utc>,
     pub languages: Vec<Lang>,
     pub default_lang: Lang,
@@ -33,6 +47,8 @@ type PageKey = (Lang, bool);
 #[derive(Default)]
 pub struct PageCache {
     cards: Mutex<HashMap<String, Entry>>,
+    generation: AtomicU64,
+    trusted: AtomicBool,
 }
 
 struct Entry {
@@ -41,6 +57,43 @@ struct Entry {
 }
 
 impl PageCache {
+    /// A cache that learns of changes only by checking each view's row.
+    pub fn checked() -> PageCache {
+        PageCache::default()
+    }
+
+    /// Whether every change to a card reaches [`forget`](Self::forget) (no row read per view).
+    pub fn is_trusted(&self) -> bool {
+        self.trusted.load(Ordering::Acquire)
+    }
+
+    /// Starts trusting what is kept (the change notifications are live), from a clean slate:
+    /// whatever was kept while they were not may be stale.
+    pub fn trust(&self) {
+        self.clear();
+        self.trusted.store(true, Ordering::Release);
+    }
+
+    /// Stops trusting (the notifications were lost): views check rows again.
+    pub fn distrust(&self) {
+        self.trusted.store(false, Ordering::Release);
+        self.clear();
+    }
+
+    /// Taken by a view before it reads the database; see [`store`](Self::store).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// What is kept of `slug`, if the cache is trusted.
+    pub fn current(&self, slug: &str) -> Option<CachedCard> {
+        if !self.is_trusted() {
+            return None;
+        }
+        let cards = self.cards.lock().expect("cache lock is never poisoned");
+        cards.get(slug).map(|entry| entry.card.clone())
+    }
+
     /// What is known of `slug` if it was cached at exactly `updated_at`.
     pub fn card(&self, slug: &str, updated_at: DateTime<Utc>) -> Option<CachedCard> {
         let cards = self.cards.lock().expect("cache lock is never poisoned");
@@ -65,9 +118,23 @@ impl PageCache {
         entry.pages.get(&(lang, embedded)).cloned()
     }
 
-    /// Keeps a rendered page; a newer stamp replaces everything kept for the card.
-    pub fn store(&self, slug: &str, card: CachedCard, lang: Lang, embedded: bool, page: Bytes) {
+    /// Keeps a rendered page read under `generation`; a newer stamp replaces everything kept
+    /// for the card. Dropped if a card changed since `generation` was taken: the page may
+    /// predate that change.
+    pub fn store(
+        &self,
+        slug: &str,
+        generation: u64,
+        card: CachedCard,
+        lang: Lang,
+        embedded: bool,
+        page: Bytes,
+    ) {
         let mut cards = self.cards.lock().expect("cache lock is never poisoned");
+        // Under the lock, which `forget` takes to bump the generation.
+        if self.generation.load(Ordering::Acquire) != generation {
+            return;
+        }
         if cards.len() >= MAX_CARDS && !cards.contains_key(slug) {
             cards.clear();
         }
@@ -75,11 +142,25 @@ impl PageCache {
             card: card.clone(),
             pages: HashMap::new(),
         });
-        if entry.card.updated_at != card.updated_at {
+        if entry.card != card {
             entry.card = card;
             entry.pages.clear();
         }
         entry.pages.insert((lang, embedded), page);
+    }
+
+    /// Drops what is kept of `slug` (its card changed), and any render in flight.
+    pub fn forget(&self, slug: &str) {
+        let mut cards = self.cards.lock().expect("cache lock is never poisoned");
+        cards.remove(slug);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Drops everything, and any render in flight.
+    pub fn clear(&self) {
+        let mut cards = self.cards.lock().expect("cache lock is never poisoned");
+        cards.clear();
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 }
 
@@ -89,6 +170,8 @@ mod tests {
 
     fn card(seconds: i64) -> CachedCard {
         CachedCard {
+            owner: 1,
+            published: true,
             updated_at: DateTime::from_timestamp(seconds, 0).unwrap(),
             languages: vec![Lang::Ko, Lang::En],
             default_lang: Lang::Ko,
@@ -96,17 +179,15 @@ mod tests {
         }
     }
 
+    fn page(text: &'static str) -> Bytes {
+        Bytes::from_static(text.as_bytes())
+    }
+
     #[test]
     fn a_page_is_served_only_for_the_stamp_it_was_rendered_at() {
-        let cache = PageCache::default();
+        let cache = PageCache::checked();
         let old = card(1);
-        cache.store(
-            "hong",
-            old.clone(),
-            Lang::Ko,
-            false,
-            Bytes::from_static(b"v1"),
-        );
+        cache.store("hong", 0, old.clone(), Lang::Ko, false, page("v1"));
         assert_eq!(
             cache.page("hong", old.updated_at, Lang::Ko, false).unwrap(),
             "v1"
@@ -131,28 +212,10 @@ mod tests {
 
     #[test]
     fn a_newer_render_drops_every_language_of_the_older_one() {
-        let cache = PageCache::default();
-        cache.store(
-            "hong",
-            card(1),
-            Lang::Ko,
-            false,
-            Bytes::from_static(b"ko v1"),
-        );
-        cache.store(
-            "hong",
-            card(1),
-            Lang::En,
-            true,
-            Bytes::from_static(b"en v1"),
-        );
-        cache.store(
-            "hong",
-            card(2),
-            Lang::Ko,
-            false,
-            Bytes::from_static(b"ko v2"),
-        );
+        let cache = PageCache::checked();
+        cache.store("hong", 0, card(1), Lang::Ko, false, page("ko v1"));
+        cache.store("hong", 0, card(1), Lang::En, true, page("en v1"));
+        cache.store("hong", 0, card(2), Lang::Ko, false, page("ko v2"));
         assert!(
             cache
                 .page("hong", card(2).updated_at, Lang::En, true)
@@ -169,5 +232,39 @@ mod tests {
                 .page("hong", card(1).updated_at, Lang::Ko, false)
                 .is_none()
         );
+    }
+
+    #[test]
+    fn only_a_trusted_cache_answers_without_a_row() {
+        let cache = PageCache::checked();
+        cache.store("hong", 0, card(1), Lang::Ko, false, page("v1"));
+        assert!(cache.current("hong").is_none(), "checked: every view reads");
+        cache.trust();
+        assert!(cache.current("hong").is_none(), "trust starts from nothing");
+        let generation = cache.generation();
+        cache.store("hong", generation, card(1), Lang::Ko, false, page("v1"));
+        assert_eq!(cache.current("hong"), Some(card(1)));
+        cache.forget("hong");
+        assert!(cache.current("hong").is_none(), "a change forgets the card");
+        let generation = cache.generation();
+        cache.store("hong", generation, card(1), Lang::Ko, false, page("v1"));
+        cache.distrust();
+        assert!(cache.current("hong").is_none());
+    }
+
+    #[test]
+    fn a_render_read_before_a_change_is_not_kept_after_it() {
+        let cache = PageCache::checked();
+        cache.trust();
+        let before = cache.generation();
+        // The view read the old row; the edit commits and forgets the card; the view stores.
+        cache.forget("hong");
+        cache.store("hong", before, card(1), Lang::Ko, false, page("old"));
+        assert!(cache.current("hong").is_none());
+        // Any card's change counts: the generation is one for all.
+        let before = cache.generation();
+        cache.forget("someone-else");
+        cache.store("hong", before, card(1), Lang::Ko, false, page("old"));
+        assert!(cache.current("hong").is_none());
     }
 }

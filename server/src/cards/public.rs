@@ -94,9 +94,10 @@ async fn card_page(
     card_or_embed(&state, &slug, query, &headers, viewer, &uri, false).await
 }
 
-/// The card page, or its compact embed (`embedded`). Rendered pages are kept per language for
-/// the card's current `updated_at`, so a busy card costs one small query per view; any edit
-/// shows at once (page_cache.rs). Either may be framed by the sites the issuer allows.
+/// The card page, or its compact embed (`embedded`). Rendered pages are kept per language, so a
+/// busy card costs no query per view while the cache is told of every change, one small query
+/// while it is not; any edit shows at once (page_cache.rs). Either may be framed by the sites
+/// the issuer allows.
 pub(super) async fn card_or_embed(
     state: &AppState,
     slug: &str,
@@ -106,29 +107,46 @@ pub(super) async fn card_or_embed(
     uri: &Uri,
     embedded: bool,
 ) -> Result<Response, ApiError> {
-    let (state, slug) = (state.clone(), slug.to_string());
-    let cards = state.cards();
-    let Some(row) = cards.row_by_slug(&slug).await? else {
-        return match redirect_if_moved(&state, &slug, uri).await? {
-            Some(redirect) => Ok(redirect),
-            None => Ok(render::not_found(&state).await),
-        };
-    };
-    let is_owner = viewer == Some(row.account_id);
-    if !(row.published || is_owner) {
-        return Ok(render::not_found(&state).await);
-    }
+    let pages = &state.page_cache;
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok());
-    if let Some(known) = state.page_cache.card(&slug, row.updated_at) {
+    // Told of every change (page_cache.rs): the kept page is the card's, no query needed.
+    if let Some(known) = pages.current(slug) {
+        if !(known.published || viewer == Some(known.owner)) {
+            return Ok(render::not_found(state).await);
+        }
         let lang = negotiate::choose(
             &known.languages,
             query.lang.as_deref(),
             accept,
             known.default_lang,
         );
-        if let Some(page) = state.page_cache.page(&slug, row.updated_at, lang, embedded) {
+        if let Some(page) = pages.page(slug, known.updated_at, lang, embedded) {
+            return Ok(card_html(page, known.frame));
+        }
+    }
+    // Taken before the reads: a change committed while this renders keeps it out of the cache.
+    let generation = pages.generation();
+    let cards = state.cards();
+    let Some(row) = cards.row_by_slug(slug).await? else {
+        return match redirect_if_moved(state, slug, uri).await? {
+            Some(redirect) => Ok(redirect),
+            None => Ok(render::not_found(state).await),
+        };
+    };
+    let is_owner = viewer == Some(row.account_id);
+    if !(row.published || is_owner) {
+        return Ok(render::not_found(state).await);
+    }
+    if let Some(known) = pages.card(slug, row.updated_at) {
+        let lang = negotiate::choose(
+            &known.languages,
+            query.lang.as_deref(),
+            accept,
+            known.default_lang,
+        );
+        if let Some(page) = pages.page(slug, row.updated_at, lang, embedded) {
             return Ok(card_html(page, known.frame));
         }
     }
@@ -141,6 +159,8 @@ pub(super) async fn card_or_embed(
         card.default_lang,
     );
     let known = CachedCard {
+        owner: row.account_id,
+        published: row.published,
         updated_at: row.updated_at,
         languages: card.languages(),
         default_lang: card.default_lang,
@@ -148,7 +168,7 @@ pub(super) async fn card_or_embed(
     };
     let frame = known.frame.clone();
     let rendered = render::page(
-        &state,
+        state,
         StatusCode::OK,
         Page::Card {
             card,
@@ -160,9 +180,7 @@ pub(super) async fn card_or_embed(
     let page = axum::body::to_bytes(rendered.into_body(), usize::MAX)
         .await
         .map_err(ApiError::internal)?;
-    state
-        .page_cache
-        .store(&slug, known, lang, embedded, page.clone());
+    pages.store(slug, generation, known, lang, embedded, page.clone());
     Ok(card_html(page, frame))
 }
 

@@ -17,6 +17,7 @@ use sea_orm::{
 };
 
 use super::call_settings;
+use super::changes;
 use super::entity::{self, card, content, link};
 use super::media::CleanImage;
 use super::validate::{random_slug, validate};
@@ -107,6 +108,8 @@ impl MediaStore {
 
 pub struct CardService<'a> {
     pub db: &'a DatabaseConnection,
+    /// Told of every change, so a card's kept pages go at once (`changes.rs`).
+    pub pages: &'a super::page_cache::PageCache,
     pub media: &'a MediaStore,
     pub public_url: &'a str,
     /// Where the issuer's destination numbers are, when typed without `+`.
@@ -314,7 +317,9 @@ impl CardService<'_> {
                 .map_err(slug_conflict)?;
             if new_slug.is_some() {
                 retire_slug(&transaction, &existing, &model.slug).await?;
+                changes::announce(&transaction, &model.slug).await?;
             }
+            changes::announce(&transaction, &existing.slug).await?;
             content::Entity::delete_many()
                 .filter(content::Column::CardId.eq(model.id))
                 .exec(&transaction)
@@ -328,6 +333,10 @@ impl CardService<'_> {
             Ok::<_, CardError>(model)
         }
         .await;
+        if let Some(new_slug) = &new_slug {
+            self.pages.forget(new_slug);
+        }
+        self.pages.forget(&existing.slug);
         match written {
             Ok(model) => {
                 for (old, new) in [
@@ -356,19 +365,27 @@ impl CardService<'_> {
         published: bool,
     ) -> Result<(), CardError> {
         let existing = self.owned_model(owner, slug).await?;
+        let transaction = self.db.begin().await?;
         let mut row: card::ActiveModel = existing.into();
         row.published = Set(published);
         row.updated_at = Set(Utc::now());
-        row.update(self.db).await?;
+        row.update(&transaction).await?;
+        changes::announce(&transaction, slug).await?;
+        transaction.commit().await?;
+        self.pages.forget(slug);
         Ok(())
     }
 
     pub async fn delete(&self, owner: i64, slug: &str) -> Result<(), CardError> {
         let existing = self.owned_model(owner, slug).await?;
         // Children go by ON DELETE CASCADE; images after the commit.
+        let transaction = self.db.begin().await?;
         card::Entity::delete_by_id(existing.id)
-            .exec(self.db)
+            .exec(&transaction)
             .await?;
+        changes::announce(&transaction, slug).await?;
+        transaction.commit().await?;
+        self.pages.forget(slug);
         for file in [existing.photo_file, existing.logo_file]
             .into_iter()
             .flatten()

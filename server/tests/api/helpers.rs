@@ -106,6 +106,7 @@ impl TestApp {
             .await
             .expect("migrated database");
         let mut state = AppState::new(db.clone(), settings);
+        state.watch_card_changes();
         state
             .start_calling()
             .await
@@ -127,6 +128,26 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// A second server process on the same database, as an installation that outgrew one
+    /// machine runs them: its own connections, page cache and card-change listener. Returns its
+    /// base URL and state.
+    pub async fn another_process(&self) -> (String, AppState) {
+        let settings = (*self.state.settings).clone();
+        let db = server::db::connect_and_migrate(&settings)
+            .await
+            .expect("the same database");
+        let state = AppState::new(db, settings);
+        state.watch_card_changes();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(startup::serve(
+            listener,
+            state.clone(),
+            std::future::pending(),
+        ));
+        (address, state)
     }
 
     /// A second browser: its own cookies.

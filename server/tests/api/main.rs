@@ -14,6 +14,7 @@ mod callback_wire;
 mod callbacks;
 mod calling;
 mod card_moves;
+mod card_pages_current;
 mod cards;
 mod confirmation;
 mod crash_drill;

@@ -16,12 +16,12 @@ pub mod routes;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
 use super::entity::{card, embed_origin};
-use super::service::CardError;
+use super::service::{CardError, CardService};
 use crate::security_headers::FrameAncestors;
 use origin::EmbedOrigin;
 
@@ -68,11 +68,12 @@ pub async fn frame_policy(db: &impl ConnectionTrait, slug: &str) -> Result<Frame
 /// first (its `updated_at` bumped, which also retires its cached pages and their header), so
 /// two replacements of one card queue on it: the list stored is one of them, never a mix.
 pub async fn replace_origins(
-    db: &DatabaseConnection,
+    cards: &CardService<'_>,
     owner: i64,
     slug: &str,
     origins: &[EmbedOrigin],
 ) -> Result<(), CardError> {
+    let db = cards.db;
     let transaction = db.begin().await?;
     let claimed = card::Entity::update_many()
         .col_expr(card::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -108,6 +109,8 @@ pub async fn replace_origins(
             .exec(&transaction)
             .await?;
     }
+    super::changes::announce(&transaction, slug).await?;
     transaction.commit().await?;
+    cards.pages.forget(slug);
     Ok(())
 }

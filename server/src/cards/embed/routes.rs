@@ -261,13 +261,15 @@ async fn save_panel(
     };
     let ui = crate::ui_language::current();
     match origin::parse_list(&form.origins) {
-        Ok(origins) => match super::replace_origins(&state.db, account.id, &slug, &origins).await {
-            Ok(()) => {
-                Redirect::to(&format!("/dashboard/cards/{slug}/embed?saved=1")).into_response()
+        Ok(origins) => {
+            match super::replace_origins(&state.cards(), account.id, &slug, &origins).await {
+                Ok(()) => {
+                    Redirect::to(&format!("/dashboard/cards/{slug}/embed?saved=1")).into_response()
+                }
+                Err(CardError::NotFound) => render::not_found(&state).await,
+                Err(error) => card_error(error).into_response(),
             }
-            Err(CardError::NotFound) => render::not_found(&state).await,
-            Err(error) => card_error(error).into_response(),
-        },
+        }
         Err(errors) => {
             let text = app::i18n::embed_text(ui);
             let messages = errors
@@ -379,7 +381,7 @@ async fn replace_origins(
                 .collect(),
         )
     })?;
-    super::replace_origins(&state.db, account.id, &slug, &origins)
+    super::replace_origins(&state.cards(), account.id, &slug, &origins)
         .await
         .map_err(card_error)?;
     Ok(Json(EmbedOrigins {
