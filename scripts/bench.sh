@@ -32,7 +32,7 @@ echo
 echo "## JS + WASM per page (gzip -9 of the files each page's HTML loads)"
 jar="$data_dir/cookies"
 curl -sf -c "$jar" -o /dev/null -d 'email=demo@callcard.example&password=bench-demo-password' "http://127.0.0.1:$PORT/login"
-for path in /c/hong-gildong /embed/hong-gildong /c/hong-gildong/call /dashboard /dashboard/cards/hong-gildong/edit /login; do
+for path in /c/hong-gildong /embed/hong-gildong /c/hong-gildong/call /dashboard /dashboard/cards/hong-gildong/edit /dashboard/numbers; do
   html=$(curl -sf -b "$jar" "http://127.0.0.1:$PORT$path")
   total=0
   files=""

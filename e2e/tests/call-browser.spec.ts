@@ -2,7 +2,13 @@
 // issuer's signed-in dashboard. Two Chromium pages with fake microphones: the caller on the
 // card's call window, the issuer taking calls in their dashboard; ring, accept, both connected.
 import { expect, test } from '@playwright/test';
-import { gotoHydrated, signUpAndConfirm, uniqueEmail, waitForHydration } from './helpers';
+import {
+  createBrowserLineCard,
+  gotoHydrated,
+  signUpAndConfirm,
+  uniqueEmail,
+  waitForHydration,
+} from './helpers';
 
 test('a caller and the issuer talk browser to browser', async ({ browser }) => {
   const issuerContext = await browser.newContext();
@@ -15,27 +21,12 @@ test('a caller and the issuer talk browser to browser', async ({ browser }) => {
 
   // A card that rings only the issuer's browser, at any hour.
   const slug = `line-${Date.now().toString(36)}`;
-  const created = await issuer.evaluate(async (slug) => {
-    const response = await fetch('/api/cards', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        slug,
-        default_lang: 'en',
-        contents: [{ lang: 'en', name: 'Line Tester', title: 'Issuer' }],
-        contacts: { email: 'line@example.com' },
-        links: [],
-        published: true,
-        call: {
-          call_quota: 5, max_call_minutes: 10, time_zone: 'UTC',
-          available_from: '00:00', available_until: '24:00',
-          available_days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-          allowed_regions: ['KR'], landline: '', mobile: '', internet_phone: true,
-        },
-      }),
-    });
-    return response.status;
-  }, slug);
+  const created = await createBrowserLineCard(issuer, {
+    slug,
+    name: 'Line Tester',
+    title: 'Issuer',
+    email: 'line@example.com',
+  });
   expect(created).toBe(201);
 
   await issuer.reload();

@@ -5,7 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signUpAndConfirm, uniqueEmail, waitForHydration } from './helpers';
+import { createBrowserLineCard, signUpAndConfirm, uniqueEmail, waitForHydration } from './helpers';
 
 /** A stand-in for the issuer's website: one page that pastes the card's script snippet. */
 async function startSite(callcard: string, slug: string): Promise<{ origin: string; close: () => void }> {
@@ -43,27 +43,12 @@ test('an allowed site shows the card, sizes it and calls through it; another sit
   const refused = await startSite(baseURL!, slug);
   try {
     // A card that rings the issuer's browser, and one site allowed to show it (the panel's form).
-    const created = await issuer.evaluate(async (slug) => {
-      const response = await fetch('/api/cards', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          slug,
-          default_lang: 'en',
-          contents: [{ lang: 'en', name: 'Embed Tester', title: 'Shop owner' }],
-          contacts: { email: 'embed@example.com' },
-          links: [],
-          published: true,
-          call: {
-            call_quota: 5, max_call_minutes: 10, time_zone: 'UTC',
-            available_from: '00:00', available_until: '24:00',
-            available_days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-            allowed_regions: ['KR'], landline: '', mobile: '', internet_phone: true,
-          },
-        }),
-      });
-      return response.status;
-    }, slug);
+    const created = await createBrowserLineCard(issuer, {
+      slug,
+      name: 'Embed Tester',
+      title: 'Shop owner',
+      email: 'embed@example.com',
+    });
     expect(created).toBe(201);
     await issuer.goto(`/dashboard/cards/${slug}/embed`);
     await issuer.locator('#embed-origins').fill(allowed.origin);

@@ -44,6 +44,37 @@ export async function gotoHydrated(page: Page, url: string): Promise<void> {
   await waitForHydration(page);
 }
 
+/**
+ * Creates, as the signed-in issuer of `page`, a published card that rings only the issuer's
+ * browser, at any hour (no phone line needed); returns the API's status.
+ */
+export async function createBrowserLineCard(
+  page: Page,
+  card: { slug: string; name: string; title: string; email: string },
+): Promise<number> {
+  return page.evaluate(async (card) => {
+    const response = await fetch('/api/cards', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        slug: card.slug,
+        default_lang: 'en',
+        contents: [{ lang: 'en', name: card.name, title: card.title }],
+        contacts: { email: card.email },
+        links: [],
+        published: true,
+        call: {
+          call_quota: 5, max_call_minutes: 10, time_zone: 'UTC',
+          available_from: '00:00', available_until: '24:00',
+          available_days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          allowed_regions: ['KR'], landline: '', mobile: '', internet_phone: true,
+        },
+      }),
+    });
+    return response.status;
+  }, card);
+}
+
 /** An e-mail address no earlier run has used, so sign-up never collides with stored accounts. */
 export function uniqueEmail(label = 'issuer'): string {
   return `e2e-${label}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}@example.com`;

@@ -32,6 +32,7 @@ use crate::cards::negotiate;
 use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::render;
+use crate::security_headers::FrameAncestors;
 use crate::startup::AppState;
 
 /// The form: a typed number and a language, as for the API.
@@ -126,6 +127,7 @@ async fn call_page_again(
         number,
         error: Some(message),
     });
+    let frame = framing(state, &card.slug).await;
     let mut response = render::page(
         state,
         status,
@@ -143,7 +145,19 @@ async fn call_page_again(
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
+    response.extensions_mut().insert(frame);
     response
+}
+
+/// These pages follow a callback asked for without JavaScript, also inside an embed's frame
+/// (issue 12): framed as the card's other pages are. A failed read frames them for nobody.
+async fn framing(state: &AppState, slug: &str) -> FrameAncestors {
+    crate::cards::embed::frame_policy(&state.db, slug)
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, slug, "cannot read a card's embed sites; its page is framed by nobody");
+            FrameAncestors::Nobody
+        })
 }
 
 /// Why the door refused, for the caller, in `lang`: the number's own words where the number was
@@ -203,7 +217,11 @@ async fn status_page(
             )
         }
     };
-    Ok(render::page(&state, status, Page::CallbackStatus { status: view }).await)
+    let mut response = render::page(&state, status, Page::CallbackStatus { status: view }).await;
+    response
+        .extensions_mut()
+        .insert(framing(&state, &slug).await);
+    Ok(response)
 }
 
 async fn cancel(

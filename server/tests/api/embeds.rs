@@ -86,13 +86,26 @@ async fn a_card_is_framed_by_callcard_alone_until_its_issuer_names_sites(backend
         stored(&app, "ada").await,
         json!(["https://shop.example", "http://127.0.0.1:8080"])
     );
-    // The cached card page follows at once: the change bumps the card's stamp.
-    for path in ["/c/ada", "/embed/ada", "/c/ada/call", "/embed/ada/call"] {
+    // The cached card page follows at once, and so do the pages of a callback followed without
+    // JavaScript (here, one that is no longer known).
+    for path in [
+        "/c/ada",
+        "/embed/ada",
+        "/c/ada/call",
+        "/embed/ada/call",
+        "/c/ada/callback/0123456789abcdef0123456789abcdef",
+    ] {
+        let (status, frame, x_frame) = framing(&app, path).await;
+        let expected = if path.contains("/callback/") {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(status, expected, "{path}");
         assert_eq!(
-            framing(&app, path).await,
+            (frame.as_str(), x_frame),
             (
-                StatusCode::OK,
-                "frame-ancestors 'self' https://shop.example http://127.0.0.1:8080".into(),
+                "frame-ancestors 'self' https://shop.example http://127.0.0.1:8080",
                 None
             ),
             "{path}"
