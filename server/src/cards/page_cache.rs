@@ -44,6 +44,7 @@ pub struct CachedCard {
 /// The page (`/c/{slug}`) or the embed (`/embed/{slug}`) of a card in a language.
 type PageKey = (Lang, bool);
 
+/// Starts untrusted: views check rows until [`trust`](PageCache::trust).
 #[derive(Default)]
 pub struct PageCache {
     cards: Mutex<HashMap<String, Entry>>,
@@ -57,11 +58,6 @@ struct Entry {
 }
 
 impl PageCache {
-    /// A cache that learns of changes only by checking each view's row.
-    pub fn checked() -> PageCache {
-        PageCache::default()
-    }
-
     /// Whether every change to a card reaches [`forget`](Self::forget) (no row read per view).
     pub fn is_trusted(&self) -> bool {
         self.trusted.load(Ordering::Acquire)
@@ -185,7 +181,7 @@ mod tests {
 
     #[test]
     fn a_page_is_served_only_for_the_stamp_it_was_rendered_at() {
-        let cache = PageCache::checked();
+        let cache = PageCache::default();
         let old = card(1);
         cache.store("hong", 0, old.clone(), Lang::Ko, false, page("v1"));
         assert_eq!(
@@ -212,7 +208,7 @@ mod tests {
 
     #[test]
     fn a_newer_render_drops_every_language_of_the_older_one() {
-        let cache = PageCache::checked();
+        let cache = PageCache::default();
         cache.store("hong", 0, card(1), Lang::Ko, false, page("ko v1"));
         cache.store("hong", 0, card(1), Lang::En, true, page("en v1"));
         cache.store("hong", 0, card(2), Lang::Ko, false, page("ko v2"));
@@ -236,7 +232,7 @@ mod tests {
 
     #[test]
     fn only_a_trusted_cache_answers_without_a_row() {
-        let cache = PageCache::checked();
+        let cache = PageCache::default();
         cache.store("hong", 0, card(1), Lang::Ko, false, page("v1"));
         assert!(cache.current("hong").is_none(), "checked: every view reads");
         cache.trust();
@@ -254,7 +250,7 @@ mod tests {
 
     #[test]
     fn a_render_read_before_a_change_is_not_kept_after_it() {
-        let cache = PageCache::checked();
+        let cache = PageCache::default();
         cache.trust();
         let before = cache.generation();
         // The view read the old row; the edit commits and forgets the card; the view stores.
