@@ -195,13 +195,13 @@ impl CardService<'_> {
         self.require_verified(owner, card.call.as_ref()).await?;
         card.call.get_or_insert_with(CallSettings::default);
         let (photo_file, logo_file) = (self.store(&photo).await?, self.store(&logo).await?);
-        self.create_with_files(owner, &card, photo_file, logo_file)
+        self.create_with_files(owner, &card, photo_file, logo_file, &[])
             .await
     }
 
     /// A copy of one of the owner's cards at a new address, unpublished: its texts, links,
-    /// theme, call settings and images (copied, so that editing or deleting either card leaves
-    /// the other's alone).
+    /// theme, call settings, the sites that may embed it, and images (copied, so that editing
+    /// or deleting either card leaves the other's alone).
     pub async fn duplicate(&self, owner: i64, slug: &str) -> Result<CardView, CardError> {
         let original = self.owned(owner, slug).await?;
         let mut input = original.to_input();
@@ -209,6 +209,8 @@ impl CardService<'_> {
         input.published = false;
         input.call = Some(self.call_settings(owner, slug).await?);
         let card = self.checked(&input)?;
+        let original_id = self.owned_model(owner, slug).await?.id;
+        let sites = super::embed::origins_of(self.db, original_id).await?;
         let photo_file = self.media.copy(original.photo_url.as_deref()).await?;
         let logo_file = match self.media.copy(original.logo_url.as_deref()).await {
             Ok(file) => file,
@@ -219,17 +221,19 @@ impl CardService<'_> {
                 return Err(error.into());
             }
         };
-        self.create_with_files(owner, &card, photo_file, logo_file)
+        self.create_with_files(owner, &card, photo_file, logo_file, &sites)
             .await
     }
 
-    /// Inserts a checked card whose images are stored; the files go if the card cannot be.
+    /// Inserts a checked card whose images are stored, and the sites that may embed it; the
+    /// files go if the card cannot be.
     async fn create_with_files(
         &self,
         owner: i64,
         card: &CardInput,
         photo_file: Option<String>,
         logo_file: Option<String>,
+        sites: &[super::embed::origin::EmbedOrigin],
     ) -> Result<CardView, CardError> {
         let wanted_slug = card.slug.clone();
         // A generated slug can collide (rarely); a chosen one that collides is the issuer's to change.
@@ -238,7 +242,14 @@ impl CardService<'_> {
         for _ in 0..attempts {
             let slug = wanted_slug.clone().unwrap_or_else(random_slug);
             result = self
-                .insert(owner, &slug, card, photo_file.clone(), logo_file.clone())
+                .insert(
+                    owner,
+                    &slug,
+                    card,
+                    photo_file.clone(),
+                    logo_file.clone(),
+                    sites,
+                )
                 .await;
             if !matches!(result, Err(CardError::SlugTaken)) {
                 break;
@@ -260,6 +271,7 @@ impl CardService<'_> {
         input: &CardInput,
         photo_file: Option<String>,
         logo_file: Option<String>,
+        sites: &[super::embed::origin::EmbedOrigin],
     ) -> Result<card::Model, CardError> {
         let now = Utc::now();
         let transaction = self.db.begin().await?;
@@ -280,6 +292,7 @@ impl CardService<'_> {
             return Err(CardError::SlugTaken);
         }
         write_children(&transaction, model.id, input).await?;
+        super::embed::insert_origins(&transaction, model.id, sites).await?;
         transaction.commit().await?;
         Ok(model)
     }

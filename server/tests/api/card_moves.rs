@@ -289,6 +289,15 @@ async fn duplicate_copies_a_card_unpublished_with_images_of_its_own(backend: Bac
             .status(),
         StatusCode::OK
     );
+    let sites = json!({"origins": ["https://ada.example", "https://blog.ada.example"]});
+    let allowed = app
+        .client
+        .put(app.url("/api/cards/ada/embed-origins"))
+        .json(&sites)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), StatusCode::OK);
 
     let response = app
         .client
@@ -312,6 +321,15 @@ async fn duplicate_copies_a_card_unpublished_with_images_of_its_own(backend: Bac
         )
         .await,
         settings
+    );
+    assert_eq!(
+        app.get_json(
+            &app.client,
+            app.url(&format!("/api/cards/{copy_slug}/embed-origins"))
+        )
+        .await,
+        sites,
+        "the sites that may embed it, in order"
     );
     let copy_photo = copy["photo_url"]
         .as_str()

@@ -64,6 +64,27 @@ pub async fn frame_policy(db: &impl ConnectionTrait, slug: &str) -> Result<Frame
     }
 }
 
+/// Stores `origins`, in order, as the sites allowed to frame card `card_id` (which has none).
+pub async fn insert_origins(
+    db: &impl ConnectionTrait,
+    card_id: i64,
+    origins: &[EmbedOrigin],
+) -> Result<(), DbErr> {
+    if origins.is_empty() {
+        return Ok(());
+    }
+    let rows = origins
+        .iter()
+        .enumerate()
+        .map(|(position, origin)| embed_origin::ActiveModel {
+            card_id: Set(card_id),
+            origin: Set(origin.as_str().to_string()),
+            position: Set(position as i32),
+        });
+    embed_origin::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
 /// Replaces the owner's card's allowed sites with `origins`, whole. The card's row is claimed
 /// first (its `updated_at` bumped, which also retires its cached pages and their header), so
 /// two replacements of one card queue on it: the list stored is one of them, never a mix.
@@ -96,19 +117,7 @@ pub async fn replace_origins(
         .filter(embed_origin::Column::CardId.eq(card_id))
         .exec(&transaction)
         .await?;
-    if !origins.is_empty() {
-        let rows = origins
-            .iter()
-            .enumerate()
-            .map(|(position, origin)| embed_origin::ActiveModel {
-                card_id: Set(card_id),
-                origin: Set(origin.as_str().to_string()),
-                position: Set(position as i32),
-            });
-        embed_origin::Entity::insert_many(rows)
-            .exec(&transaction)
-            .await?;
-    }
+    insert_origins(&transaction, card_id, origins).await?;
     super::changes::announce(&transaction, slug).await?;
     transaction.commit().await?;
     cards.pages.forget(slug);
