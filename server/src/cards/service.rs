@@ -203,14 +203,14 @@ impl CardService<'_> {
     /// theme, call settings, the sites that may embed it, and images (copied, so that editing
     /// or deleting either card leaves the other's alone).
     pub async fn duplicate(&self, owner: i64, slug: &str) -> Result<CardView, CardError> {
-        let original = self.owned(owner, slug).await?;
+        let original_row = self.owned_model(owner, slug).await?;
+        let original = self.view(&original_row).await?;
         let mut input = original.to_input();
         input.slug = None;
         input.published = false;
         input.call = Some(self.call_settings(owner, slug).await?);
         let card = self.checked(&input)?;
-        let original_id = self.owned_model(owner, slug).await?.id;
-        let sites = super::embed::origins_of(self.db, original_id).await?;
+        let sites = super::embed::origins_of(self.db, original_row.id).await?;
         let photo_file = self.media.copy(original.photo_url.as_deref()).await?;
         let logo_file = match self.media.copy(original.logo_url.as_deref()).await {
             Ok(file) => file,

@@ -222,10 +222,9 @@ async fn panel(
     Path(slug): Path<String>,
     Query(query): Query<PanelQuery>,
 ) -> Response {
-    let card = match state.cards().owned(account.id, &slug).await {
+    let card = match owned_card(&state, account.id, &slug).await {
         Ok(card) => card,
-        Err(CardError::NotFound) => return render::not_found(&state).await,
-        Err(error) => return card_error(error).into_response(),
+        Err(page) => return page,
     };
     let origins = match stored_origins(&state, &slug).await {
         Ok(origins) => origins,
@@ -254,10 +253,9 @@ async fn save_panel(
     Path(slug): Path<String>,
     Form(form): Form<PanelForm>,
 ) -> Response {
-    let card = match state.cards().owned(account.id, &slug).await {
+    let card = match owned_card(&state, account.id, &slug).await {
         Ok(card) => card,
-        Err(CardError::NotFound) => return render::not_found(&state).await,
-        Err(error) => return card_error(error).into_response(),
+        Err(page) => return page,
     };
     let ui = crate::ui_language::current();
     match origin::parse_list(&form.origins) {
@@ -284,6 +282,19 @@ async fn save_panel(
             )
             .await
         }
+    }
+}
+
+/// The signed-in issuer's card, or the page to answer instead (not found: someone else's).
+async fn owned_card(
+    state: &AppState,
+    owner: i64,
+    slug: &str,
+) -> Result<app::model::CardView, Response> {
+    match state.cards().owned(owner, slug).await {
+        Ok(card) => Ok(card),
+        Err(CardError::NotFound) => Err(render::not_found(state).await),
+        Err(error) => Err(card_error(error).into_response()),
     }
 }
 
