@@ -3,8 +3,8 @@
 //! ([`number`]); and the issuer's pages in the language they choose (issue 11): the front page
 //! and "not found" ([`SiteText`]), sign-up and log-in ([`AuthText`]), the dashboard and
 //! statement ([`DashboardText`]) and its browser line ([`LineText`]), the call records
-//! ([`RecordsText`]), the phone numbers ([`PhoneNumbersText`]) and the Embed panel
-//! ([`EmbedText`], issue 12).
+//! ([`RecordsText`]), the phone numbers ([`PhoneNumbersText`]), the card designer
+//! ([`EditorText`]) and the Embed panel ([`EmbedText`], issue 12).
 //!
 //! A table of static strings per language, so a missing translation is a compile error.
 
@@ -13,6 +13,7 @@ use crate::model::Lang;
 mod auth;
 mod call;
 mod dashboard;
+mod editor;
 mod embed;
 mod line;
 pub mod number;
@@ -24,6 +25,7 @@ mod vcard;
 pub use auth::{AuthText, auth_text};
 pub use call::{CallText, EndMessages, PAGE_CAUSES, SERVER_CAUSES, call_text, refusal_message};
 pub use dashboard::{DashboardText, KINDS, dashboard_text};
+pub use editor::{EditorText, editor_text};
 pub use embed::{EmbedText, embed_text};
 pub use line::{LineText, line_text};
 pub use phone_numbers::{PhoneNumbersText, phone_numbers_text};

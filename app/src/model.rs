@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod calling;
+pub mod designer;
 
 /// The kind of line a phone number reaches (libphonenumber's types), which decides its rate
 /// class, whether it may be called, and how the page names it.
@@ -333,6 +334,17 @@ impl Default for CardInput {
     }
 }
 
+impl CardInput {
+    /// What was typed for `lang` (all empty when nothing was).
+    pub fn content(&self, lang: Lang) -> CardContent {
+        self.contents
+            .iter()
+            .find(|c| c.lang == lang)
+            .map(|c| c.content.clone())
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LocalizedContent {
@@ -480,7 +492,7 @@ pub struct ConfirmForm {
     pub errors: Vec<FieldError>,
 }
 
-/// The card editor: a new card (`slug` None) or an existing one.
+/// The card designer: a new card (`slug` None) or an existing one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditorForm {
     pub existing_slug: Option<String>,
@@ -488,6 +500,10 @@ pub struct EditorForm {
     pub photo_url: Option<String>,
     pub logo_url: Option<String>,
     pub errors: Vec<FieldError>,
+    /// The language tab open, whose text the preview shows.
+    pub editing_lang: Lang,
+    /// The card as callers would see it now (`None` until it has a name in some language).
+    pub preview: Option<CardView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -597,7 +613,7 @@ impl Page {
     /// The browser bundle the page loads: the calling islands' code only where they are.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Page::Call { .. } | Page::Dashboard { .. } => Bundle::App,
+            Page::Call { .. } | Page::Dashboard { .. } | Page::Editor { .. } => Bundle::App,
             _ => Bundle::Card,
         }
     }

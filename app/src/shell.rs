@@ -181,7 +181,7 @@ impl PageMeta {
             Page::SignUpSent { .. } => translated(auth.check_email_title),
             Page::Confirm { .. } => translated(auth.confirm_title),
             Page::Dashboard { .. } => translated(dashboard.title),
-            Page::Editor { .. } => plain("Card editor"),
+            Page::Editor { .. } => translated(crate::i18n::editor_text(ui).page_title),
             Page::CallRecords { .. } => translated(crate::i18n::records_text(ui).title),
             Page::Statement { .. } => translated(dashboard.statement_title),
             Page::Numbers { .. } => translated(crate::i18n::phone_numbers_text(ui).title),

@@ -62,7 +62,7 @@ test.describe('sign-up and the card designer', () => {
       await designer.locator('input[name="contacts.mobile"]').fill('010-2222-3333');
       await designer.locator('input[name=published]').check();
       await expect(designer.locator('input[name=published]')).toBeChecked();
-      await designer.locator('button[type=submit]').click();
+      await page.getByRole('button', { name: 'Save card' }).click();
 
       await expect(page).toHaveURL(pathIs('/dashboard'));
     });

@@ -53,3 +53,17 @@ pub async fn page_loading(
 pub async fn not_found(state: &AppState) -> Response {
     page(state, StatusCode::NOT_FOUND, Page::NotFound).await
 }
+
+/// A part of a page (`view`), for a script that puts it in place: no document around it.
+pub fn fragment<V: leptos::prelude::IntoView + 'static>(view: impl FnOnce() -> V) -> Response {
+    use leptos::prelude::{Owner, RenderHtml};
+    let html = Owner::new().with(|| view().into_view().to_html());
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}

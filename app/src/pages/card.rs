@@ -27,6 +27,27 @@ pub fn CardPage(card: CardView, lang: Lang, embedded: bool) -> impl IntoView {
 #[cfg_attr(not(any(feature = "ssr", feature = "card-island")), component)]
 fn Card(card: CardView, lang: Lang, embedded: bool) -> impl IntoView {
     let (lang, set_lang) = signal(lang);
+    // Effects run only in the browser, once the island is live.
+    Effect::new(|_| crate::mark_hydrated());
+    view! { <CardArticle card lang set_lang embedded/> }
+}
+
+/// The card in the designer's preview (issue 11): the same article callers see, rendered by
+/// the server as the issuer types, in the language being edited. Never hydrated: the preview
+/// pane is `inert`, so nothing in it can be followed while designing.
+#[component]
+pub fn CardPreview(card: CardView, lang: Lang) -> impl IntoView {
+    let (lang, set_lang) = signal(lang);
+    view! { <CardArticle card lang set_lang embedded=false/> }
+}
+
+#[component]
+fn CardArticle(
+    card: CardView,
+    lang: ReadSignal<Lang>,
+    set_lang: WriteSignal<Lang>,
+    embedded: bool,
+) -> impl IntoView {
     let card = StoredValue::new(card);
     let content = move |pick: fn(&crate::model::CardContent) -> String| {
         move || card.with_value(|card| pick(card.content(lang.get())))
@@ -45,8 +66,6 @@ fn Card(card: CardView, lang: Lang, embedded: bool) -> impl IntoView {
             ),
         )
     });
-    // Effects run only in the browser, once the island is live.
-    Effect::new(|_| crate::mark_hydrated());
     let has = move |pick: fn(&crate::model::CardContent) -> &str| {
         move || card.with_value(|card| !pick(card.content(lang.get())).is_empty())
     };
@@ -233,8 +252,9 @@ fn CardActions(
             </a>
             <a class="button" href=share_href>{move || text().share_by_email}</a>
         </div>
-        // A QR code on the issuer's own site would only lead back to the same card.
-        {(!embedded).then(|| view! {
+        // A QR code on the issuer's own site would only lead back to the same card; a card not
+        // saved yet (the designer's preview) has no address to encode.
+        {(!embedded && !slug.is_empty()).then(|| view! {
             <figure class="card-qr">
                 <img src=format!("/c/{slug}/qr.svg") alt=move || text().qr_alt width="128" height="128"/>
                 <figcaption>

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use app::model::{CardInput, Dashboard, EditorForm, FieldError, Page};
+use app::model::{CardInput, Dashboard, EditorForm, FieldError, Lang, Page};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::media::{self, ImageLimits};
 use super::notice::DashboardNotice;
 use super::service::{CardError, ImageChange};
-use super::{form, vcard};
+use super::{form, preview, vcard};
 use crate::auth::{MaybeAccount, SignedIn};
 use crate::error::ApiError;
 use crate::render;
@@ -115,7 +115,15 @@ async fn new_card(State(state): State<AppState>, _: SignedIn) -> Response {
 
 /// The editor for a card not stored yet: empty, or prefilled from an import.
 async fn new_card_editor(state: &AppState, input: CardInput) -> Response {
-    editor(state, StatusCode::OK, None, input, Vec::new(), (None, None)).await
+    let editing = input.default_lang;
+    let editor = Editor {
+        existing_slug: None,
+        input,
+        errors: Vec::new(),
+        images: (None, None),
+        editing,
+    };
+    editor.render(state, StatusCode::OK).await
 }
 
 async fn edit(
@@ -134,15 +142,14 @@ async fn edit(
                     .await
                     .map_err(card_error)?,
             );
-            Ok(editor(
-                &state,
-                StatusCode::OK,
-                Some(slug),
+            let editor = Editor {
+                existing_slug: Some(slug),
+                editing: input.default_lang,
                 input,
-                Vec::new(),
+                errors: Vec::new(),
                 images,
-            )
-            .await)
+            };
+            Ok(editor.render(&state, StatusCode::OK).await)
         }
         Err(CardError::NotFound) => Ok(render::not_found(&state).await),
         Err(error) => Err(card_error(error)),
@@ -158,23 +165,42 @@ async fn create(
         Ok(submitted) => submitted,
         Err(error) => return error.into_response(),
     };
-    let (input, photo, logo) = match submitted {
-        Submitted::Valid { input, photo, logo } => (input, photo, logo),
-        Submitted::Refused { input, errors } => {
-            return editor(
-                &state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
+    let (input, photo, logo, editing) = match submitted {
+        Submitted::Valid {
+            input,
+            photo,
+            logo,
+            editing,
+        } => (input, photo, logo, editing),
+        Submitted::Refused {
+            input,
+            errors,
+            editing,
+        } => {
+            let editor = Editor {
+                existing_slug: None,
                 input,
                 errors,
-                (None, None),
-            )
-            .await;
+                images: (None, None),
+                editing,
+            };
+            return editor
+                .render(&state, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     match state.cards().create(account.id, &input, photo, logo).await {
         Ok(card) => Redirect::to(&format!("/dashboard?saved={}", card.slug)).into_response(),
-        Err(error) => refused_editor(&state, None, input, error, (None, None)).await,
+        Err(error) => {
+            let editor = Editor {
+                existing_slug: None,
+                input,
+                errors: Vec::new(),
+                images: (None, None),
+                editing,
+            };
+            editor.refused(&state, error).await
+        }
     }
 }
 
@@ -194,18 +220,28 @@ async fn update(
         Ok(submitted) => submitted,
         Err(error) => return error.into_response(),
     };
-    let (input, photo, logo) = match submitted {
-        Submitted::Valid { input, photo, logo } => (input, photo, logo),
-        Submitted::Refused { input, errors } => {
-            return editor(
-                &state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(slug),
+    let (input, photo, logo, editing) = match submitted {
+        Submitted::Valid {
+            input,
+            photo,
+            logo,
+            editing,
+        } => (input, photo, logo, editing),
+        Submitted::Refused {
+            input,
+            errors,
+            editing,
+        } => {
+            let editor = Editor {
+                existing_slug: Some(slug),
                 input,
                 errors,
                 images,
-            )
-            .await;
+                editing,
+            };
+            return editor
+                .render(&state, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     match state
@@ -214,7 +250,16 @@ async fn update(
         .await
     {
         Ok(card) => Redirect::to(&format!("/dashboard?saved={}", card.slug)).into_response(),
-        Err(error) => refused_editor(&state, Some(slug), input, error, images).await,
+        Err(error) => {
+            let editor = Editor {
+                existing_slug: Some(slug),
+                input,
+                errors: Vec::new(),
+                images,
+                editing,
+            };
+            editor.refused(&state, error).await
+        }
     }
 }
 
@@ -345,10 +390,13 @@ enum Submitted {
         input: CardInput,
         photo: ImageChange,
         logo: ImageChange,
+        /// The language tab that was open, to open again if the service refuses the card.
+        editing: Lang,
     },
     Refused {
         input: CardInput,
         errors: Vec<FieldError>,
+        editing: Lang,
     },
 }
 
@@ -391,7 +439,12 @@ async fn read_editor_form(
         }
     }
     if !errors.is_empty() {
-        return Ok(Submitted::Refused { input, errors });
+        let editing = preview::tab_to_open(&fields, &input, &errors);
+        return Ok(Submitted::Refused {
+            input,
+            errors,
+            editing,
+        });
     }
     let mut change = |name: &str| {
         let remove = fields
@@ -406,10 +459,20 @@ async fn read_editor_form(
     let (photo, logo) = (change("photo"), change("logo"));
     let photo = photo.clean(state, "photo", limits, &mut errors).await?;
     let logo = logo.clean(state, "logo", limits, &mut errors).await?;
+    let editing = preview::tab_to_open(&fields, &input, &errors);
     if errors.is_empty() {
-        Ok(Submitted::Valid { input, photo, logo })
+        Ok(Submitted::Valid {
+            input,
+            photo,
+            logo,
+            editing,
+        })
     } else {
-        Ok(Submitted::Refused { input, errors })
+        Ok(Submitted::Refused {
+            input,
+            errors,
+            editing,
+        })
     }
 }
 
@@ -443,7 +506,7 @@ impl Change {
     }
 }
 
-fn bad_multipart(error: axum::extract::multipart::MultipartError) -> ApiError {
+pub(super) fn bad_multipart(error: axum::extract::multipart::MultipartError) -> ApiError {
     let status = error.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::PayloadTooLarge {
@@ -457,44 +520,58 @@ fn bad_multipart(error: axum::extract::multipart::MultipartError) -> ApiError {
     }
 }
 
-async fn refused_editor(
-    state: &AppState,
-    slug: Option<String>,
-    input: CardInput,
-    error: CardError,
-    images: (Option<String>, Option<String>),
-) -> Response {
-    let (status, errors) = match error {
-        CardError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-        CardError::SlugTaken => (
-            StatusCode::CONFLICT,
-            vec![FieldError::new(
-                "slug",
-                "This public address is already taken; pick another.",
-            )],
-        ),
-        CardError::NotFound => return render::not_found(state).await,
-        other => return card_error(other).into_response(),
-    };
-    editor(state, status, slug, input, errors, images).await
+/// The designer page as the server shows it: the form as typed, its refusals, and the preview
+/// of the card it describes.
+pub(super) struct Editor {
+    pub existing_slug: Option<String>,
+    pub input: CardInput,
+    pub errors: Vec<FieldError>,
+    /// The stored photo and logo (site-relative URLs).
+    pub images: (Option<String>, Option<String>),
+    pub editing: Lang,
 }
 
-async fn editor(
-    state: &AppState,
-    status: StatusCode,
-    existing_slug: Option<String>,
-    input: CardInput,
-    errors: Vec<FieldError>,
-    (photo_url, logo_url): (Option<String>, Option<String>),
-) -> Response {
-    let form = EditorForm {
-        existing_slug,
-        input,
-        photo_url,
-        logo_url,
-        errors,
-    };
-    render::page(state, status, Page::Editor { form }).await
+impl Editor {
+    /// The form again after the service refused it (a taken address, a rule of the save).
+    async fn refused(mut self, state: &AppState, error: CardError) -> Response {
+        let (status, errors) = match error {
+            CardError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+            CardError::SlugTaken => (
+                StatusCode::CONFLICT,
+                vec![FieldError::new(
+                    "slug",
+                    "This public address is already taken; pick another.",
+                )],
+            ),
+            CardError::NotFound => return render::not_found(state).await,
+            other => return card_error(other).into_response(),
+        };
+        self.errors = errors;
+        self.render(state, status).await
+    }
+
+    pub(super) async fn render(self, state: &AppState, status: StatusCode) -> Response {
+        let (photo_url, logo_url) = self.images;
+        let preview = preview::preview_card(
+            &self.input,
+            preview::Place {
+                slug: self.existing_slug.as_deref(),
+                public_url: &state.settings.public_url,
+                photo_url: photo_url.clone(),
+                logo_url: logo_url.clone(),
+            },
+        );
+        let form = EditorForm {
+            existing_slug: self.existing_slug,
+            input: self.input,
+            photo_url,
+            logo_url,
+            errors: self.errors,
+            editing_lang: self.editing,
+            preview,
+        };
+        render::page(state, status, Page::Editor { form }).await
+    }
 }
 
 pub fn card_error(error: CardError) -> ApiError {

@@ -281,7 +281,7 @@ pub fn host_of(url: &str) -> String {
         .to_string()
 }
 
-fn is_hex_colour(colour: &str) -> bool {
+pub fn is_hex_colour(colour: &str) -> bool {
     colour.len() == 7
         && colour.starts_with('#')
         && colour[1..].bytes().all(|b| b.is_ascii_hexdigit())

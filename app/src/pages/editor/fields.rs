@@ -1,0 +1,53 @@
+//! The designer's form controls: a labelled input with its refusal, and an image slot.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Input(
+    name: String,
+    label: String,
+    #[prop(default = "text")] kind: &'static str,
+    value: String,
+    error: Option<String>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let invalid = error.is_some();
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id.clone() name=name.clone() type=kind value=value
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=invalid.then(|| format!("{id}-error"))/>
+            <FieldErrorText name error/>
+        </div>
+    }
+}
+
+#[component]
+pub fn FieldErrorText(name: String, error: Option<String>) -> impl IntoView {
+    error.map(|message| {
+        view! { <p class="field-error" id=format!("field-{name}-error") data-field-error=name>{message}</p> }
+    })
+}
+
+#[component]
+pub fn ImageField(
+    name: &'static str,
+    label: &'static str,
+    current_alt: &'static str,
+    remove: &'static str,
+    current: Option<String>,
+    error: Option<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=format!("field-{name}")>{label}</label>
+            {current.map(|src| view! {
+                <img class="thumbnail" src=src alt=current_alt height="64"/>
+                <label class="checkbox"><input type="checkbox" name=format!("remove_{name}") value="true"/>{remove}</label>
+            })}
+            <input id=format!("field-{name}") type="file" name=name accept="image/png,image/jpeg"/>
+            <FieldErrorText name=name.to_string() error/>
+        </div>
+    }
+}

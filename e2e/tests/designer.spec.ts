@@ -1,0 +1,112 @@
+// The card designer (issue 11, BRIEF R2/D2): the preview beside the form follows the typing in
+// the language tab being edited, at phone and desktop widths; tabs say how complete each
+// language is; "copy from" starts a translation; and all of it works without JavaScript
+// through the preview route, with nothing saved until Save.
+import { expect, test, type Page } from '@playwright/test';
+import { gotoHydrated, signUpAndConfirm, uniqueEmail } from './helpers';
+
+const PASSWORD = 'correct horse battery staple';
+
+const tab = (page: Page, lang: string) => page.locator(`label[for="tab-${lang}"]`);
+const tabStatus = (page: Page, lang: string) => tab(page, lang).locator('.tab-status');
+const preview = (page: Page) => page.locator('#card-preview');
+const field = (page: Page, name: string) => page.locator(`#card-form [name="${name}"]`);
+
+test.describe('the card designer', () => {
+  test('the preview follows the typing, the open tab and the width, and Save stores it', async ({
+    page,
+  }) => {
+    await signUpAndConfirm(page, { email: uniqueEmail('designer-live'), name: 'Ada', password: PASSWORD });
+    await gotoHydrated(page, '/dashboard/cards/new');
+    await expect(preview(page).locator('.preview-empty')).toBeVisible();
+    await expect(tabStatus(page, 'en')).toHaveAttribute('data-status', 'not-on-card');
+
+    await test.step('typing shows the card, without leaving the page', async () => {
+      await field(page, 'content.en.name').fill('Ada Lovelace');
+      await field(page, 'content.en.title').fill('Analyst');
+      await expect(preview(page).locator('h1')).toHaveText('Ada Lovelace');
+      await expect(preview(page).locator('.card-title')).toHaveText('Analyst');
+      await expect(tabStatus(page, 'en')).toHaveAttribute('data-status', 'complete');
+      await expect(page).toHaveURL((url) => url.pathname === '/dashboard/cards/new');
+    });
+
+    await test.step('another tab: its panel, and the preview in its language', async () => {
+      await tab(page, 'ko').click();
+      await expect(field(page, 'content.ko.name')).toBeVisible();
+      await expect(field(page, 'content.en.name')).toBeHidden();
+      // Nothing in Korean yet: callers would see English, and the preview says so.
+      await expect(preview(page).locator('.preview-note')).toBeVisible();
+      await expect(preview(page).locator('h1')).toHaveText('Ada Lovelace');
+    });
+
+    await test.step('copy from English fills the empty Korean fields', async () => {
+      await page.locator('button[data-copy-from="en"][data-copy-into="ko"]').click();
+      await expect(field(page, 'content.ko.title')).toHaveValue('Analyst');
+      await field(page, 'content.ko.name').fill('에이다');
+      await expect(preview(page).locator('article')).toHaveAttribute('lang', 'ko');
+      await expect(preview(page).locator('h1')).toHaveText('에이다');
+      await expect(preview(page).locator('.preview-note')).toHaveCount(0);
+      await expect(tabStatus(page, 'ko')).toHaveAttribute('data-status', 'complete');
+      await expect(tabStatus(page, 'ja')).toHaveAttribute('data-status', 'not-on-card');
+    });
+
+    await test.step('template and colours show at once', async () => {
+      await field(page, 'theme.template').selectOption('minimal');
+      await expect(preview(page).locator('article')).toHaveClass(/template-minimal/);
+    });
+
+    await test.step('phone and desktop widths', async () => {
+      const phone = (await preview(page).boundingBox())!.width;
+      await page.locator('label[for="preview-desktop"]').click();
+      await expect
+        .poll(async () => (await preview(page).boundingBox())!.width)
+        .toBeGreaterThan(phone + 100);
+      expect(phone).toBeLessThanOrEqual(400);
+    });
+
+    await test.step('nothing in the preview can be followed', async () => {
+      await expect(preview(page)).toHaveAttribute('inert', '');
+    });
+
+    await test.step('Save stores what the preview showed', async () => {
+      await page.getByRole('button', { name: 'Save card' }).click();
+      await expect(page).toHaveURL((url) => url.pathname === '/dashboard');
+      await page.locator('a[href^="/c/"]', { hasText: 'Ada Lovelace' }).click();
+      await expect(page.locator('h1')).toHaveText('Ada Lovelace');
+      await expect(page.locator('article')).toHaveClass(/template-minimal/);
+    });
+  });
+
+  test('without JavaScript: CSS tabs, the preview button and copy, nothing saved', async ({
+    page,
+    browser,
+  }) => {
+    await signUpAndConfirm(page, { email: uniqueEmail('designer-plain'), name: 'Ada', password: PASSWORD });
+    const plain = await browser.newContext({
+      javaScriptEnabled: false,
+      storageState: await page.context().storageState(),
+    });
+    const noScript = await plain.newPage();
+    await noScript.goto('/dashboard/cards/new');
+    await field(noScript, 'content.en.name').fill('Grace Hopper');
+    await field(noScript, 'content.en.company').fill('Navy');
+    await noScript.locator('button.update-preview').click();
+    await expect(preview(noScript).locator('h1')).toHaveText('Grace Hopper');
+    await expect(field(noScript, 'content.en.name')).toHaveValue('Grace Hopper');
+
+    await tab(noScript, 'ja').click();
+    await expect(field(noScript, 'content.ja.name')).toBeVisible();
+    await field(noScript, 'content.ja.name').fill('グレース');
+    await noScript.locator('button[data-copy-from="en"][data-copy-into="ja"]').click();
+    await expect(field(noScript, 'content.ja.name')).toHaveValue('グレース');
+    await expect(field(noScript, 'content.ja.company')).toHaveValue('Navy');
+    await expect(field(noScript, 'content.ja.company')).toBeVisible();
+    await expect(preview(noScript).locator('h1')).toHaveText('グレース');
+
+    // Enter in a field saves (the form's first button), it does not copy or preview.
+    await field(noScript, 'content.ja.name').press('Enter');
+    await expect(noScript).toHaveURL((url) => url.pathname === '/dashboard');
+    await expect(noScript.locator('a[href^="/c/"]', { hasText: 'Grace Hopper' })).toHaveCount(1);
+    await plain.close();
+  });
+});

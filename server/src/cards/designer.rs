@@ -1,0 +1,130 @@
+//! The designer's preview route (issue 11): `POST /dashboard/cards/preview` for a new card and
+//! `POST /dashboard/cards/{slug}/preview` for a stored one take the editor's form as it is and
+//! save nothing. Without script it answers the whole designer page again (with the "copy from"
+//! applied, and the save's refusals shown); the live preview asks with `?part=preview` for the
+//! pane alone.
+
+use std::collections::HashMap;
+
+use app::pages::editor::preview::PreviewPane;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::pages::{Editor, bad_multipart, card_error};
+use super::service::CardError;
+use super::{form, preview};
+use crate::auth::SignedIn;
+use crate::error::ApiError;
+use crate::render;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard/cards/preview", post(preview_new))
+        .route("/dashboard/cards/{slug}/preview", post(preview_stored))
+}
+
+#[derive(Deserialize)]
+struct PreviewQuery {
+    /// `preview`: only the preview pane's HTML.
+    part: Option<String>,
+}
+
+async fn preview_new(
+    State(state): State<AppState>,
+    _: SignedIn,
+    Query(query): Query<PreviewQuery>,
+    multipart: Multipart,
+) -> Response {
+    preview(&state, None, (None, None), query, multipart).await
+}
+
+async fn preview_stored(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    Path(slug): Path<String>,
+    Query(query): Query<PreviewQuery>,
+    multipart: Multipart,
+) -> Response {
+    match state.cards().owned(account.id, &slug).await {
+        Ok(card) => {
+            let images = (card.photo_url, card.logo_url);
+            preview(&state, Some(slug), images, query, multipart).await
+        }
+        Err(CardError::NotFound) => render::not_found(&state).await,
+        Err(error) => card_error(error).into_response(),
+    }
+}
+
+async fn preview(
+    state: &AppState,
+    existing_slug: Option<String>,
+    (photo_url, logo_url): (Option<String>, Option<String>),
+    query: PreviewQuery,
+    multipart: Multipart,
+) -> Response {
+    let fields = match text_fields(multipart).await {
+        Ok(fields) => fields,
+        Err(error) => return error.into_response(),
+    };
+    let (mut input, mut errors) = form::card_input(&fields, existing_slug.as_deref());
+    let copied_into = fields
+        .get("copy")
+        .and_then(|copy| preview::apply_copy(&mut input, copy));
+    // A box ticked to remove an image shows the card without it.
+    let removed = |name: &str| {
+        fields
+            .get(&format!("remove_{name}"))
+            .is_some_and(|v| v == "true")
+    };
+    let photo_url = photo_url.filter(|_| !removed("photo"));
+    let logo_url = logo_url.filter(|_| !removed("logo"));
+    if query.part.as_deref() == Some("preview") {
+        let editing = preview::tab_to_open(&fields, &input, &[]);
+        let card = preview::preview_card(
+            &input,
+            preview::Place {
+                slug: existing_slug.as_deref(),
+                public_url: &state.settings.public_url,
+                photo_url,
+                logo_url,
+            },
+        );
+        let text = app::i18n::editor_text(crate::ui_language::current());
+        return render::fragment(move || view! { <PreviewPane text card lang=editing/> });
+    }
+    if errors.is_empty()
+        && let Err(CardError::Invalid(refused)) = state.cards().checked(&input)
+    {
+        errors = refused;
+    }
+    let editing = copied_into.unwrap_or_else(|| preview::tab_to_open(&fields, &input, &errors));
+    let editor = Editor {
+        existing_slug,
+        input,
+        errors,
+        images: (photo_url, logo_url),
+        editing,
+    };
+    editor.render(state, StatusCode::OK).await
+}
+
+/// The form's text fields; the images a browser sends along without script are read past, not
+/// kept (the preview shows the stored ones).
+async fn text_fields(mut multipart: Multipart) -> Result<HashMap<String, String>, ApiError> {
+    let mut fields = HashMap::new();
+    while let Some(mut field) = multipart.next_field().await.map_err(bad_multipart)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photo" || name == "logo" {
+            while field.chunk().await.map_err(bad_multipart)?.is_some() {}
+        } else {
+            fields.insert(name, field.text().await.map_err(bad_multipart)?);
+        }
+    }
+    Ok(fields)
+}

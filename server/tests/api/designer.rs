@@ -1,0 +1,302 @@
+//! The card designer through the real routes (issue 11, BRIEF R2): the preview shows what the
+//! form would save and saves nothing, never lets a refused value into a link or a style, follows
+//! the open language tab, copies between languages without script, and the tabs say how
+//! complete each language is.
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, card_json};
+
+both_backends!(
+    the_preview_shows_the_form_as_typed_and_saves_nothing,
+    the_preview_keeps_refused_values_out_of_links_and_styles,
+    the_preview_speaks_the_open_tab_or_says_what_callers_see,
+    copy_without_script_fills_empty_fields_and_opens_that_tab,
+    a_refused_save_reopens_the_tab_that_holds_the_refusal,
+    tabs_say_how_complete_each_language_is,
+    only_the_owner_previews_a_stored_card,
+);
+
+/// The designer's form for a card in English, as the browser sends it (images left empty).
+fn form(pairs: &[(&str, &str)]) -> Form {
+    let mut form = Form::new()
+        .text("default_lang", "en")
+        .text("theme.template", "modern")
+        .text("theme.primary_color", "#112233")
+        .text("theme.accent_color", "#445566");
+    for (name, value) in pairs {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    form.part("photo", Part::bytes(Vec::new()).file_name(""))
+}
+
+async fn issuer_with_card(app: &TestApp) {
+    app.sign_up(&app.client, "ada@example.com").await;
+    let created = app
+        .create_card(&app.client, card_json(Some("ada"), "Ada"))
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+}
+
+async fn post(app: &TestApp, path: &str, form: Form) -> (StatusCode, String) {
+    let response = app
+        .client
+        .post(app.url(path))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+/// The whole start tag of the element whose attributes contain `needle`.
+fn tag_with<'a>(html: &'a str, needle: &str) -> &'a str {
+    let at = html
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in the page"));
+    let start = html[..at].rfind('<').unwrap();
+    let end = at + html[at..].find('>').unwrap();
+    &html[start..=end]
+}
+
+async fn the_preview_shows_the_form_as_typed_and_saves_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    issuer_with_card(&app).await;
+    let (status, pane) = post(
+        &app,
+        "/dashboard/cards/ada/preview?part=preview",
+        form(&[
+            ("editing_lang", "en"),
+            ("content.en.name", "Ada Lovelace"),
+            ("content.en.title", "Countess"),
+            ("contacts.mobile", "010-1234-5678"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!pane.contains("<html"), "the pane alone, not a page");
+    for needle in [
+        "Ada Lovelace",
+        "Countess",
+        "template-modern",
+        "--card-primary:#112233;",
+        "tel:010-1234-5678",
+        // The stored card's address: its QR code is in the preview.
+        "/c/ada/qr.svg",
+    ] {
+        assert!(pane.contains(needle), "{needle} missing from {pane}");
+    }
+    let page = app
+        .client
+        .get(app.url("/c/ada"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Ada") && !page.contains("Ada Lovelace"),
+        "nothing saved"
+    );
+
+    // Without script the same route answers the whole designer, with the preview in it.
+    let (status, html) = post(
+        &app,
+        "/dashboard/cards/ada/preview",
+        form(&[("editing_lang", "en"), ("content.en.name", "Ada Lovelace")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"card-form\"") && html.contains("id=\"card-preview\""));
+    assert!(tag_with(&html, "name=\"content.en.name\"").contains("value=\"Ada Lovelace\""));
+}
+
+async fn the_preview_keeps_refused_values_out_of_links_and_styles(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.sign_up(&app.client, "ada@example.com").await;
+    let (status, pane) = post(
+        &app,
+        "/dashboard/cards/preview?part=preview",
+        form(&[
+            ("content.en.name", "<script>alert(1)</script>"),
+            (
+                "theme.primary_color",
+                "red;background:url(https://evil.example/)",
+            ),
+            ("contacts.homepage", "javascript:alert(1)"),
+            ("links.0.label", "Me"),
+            ("links.0.url", "javascript:alert(2)"),
+            ("contacts.email", "\"><img src=x>"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for refused in ["<script>", "javascript:", "evil.example", "<img src=x"] {
+        assert!(
+            !pane.contains(refused),
+            "{refused} reached the preview: {pane}"
+        );
+    }
+    assert!(
+        pane.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the name is shown as text"
+    );
+    assert!(
+        pane.contains("--card-primary:#1f3a5f;"),
+        "the default colour instead"
+    );
+    assert!(
+        !pane.contains("qr.svg"),
+        "a card not saved has no address to encode"
+    );
+}
+
+async fn the_preview_speaks_the_open_tab_or_says_what_callers_see(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.sign_up(&app.client, "ada@example.com").await;
+    let typed = [
+        ("content.en.name", "Ada"),
+        ("content.ko.name", "에이다"),
+        ("content.ko.title", "엔지니어"),
+    ];
+    let pane_for = |tab: &'static str| {
+        let mut pairs = typed.to_vec();
+        pairs.push(("editing_lang", tab));
+        form(&pairs)
+    };
+    let (_, korean) = post(
+        &app,
+        "/dashboard/cards/preview?part=preview",
+        pane_for("ko"),
+    )
+    .await;
+    assert!(korean.contains("에이다") && korean.contains("lang=\"ko\""));
+    assert!(!korean.contains("preview-note"));
+    let (_, japanese) = post(
+        &app,
+        "/dashboard/cards/preview?part=preview",
+        pane_for("ja"),
+    )
+    .await;
+    assert!(
+        japanese.contains("preview-note") && japanese.contains(">Ada<"),
+        "no Japanese yet: the card callers get, in the first language, and a word on it: {japanese}"
+    );
+    let (_, empty) = post(
+        &app,
+        "/dashboard/cards/preview?part=preview",
+        form(&[("editing_lang", "en")]),
+    )
+    .await;
+    assert!(empty.contains("preview-empty") && !empty.contains("<article"));
+}
+
+async fn copy_without_script_fills_empty_fields_and_opens_that_tab(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.sign_up(&app.client, "ada@example.com").await;
+    let (status, html) = post(
+        &app,
+        "/dashboard/cards/preview",
+        form(&[
+            ("editing_lang", "ja"),
+            ("content.en.name", "Ada"),
+            ("content.en.title", "Engineer"),
+            ("content.ja.name", "エイダ"),
+            ("copy", "en:ja"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        tag_with(&html, "name=\"content.ja.name\"").contains("value=\"エイダ\""),
+        "kept"
+    );
+    assert!(tag_with(&html, "name=\"content.ja.title\"").contains("value=\"Engineer\""));
+    assert!(tag_with(&html, "id=\"tab-ja\"").contains("checked"));
+    assert!(!tag_with(&html, "id=\"tab-en\"").contains("checked"));
+    let cards: serde_json::Value = app
+        .client
+        .get(app.url("/api/cards"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        cards.as_array().map(Vec::len),
+        Some(0),
+        "nothing saved: {cards}"
+    );
+}
+
+async fn a_refused_save_reopens_the_tab_that_holds_the_refusal(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.sign_up(&app.client, "ada@example.com").await;
+    let (status, html) = post(
+        &app,
+        "/dashboard/cards",
+        form(&[
+            ("editing_lang", "en"),
+            ("content.en.name", "Ada"),
+            // Japanese text without a name is refused.
+            ("content.ja.title", "技術者"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("data-field-error=\"content.ja.name\""));
+    assert!(tag_with(&html, "id=\"tab-ja\"").contains("checked"));
+    assert!(html.contains("class=\"tab-error\""));
+}
+
+async fn tabs_say_how_complete_each_language_is(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // English: name, title, company; Korean: name and title.
+    issuer_with_card(&app).await;
+    let html = app
+        .client
+        .get(app.url("/dashboard/cards/ada/edit"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let status_of = |code: &str| {
+        let label = &html[html.find(&format!("for=\"tab-{code}\"")).unwrap()..];
+        let mark = &label[label.find("data-status=\"").unwrap() + 13..];
+        mark[..mark.find('"').unwrap()].to_string()
+    };
+    assert_eq!(status_of("en"), "complete");
+    assert_eq!(status_of("ko"), "missing", "the company is missing");
+    assert_eq!(status_of("ja"), "not-on-card");
+    assert!(html.contains("1 missing"));
+    // The tab open is the language shown first.
+    assert!(tag_with(&html, "id=\"tab-en\"").contains("checked"));
+}
+
+async fn only_the_owner_previews_a_stored_card(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    issuer_with_card(&app).await;
+    let other = app.new_client();
+    app.sign_up(&other, "eve@example.com").await;
+    let response = other
+        .post(app.url("/dashboard/cards/ada/preview?part=preview"))
+        .multipart(form(&[("content.en.name", "Mine now")]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let anonymous = app
+        .new_client()
+        .post(app.url("/dashboard/cards/preview?part=preview"))
+        .multipart(form(&[("content.en.name", "Anyone")]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER, "log in first");
+}
