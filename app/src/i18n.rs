@@ -3,8 +3,8 @@
 //! ([`number`]); and the issuer's pages in the language they choose (issue 11): the front page
 //! and "not found" ([`SiteText`]), sign-up and log-in ([`AuthText`]), the dashboard and
 //! statement ([`DashboardText`]) and its browser line ([`LineText`]), the call records
-//! ([`RecordsText`]), the phone numbers ([`PhoneNumbersText`]) and the Embed panel
-//! ([`EmbedText`], issue 12).
+//! ([`RecordsText`]), the phone numbers ([`PhoneNumbersText`]), the Embed panel
+//! ([`EmbedText`], issue 12) and why the card editor refused a save ([`CardFormText`]).
 //!
 //! A table of static strings per language, so a missing translation is a compile error.
 
@@ -12,6 +12,7 @@ use crate::model::Lang;
 
 mod auth;
 mod call;
+mod card_form;
 mod dashboard;
 mod embed;
 mod line;
@@ -23,6 +24,7 @@ mod vcard;
 
 pub use auth::{AuthText, auth_text};
 pub use call::{CallText, EndMessages, PAGE_CAUSES, SERVER_CAUSES, call_text, refusal_message};
+pub use card_form::{CardFormText, card_form_text};
 pub use dashboard::{DashboardText, KINDS, dashboard_text};
 pub use embed::{EmbedText, embed_text};
 pub use line::{LineText, line_text};

@@ -19,6 +19,7 @@ mod cards;
 mod confirmation;
 mod crash_drill;
 mod daily_cap;
+mod editor_messages;
 mod embeds;
 mod guild;
 mod guild_model;
