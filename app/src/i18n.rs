@@ -4,7 +4,8 @@
 //! and "not found" ([`SiteText`]), sign-up and log-in ([`AuthText`]), the dashboard and
 //! statement ([`DashboardText`]) and its browser line ([`LineText`]), the call records
 //! ([`RecordsText`]), the phone numbers ([`PhoneNumbersText`]), the card designer
-//! ([`EditorText`]) and the Embed panel ([`EmbedText`], issue 12).
+//! ([`EditorText`]) and why it refused a save ([`CardFormText`]), and the Embed panel
+//! ([`EmbedText`], issue 12).
 //!
 //! A table of static strings per language, so a missing translation is a compile error.
 
@@ -12,6 +13,7 @@ use crate::model::Lang;
 
 mod auth;
 mod call;
+mod card_form;
 mod dashboard;
 mod editor;
 mod embed;
@@ -24,6 +26,7 @@ mod vcard;
 
 pub use auth::{AuthText, auth_text};
 pub use call::{CallText, EndMessages, PAGE_CAUSES, SERVER_CAUSES, call_text, refusal_message};
+pub use card_form::{CardFormText, card_form_text};
 pub use dashboard::{DashboardText, KINDS, dashboard_text};
 pub use editor::{EditorText, editor_text};
 pub use embed::{EmbedText, embed_text};

@@ -53,7 +53,7 @@ pub fn App() -> impl IntoView {
         Page::Dashboard { dashboard } => {
             view! { <pages::dashboard::DashboardPage ui dashboard/> }.into_any()
         }
-        Page::Editor { form } => view! { <pages::editor::EditorPage ui form/> }.into_any(),
+        Page::Editor { form } => view! { <pages::editor::EditorPage ui form=*form/> }.into_any(),
         Page::Statement { guild } => {
             view! { <pages::dashboard::StatementPage ui guild/> }.into_any()
         }

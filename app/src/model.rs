@@ -559,7 +559,7 @@ pub enum Page {
         dashboard: Dashboard,
     },
     Editor {
-        form: EditorForm,
+        form: Box<EditorForm>,
     },
     CallRecords {
         records: CallRecordsView,

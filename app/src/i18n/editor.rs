@@ -101,13 +101,14 @@ impl EditorText {
         self.missing.replace("{count}", &count.to_string())
     }
 
-    pub fn copy_from(&self, source: Lang) -> String {
-        self.copy_from.replace("{lang}", source.native_name())
+    /// "Copy from {lang}" around the language's own name: the words before and after it, so a
+    /// page can mark the name as the language it is written in.
+    pub fn copy_from(&self) -> (&'static str, &'static str) {
+        around_lang(self.copy_from)
     }
 
-    pub fn preview_falls_back(&self, shown: Lang) -> String {
-        self.preview_falls_back
-            .replace("{lang}", shown.native_name())
+    pub fn preview_falls_back(&self) -> (&'static str, &'static str) {
+        around_lang(self.preview_falls_back)
     }
 
     pub fn template(&self, template: Template) -> &'static str {
@@ -125,6 +126,12 @@ impl EditorText {
             .expect("every day is in Weekday::ALL");
         self.day_names[index]
     }
+}
+
+fn around_lang(template: &'static str) -> (&'static str, &'static str) {
+    template
+        .split_once("{lang}")
+        .expect("the template has a {lang} placeholder")
 }
 
 static KO: EditorText = EditorText {
@@ -200,7 +207,7 @@ static KO: EditorText = EditorText {
     phone_width: "휴대폰",
     desktop_width: "데스크톱",
     preview_empty: "이름을 입력하면 여기에 명함이 나타납니다.",
-    preview_falls_back: "이 언어로는 아직 쓰지 않았습니다. 전화하는 사람에게는 {lang}로 보입니다.",
+    preview_falls_back: "이 언어로는 아직 쓰지 않았습니다. 전화하는 사람에게는 {lang}(으)로 보입니다.",
 };
 
 static EN: EditorText = EditorText {

@@ -83,7 +83,7 @@ pub fn EditorPage(ui: Lang, form: EditorForm) -> impl IntoView {
                         <label for="field-default_lang">{text.shown_first}</label>
                         <select id="field-default_lang" name="default_lang">
                             {Lang::ALL.into_iter().map(|lang| view! {
-                                <option value=lang.code() lang=lang.code() selected={lang == input.default_lang}>{lang.native_name()}</option>
+                                <option value=lang.code() lang=lang.code() translate="no" selected={lang == input.default_lang}>{lang.native_name()}</option>
                             }).collect_view()}
                         </select>
                         <FieldErrorText name="default_lang".into() error=err("default_lang")/>

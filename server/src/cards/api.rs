@@ -245,7 +245,7 @@ async fn upload_image(
     let refused = |error: media::ImageError| {
         ApiError::Validation(vec![app::model::FieldError::new(
             slot.field(),
-            error.to_string(),
+            error.message(crate::ui_language::current()),
         )])
     };
     media::inspect(&body, &limits).map_err(refused)?;

@@ -1,24 +1,31 @@
-//! A card's call settings (BRIEF R2): rules, and the mapping to their table row. Pure.
+//! A card's call settings (BRIEF R2): rules, and the mapping to their table row. Pure: refusals
+//! are worded in the language the caller passes (the issuer's).
 //!
 //! Hours are kept as minutes after midnight in the issuer's time zone, days as a bit set
 //! (bit 0 = Monday), regions as a comma list; destinations as E.164 (with `;extension`), so the
 //! calling engine dials exactly what was checked here.
 
-use app::model::{CallSettings, FieldError, Weekday};
+use app::i18n::card_form_text;
+use app::i18n::number::region_name;
+use app::model::{CallSettings, FieldError, Lang, Weekday};
 use phonenumber::country::Id;
 
 use super::entity::call_settings::{ActiveModel, Model};
-use crate::calls::{number, rates};
+use crate::calls::number::{self, ParsedNumber};
+use crate::calls::rates::{self, DestinationRefusal};
 use crate::ledger::daily_cap::MAX_CAP;
 
 const MAX_QUOTA: u32 = 1_000_000;
 const MAX_CALL_MINUTES: u32 = 240;
 
-/// Cleans and checks the settings; field names are the editor's (`call.time_zone`, …).
+/// Cleans and checks the settings; field names are the editor's (`call.time_zone`, …), messages
+/// are in `lang`.
 pub fn validate(
     settings: &CallSettings,
     default_region: Id,
+    lang: Lang,
 ) -> Result<CallSettings, Vec<FieldError>> {
+    let text = card_form_text(lang);
     let mut errors = Vec::new();
     let mut clean = settings.clone();
     let mut refuse = |field: &str, message: String| {
@@ -26,44 +33,28 @@ pub fn validate(
     };
 
     if clean.call_quota > MAX_QUOTA {
-        refuse("call_quota", format!("Use at most {MAX_QUOTA} calls."));
+        refuse("call_quota", text.call_quota(MAX_QUOTA));
     }
     if !(1..=MAX_CALL_MINUTES).contains(&clean.max_call_minutes) {
-        refuse(
-            "max_call_minutes",
-            format!("Use 1 to {MAX_CALL_MINUTES} minutes."),
-        );
+        refuse("max_call_minutes", text.call_minutes(MAX_CALL_MINUTES));
     }
     if let Some(cap) = clean.daily_cap
         && !(0..=MAX_CAP.0).contains(&cap)
     {
-        refuse(
-            "daily_cap",
-            format!(
-                "Use a whole amount from 0 to {}, or leave it empty.",
-                MAX_CAP.0
-            ),
-        );
+        refuse("daily_cap", text.daily_cap_range(MAX_CAP.0));
     }
     clean.time_zone = clean.time_zone.trim().to_string();
     if clean.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        refuse(
-            "time_zone",
-            "Use a time zone like Asia/Seoul or Europe/Paris.".into(),
-        );
+        refuse("time_zone", text.time_zone.into());
     }
     let from = minutes(&clean.available_from, false);
     let until = minutes(&clean.available_until, true);
     match (from, until) {
-        (None, _) => refuse("available_from", "Use a time like 09:00.".into()),
-        (_, None) => refuse(
-            "available_until",
-            "Use a time like 18:00 (or 24:00).".into(),
-        ),
-        (Some(from), Some(until)) if from == until => refuse(
-            "available_until",
-            "The end must differ from the start.".into(),
-        ),
+        (None, _) => refuse("available_from", text.time_from.into()),
+        (_, None) => refuse("available_until", text.time_until.into()),
+        (Some(from), Some(until)) if from == until => {
+            refuse("available_until", text.same_times.into())
+        }
         (Some(from), Some(until)) => {
             clean.available_from = clock(from);
             clean.available_until = clock(until);
@@ -74,7 +65,7 @@ pub fn validate(
         .filter(|day| settings.available_days.contains(day))
         .collect();
     if clean.available_days.is_empty() {
-        refuse("available_days", "Pick at least one day.".into());
+        refuse("available_days", text.no_days.into());
     }
     let mut regions = Vec::new();
     for region in &settings.allowed_regions {
@@ -83,18 +74,12 @@ pub fn validate(
             continue;
         }
         if region.len() != 2 || region.parse::<Id>().is_err() {
-            refuse(
-                "allowed_regions",
-                format!("`{region}` is not a region code like KR, JP or US."),
-            );
+            refuse("allowed_regions", text.bad_region(&region));
         }
         regions.push(region);
     }
     if regions.is_empty() {
-        refuse(
-            "allowed_regions",
-            "Allow callers from at least one region, e.g. KR.".into(),
-        );
+        refuse("allowed_regions", text.no_region.into());
     }
     clean.allowed_regions = regions;
     for (field, destination) in [
@@ -110,7 +95,7 @@ pub fn validate(
             Ok(parsed) => {
                 // Refused when saved, not only when called (issue 8, toll fraud).
                 if let Err(refusal) = rates::classify(&parsed, default_region) {
-                    refuse(field, format!("{}.", capitalised(&refusal.to_string())));
+                    refuse(field, destination_refusal(refusal, &parsed, lang));
                     continue;
                 }
                 *destination = match parsed.extension {
@@ -118,7 +103,7 @@ pub fn validate(
                     None => parsed.e164,
                 }
             }
-            Err(error) => refuse(field, format!("{}.", capitalised(&error.to_string()))),
+            Err(error) => refuse(field, error.message(lang)),
         }
     }
     if clean.landline.is_empty()
@@ -126,10 +111,7 @@ pub fn validate(
         && !clean.internet_phone
         && errors.is_empty()
     {
-        errors.push(FieldError::new(
-            "call.internet_phone",
-            "Calls must ring somewhere: give a landline or mobile number, or answer in the browser.",
-        ));
+        errors.push(FieldError::new("call.internet_phone", text.nowhere_to_ring));
     }
     if errors.is_empty() {
         Ok(clean)
@@ -138,12 +120,25 @@ pub fn validate(
     }
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+/// Why a destination may never ring, in `lang`. The high-risk list names its ranges in English
+/// (`calls::high_risk`); other languages name the range's region from CLDR, or only its prefix
+/// when it is no single region's (`+870`).
+fn destination_refusal(refusal: DestinationRefusal, number: &ParsedNumber, lang: Lang) -> String {
+    let text = card_form_text(lang);
+    match refusal {
+        DestinationRefusal::PremiumRate => text.premium_rate.into(),
+        DestinationRefusal::SharedCost => text.shared_cost.into(),
+        DestinationRefusal::HighRisk { prefix, name } => {
+            let place = match lang {
+                Lang::En => Some(name),
+                _ => number
+                    .region
+                    .as_deref()
+                    .and_then(|region| region_name(lang, region)),
+            };
+            text.high_risk(place, prefix)
+        }
+    }
 }
 
 /// `09:30` → 570; `24:00` only where `end` allows it.
@@ -236,10 +231,99 @@ mod tests {
                 internet_phone: true,
                 ..CallSettings::default()
             };
-            let errors = validate(&settings, Id::KR).unwrap_err();
+            let errors = validate(&settings, Id::KR, Lang::En).unwrap_err();
             assert_eq!(fields(&errors), vec![field]);
             assert!(errors[0].message.contains(words), "{}", errors[0].message);
         }
+    }
+
+    #[test]
+    fn refusals_speak_the_issuers_language() {
+        let settings = CallSettings {
+            call_quota: 2_000_000,
+            max_call_minutes: 0,
+            time_zone: "Mars/Olympus".into(),
+            available_from: "25:00".into(),
+            available_days: vec![],
+            allowed_regions: vec!["XX".into()],
+            landline: "call me".into(),
+            mobile: "060-700-1234".into(),
+            daily_cap: Some(-1),
+            ..CallSettings::default()
+        };
+        let english = validate(&settings, Id::KR, Lang::En).unwrap_err();
+        assert_eq!(english[0].message, "Use at most 1000000 calls.");
+        assert_eq!(
+            english[3].message,
+            "Use a time zone like Asia/Seoul or Europe/Paris."
+        );
+        // What the refusal may quote: the typed region, examples of codes, time zones and the
+        // `ext` people type before an extension.
+        let quoted = [
+            "XX",
+            "KR",
+            "JP",
+            "US",
+            "Asia/Seoul",
+            "Asia/Tokyo",
+            "Asia/Shanghai",
+            "Europe/Paris",
+            "ext",
+        ];
+        for lang in [Lang::Ko, Lang::Ja, Lang::Zh] {
+            let errors = validate(&settings, Id::KR, lang).unwrap_err();
+            assert_eq!(fields(&errors), fields(&english), "{lang:?}");
+            let text = card_form_text(lang);
+            assert_eq!(errors[0].message, text.call_quota(MAX_QUOTA));
+            assert_eq!(errors[3].message, text.time_zone);
+            assert_eq!(errors[6].message, text.bad_region("XX"));
+            assert_eq!(
+                errors[7].message,
+                number::NumberError::InvalidCharacters.message(lang)
+            );
+            assert_eq!(errors[8].message, text.premium_rate);
+            for (error, in_english) in errors.iter().zip(&english) {
+                assert_ne!(error.message, in_english.message, "{lang:?}");
+                let left: String = quoted
+                    .iter()
+                    .fold(error.message.clone(), |left, kept| left.replace(kept, ""))
+                    .chars()
+                    .filter(char::is_ascii_alphabetic)
+                    .collect();
+                assert_eq!(left, "", "{lang:?}: {}", error.message);
+            }
+        }
+    }
+
+    #[test]
+    fn a_high_risk_range_is_named_in_the_issuers_language() {
+        let settings = CallSettings {
+            mobile: "+1 876 927 1234".into(),
+            ..CallSettings::default()
+        };
+        let refusal = |lang| {
+            validate(&settings, Id::KR, lang).unwrap_err()[0]
+                .message
+                .clone()
+        };
+        assert_eq!(
+            refusal(Lang::En),
+            "Numbers in Jamaica (+1876) cannot be called from here: a range known for toll fraud."
+        );
+        assert_eq!(
+            refusal(Lang::Ko),
+            "자메이카(+1876) 번호로는 여기서 전화할 수 없습니다. 요금 사기에 자주 쓰이는 번호대입니다."
+        );
+        assert!(
+            refusal(Lang::Ja).starts_with("ジャマイカ（+1876）"),
+            "{}",
+            refusal(Lang::Ja)
+        );
+        assert!(
+            refusal(Lang::Zh).contains("牙买加（+1876）"),
+            "{}",
+            refusal(Lang::Zh)
+        );
     }
 
     #[test]
@@ -261,7 +345,7 @@ mod tests {
             mobile: "010-1234-5678".into(),
             ..CallSettings::default()
         };
-        let clean = validate(&settings, Id::KR).unwrap();
+        let clean = validate(&settings, Id::KR, Lang::En).unwrap();
         assert_eq!(clean.landline, "+8225561234;235");
         assert_eq!(clean.mobile, "+821012345678");
     }
@@ -279,7 +363,7 @@ mod tests {
             daily_cap: Some(-1),
             ..CallSettings::default()
         };
-        let errors = validate(&settings, Id::KR).unwrap_err();
+        let errors = validate(&settings, Id::KR, Lang::En).unwrap_err();
         assert_eq!(
             fields(&errors),
             [
@@ -302,7 +386,7 @@ mod tests {
             ..CallSettings::default()
         };
         assert_eq!(
-            fields(&validate(&settings, Id::KR).unwrap_err()),
+            fields(&validate(&settings, Id::KR, Lang::En).unwrap_err()),
             ["call.internet_phone"]
         );
     }
@@ -314,7 +398,7 @@ mod tests {
             available_until: "24:00".into(),
             ..CallSettings::default()
         };
-        let clean = validate(&all_day, Id::KR).unwrap();
+        let clean = validate(&all_day, Id::KR, Lang::En).unwrap();
         assert_eq!(
             (
                 clean.available_from.as_str(),
@@ -327,14 +411,14 @@ mod tests {
             available_until: "06:00".into(),
             ..CallSettings::default()
         };
-        assert!(validate(&overnight, Id::KR).is_ok());
+        assert!(validate(&overnight, Id::KR, Lang::En).is_ok());
         let empty = CallSettings {
             available_from: "10:00".into(),
             available_until: "10:00".into(),
             ..CallSettings::default()
         };
         assert_eq!(
-            fields(&validate(&empty, Id::KR).unwrap_err()),
+            fields(&validate(&empty, Id::KR, Lang::En).unwrap_err()),
             ["call.available_until"]
         );
     }
@@ -349,6 +433,7 @@ mod tests {
                 ..CallSettings::default()
             },
             Id::KR,
+            Lang::En,
         )
         .unwrap();
         assert_eq!(settings.available_days, [Weekday::Mon, Weekday::Sat]);

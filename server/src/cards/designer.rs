@@ -72,7 +72,8 @@ async fn preview(
         Ok(fields) => fields,
         Err(error) => return error.into_response(),
     };
-    let (mut input, mut errors) = form::card_input(&fields, existing_slug.as_deref());
+    let lang = crate::ui_language::current();
+    let (mut input, mut errors) = form::card_input(&fields, existing_slug.as_deref(), lang);
     let copied_into = fields
         .get("copy")
         .and_then(|copy| preview::apply_copy(&mut input, copy));
@@ -95,7 +96,7 @@ async fn preview(
                 logo_url,
             },
         );
-        let text = app::i18n::editor_text(crate::ui_language::current());
+        let text = app::i18n::editor_text(lang);
         return render::fragment(move || view! { <PreviewPane text card lang=editing/> });
     }
     if errors.is_empty()

@@ -1,9 +1,11 @@
 //! The card editor's form fields → a [`CardInput`]. Field names are the editor's:
 //! `content.ko.name`, `contacts.email`, `links.0.url`, `theme.template`, … Pure, so the mapping
-//! is tested without HTTP; the multipart reading lives in pages.rs.
+//! is tested without HTTP; the multipart reading lives in pages.rs. Refusals are worded in the
+//! issuer's language, which the handler passes.
 
 use std::collections::HashMap;
 
+use app::i18n::{CardFormText, card_form_text};
 use app::model::{
     CallSettings, CardContent, CardInput, CardLink, Contacts, FieldError, Lang, LocalizedContent,
     Template, Theme, Weekday,
@@ -12,30 +14,26 @@ use app::model::{
 use super::validate::MAX_LINKS;
 
 /// The card as typed, and the choices that were not among the offered ones (those fall back to
-/// a default, so the form can be shown again with everything else kept).
+/// a default, so the form can be shown again with everything else kept), refused in `lang`.
 pub fn card_input(
     fields: &HashMap<String, String>,
     existing_slug: Option<&str>,
+    lang: Lang,
 ) -> (CardInput, Vec<FieldError>) {
+    let words = card_form_text(lang);
     let text = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let mut errors = Vec::new();
     let default_lang = match Lang::from_tag(&text("default_lang")) {
         Some(lang) => lang,
         None => {
-            errors.push(FieldError::new(
-                "default_lang",
-                "Pick one of the offered languages.",
-            ));
+            errors.push(FieldError::new("default_lang", words.pick_language));
             Lang::Ko
         }
     };
     let template = match fields.get("theme.template") {
         None => Template::default(),
         Some(code) => Template::from_code(code).unwrap_or_else(|| {
-            errors.push(FieldError::new(
-                "theme.template",
-                "Pick one of the offered templates.",
-            ));
+            errors.push(FieldError::new("theme.template", words.pick_template));
             Template::default()
         }),
     };
@@ -98,7 +96,7 @@ pub fn card_input(
         call: fields
             .keys()
             .any(|name| name.starts_with("call."))
-            .then(|| call_settings(fields, &mut errors)),
+            .then(|| call_settings(fields, words, &mut errors)),
     };
     (input, errors)
 }
@@ -110,7 +108,11 @@ fn checked(fields: &HashMap<String, String>, name: &str) -> bool {
 }
 
 /// The "Calls" fieldset: `call.call_quota`, `call.day.mon`…, `call.allowed_regions` (comma list).
-fn call_settings(fields: &HashMap<String, String>, errors: &mut Vec<FieldError>) -> CallSettings {
+fn call_settings(
+    fields: &HashMap<String, String>,
+    words: &CardFormText,
+    errors: &mut Vec<FieldError>,
+) -> CallSettings {
     let text = |name: &str| {
         fields
             .get(&format!("call.{name}"))
@@ -120,10 +122,7 @@ fn call_settings(fields: &HashMap<String, String>, errors: &mut Vec<FieldError>)
     let mut whole_number = |name: &str, fallback: u32| match text(name).trim().parse::<u32>() {
         Ok(value) => value,
         Err(_) => {
-            errors.push(FieldError::new(
-                format!("call.{name}"),
-                "Use a whole number.",
-            ));
+            errors.push(FieldError::new(format!("call.{name}"), words.whole_number));
             fallback
         }
     };
@@ -146,12 +145,12 @@ fn call_settings(fields: &HashMap<String, String>, errors: &mut Vec<FieldError>)
         landline: text("landline"),
         mobile: text("mobile"),
         internet_phone: checked(fields, "call.internet_phone"),
-        daily_cap: optional_amount(&text("daily_cap"), errors),
+        daily_cap: optional_amount(&text("daily_cap"), words, errors),
     }
 }
 
 /// An amount that may be left empty (`call.daily_cap`: empty lifts the cap).
-fn optional_amount(text: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
+fn optional_amount(text: &str, words: &CardFormText, errors: &mut Vec<FieldError>) -> Option<i64> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -159,10 +158,7 @@ fn optional_amount(text: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
     match text.parse::<i64>() {
         Ok(amount) => Some(amount),
         Err(_) => {
-            errors.push(FieldError::new(
-                "call.daily_cap",
-                "Use a whole amount, or leave it empty for no cap.",
-            ));
+            errors.push(FieldError::new("call.daily_cap", words.daily_cap_whole));
             None
         }
     }
@@ -191,6 +187,7 @@ mod tests {
                 ("published", "true"),
             ]),
             None,
+            Lang::En,
         )
         .0;
         assert_eq!(input.default_lang, Lang::En);
@@ -216,6 +213,7 @@ mod tests {
         let (input, errors) = card_input(
             &fields(&[("default_lang", "ko"), ("slug", "other")]),
             Some("mine"),
+            Lang::En,
         );
         assert!(errors.is_empty());
         assert!(!input.published);
@@ -223,26 +221,70 @@ mod tests {
         for kept in [vec![("slug", " ")], vec![]] {
             let mut typed = kept.clone();
             typed.push(("default_lang", "ko"));
-            let (input, _) = card_input(&fields(&typed), Some("mine"));
+            let (input, _) = card_input(&fields(&typed), Some("mine"), Lang::En);
             assert_eq!(input.slug.as_deref(), Some("mine"), "{kept:?}");
         }
     }
 
+    fn unknown_choices() -> HashMap<String, String> {
+        fields(&[
+            ("default_lang", "fr"),
+            ("theme.template", "neon"),
+            ("call.call_quota", "12"),
+            ("call.max_call_minutes", "lots"),
+            ("call.daily_cap", "much"),
+        ])
+    }
+
     #[test]
     fn unknown_choices_are_refused_by_field() {
-        let (_, errors) = card_input(
-            &fields(&[
-                ("default_lang", "fr"),
-                ("theme.template", "neon"),
-                ("call.call_quota", "12"),
-                ("call.max_call_minutes", "lots"),
-            ]),
-            None,
-        );
+        let (_, errors) = card_input(&unknown_choices(), None, Lang::En);
         let names: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             names,
-            ["default_lang", "theme.template", "call.max_call_minutes"]
+            [
+                "default_lang",
+                "theme.template",
+                "call.max_call_minutes",
+                "call.daily_cap"
+            ]
         );
+        let messages: Vec<_> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "Pick one of the offered languages.",
+                "Pick one of the offered templates.",
+                "Use a whole number.",
+                "Use a whole amount, or leave it empty for no cap."
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_choices_are_refused_in_the_issuers_language() {
+        let (_, english) = card_input(&unknown_choices(), None, Lang::En);
+        for lang in [Lang::Ko, Lang::Ja, Lang::Zh] {
+            let (_, errors) = card_input(&unknown_choices(), None, lang);
+            let words = card_form_text(lang);
+            let messages: Vec<_> = errors.iter().map(|e| e.message.as_str()).collect();
+            assert_eq!(
+                messages,
+                [
+                    words.pick_language,
+                    words.pick_template,
+                    words.whole_number,
+                    words.daily_cap_whole
+                ]
+            );
+            for (error, in_english) in errors.iter().zip(&english) {
+                assert_ne!(error.message, in_english.message);
+                assert!(
+                    !error.message.chars().any(|c| c.is_ascii_alphabetic()),
+                    "{lang:?}: {}",
+                    error.message
+                );
+            }
+        }
     }
 }

@@ -57,6 +57,7 @@ pub struct CleanImage {
     pub height: u32,
 }
 
+/// Why an upload was refused. `Display` is for logs; the issuer reads [`ImageError::message`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImageError {
     #[error("the image is larger than {}; choose a smaller file", human_size(*.max_bytes))]
@@ -70,6 +71,19 @@ pub enum ImageError {
         MAX_PIXELS / 1_000_000
     )]
     TooManyPixels,
+}
+
+impl ImageError {
+    /// The refusal in `lang`, the issuer's (`app::i18n::CardFormText`).
+    pub fn message(&self, lang: app::model::Lang) -> String {
+        let text = app::i18n::card_form_text(lang);
+        match self {
+            ImageError::TooLarge { max_bytes } => text.image_too_large(&human_size(*max_bytes)),
+            ImageError::UnsupportedFormat => text.image_format.into(),
+            ImageError::Corrupt => text.image_corrupt.into(),
+            ImageError::TooManyPixels => text.image_too_many_pixels(MAX_PIXELS / 1_000_000),
+        }
+    }
 }
 
 /// What an upload's header says, read without decoding its pixels.
@@ -298,6 +312,50 @@ mod tests {
         assert_eq!((clean.width, clean.height), (100, 50));
         let decoded = image::load_from_memory(&clean.bytes).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (100, 50));
+    }
+
+    const EVERY_ERROR: [ImageError; 4] = [
+        ImageError::TooLarge {
+            max_bytes: 5 * 1024 * 1024,
+        },
+        ImageError::UnsupportedFormat,
+        ImageError::Corrupt,
+        ImageError::TooManyPixels,
+    ];
+
+    #[test]
+    fn the_english_message_is_the_logged_one() {
+        for error in EVERY_ERROR {
+            assert_eq!(error.message(app::model::Lang::En), error.to_string());
+        }
+        assert_eq!(
+            EVERY_ERROR[0].message(app::model::Lang::En),
+            "the image is larger than 5 MB; choose a smaller file"
+        );
+    }
+
+    #[test]
+    fn refusals_speak_the_issuers_language() {
+        use app::model::Lang;
+        for lang in [Lang::Ko, Lang::Ja, Lang::Zh] {
+            let text = app::i18n::card_form_text(lang);
+            assert_eq!(ImageError::Corrupt.message(lang), text.image_corrupt);
+            for error in EVERY_ERROR {
+                let message = error.message(lang);
+                assert_ne!(message, error.to_string());
+                let left: String = ["JPEG", "PNG", "MB"]
+                    .iter()
+                    .fold(message.clone(), |left, kept| left.replace(kept, ""))
+                    .chars()
+                    .filter(char::is_ascii_alphabetic)
+                    .collect();
+                assert_eq!(left, "", "{lang:?}: {message}");
+            }
+        }
+        assert_eq!(
+            ImageError::TooManyPixels.message(Lang::Ko),
+            "이미지의 화소가 너무 많습니다(16메가픽셀 초과). 크기를 줄여 다시 올려 보세요."
+        );
     }
 
     #[test]

@@ -421,7 +421,8 @@ async fn read_editor_form(
             fields.insert(name, field.text().await.map_err(bad_multipart)?);
         }
     }
-    let (input, mut errors) = form::card_input(&fields, existing_slug);
+    let lang = crate::ui_language::current();
+    let (input, mut errors) = form::card_input(&fields, existing_slug, lang);
     if errors.is_empty()
         && let Err(CardError::Invalid(refused)) = state.cards().checked(&input)
     {
@@ -435,7 +436,7 @@ async fn read_editor_form(
         if let Some(bytes) = uploads.get(name)
             && let Err(error) = media::inspect(bytes, &limits)
         {
-            errors.push(FieldError::new(name, error.to_string()));
+            errors.push(FieldError::new(name, error.message(lang)));
         }
     }
     if !errors.is_empty() {
@@ -457,8 +458,10 @@ async fn read_editor_form(
         }
     };
     let (photo, logo) = (change("photo"), change("logo"));
-    let photo = photo.clean(state, "photo", limits, &mut errors).await?;
-    let logo = logo.clean(state, "logo", limits, &mut errors).await?;
+    let photo = photo
+        .clean(state, "photo", limits, lang, &mut errors)
+        .await?;
+    let logo = logo.clean(state, "logo", limits, lang, &mut errors).await?;
     let editing = preview::tab_to_open(&fields, &input, &errors);
     if errors.is_empty() {
         Ok(Submitted::Valid {
@@ -483,12 +486,14 @@ enum Change {
 }
 
 impl Change {
-    /// An upload decoded and re-encoded on the parsing pool; a refusal goes to `errors`.
+    /// An upload decoded and re-encoded on the parsing pool; a refusal goes to `errors`, worded
+    /// in `lang`.
     async fn clean(
         self,
         state: &AppState,
         name: &str,
         limits: ImageLimits,
+        lang: app::model::Lang,
         errors: &mut Vec<FieldError>,
     ) -> Result<ImageChange, ApiError> {
         let bytes = match self {
@@ -500,7 +505,7 @@ impl Change {
             .run(move || media::sanitize(&bytes, &limits))
             .await?;
         Ok(cleaned.map(ImageChange::Replace).unwrap_or_else(|error| {
-            errors.push(FieldError::new(name, error.to_string()));
+            errors.push(FieldError::new(name, error.message(lang)));
             ImageChange::Keep
         }))
     }
@@ -509,8 +514,9 @@ impl Change {
 pub(super) fn bad_multipart(error: axum::extract::multipart::MultipartError) -> ApiError {
     let status = error.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
+        let text = app::i18n::card_form_text(crate::ui_language::current());
         ApiError::PayloadTooLarge {
-            message: "The upload is too large: images may be up to 5 MB.".into(),
+            message: text.upload_too_large.into(),
         }
     } else {
         ApiError::BadRequest {
@@ -540,7 +546,7 @@ impl Editor {
                 StatusCode::CONFLICT,
                 vec![FieldError::new(
                     "slug",
-                    "This public address is already taken; pick another.",
+                    app::i18n::card_form_text(crate::ui_language::current()).slug_taken,
                 )],
             ),
             CardError::NotFound => return render::not_found(state).await,
@@ -570,6 +576,7 @@ impl Editor {
             editing_lang: self.editing,
             preview,
         };
+        let form = Box::new(form);
         render::page(state, status, Page::Editor { form }).await
     }
 }

@@ -117,14 +117,16 @@ pub struct CardService<'a> {
 }
 
 impl CardService<'_> {
-    /// The card's and its call settings' rules together, so the issuer sees every refusal at once.
-    /// Pure; forms call it before decoding images, and `create` and `update` apply it again.
+    /// The card's and its call settings' rules together, so the issuer sees every refusal at once,
+    /// in the language of the request being handled. Pure but for reading that language; forms
+    /// call it before decoding images, and `create` and `update` apply it again.
     pub fn checked(&self, input: &CardInput) -> Result<CardInput, CardError> {
-        let card = validate(input);
+        let lang = crate::ui_language::current();
+        let card = validate(input, lang);
         let call = input
             .call
             .as_ref()
-            .map(|call| call_settings::validate(call, self.default_region))
+            .map(|call| call_settings::validate(call, self.default_region, lang))
             .transpose();
         match (card, call) {
             (Ok(mut card), Ok(call)) => {
@@ -149,6 +151,7 @@ impl CardService<'_> {
         let Some(call) = call else {
             return Ok(());
         };
+        let text = app::i18n::card_form_text(crate::ui_language::current());
         let mut errors = Vec::new();
         for (field, destination) in [("landline", &call.landline), ("mobile", &call.mobile)] {
             if destination.is_empty() {
@@ -158,10 +161,7 @@ impl CardService<'_> {
             if !verification::store::is_verified(self.db, owner, number).await? {
                 errors.push(FieldError::new(
                     format!("call.{field}"),
-                    format!(
-                        "Verify {number} before a card rings it: under Phone numbers \
-                         (/dashboard/numbers) we call it and you type the code we show."
-                    ),
+                    text.verify_first(number),
                 ));
             }
         }

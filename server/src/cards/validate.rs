@@ -1,7 +1,11 @@
-//! The rules a card must follow before it is stored (BRIEF R2, R18). Pure: input in, a cleaned
-//! card or every refused field (named as the editor form names it) out.
+//! The rules a card must follow before it is stored (BRIEF R2, R18). Pure: input and the issuer's
+//! language in, a cleaned card or every refused field (named as the editor form names it, the
+//! message in that language) out.
 
+use app::i18n::card_form_text;
 use app::model::{CardInput, CardLink, FieldError, Lang, LocalizedContent};
+
+use crate::auth::service::EmailProblem;
 
 pub const MAX_LINKS: usize = 10;
 const MAX_SHORT: usize = 200;
@@ -12,9 +16,71 @@ const RESERVED_SLUGS: &[&str] = &[
     "new", "edit", "admin", "api", "static", "pkg", "media", "call",
 ];
 
+/// Why a field of a card was refused; [`Problem::message`] says it in the issuer's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A language has text but no name.
+    NameMissing,
+    TooLong {
+        max: usize,
+    },
+    ControlCharacter {
+        character: char,
+        multi_line: bool,
+    },
+    /// No language has any text.
+    NoName,
+    DefaultLanguageEmpty(Lang),
+    SlugLength,
+    SlugCharacters,
+    SlugDashes,
+    SlugReserved(String),
+    PhoneCharacters,
+    /// Worded as sign-up words it.
+    Email(EmailProblem),
+    UrlMissing,
+    UrlNotHttp,
+    UrlNotWeb,
+    UrlCharacters,
+    TooManyLinks,
+    Colour,
+}
+
+impl Problem {
+    pub fn message(&self, lang: Lang) -> String {
+        let text = card_form_text(lang);
+        match self {
+            Problem::NameMissing => text.name_missing.into(),
+            Problem::TooLong { max } => text.too_long(*max),
+            Problem::ControlCharacter {
+                character,
+                multi_line,
+            } => text.control_character(*character, *multi_line),
+            Problem::NoName => text.no_name.into(),
+            Problem::DefaultLanguageEmpty(first) => text.default_lang_empty(*first),
+            Problem::SlugLength => text.slug_length.into(),
+            Problem::SlugCharacters => text.slug_characters.into(),
+            Problem::SlugDashes => text.slug_dashes.into(),
+            Problem::SlugReserved(slug) => text.slug_reserved(slug),
+            Problem::PhoneCharacters => text.phone_characters.into(),
+            Problem::Email(problem) => problem.message(app::i18n::auth_text(lang)).into(),
+            Problem::UrlMissing => text.url_missing.into(),
+            Problem::UrlNotHttp => text.url_not_http.into(),
+            Problem::UrlNotWeb => text.url_not_web.into(),
+            Problem::UrlCharacters => text.url_characters.into(),
+            Problem::TooManyLinks => text.too_many_links(MAX_LINKS),
+            Problem::Colour => text.colour.into(),
+        }
+    }
+}
+
 /// Cleans and checks a card: text trimmed, empty languages dropped, links without a URL dropped.
-pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
+/// Refusals are worded in `lang`, the issuer's.
+pub fn validate(input: &CardInput, lang: Lang) -> Result<CardInput, Vec<FieldError>> {
     let mut errors = Vec::new();
+    let mut refuse = |field: String, problem: Problem| {
+        errors.push(FieldError::new(field, problem.message(lang)))
+    };
     let mut card = input.clone();
 
     if let Some(slug) = &card.slug {
@@ -22,8 +88,8 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
         if slug.is_empty() {
             card.slug = None;
         } else {
-            if let Err(message) = check_slug(&slug) {
-                errors.push(FieldError::new("slug", message));
+            if let Err(problem) = check_slug(&slug) {
+                refuse("slug".into(), problem);
             }
             card.slug = Some(slug);
         }
@@ -55,10 +121,7 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
         let field = |name: &str| format!("content.{}.{name}", localized.lang.code());
         let content = &localized.content;
         if content.name.is_empty() {
-            errors.push(FieldError::new(
-                field("name"),
-                "Enter the name for this language, or clear its other fields.",
-            ));
+            refuse(field("name"), Problem::NameMissing);
         }
         for (name, text, max) in [
             ("name", &content.name, MAX_SHORT),
@@ -69,29 +132,20 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
             ("note", &content.note, MAX_NOTE),
         ] {
             if text.chars().count() > max {
-                errors.push(FieldError::new(
-                    field(name),
-                    format!("Use at most {max} characters."),
-                ));
+                refuse(field(name), Problem::TooLong { max });
             }
-            if let Err(message) = check_text(text, name == "note") {
-                errors.push(FieldError::new(field(name), message));
+            if let Err(problem) = check_text(text, name == "note") {
+                refuse(field(name), problem);
             }
         }
     }
     if card.contents.is_empty() {
-        errors.push(FieldError::new(
-            "contents",
-            "Give the card a name in at least one language.",
-        ));
+        refuse("contents".into(), Problem::NoName);
     } else if !card.contents.iter().any(|c| c.lang == card.default_lang) {
-        errors.push(FieldError::new(
-            "default_lang",
-            format!(
-                "The language shown first ({}) has no text yet: fill it in or pick another.",
-                card.default_lang.native_name()
-            ),
-        ));
+        refuse(
+            "default_lang".into(),
+            Problem::DefaultLanguageEmpty(card.default_lang),
+        );
     }
 
     let contacts = &mut card.contacts;
@@ -101,23 +155,21 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
         ("fax", &mut contacts.fax),
     ] {
         *number = number.trim().to_string();
-        if let Err(message) = check_phone(number) {
-            errors.push(FieldError::new(format!("contacts.{name}"), message));
+        if let Err(problem) = check_phone(number) {
+            refuse(format!("contacts.{name}"), problem);
         }
     }
     contacts.email = contacts.email.trim().to_string();
     if !contacts.email.is_empty()
         && let Err(problem) = crate::auth::service::check_email(&contacts.email)
     {
-        // The editor is English for now (issue 11: the designer's languages come with it).
-        let text = app::i18n::auth_text(app::model::Lang::En);
-        errors.push(FieldError::new("contacts.email", problem.message(text)));
+        refuse("contacts.email".into(), Problem::Email(problem));
     }
     contacts.homepage = contacts.homepage.trim().to_string();
     if !contacts.homepage.is_empty() {
         match normalize_url(&contacts.homepage) {
             Ok(url) => contacts.homepage = url,
-            Err(message) => errors.push(FieldError::new("contacts.homepage", message)),
+            Err(problem) => refuse("contacts.homepage".into(), problem),
         }
     }
 
@@ -137,23 +189,20 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
                 },
                 url,
             }),
-            Err(message) => errors.push(FieldError::new(format!("links.{index}.url"), message)),
+            Err(problem) => refuse(format!("links.{index}.url"), problem),
         }
         if link.label.chars().count() > MAX_SHORT {
-            errors.push(FieldError::new(
+            refuse(
                 format!("links.{index}.label"),
-                format!("Use at most {MAX_SHORT} characters."),
-            ));
+                Problem::TooLong { max: MAX_SHORT },
+            );
         }
-        if let Err(message) = check_text(&link.label, false) {
-            errors.push(FieldError::new(format!("links.{index}.label"), message));
+        if let Err(problem) = check_text(&link.label, false) {
+            refuse(format!("links.{index}.label"), problem);
         }
     }
     if links.len() > MAX_LINKS {
-        errors.push(FieldError::new(
-            "links",
-            format!("A card has at most {MAX_LINKS} links."),
-        ));
+        refuse("links".into(), Problem::TooManyLinks);
     }
     card.links = links;
 
@@ -163,10 +212,7 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
     ] {
         *colour = colour.trim().to_ascii_lowercase();
         if !is_hex_colour(colour) {
-            errors.push(FieldError::new(
-                format!("theme.{name}"),
-                "Use a colour like #1f3a5f.",
-            ));
+            refuse(format!("theme.{name}"), Problem::Colour);
         }
     }
 
@@ -180,39 +226,34 @@ pub fn validate(input: &CardInput) -> Result<CardInput, Vec<FieldError>> {
 /// Card text holds no control characters: they cannot be typed into the editor, PostgreSQL
 /// refuses NUL in text, and the rest would garble the card page and vCards. Multi-line text
 /// (the note) keeps its line breaks and tabs.
-pub fn check_text(text: &str, multi_line: bool) -> Result<(), String> {
+pub fn check_text(text: &str, multi_line: bool) -> Result<(), Problem> {
     let allowed = |c: char| multi_line && matches!(c, '\n' | '\r' | '\t');
     match text.chars().find(|&c| c.is_control() && !allowed(c)) {
         None => Ok(()),
-        Some(c) => Err(format!(
-            "Remove the invisible control character U+{:04X}{}.",
-            u32::from(c),
-            if multi_line {
-                ""
-            } else {
-                " (this field is a single line)"
-            }
-        )),
+        Some(character) => Err(Problem::ControlCharacter {
+            character,
+            multi_line,
+        }),
     }
 }
 
 /// Slugs are what people type and read aloud: 3-40 lower-case letters, digits and inner dashes.
-pub fn check_slug(slug: &str) -> Result<(), String> {
+pub fn check_slug(slug: &str) -> Result<(), Problem> {
     let length = slug.len();
     if !(3..=40).contains(&length) {
-        return Err("Use 3 to 40 characters.".into());
+        return Err(Problem::SlugLength);
     }
     if !slug
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return Err("Use only letters a-z, digits and dashes.".into());
+        return Err(Problem::SlugCharacters);
     }
     if slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
-        return Err("Dashes go between letters or digits, one at a time.".into());
+        return Err(Problem::SlugDashes);
     }
     if RESERVED_SLUGS.contains(&slug) {
-        return Err(format!("“{slug}” is reserved; pick another."));
+        return Err(Problem::SlugReserved(slug.to_string()));
     }
     Ok(())
 }
@@ -220,12 +261,12 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
 /// Phone numbers are kept as typed (calls parse them, `calls::number`), but only with the
 /// characters a phone number has, and a digit or more. An extension follows a `;`, with `,` for
 /// a pause between its keys (`02-3456-1234;235,1`), as phones write dial strings.
-pub fn check_phone(number: &str) -> Result<(), String> {
+pub fn check_phone(number: &str) -> Result<(), Problem> {
     if number.is_empty() {
         return Ok(());
     }
     if number.chars().count() > 40 {
-        return Err("Use at most 40 characters.".into());
+        return Err(Problem::TooLong { max: 40 });
     }
     let (written, extension) = number.split_once(';').unwrap_or((number, ""));
     let allowed = |c: char| c.is_ascii_digit() || " +-().#*/".contains(c);
@@ -234,19 +275,16 @@ pub fn check_phone(number: &str) -> Result<(), String> {
         || !extension.chars().all(allowed_in_extension)
         || !written.chars().any(|c| c.is_ascii_digit())
     {
-        return Err(
-            "Use digits, spaces and + - ( ) only, then ; and the extension, e.g. 02-3456-1234;235."
-                .into(),
-        );
+        return Err(Problem::PhoneCharacters);
     }
     Ok(())
 }
 
 /// `abcd.co.kr` → `http://abcd.co.kr`: only http(s) links, so a card never carries `javascript:`.
-pub fn normalize_url(url: &str) -> Result<String, String> {
+pub fn normalize_url(url: &str) -> Result<String, Problem> {
     let url = url.trim();
     if url.is_empty() {
-        return Err("Enter a web address.".into());
+        return Err(Problem::UrlMissing);
     }
     let with_scheme = if url.contains("://") {
         url.to_string()
@@ -257,17 +295,17 @@ pub fn normalize_url(url: &str) -> Result<String, String> {
     let rest = lower
         .strip_prefix("http://")
         .or_else(|| lower.strip_prefix("https://"))
-        .ok_or("Use an http:// or https:// address.")?;
+        .ok_or(Problem::UrlNotHttp)?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if host.is_empty() || !host.contains('.') && !host.starts_with("localhost") {
-        return Err("This is not a web address, e.g. https://example.com.".into());
+        return Err(Problem::UrlNotWeb);
     }
     if with_scheme.len() > 2000
         || with_scheme
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
     {
-        return Err("This web address has characters it cannot have.".into());
+        return Err(Problem::UrlCharacters);
     }
     Ok(with_scheme)
 }
@@ -320,13 +358,13 @@ mod tests {
 
     #[test]
     fn a_name_in_the_default_language_is_enough() {
-        let card = validate(&input("  Ada  ")).unwrap();
+        let card = validate(&input("  Ada  "), Lang::En).unwrap();
         assert_eq!(card.contents[0].content.name, "Ada");
     }
 
     #[test]
     fn card_without_any_name_is_refused() {
-        let errors = validate(&input("   ")).unwrap_err();
+        let errors = validate(&input("   "), Lang::En).unwrap_err();
         assert_eq!(fields(&errors), ["contents"]);
     }
 
@@ -334,7 +372,10 @@ mod tests {
     fn default_language_must_have_text() {
         let mut card = input("Ada");
         card.default_lang = Lang::Ko;
-        assert_eq!(fields(&validate(&card).unwrap_err()), ["default_lang"]);
+        assert_eq!(
+            fields(&validate(&card, Lang::En).unwrap_err()),
+            ["default_lang"]
+        );
     }
 
     #[test]
@@ -347,7 +388,10 @@ mod tests {
                 ..Default::default()
             },
         });
-        assert_eq!(fields(&validate(&card).unwrap_err()), ["content.ja.name"]);
+        assert_eq!(
+            fields(&validate(&card, Lang::En).unwrap_err()),
+            ["content.ja.name"]
+        );
     }
 
     #[test]
@@ -383,7 +427,7 @@ mod tests {
             url: "data:text/html,hi".into(),
         }];
         assert_eq!(
-            fields(&validate(&card).unwrap_err()),
+            fields(&validate(&card, Lang::En).unwrap_err()),
             ["contacts.homepage", "links.0.url"]
         );
     }
@@ -398,7 +442,7 @@ mod tests {
                 url: "https://ada.example/about".into(),
             },
         ];
-        let card = validate(&card).unwrap();
+        let card = validate(&card, Lang::En).unwrap();
         assert_eq!(
             card.links,
             [CardLink {
@@ -431,7 +475,7 @@ mod tests {
             label: "Notes\r\nSet-Cookie: x".into(),
             url: "https://ada.example".into(),
         }];
-        let errors = validate(&card).unwrap_err();
+        let errors = validate(&card, Lang::En).unwrap_err();
         assert_eq!(
             fields(&errors),
             ["content.en.name", "content.en.title", "links.0.label"]
@@ -442,7 +486,7 @@ mod tests {
             errors[0].message
         );
         card.contents[0].content.note.push('\0');
-        assert!(fields(&validate(&card).unwrap_err()).contains(&"content.en.note"));
+        assert!(fields(&validate(&card, Lang::En).unwrap_err()).contains(&"content.en.note"));
     }
 
     #[test]
@@ -450,8 +494,147 @@ mod tests {
         let mut card = input("Ada");
         card.theme.primary_color = "red;background:url(x)".into();
         assert_eq!(
-            fields(&validate(&card).unwrap_err()),
+            fields(&validate(&card, Lang::En).unwrap_err()),
             ["theme.primary_color"]
+        );
+    }
+
+    /// The message for `field` among `errors`.
+    fn message<'a>(errors: &'a [FieldError], field: &str) -> &'a str {
+        &errors.iter().find(|e| e.field == field).unwrap().message
+    }
+
+    /// Latin letters left in `message` once what it quotes (examples, the typed value) is out.
+    fn latin_letters(message: &str) -> String {
+        let quoted = [
+            "U+0007",
+            "#1f3a5f",
+            "https://example.com",
+            "https://",
+            "http://",
+            "name@example.com",
+            "a-z",
+        ];
+        quoted
+            .iter()
+            .fold(message.to_owned(), |left, kept| left.replace(kept, ""))
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect()
+    }
+
+    /// A card refused for many reasons at once.
+    fn faulty_card() -> CardInput {
+        let mut card = input("Ada\u{7}");
+        card.slug = Some("ab".into());
+        card.contents.push(LocalizedContent {
+            lang: Lang::Ja,
+            content: CardContent {
+                title: "技師".into(),
+                ..Default::default()
+            },
+        });
+        card.contacts = Contacts {
+            mobile: "call me".into(),
+            email: "not-an-email".into(),
+            homepage: "ftp://ada.example".into(),
+            ..Default::default()
+        };
+        card.links = vec![CardLink {
+            label: "Ada".into(),
+            url: "ada".into(),
+        }];
+        card.theme.primary_color = "red".into();
+        card
+    }
+
+    #[test]
+    fn refusals_keep_their_english_words() {
+        let errors = validate(&faulty_card(), Lang::En).unwrap_err();
+        assert_eq!(message(&errors, "slug"), "Use 3 to 40 characters.");
+        assert_eq!(
+            message(&errors, "content.en.name"),
+            "Remove the invisible control character U+0007 (this field is a single line)."
+        );
+        assert_eq!(
+            message(&errors, "content.ja.name"),
+            "Enter the name for this language, or clear its other fields."
+        );
+        assert_eq!(
+            message(&errors, "theme.primary_color"),
+            "Use a colour like #1f3a5f."
+        );
+        assert_eq!(
+            message(&errors, "links.0.url"),
+            "This is not a web address, e.g. https://example.com."
+        );
+        assert_eq!(
+            check_slug("new").unwrap_err().message(Lang::En),
+            "“new” is reserved; pick another."
+        );
+    }
+
+    #[test]
+    fn refusals_speak_the_issuers_language() {
+        let card = faulty_card();
+        let english = validate(&card, Lang::En).unwrap_err();
+        assert_eq!(
+            fields(&english),
+            [
+                "slug",
+                "content.en.name",
+                "content.ja.name",
+                "contacts.mobile",
+                "contacts.email",
+                "contacts.homepage",
+                "links.0.url",
+                "theme.primary_color"
+            ]
+        );
+        for lang in [Lang::Ko, Lang::Ja, Lang::Zh] {
+            let errors = validate(&card, lang).unwrap_err();
+            assert_eq!(fields(&errors), fields(&english), "{lang:?}");
+            let text = card_form_text(lang);
+            assert_eq!(message(&errors, "slug"), text.slug_length);
+            assert_eq!(message(&errors, "content.ja.name"), text.name_missing);
+            assert_eq!(message(&errors, "contacts.mobile"), text.phone_characters);
+            assert_eq!(message(&errors, "contacts.homepage"), text.url_not_http);
+            assert_eq!(message(&errors, "theme.primary_color"), text.colour);
+            assert_eq!(
+                message(&errors, "content.en.name"),
+                text.control_character('\u{7}', false)
+            );
+            for (error, in_english) in errors.iter().zip(&english) {
+                assert_ne!(error.message, in_english.message, "{lang:?}");
+                assert_eq!(
+                    latin_letters(&error.message),
+                    "",
+                    "{lang:?}: {}",
+                    error.message
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_card_without_text_is_refused_in_the_issuers_language() {
+        let nothing = input("");
+        let mut english_only = input("Ada");
+        english_only.default_lang = Lang::Ko;
+        for lang in Lang::ALL {
+            let text = card_form_text(lang);
+            let errors = validate(&nothing, lang).unwrap_err();
+            assert_eq!(message(&errors, "contents"), text.no_name);
+            let errors = validate(&english_only, lang).unwrap_err();
+            assert_eq!(
+                message(&errors, "default_lang"),
+                text.default_lang_empty(Lang::Ko)
+            );
+        }
+        let errors = validate(&english_only, Lang::Ko).unwrap_err();
+        assert_eq!(
+            message(&errors, "default_lang"),
+            "처음 보이는 언어(한국어)에 아직 내용이 없습니다. 내용을 입력하거나 다른 언어를 고르세요."
         );
     }
 

@@ -20,6 +20,7 @@ mod confirmation;
 mod crash_drill;
 mod daily_cap;
 mod designer;
+mod editor_messages;
 mod embeds;
 mod guild;
 mod guild_model;

@@ -40,7 +40,7 @@ pub fn LanguageTabs(
                 <input type="radio" class="tab-radio" name="editing_lang" value=code
                     id=format!("tab-{code}") checked=lang == editing/>
                 <label for=format!("tab-{code}") class="tab" data-lang=code>
-                    <span class="tab-name" lang=code>{lang.native_name()}</span>
+                    <span class="tab-name" lang=code translate="no">{lang.native_name()}</span>
                     <span class="tab-status" data-status=status.code()>{status_text(text, status)}</span>
                     {has_error.then(|| view! { <span class="tab-error" aria-hidden="true">"!"</span> })}
                 </label>
@@ -77,14 +77,16 @@ fn LanguagePanel(
                 <button type="submit" class="button secondary small" formaction=preview_action.clone()
                     formnovalidate name="copy" value=format!("{}:{code}", source.code())
                     data-copy-from=source.code() data-copy-into=code>
-                    {text.copy_from(source)}
+                    {text.copy_from().0}
+                    <span lang=source.code() translate="no">{source.native_name()}</span>
+                    {text.copy_from().1}
                 </button>
             }
         })
         .collect_view();
     view! {
         <fieldset class="language tab-panel" lang=code data-lang=code>
-            <legend class="visually-hidden">{lang.native_name()}</legend>
+            <legend class="visually-hidden" lang=code translate="no">{lang.native_name()}</legend>
             <Input name=field("name") label=text.name.into() value=content.name error=err("name")/>
             <Input name=field("title") label=text.title.into() value=content.title error=err("title")/>
             <Input name=field("company") label=text.company.into() value=content.company error=err("company")/>

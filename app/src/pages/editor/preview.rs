@@ -17,9 +17,15 @@ pub fn PreviewPane(text: &'static EditorText, card: Option<CardView>, lang: Lang
         Some(card) => {
             let shown = card.resolve_lang(Some(lang));
             let note = (shown != lang).then(|| {
-                view! { <p class="preview-note">{text.preview_falls_back(shown)}</p> }
+                let (before, after) = text.preview_falls_back();
+                view! {
+                    <p class="preview-note">
+                        {before}<span lang=shown.code() translate="no">{shown.native_name()}</span>{after}
+                    </p>
+                }
             });
-            view! { {note} <CardPreview card lang=shown/> }.into_any()
+            // The card speaks its own language, whatever the designer's is.
+            view! { {note} <div translate="no"><CardPreview card lang=shown/></div> }.into_any()
         }
     }
 }

@@ -49,7 +49,7 @@ fn imports_as(sample: &[u8], expected: Expected) -> CardInput {
     assert_eq!(content, &expected.content);
     assert_eq!(input.contacts, expected.contacts);
     assert_eq!(input.links, expected.links);
-    if let Err(errors) = validate(&input) {
+    if let Err(errors) = validate(&input, Lang::En) {
         panic!("the card's own validation refuses the import: {errors:?}");
     }
     input
