@@ -100,25 +100,46 @@ pub struct CardLink {
     pub url: String,
 }
 
-/// The layout templates a card can take.
+/// The layout templates a card can take (issue 11: six that differ in layout, not only in
+/// colour). Each is a class on the card, `template-{code}`, drawn by the stylesheet.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Template {
+    /// Centred, a serif name under a coloured edge.
     #[default]
     Classic,
+    /// Photo beside the name, left-aligned, a coloured side edge.
     Modern,
+    /// No colour but the name's, a hairline frame.
     Minimal,
+    /// The name on a band of the main colour, the photo overlapping its edge.
+    Banner,
+    /// A column of the main colour with photo, name and title beside the contacts (stacked on
+    /// a phone).
+    Sidebar,
+    /// The whole card in the main colour.
+    Bold,
 }
 
 impl Template {
-    pub const ALL: [Template; 3] = [Template::Classic, Template::Modern, Template::Minimal];
+    pub const ALL: [Template; 6] = [
+        Template::Classic,
+        Template::Modern,
+        Template::Minimal,
+        Template::Banner,
+        Template::Sidebar,
+        Template::Bold,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Template::Classic => "classic",
             Template::Modern => "modern",
             Template::Minimal => "minimal",
+            Template::Banner => "banner",
+            Template::Sidebar => "sidebar",
+            Template::Bold => "bold",
         }
     }
 
@@ -146,11 +167,10 @@ impl Default for Theme {
     }
 }
 
-/// Black or white, whichever reads better on `background` (`#rrggbb`): the WCAG relative
-/// luminance decides, so an issuer's colour choice never leaves unreadable button text.
-pub fn readable_text_on(background: &str) -> &'static str {
+/// The WCAG 2 relative luminance of `#rrggbb` (0 black … 1 white).
+pub fn relative_luminance(colour: &str) -> f64 {
     let channel = |index: usize| {
-        let value = background
+        let value = colour
             .get(1 + index * 2..3 + index * 2)
             .and_then(|hex| u8::from_str_radix(hex, 16).ok())
             .unwrap_or(0) as f64
@@ -161,10 +181,26 @@ pub fn readable_text_on(background: &str) -> &'static str {
             ((value + 0.055) / 1.055).powf(2.4)
         }
     };
-    let luminance = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+    0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+}
+
+/// The WCAG 2 contrast ratio of two `#rrggbb` colours, from 1 (same) to 21 (black on white).
+pub fn contrast_ratio(one: &str, other: &str) -> f64 {
+    let (a, b) = (relative_luminance(one), relative_luminance(other));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+/// WCAG 2.1 AA for normal text (success criterion 1.4.3).
+pub const AA_TEXT_CONTRAST: f64 = 4.5;
+
+/// Black or white, whichever reads better on `background` (`#rrggbb`): the WCAG relative
+/// luminance decides, so an issuer's colour choice never leaves unreadable button text. Pure
+/// black, not a softer near-black: with #111 a mid colour (luminance about 0.18-0.19) reached
+/// only 4.1-4.4:1 either way, below AA; with black the worst case is 4.58:1.
+pub fn readable_text_on(background: &str) -> &'static str {
     // Contrast with white is 1.05 / (L + 0.05), with black (L + 0.05) / 0.05; equal at L ≈ 0.179.
-    if luminance > 0.179 {
-        "#111111"
+    if relative_luminance(background) > 0.179 {
+        "#000000"
     } else {
         "#ffffff"
     }
@@ -178,8 +214,38 @@ mod tests {
     fn text_colour_contrasts_with_the_background() {
         assert_eq!(readable_text_on("#1f3a5f"), "#ffffff");
         assert_eq!(readable_text_on("#b45309"), "#ffffff");
-        assert_eq!(readable_text_on("#ffd54f"), "#111111");
-        assert_eq!(readable_text_on("#ffffff"), "#111111");
+        assert_eq!(readable_text_on("#ffd54f"), "#000000");
+        assert_eq!(readable_text_on("#ffffff"), "#000000");
+    }
+
+    #[test]
+    fn contrast_ratios_are_wcags() {
+        assert!((contrast_ratio("#000000", "#ffffff") - 21.0).abs() < 1e-9);
+        assert!((contrast_ratio("#ffffff", "#ffffff") - 1.0).abs() < 1e-9);
+        // #767676 on white is the well-known lightest grey that passes AA (4.54:1).
+        let grey = contrast_ratio("#767676", "#ffffff");
+        assert!(grey > AA_TEXT_CONTRAST && grey < 4.6, "{grey}");
+        assert!(contrast_ratio("#777777", "#ffffff") < AA_TEXT_CONTRAST);
+        assert_eq!(
+            contrast_ratio("#1f3a5f", "#ffffff"),
+            contrast_ratio("#ffffff", "#1f3a5f")
+        );
+    }
+
+    #[test]
+    fn the_readable_text_colour_always_passes_aa() {
+        // Every grey, and a sweep of colours through the switch point.
+        let colours = (0..=255u32)
+            .map(|v| format!("#{v:02x}{v:02x}{v:02x}"))
+            .chain((0..=255u32).map(|v| format!("#{v:02x}{:02x}{:02x}", 255 - v, v / 2)));
+        for colour in colours {
+            let text = readable_text_on(&colour);
+            assert!(
+                contrast_ratio(&colour, text) >= AA_TEXT_CONTRAST,
+                "{text} on {colour}: {:.2}",
+                contrast_ratio(&colour, text)
+            );
+        }
     }
 
     #[test]

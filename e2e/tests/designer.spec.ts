@@ -77,6 +77,78 @@ test.describe('the card designer', () => {
     });
   });
 
+  test('six templates that differ in layout, CJK-safe fonts, and a contrast warning', async ({
+    page,
+  }) => {
+    await signUpAndConfirm(page, { email: uniqueEmail('designer-templates'), name: 'Ada', password: PASSWORD });
+    await gotoHydrated(page, '/dashboard/cards/new');
+    await field(page, 'content.en.name').fill('Ada Lovelace');
+    await field(page, 'content.en.title').fill('Analyst');
+    await field(page, 'contacts.mobile').fill('010-2222-3333');
+    await page.locator('label[for="preview-desktop"]').click();
+    const article = preview(page).locator('article');
+    await expect(article.locator('h1')).toHaveText('Ada Lovelace');
+
+    // A template's layout, as numbers: where the header sits against the contacts, how it is
+    // aligned, and what is painted behind the card and the header.
+    const layout = () =>
+      article.evaluate((card) => {
+        const header = card.querySelector('.card-header')!;
+        const contacts = card.querySelector('.contacts')!;
+        const [h, c] = [header.getBoundingClientRect(), contacts.getBoundingClientRect()];
+        return {
+          besideContacts: h.right <= c.left + 1,
+          align: getComputedStyle(header).textAlign,
+          cardBackground: getComputedStyle(card).backgroundColor,
+          headerBackground: getComputedStyle(header).backgroundColor,
+          border: getComputedStyle(card).borderLeftWidth + ' ' + getComputedStyle(card).borderTopWidth,
+        };
+      });
+    const options = await field(page, 'theme.template').locator('option').evaluateAll((all) =>
+      all.map((option) => (option as HTMLOptionElement).value),
+    );
+    expect(options).toHaveLength(6);
+    const seen = new Map<string, string>();
+    const main = 'rgb(31, 58, 95)'; // the default main colour, #1f3a5f
+    for (const template of options) {
+      await field(page, 'theme.template').selectOption(template);
+      await expect(article).toHaveClass(new RegExp(`template-${template}`));
+      const shape = await layout();
+      seen.set(JSON.stringify(shape), template);
+      if (template === 'sidebar') expect(shape.besideContacts, 'sidebar: a column beside').toBe(true);
+      if (template === 'banner') expect(shape.headerBackground).toBe(main);
+      if (template === 'bold') expect(shape.cardBackground).toBe(main);
+      if (template === 'modern') expect(shape.align).toBe('left');
+    }
+    expect([...seen.values()].sort(), 'every template has a layout of its own').toEqual([...options].sort());
+
+    await test.step('the sidebar stacks in the phone frame', async () => {
+      await field(page, 'theme.template').selectOption('sidebar');
+      await page.locator('label[for="preview-phone"]').click();
+      await expect.poll(async () => (await layout()).besideContacts).toBe(false);
+    });
+
+    await test.step('each language in fonts that carry its glyphs', async () => {
+      await tab(page, 'ja').click();
+      await field(page, 'content.ja.name').fill('エイダ');
+      await expect(article).toHaveAttribute('lang', 'ja');
+      await expect(article).toHaveCSS('font-family', /^"Hiragino Sans"/);
+      await tab(page, 'ko').click();
+      await field(page, 'content.ko.name').fill('에이다');
+      await expect(article).toHaveAttribute('lang', 'ko');
+      await expect(article).toHaveCSS('font-family', /^"Apple SD Gothic Neo"/);
+    });
+
+    await test.step('a main colour below WCAG AA on white is flagged, unless the card is Bold', async () => {
+      await expect(preview(page).locator('.contrast-warning')).toHaveCount(0);
+      await field(page, 'theme.primary_color').fill('#ffd54f');
+      await expect(preview(page).locator('.contrast-warning')).toContainText('1.');
+      await field(page, 'theme.template').selectOption('bold');
+      await expect(article).toHaveClass(/template-bold/);
+      await expect(preview(page).locator('.contrast-warning')).toHaveCount(0);
+    });
+  });
+
   test('without JavaScript: CSS tabs, the preview button and copy, nothing saved', async ({
     page,
     browser,

@@ -42,8 +42,10 @@ pub struct EditorText {
     pub design: &'static str,
     pub template: &'static str,
     /// In the order of [`Template::ALL`].
-    pub templates: [&'static str; 3],
+    pub templates: [&'static str; 6],
     pub main_colour: &'static str,
+    /// Has a `{ratio}` placeholder (e.g. `2.9`).
+    pub contrast_warning: &'static str,
     pub accent_colour: &'static str,
     pub calls: &'static str,
     pub call_quota: &'static str,
@@ -111,6 +113,14 @@ impl EditorText {
         around_lang(self.preview_falls_back)
     }
 
+    /// The warning for a main colour that reads at `ratio`:1 on the card's white.
+    pub fn contrast_warning(&self, ratio: f64) -> String {
+        // Rounded down: 4.46 must not read as a passing "4.5".
+        let shown = (ratio * 10.0).floor() / 10.0;
+        self.contrast_warning
+            .replace("{ratio}", &format!("{shown:.1}"))
+    }
+
     pub fn template(&self, template: Template) -> &'static str {
         let index = Template::ALL
             .iter()
@@ -167,8 +177,9 @@ static KO: EditorText = EditorText {
     link_url: "링크 {n} 주소",
     design: "디자인",
     template: "템플릿",
-    templates: ["클래식", "모던", "미니멀"],
+    templates: ["클래식", "모던", "미니멀", "배너", "사이드바", "볼드"],
     main_colour: "주 색상",
+    contrast_warning: "주 색상과 명함의 흰 바탕의 대비가 {ratio}:1로, WCAG AA가 글자에 요구하는 4.5:1보다 낮습니다. 이름이 잘 보이지 않을 수 있으니 더 진한 색을 고르세요.",
     accent_colour: "강조 색상",
     calls: "통화 (비공개)",
     call_quota: "이 명함이 더 받을 수 있는 통화 수",
@@ -243,8 +254,9 @@ static EN: EditorText = EditorText {
     link_url: "Link {n} URL",
     design: "Design",
     template: "Template",
-    templates: ["Classic", "Modern", "Minimal"],
+    templates: ["Classic", "Modern", "Minimal", "Banner", "Sidebar", "Bold"],
     main_colour: "Main colour",
+    contrast_warning: "The main colour reads at {ratio}:1 on the card's white, below the 4.5:1 that WCAG AA asks of text: callers may not make out the name. Pick a darker colour.",
     accent_colour: "Accent colour",
     calls: "Calls (private)",
     call_quota: "Calls this card may still receive",
@@ -319,8 +331,16 @@ static JA: EditorText = EditorText {
     link_url: "リンク {n} のアドレス",
     design: "デザイン",
     template: "テンプレート",
-    templates: ["クラシック", "モダン", "ミニマル"],
+    templates: [
+        "クラシック",
+        "モダン",
+        "ミニマル",
+        "バナー",
+        "サイドバー",
+        "ボールド",
+    ],
     main_colour: "メインカラー",
+    contrast_warning: "メインカラーと名刺の白地とのコントラストは {ratio}:1 で、WCAG AA が文字に求める 4.5:1 を下回っています。氏名が読みにくいかもしれません。もっと濃い色を選んでください。",
     accent_colour: "アクセントカラー",
     calls: "通話（非公開）",
     call_quota: "この名刺がこれから受けられる通話の数",
@@ -395,8 +415,9 @@ static ZH: EditorText = EditorText {
     link_url: "链接 {n} 网址",
     design: "设计",
     template: "模板",
-    templates: ["经典", "现代", "简约"],
+    templates: ["经典", "现代", "简约", "横幅", "侧栏", "醒目"],
     main_colour: "主色",
+    contrast_warning: "主色与名片白色背景的对比度为 {ratio}:1，低于 WCAG AA 对文字要求的 4.5:1，来电者可能看不清姓名。请选择更深的颜色。",
     accent_colour: "强调色",
     calls: "通话（不公开）",
     call_quota: "这张名片还能接听的通话数",

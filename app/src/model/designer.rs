@@ -2,7 +2,22 @@
 //! 11): how complete each language's text is, and what "copy from another language" does. Pure,
 //! so both sides agree by construction.
 
-use super::{CardContent, CardInput, Lang};
+use super::{AA_TEXT_CONTRAST, CardContent, CardInput, Lang, Template, Theme, contrast_ratio};
+
+/// The card's white, on which every template but Bold writes the main colour as text (the
+/// name, the outlined buttons).
+const CARD_PAPER: &str = "#ffffff";
+
+/// The contrast of the main colour on the card, when it is below WCAG AA for text; `None` when
+/// it passes or the template writes no text in it (Bold sets all text on the main colour, in
+/// black or white as reads best).
+pub fn weak_main_colour(theme: &Theme) -> Option<f64> {
+    if theme.template == Template::Bold {
+        return None;
+    }
+    let ratio = contrast_ratio(&theme.primary_color, CARD_PAPER);
+    (ratio < AA_TEXT_CONTRAST).then_some(ratio)
+}
 
 /// A language tab's mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +175,21 @@ mod tests {
             language_status(&content("", "대표", ""), &nameless, false),
             LanguageStatus::Missing(1)
         );
+    }
+
+    #[test]
+    fn a_main_colour_below_aa_on_white_is_weak_unless_the_template_is_bold() {
+        let theme = |colour: &str, template| Theme {
+            template,
+            primary_color: colour.into(),
+            ..Theme::default()
+        };
+        assert_eq!(weak_main_colour(&theme("#1f3a5f", Template::Classic)), None);
+        let yellow = weak_main_colour(&theme("#ffd54f", Template::Banner)).unwrap();
+        assert!(yellow < 1.6, "{yellow}");
+        assert_eq!(weak_main_colour(&theme("#ffd54f", Template::Bold)), None);
+        assert!(weak_main_colour(&theme("#777777", Template::Minimal)).is_some());
+        assert_eq!(weak_main_colour(&theme("#767676", Template::Minimal)), None);
     }
 
     #[test]

@@ -115,16 +115,36 @@ async fn preview(
     editor.render(state, StatusCode::OK).await
 }
 
-/// The form's text fields; the images a browser sends along without script are read past, not
-/// kept (the preview shows the stored ones).
+/// The longest text field a preview reads: the note's 2,000 characters at 4 bytes each, and
+/// room to spare. The preview runs on every pause in typing, so a field past any a save would
+/// take is refused before it is kept, rendered and escaped.
+const MAX_TEXT_FIELD_BYTES: usize = 16 * 1024;
+
+/// The form's text fields, each bounded; the images a browser sends along without script are
+/// read past, not kept (the preview shows the stored ones).
 async fn text_fields(mut multipart: Multipart) -> Result<HashMap<String, String>, ApiError> {
     let mut fields = HashMap::new();
     while let Some(mut field) = multipart.next_field().await.map_err(bad_multipart)? {
         let name = field.name().unwrap_or_default().to_string();
-        if name == "photo" || name == "logo" {
-            while field.chunk().await.map_err(bad_multipart)?.is_some() {}
-        } else {
-            fields.insert(name, field.text().await.map_err(bad_multipart)?);
+        let image = name == "photo" || name == "logo";
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(bad_multipart)? {
+            if image {
+                continue;
+            }
+            if bytes.len() + chunk.len() > MAX_TEXT_FIELD_BYTES {
+                return Err(ApiError::PayloadTooLarge {
+                    message: format!("The field {name} is too long for a card."),
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if !image {
+            let text = String::from_utf8(bytes).map_err(|_| ApiError::BadRequest {
+                code: "invalid_form",
+                message: format!("The field {name} is not UTF-8 text."),
+            })?;
+            fields.insert(name, text);
         }
     }
     Ok(fields)

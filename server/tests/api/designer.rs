@@ -17,6 +17,7 @@ both_backends!(
     a_refused_save_reopens_the_tab_that_holds_the_refusal,
     tabs_say_how_complete_each_language_is,
     only_the_owner_previews_a_stored_card,
+    a_field_longer_than_any_card_takes_is_refused_before_it_is_rendered,
 );
 
 /// The designer's form for a card in English, as the browser sends it (images left empty).
@@ -299,4 +300,33 @@ async fn only_the_owner_previews_a_stored_card(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::SEE_OTHER, "log in first");
+}
+
+async fn a_field_longer_than_any_card_takes_is_refused_before_it_is_rendered(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.sign_up(&app.client, "ada@example.com").await;
+    let megabyte = "<".repeat(1024 * 1024);
+    let response = app
+        .client
+        .post(app.url("/dashboard/cards/preview?part=preview"))
+        // The refusal comes before the body is read to its end: a fresh connection afterwards.
+        .header("connection", "close")
+        .multipart(form(&[("content.en.name", megabyte.as_str())]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // A note as long as a card takes is fine.
+    let note = "가".repeat(2000);
+    let (status, pane) = post(
+        &app,
+        "/dashboard/cards/preview?part=preview",
+        form(&[
+            ("content.en.name", "Ada"),
+            ("content.en.note", note.as_str()),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(pane.contains(&note));
 }

@@ -41,6 +41,8 @@ const KEPT: &[&str] = &[
     // Image formats, named where images are uploaded.
     "JPEG",
     "PNG",
+    // The accessibility standard the designer's contrast check names.
+    "WCAG",
 ];
 
 const PASSWORD: &str = "a long enough password";
@@ -209,7 +211,12 @@ async fn pages_in(app: &TestApp, lang: &str) -> Vec<(String, String)> {
     };
     let preview = issuer
         .post(app.url(&format!("/dashboard/cards/ui-{lang}/preview")))
-        .multipart(designer_form(&[("editing_lang", "ja"), ("copy", "en:ja")]))
+        .multipart(designer_form(&[
+            ("editing_lang", "ja"),
+            ("copy", "en:ja"),
+            // Below WCAG AA on white: the preview warns.
+            ("theme.primary_color", "#ffd54f"),
+        ]))
         .send()
         .await
         .unwrap();

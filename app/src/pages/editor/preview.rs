@@ -24,8 +24,12 @@ pub fn PreviewPane(text: &'static EditorText, card: Option<CardView>, lang: Lang
                     </p>
                 }
             });
+            let weak = crate::model::designer::weak_main_colour(&card.theme).map(|ratio| {
+                view! { <p class="contrast-warning" role="status">{text.contrast_warning(ratio)}</p> }
+            });
             // The card speaks its own language, whatever the designer's is.
-            view! { {note} <div translate="no"><CardPreview card lang=shown/></div> }.into_any()
+            view! { {weak} {note} <div translate="no"><CardPreview card lang=shown/></div> }
+                .into_any()
         }
     }
 }
