@@ -73,4 +73,32 @@ test.describe('card page after hydration', () => {
       expect(scrollWidth).toBeLessThanOrEqual(360);
     });
   });
+
+  // Issue 11: share from the card page — the device's share sheet where the browser has one.
+  test('share opens the share sheet with the card, where the browser has one', async ({ page }) => {
+    await page.addInitScript(() => {
+      (navigator as unknown as { share: (data: ShareData) => Promise<void> }).share = (data) => {
+        (window as unknown as { __shared: ShareData }).__shared = data;
+        return Promise.resolve();
+      };
+    });
+    await gotoHydrated(page, DEMO_CARD.path);
+    await page.locator('.share-button').click();
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __shared?: ShareData }).__shared?.url))
+      .toMatch(new RegExp(`${DEMO_CARD.path}$`));
+    const shared = await page.evaluate(() => (window as unknown as { __shared: ShareData }).__shared);
+    expect(shared.title).toBe(DEMO_CARD.names.ko);
+  });
+
+  test('share copies the link where there is no share sheet', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await gotoHydrated(page, DEMO_CARD.path);
+    expect(await page.evaluate(() => 'share' in navigator), 'desktop Chromium on Linux has none').toBe(false);
+    await page.locator('.share-button').click();
+    await expect(page.locator('.share-status')).toHaveText('링크를 복사했습니다.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(
+      new RegExp(`${DEMO_CARD.path}$`),
+    );
+  });
 });

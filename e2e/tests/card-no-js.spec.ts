@@ -21,6 +21,9 @@ test.describe('card page without JavaScript', () => {
     for (const lang of ['ko', 'en', 'ja', 'zh']) {
       await expect(page.locator(languageLink(lang)), `language link ${lang}`).toHaveCount(1);
     }
+    // Sharing needs script: without it the button stays hidden and the e-mail link shares.
+    await expect(page.locator('.share-button')).toBeHidden();
+    await expect(page.locator('a[href^="mailto:?subject="]')).toBeVisible();
   });
 
   // R3, R2 (¶48 language switch icons)

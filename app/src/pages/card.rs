@@ -244,6 +244,15 @@ fn CardActions(
             percent_encode(&card.url)
         )
     });
+    // The share button needs script: the stylesheet shows it once the page is hydrated; the
+    // e-mail link is there for everyone. What it did is written into the status line below it
+    // directly, not through a signal: reactive markup here cost the card bundle about 6 KB.
+    let (share_url, share_title) = card.with_value(|card| {
+        (
+            card.url.clone(),
+            card.content(card.default_lang).name.clone(),
+        )
+    });
     view! {
         <div class="card-actions">
             <a class="button call-button" href=call_href>{move || text().call}</a>
@@ -251,6 +260,13 @@ fn CardActions(
                 {move || text().save_contact}
             </a>
             <a class="button" href=share_href>{move || text().share_by_email}</a>
+            <button type="button" class="button share-button"
+                on:click=move |event| {
+                    share_or_copy(&event, share_url.clone(), share_title.clone(), lang.get_untracked())
+                }>
+                {move || text().share}
+            </button>
+            <p class="share-status" role="status"></p>
         </div>
         // A QR code on the issuer's own site would only lead back to the same card; a card not
         // saved yet (the designer's preview) has no address to encode.
@@ -263,6 +279,55 @@ fn CardActions(
             </figure>
         })}
     }
+}
+
+/// The device's share sheet where the browser has one (phones), else the card's address copied
+/// to the clipboard, else the address shown to copy by hand.
+fn share_or_copy(event: &leptos::ev::MouseEvent, url: String, title: String, lang: Lang) {
+    // Promise callbacks rather than `async`: the card bundle carries no future executor (the
+    // executor and `JsFuture` cost the card bundle about 7 KB gzipped, measured).
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::{JsCast, JsValue};
+        // The status line beside this button (one per card).
+        let status = event
+            .current_target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|button| button.parent_element())
+            .and_then(|actions| actions.query_selector(".share-status").ok().flatten());
+        let say = move |words: &str| {
+            if let Some(status) = &status {
+                status.set_text_content(Some(words));
+            }
+        };
+        let navigator = gloo::utils::window().navigator();
+        let text = i18n::text(lang);
+        if js_sys::Reflect::has(&navigator, &JsValue::from_str("share")).unwrap_or(false) {
+            let data = web_sys::ShareData::new();
+            data.set_title(&title);
+            data.set_url(&url);
+            // Closing the sheet rejects the promise: nothing to tell the reader.
+            let ignore: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
+            let _ = navigator.share_with_data(&data).catch(&ignore);
+            ignore.forget();
+            return;
+        }
+        let say_copied = say.clone();
+        let copied: Closure<dyn FnMut(JsValue)> =
+            Closure::new(move |_: JsValue| say_copied(text.link_copied));
+        let shown = format!("{}{url}", text.copy_this_link);
+        let refused: Closure<dyn FnMut(JsValue)> = Closure::new(move |_: JsValue| say(&shown));
+        let _ = navigator
+            .clipboard()
+            .write_text(&url)
+            .then2(&copied, &refused);
+        // Each click leaves these two small callbacks behind: the promise calls one of them later.
+        copied.forget();
+        refused.forget();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (event, url, title, lang);
 }
 
 /// `02-3456-1234` → `02-3456-1234` (kept), `(02) 3456 1234` → `02-3456-1234`: what a `tel:` URI

@@ -133,8 +133,9 @@ async fn text_fields(mut multipart: Multipart) -> Result<HashMap<String, String>
                 continue;
             }
             if bytes.len() + chunk.len() > MAX_TEXT_FIELD_BYTES {
+                let text = app::i18n::card_form_text(crate::ui_language::current());
                 return Err(ApiError::PayloadTooLarge {
-                    message: format!("The field {name} is too long for a card."),
+                    message: text.field_too_long.into(),
                 });
             }
             bytes.extend_from_slice(&chunk);
