@@ -246,7 +246,8 @@ fn CardActions(
     });
     // The share button needs script: the stylesheet shows it once the page is hydrated; the
     // e-mail link is there for everyone. What it did is written into the status line below it
-    // directly, not through a signal: reactive markup here cost the card bundle about 6 KB.
+    // directly, not through signals: with signals (and `async`) the button cost the card bundle
+    // 7.8 KB gzipped, this way 4.6 KB (BENCHMARKS.md).
     let (share_url, share_title) = card.with_value(|card| {
         (
             card.url.clone(),
@@ -284,8 +285,7 @@ fn CardActions(
 /// The device's share sheet where the browser has one (phones), else the card's address copied
 /// to the clipboard, else the address shown to copy by hand.
 fn share_or_copy(event: &leptos::ev::MouseEvent, url: String, title: String, lang: Lang) {
-    // Promise callbacks rather than `async`: the card bundle carries no future executor (the
-    // executor and `JsFuture` cost the card bundle about 7 KB gzipped, measured).
+    // Promise callbacks rather than `async`: the card bundle needs no future executor for this.
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::closure::Closure;

@@ -487,7 +487,7 @@ impl CardService<'_> {
             .order_by_asc(link::Column::Position)
             .all(self.db)
             .await?;
-        Ok(to_view(model, contents, links, self.public_url))
+        to_view(model, contents, links, self.public_url)
     }
 }
 
@@ -622,17 +622,25 @@ async fn write_children(
     Ok(())
 }
 
+/// A stored card as the pages show it. Codes this project wrote itself (languages, template)
+/// that are not among ours mean the row is damaged: an error naming the card, never a guess
+/// (a text in no language dropped, or a template shown as another).
 fn to_view(
     model: &card::Model,
     contents: Vec<content::Model>,
     links: Vec<link::Model>,
     public_url: &str,
-) -> CardView {
-    let mut contents: Vec<LocalizedContent> = contents
+) -> Result<CardView, DbErr> {
+    let damaged = |what: &str, value: &str| {
+        let message = format!("card {} has an unknown {what} {value:?}", model.id);
+        tracing::error!(card = model.id, "{message}");
+        DbErr::Custom(message)
+    };
+    let mut contents = contents
         .into_iter()
-        .filter_map(|row| {
-            Some(LocalizedContent {
-                lang: Lang::from_tag(&row.lang)?,
+        .map(|row| {
+            Ok(LocalizedContent {
+                lang: Lang::from_code(&row.lang).ok_or_else(|| damaged("language", &row.lang))?,
                 content: CardContent {
                     name: row.name,
                     title: row.title,
@@ -643,13 +651,17 @@ fn to_view(
                 },
             })
         })
-        .collect();
+        .collect::<Result<Vec<_>, DbErr>>()?;
     contents.sort_by_key(|c| c.lang);
-    CardView {
+    let default_lang = Lang::from_code(&model.default_lang)
+        .ok_or_else(|| damaged("first language", &model.default_lang))?;
+    let template =
+        Template::from_code(&model.template).ok_or_else(|| damaged("template", &model.template))?;
+    Ok(CardView {
         slug: model.slug.clone(),
         url: format!("{public_url}/c/{}", model.slug),
         published: model.published,
-        default_lang: Lang::from_tag(&model.default_lang).unwrap_or(Lang::Ko),
+        default_lang,
         contents,
         contacts: Contacts {
             office_phone: model.office_phone.clone(),
@@ -666,7 +678,7 @@ fn to_view(
             })
             .collect(),
         theme: Theme {
-            template: Template::from_code(&model.template).unwrap_or_default(),
+            template,
             primary_color: model.primary_color.clone(),
             accent_color: model.accent_color.clone(),
         },
@@ -675,5 +687,5 @@ fn to_view(
         updated_at: model
             .updated_at
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    }
+    })
 }

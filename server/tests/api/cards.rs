@@ -18,6 +18,7 @@ both_backends!(
     bad_upload_is_refused_and_keeps_the_old_photo,
     vcard_import_prefills_a_card_draft,
     openapi_document_lists_the_endpoints,
+    a_damaged_stored_card_is_an_error_not_a_guess,
 );
 
 async fn issuer_creates_reads_updates_and_deletes_a_card(backend: Backend) {
@@ -510,4 +511,60 @@ async fn call_settings_are_validated_private_and_kept_unless_sent(backend: Backe
         .await
         .unwrap();
     assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+}
+
+/// Data read back never falls back to a default: a template, a first language or a text's
+/// language that this project never writes means the row is damaged, and the card's pages say
+/// so (500, logged) instead of showing it as something else.
+async fn a_damaged_stored_card_is_an_error_not_a_guess(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn(backend).await;
+    app.sign_up(&app.client, "ada@example.com").await;
+    for (slug, damage) in [
+        (
+            "neon",
+            "UPDATE cards SET template = 'neon' WHERE slug = 'neon'",
+        ),
+        (
+            "klingon",
+            "UPDATE cards SET default_lang = 'tlh' WHERE slug = 'klingon'",
+        ),
+        (
+            "mixed",
+            "UPDATE card_contents SET lang = 'xx' WHERE lang = 'ko' AND card_id = (SELECT id FROM cards WHERE slug = 'mixed')",
+        ),
+    ] {
+        let mut card = card_json(Some(slug), "Ada");
+        card["published"] = json!(true);
+        let created = app.create_card(&app.client, card).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        app.db.execute_unprepared(damage).await.unwrap();
+        app.state.cards().pages.clear();
+        let page = app
+            .client
+            .get(app.url(&format!("/c/{slug}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR, "{slug}");
+        let api = app
+            .client
+            .get(app.url(&format!("/api/cards/{slug}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(api.status(), StatusCode::INTERNAL_SERVER_ERROR, "{slug}");
+    }
+    // Other cards are untouched by a damaged one.
+    let created = app
+        .create_card(&app.client, card_json(Some("fine"), "Ada"))
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let api = app
+        .client
+        .get(app.url("/api/cards/fine"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::OK);
 }
