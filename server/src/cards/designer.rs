@@ -77,23 +77,22 @@ async fn preview(
     let copied_into = fields
         .get("copy")
         .and_then(|copy| preview::apply_copy(&mut input, copy));
-    // A box ticked to remove an image shows the card without it.
-    let removed = |name: &str| {
-        fields
-            .get(&format!("remove_{name}"))
-            .is_some_and(|v| v == "true")
-    };
-    let photo_url = photo_url.filter(|_| !removed("photo"));
-    let logo_url = logo_url.filter(|_| !removed("logo"));
     if query.part.as_deref() == Some("preview") {
+        // A box ticked to remove an image shows the card without it. (The whole page, below,
+        // shows the boxes unticked again, so its preview keeps the stored images.)
+        let removed = |name: &str| {
+            fields
+                .get(&format!("remove_{name}"))
+                .is_some_and(|v| v == "true")
+        };
         let editing = preview::tab_to_open(&fields, &input, &[]);
         let card = preview::preview_card(
             &input,
             preview::Place {
                 slug: existing_slug.as_deref(),
                 public_url: &state.settings.public_url,
-                photo_url,
-                logo_url,
+                photo_url: photo_url.filter(|_| !removed("photo")),
+                logo_url: logo_url.filter(|_| !removed("logo")),
             },
         );
         let text = app::i18n::editor_text(lang);

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, card_json};
+use crate::helpers::{Backend, TestApp, card_json, png_bytes};
 
 both_backends!(
     the_preview_shows_the_form_as_typed_and_saves_nothing,
@@ -18,6 +18,7 @@ both_backends!(
     tabs_say_how_complete_each_language_is,
     only_the_owner_previews_a_stored_card,
     a_field_longer_than_any_card_takes_is_refused_before_it_is_rendered,
+    the_live_preview_drops_an_image_ticked_for_removal_and_the_page_keeps_it,
 );
 
 /// The designer's form for a card in English, as the browser sends it (images left empty).
@@ -329,4 +330,45 @@ async fn a_field_longer_than_any_card_takes_is_refused_before_it_is_rendered(bac
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(pane.contains(&note));
+}
+
+async fn the_live_preview_drops_an_image_ticked_for_removal_and_the_page_keeps_it(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    issuer_with_card(&app).await;
+    let uploaded = app
+        .client
+        .put(app.url("/api/cards/ada/photo"))
+        .header("content-type", "image/png")
+        .body(png_bytes(200, 200))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), StatusCode::OK);
+    let typed = [("editing_lang", "en"), ("content.en.name", "Ada")];
+    let (_, kept) = post(
+        &app,
+        "/dashboard/cards/ada/preview?part=preview",
+        form(&typed),
+    )
+    .await;
+    assert!(
+        kept.contains("class=\"card-photo\""),
+        "the stored photo: {kept}"
+    );
+    let mut ticked = typed.to_vec();
+    ticked.push(("remove_photo", "true"));
+    let (_, pane) = post(
+        &app,
+        "/dashboard/cards/ada/preview?part=preview",
+        form(&ticked),
+    )
+    .await;
+    assert!(!pane.contains("card-photo"), "ticked for removal: {pane}");
+    // The whole page shows the box unticked again, so its preview keeps the photo too: what
+    // it shows is what Save would do with the form as it comes back.
+    let (_, page) = post(&app, "/dashboard/cards/ada/preview", form(&ticked)).await;
+    assert!(!tag_with(&page, "name=\"remove_photo\"").contains("checked"));
+    assert!(page.contains("class=\"card-photo\""));
 }
