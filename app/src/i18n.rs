@@ -4,8 +4,8 @@
 //! and "not found" ([`SiteText`]), sign-up and log-in ([`AuthText`]), the dashboard and
 //! statement ([`DashboardText`]) and its browser line ([`LineText`]), the call records
 //! ([`RecordsText`]), the phone numbers ([`PhoneNumbersText`]), the card designer
-//! ([`EditorText`]) and why it refused a save ([`CardFormText`]), and the Embed panel
-//! ([`EmbedText`], issue 12).
+//! ([`EditorText`]) and why it refused a save ([`CardFormText`]), the Embed panel
+//! ([`EmbedText`], issue 12) and a card's usage charts ([`UsageText`]).
 //!
 //! A table of static strings per language, so a missing translation is a compile error.
 
@@ -22,6 +22,7 @@ pub mod number;
 mod phone_numbers;
 mod records;
 mod site;
+mod usage;
 mod vcard;
 
 pub use auth::{AuthText, auth_text};
@@ -34,6 +35,7 @@ pub use line::{LineText, line_text};
 pub use phone_numbers::{PhoneNumbersText, phone_numbers_text};
 pub use records::{OUTCOMES, RecordsText, record_causes, records_text};
 pub use site::{SiteText, own_name, site_text};
+pub use usage::{UsageText, usage_text};
 pub use vcard::{VCardText, vcard_text};
 
 /// The language of the issuer's pages (sign-up, dashboard, …), chosen by the issuer or their

@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
             view! { <pages::numbers::VerificationPage ui verification/> }.into_any()
         }
         Page::EmbedPanel { panel } => view! { <pages::embed::EmbedPanelPage ui panel/> }.into_any(),
+        Page::CardUsage { usage } => view! { <pages::usage::UsagePage ui usage/> }.into_any(),
         Page::NotFound => view! { <pages::not_found::NotFoundPage ui/> }.into_any(),
     };
     view! { {switcher} {page} }

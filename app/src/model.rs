@@ -646,7 +646,47 @@ pub enum Page {
     EmbedPanel {
         panel: EmbedPanelView,
     },
+    /// A card's usage per day, drawn as charts.
+    CardUsage {
+        usage: CardUsageView,
+    },
     NotFound,
+}
+
+/// A card's usage over the last `period` days (issue 11, BRIEF R13), one entry per day in
+/// order, the days divided at midnight in `time_zone`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CardUsageView {
+    pub slug: String,
+    pub name: String,
+    /// The IANA zone whose midnights divide the days: the card's hours', else the Guild's.
+    pub time_zone: String,
+    /// The number of days shown (7, 30 or 90).
+    pub period: u32,
+    /// The ISO 4217 code of `spend`.
+    pub currency: String,
+    pub days: Vec<UsageDay>,
+    /// The period's spend as the issuer reads money.
+    pub spend_total_display: String,
+}
+
+/// One day of a card's usage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UsageDay {
+    /// `YYYY-MM-DD`, in the usage's zone.
+    pub date: String,
+    /// Views of the card's page and embed, not counting its issuer's.
+    pub views: i64,
+    /// Calls asked for on the day, answered or not.
+    pub calls: i64,
+    pub answered: i64,
+    /// Billed talk time of the day's settled calls.
+    pub talk_secs: i64,
+    /// What the day's settled calls cost, in minor units of `currency`.
+    pub spend: i64,
+    pub spend_display: String,
 }
 
 /// What the Embed panel shows: the snippets to paste (made from `public_url` and `slug`), the

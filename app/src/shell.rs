@@ -187,6 +187,7 @@ impl PageMeta {
             Page::Numbers { .. } => translated(crate::i18n::phone_numbers_text(ui).title),
             // The card's name is the issuer's: the title stays in the page's language alone.
             Page::EmbedPanel { .. } => translated(dashboard.embed),
+            Page::CardUsage { .. } => translated(dashboard.usage),
             Page::Verification { verification } => PageMeta {
                 // Followed without script: the page reloads while the call runs.
                 refresh_secs: verification.running.then_some(2),

@@ -2,7 +2,14 @@
 // every page a caller or an issuer sees, and the card's language switch driven by keyboard alone.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { confirmationPath, DEMO_CARD, gotoHydrated, languageLink, uniqueEmail } from './helpers';
+import {
+  confirmationPath,
+  DEMO_CARD,
+  gotoHydrated,
+  languageLink,
+  logInAsDemoIssuer,
+  uniqueEmail,
+} from './helpers';
 
 async function expectNoViolations(page: Page, what: string): Promise<void> {
   const results = await new AxeBuilder({ page })
@@ -62,6 +69,24 @@ test.describe('accessibility', () => {
     await expectNoViolations(page, 'the call records with a search error');
     await page.goto('/login');
     await expectNoViolations(page, 'the log-in page');
+  });
+
+  test("a card's usage charts are drawn and pass WCAG 2.1 AA checks", async ({ page, browser }) => {
+    // A view from someone else, so today has a bar (the issuer's own views are not counted).
+    const visitor = await browser.newPage();
+    await visitor.goto(DEMO_CARD.path);
+    await visitor.close();
+    await logInAsDemoIssuer(page);
+    await page.goto(`/dashboard/cards/${DEMO_CARD.slug}/usage?days=7`);
+    const views = page.locator('[data-chart="views"] svg.usage-bars');
+    await expect(views).toBeVisible();
+    // The tallest bar is drawn with a height on screen, so the chart is not an empty box.
+    const heights = await views.locator('rect').evaluateAll((rects) =>
+      rects.map((rect) => rect.getBoundingClientRect().height),
+    );
+    expect(heights).toHaveLength(7);
+    expect(Math.max(...heights)).toBeGreaterThan(20);
+    await expectNoViolations(page, "a card's usage page");
   });
 
   test('the language switch works from the keyboard alone', async ({ page }) => {

@@ -25,6 +25,7 @@ mod m20261201_000016_card_daily_cap;
 mod m20261201_000017_former_slugs;
 mod m20261201_000018_account_language;
 mod m20261205_000019_embed_origins;
+mod m20261206_000020_card_views;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_former_slugs::Migration),
             Box::new(m20261201_000018_account_language::Migration),
             Box::new(m20261205_000019_embed_origins::Migration),
+            Box::new(m20261206_000020_card_views::Migration),
         ]
     }
 }

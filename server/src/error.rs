@@ -200,7 +200,9 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
         // A body over the route's limit is refused before it is parsed: say so, as a 413.
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             return ApiError::PayloadTooLarge {
-                message: "the request body is too large".into(),
+                message: app::i18n::site_text(crate::ui_language::current())
+                    .body_too_large
+                    .into(),
             };
         }
         ApiError::BadRequest {

@@ -248,7 +248,15 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             dir.display()
         );
     }
+    let (views, db) = (state.card_views.clone(), state.db.clone());
+    tokio::spawn({
+        let (views, db) = (views.clone(), db.clone());
+        async move { views.keep_flushing(db).await }
+    });
     startup::serve(listener, state, shutdown_signal()).await?;
+    if let Err(error) = views.flush(&db).await {
+        tracing::warn!(%error, "could not store the last card views");
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -14,6 +14,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = Root::openapi();
     document.merge(crate::auth::ApiDoc::openapi());
     document.merge(crate::cards::ApiDoc::openapi());
+    document.merge(crate::cards::usage_routes::ApiDoc::openapi());
     document.merge(crate::cards::embed::routes::ApiDoc::openapi());
     document.merge(crate::ledger::ApiDoc::openapi());
     document.merge(crate::calls::ApiDoc::openapi());

@@ -50,6 +50,8 @@ pub struct AppState {
     pub throttle: Arc<Mutex<LoginThrottle>>,
     pub signup_throttle: Arc<Mutex<SignUpThrottle>>,
     pub page_cache: Arc<PageCache>,
+    /// Card page views not yet stored (`cards/views.rs`).
+    pub card_views: Arc<crate::cards::views::ViewCounter>,
     /// Browser calls (issue 4): `None` until [`AppState::start_calling`].
     pub bridge: Option<Arc<Bridge<GuildAuthority>>>,
     /// The calls this process runs, stamped every `call_stamp_secs` (`stamp_running_calls`).
@@ -98,6 +100,7 @@ impl AppState {
             settings: Arc::new(settings),
             leptos,
             page_cache: Arc::default(),
+            card_views: Arc::default(),
             bridge: None,
             running_calls: RunningCalls::default(),
             live_calls: LiveCalls::default(),

@@ -65,6 +65,7 @@ pub struct CardFormText {
     /// Has a `{number}` placeholder.
     pub verify_first: &'static str,
     // The images.
+    /// Has a `{size}` placeholder: the installation's upload limit.
     pub upload_too_large: &'static str,
     /// A text field longer than any card takes (the designer's preview reads none such).
     pub field_too_long: &'static str,
@@ -149,6 +150,10 @@ impl CardFormText {
         self.image_too_large.replace("{size}", size)
     }
 
+    pub fn upload_too_large(&self, size: &str) -> String {
+        self.upload_too_large.replace("{size}", size)
+    }
+
     pub fn image_too_many_pixels(&self, megapixels: u64) -> String {
         self.image_too_many_pixels
             .replace("{megapixels}", &megapixels.to_string())
@@ -194,7 +199,7 @@ static KO: CardFormText = CardFormText {
     high_risk: "{place}(+{prefix}) 번호로는 여기서 전화할 수 없습니다. 요금 사기에 자주 쓰이는 번호대입니다.",
     high_risk_unnamed: "+{prefix}(으)로 시작하는 번호로는 여기서 전화할 수 없습니다. 요금 사기에 자주 쓰이는 번호대입니다.",
     verify_first: "명함이 {number} 번호로 울리게 하려면 먼저 번호를 확인하세요. 전화번호 페이지(/dashboard/numbers)에서 저희가 전화를 걸면, 화면에 보이는 코드를 누르세요.",
-    upload_too_large: "올린 파일이 너무 큽니다. 이미지는 5 MB까지 올릴 수 있습니다.",
+    upload_too_large: "올린 파일이 너무 큽니다. 이미지는 {size}까지 올릴 수 있습니다.",
     field_too_long: "명함에 넣을 수 있는 것보다 긴 항목이 있습니다.",
     image_too_large: "이미지가 {size}보다 큽니다. 더 작은 파일을 고르세요.",
     image_format: "JPEG, PNG 이미지만 올릴 수 있습니다.",
@@ -241,7 +246,7 @@ static EN: CardFormText = CardFormText {
     high_risk: "Numbers in {place} (+{prefix}) cannot be called from here: a range known for toll fraud.",
     high_risk_unnamed: "Numbers starting +{prefix} cannot be called from here: a range known for toll fraud.",
     verify_first: "Verify {number} before a card rings it: under Phone numbers (/dashboard/numbers) we call it and you type the code we show.",
-    upload_too_large: "The upload is too large: images may be up to 5 MB.",
+    upload_too_large: "The upload is too large: images may be up to {size}.",
     field_too_long: "A field is longer than any card takes.",
     image_too_large: "the image is larger than {size}; choose a smaller file",
     image_format: "only JPEG and PNG images are accepted",
@@ -288,7 +293,7 @@ static JA: CardFormText = CardFormText {
     high_risk: "{place}（+{prefix}）の番号にはここから電話できません。料金詐欺に使われることで知られる番号帯です。",
     high_risk_unnamed: "+{prefix} で始まる番号にはここから電話できません。料金詐欺に使われることで知られる番号帯です。",
     verify_first: "名刺が {number} を鳴らす前に、この番号を確認してください。電話番号のページ（/dashboard/numbers）でこちらから電話しますので、表示されるコードを入力してください。",
-    upload_too_large: "アップロードが大きすぎます。画像は5 MBまでです。",
+    upload_too_large: "アップロードが大きすぎます。画像は{size}までです。",
     field_too_long: "名刺に入れられる長さを超えた項目があります。",
     image_too_large: "画像が{size}を超えています。もっと小さいファイルを選んでください。",
     image_format: "使える画像は JPEG と PNG だけです。",
@@ -335,7 +340,7 @@ static ZH: CardFormText = CardFormText {
     high_risk: "无法从这里拨打{place}（+{prefix}）的号码：这是已知被用于话费欺诈的号段。",
     high_risk_unnamed: "无法从这里拨打以 +{prefix} 开头的号码：这是已知被用于话费欺诈的号段。",
     verify_first: "名片拨打 {number} 之前，请先验证该号码：在电话号码页面（/dashboard/numbers）我们会拨打它，请输入显示的验证码。",
-    upload_too_large: "上传的文件太大：图片最大 5 MB。",
+    upload_too_large: "上传的文件太大：图片最大 {size}。",
     field_too_long: "有字段超出了名片允许的长度。",
     image_too_large: "图片大于 {size}，请选择更小的文件。",
     image_format: "只接受 JPEG 和 PNG 图片。",

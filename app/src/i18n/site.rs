@@ -21,6 +21,8 @@ pub struct SiteText {
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub go_home: &'static str,
+    /// A request body past the route's limit (the JSON API's 413).
+    pub body_too_large: &'static str,
 }
 
 pub fn site_text(lang: Lang) -> &'static SiteText {
@@ -62,6 +64,7 @@ static KO: SiteText = SiteText {
     not_found_title: "페이지를 찾을 수 없습니다",
     not_found_body: "이 주소에는 명함이나 페이지가 없습니다. 게시가 취소되었거나 삭제되었을 수 있습니다.",
     go_home: "첫 페이지로 가기",
+    body_too_large: "보낸 내용이 너무 큽니다.",
 };
 
 static EN: SiteText = SiteText {
@@ -78,6 +81,7 @@ static EN: SiteText = SiteText {
     not_found_title: "Page not found",
     not_found_body: "There is no card or page at this address. It may have been unpublished or deleted.",
     go_home: "Go to the home page",
+    body_too_large: "The request is too large.",
 };
 
 static JA: SiteText = SiteText {
@@ -94,6 +98,7 @@ static JA: SiteText = SiteText {
     not_found_title: "ページが見つかりません",
     not_found_body: "このアドレスには名刺もページもありません。公開が取り消されたか、削除された可能性があります。",
     go_home: "トップページへ",
+    body_too_large: "送信された内容が大きすぎます。",
 };
 
 static ZH: SiteText = SiteText {
@@ -110,4 +115,5 @@ static ZH: SiteText = SiteText {
     not_found_title: "找不到页面",
     not_found_body: "此地址没有名片或页面。它可能已取消发布或已被删除。",
     go_home: "返回首页",
+    body_too_large: "发送的内容太大。",
 };

@@ -173,6 +173,7 @@ fn CardRow(text: &'static DashboardText, card: CardSummary) -> impl IntoView {
             })}
             <a href=format!("/dashboard/cards/{slug}/edit")>{text.edit}</a>
             <a href=format!("/dashboard/cards/{slug}/embed")>{text.embed}</a>
+            <a href=format!("/dashboard/cards/{slug}/usage")>{text.usage}</a>
             <form method="post" action=format!("/dashboard/cards/{slug}/publish")>
                 <input type="hidden" name="published" value=(!card.published).to_string()/>
                 <button type="submit" class="link-button">{toggle_label}</button>

@@ -31,7 +31,7 @@ pub fn frame_snippet(public_url: &str, slug: &str, title: &str, width: u32, heig
 }
 
 /// `template` with `{name}` as the card's name, which is the issuer's and not translated.
-fn name_in(template: &'static str, name: &str) -> impl IntoView + use<> {
+pub(crate) fn name_in(template: &'static str, name: &str) -> impl IntoView + use<> {
     split_at(
         template,
         "{name}",
@@ -40,7 +40,7 @@ fn name_in(template: &'static str, name: &str) -> impl IntoView + use<> {
 }
 
 /// `template` with `placeholder` replaced by `inner`.
-fn split_at<V: IntoView>(
+pub(crate) fn split_at<V: IntoView>(
     template: &'static str,
     placeholder: &str,
     inner: V,

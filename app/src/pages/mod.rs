@@ -11,6 +11,7 @@ pub mod home;
 pub mod not_found;
 pub mod numbers;
 pub mod text_area;
+pub mod usage;
 
 use leptos::prelude::*;
 

@@ -4,8 +4,6 @@
 //! applied, and the save's refusals shown); the live preview asks with `?part=preview` for the
 //! pane alone.
 
-use std::collections::HashMap;
-
 use app::pages::editor::preview::PreviewPane;
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
@@ -15,11 +13,11 @@ use axum::routing::post;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::pages::{Editor, bad_multipart, card_error};
+use super::editor_form::{self, Images};
+use super::pages::{Editor, card_error};
 use super::service::CardError;
 use super::{form, preview};
 use crate::auth::SignedIn;
-use crate::error::ApiError;
 use crate::render;
 use crate::startup::AppState;
 
@@ -68,10 +66,12 @@ async fn preview(
     query: PreviewQuery,
     multipart: Multipart,
 ) -> Response {
-    let fields = match text_fields(multipart).await {
-        Ok(fields) => fields,
-        Err(error) => return error.into_response(),
-    };
+    // The preview runs on every pause in typing: each field is bounded before it is kept.
+    let fields =
+        match editor_form::read(multipart, state.settings.upload_max_bytes, Images::Skip).await {
+            Ok(parts) => parts.fields,
+            Err(error) => return error.into_response(),
+        };
     let lang = crate::ui_language::current();
     let (mut input, mut errors) = form::card_input(&fields, existing_slug.as_deref(), lang);
     let copied_into = fields
@@ -112,40 +112,4 @@ async fn preview(
         editing,
     };
     editor.render(state, StatusCode::OK).await
-}
-
-/// The longest text field a preview reads: the note's 2,000 characters at 4 bytes each, and
-/// room to spare. The preview runs on every pause in typing, so a field past any a save would
-/// take is refused before it is kept, rendered and escaped.
-const MAX_TEXT_FIELD_BYTES: usize = 16 * 1024;
-
-/// The form's text fields, each bounded; the images a browser sends along without script are
-/// read past, not kept (the preview shows the stored ones).
-async fn text_fields(mut multipart: Multipart) -> Result<HashMap<String, String>, ApiError> {
-    let mut fields = HashMap::new();
-    while let Some(mut field) = multipart.next_field().await.map_err(bad_multipart)? {
-        let name = field.name().unwrap_or_default().to_string();
-        let image = name == "photo" || name == "logo";
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(bad_multipart)? {
-            if image {
-                continue;
-            }
-            if bytes.len() + chunk.len() > MAX_TEXT_FIELD_BYTES {
-                let text = app::i18n::card_form_text(crate::ui_language::current());
-                return Err(ApiError::PayloadTooLarge {
-                    message: text.field_too_long.into(),
-                });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if !image {
-            let text = String::from_utf8(bytes).map_err(|_| ApiError::BadRequest {
-                code: "invalid_form",
-                message: format!("The field {name} is not UTF-8 text."),
-            })?;
-            fields.insert(name, text);
-        }
-    }
-    Ok(fields)
 }

@@ -206,7 +206,7 @@ fn decoder_limits() -> Limits {
     limits
 }
 
-fn human_size(bytes: usize) -> String {
+pub fn human_size(bytes: usize) -> String {
     const MIB: usize = 1024 * 1024;
     match bytes {
         b if b >= MIB => format!("{} MB", b / MIB),

@@ -7,6 +7,7 @@
 pub mod call_settings;
 pub mod changes;
 mod designer;
+mod editor_form;
 pub mod embed;
 pub mod entity;
 pub mod form;
@@ -17,8 +18,11 @@ pub mod page_cache;
 pub mod preview;
 pub mod qr;
 pub mod service;
+pub mod usage;
+pub mod usage_routes;
 pub mod validate;
 pub mod vcard;
+pub mod views;
 
 mod api;
 pub mod pages;
@@ -34,6 +38,7 @@ pub fn router() -> Router<AppState> {
     public::router()
         .merge(pages::router())
         .merge(designer::router())
+        .merge(usage_routes::router())
         .merge(api::router())
         .merge(embed::routes::router())
 }

@@ -32,6 +32,8 @@ const MAX_CARDS: usize = 2_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedCard {
+    /// The card's row id: views are counted by it (`views.rs`).
+    pub id: i64,
     pub owner: i64,
     pub published: bool,
     pub updated_at: DateTime<Utc>,
@@ -166,6 +168,7 @@ mod tests {
 
     fn card(seconds: i64) -> CachedCard {
         CachedCard {
+            id: 1,
             owner: 1,
             published: true,
             updated_at: DateTime::from_timestamp(seconds, 0).unwrap(),

@@ -1,8 +1,6 @@
 //! The issuer's pages: the front page, the dashboard, the editor and the vCard import. Forms
 //! post multipart (they carry images) and answer with a redirect or the form again, marked.
 
-use std::collections::HashMap;
-
 use app::model::{CardInput, Dashboard, EditorForm, FieldError, Lang, Page};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -11,6 +9,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use super::editor_form::{self, EditorParts, Images, bad_multipart};
 use super::media::{self, ImageLimits};
 use super::notice::DashboardNotice;
 use super::service::{CardError, ImageChange};
@@ -161,47 +160,7 @@ async fn create(
     SignedIn(account): SignedIn,
     multipart: Multipart,
 ) -> Response {
-    let submitted = match read_editor_form(&state, multipart, None).await {
-        Ok(submitted) => submitted,
-        Err(error) => return error.into_response(),
-    };
-    let (input, photo, logo, editing) = match submitted {
-        Submitted::Valid {
-            input,
-            photo,
-            logo,
-            editing,
-        } => (input, photo, logo, editing),
-        Submitted::Refused {
-            input,
-            errors,
-            editing,
-        } => {
-            let editor = Editor {
-                existing_slug: None,
-                input,
-                errors,
-                images: (None, None),
-                editing,
-            };
-            return editor
-                .render(&state, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
-        }
-    };
-    match state.cards().create(account.id, &input, photo, logo).await {
-        Ok(card) => Redirect::to(&format!("/dashboard?saved={}", card.slug)).into_response(),
-        Err(error) => {
-            let editor = Editor {
-                existing_slug: None,
-                input,
-                errors: Vec::new(),
-                images: (None, None),
-                editing,
-            };
-            editor.refused(&state, error).await
-        }
-    }
+    save(&state, account.id, None, (None, None), multipart).await
 }
 
 async fn update(
@@ -215,10 +174,29 @@ async fn update(
         Err(CardError::NotFound) => return render::not_found(&state).await,
         Err(error) => return card_error(error).into_response(),
     };
-    let images = (current.photo_url.clone(), current.logo_url.clone());
-    let submitted = match read_editor_form(&state, multipart, Some(&slug)).await {
+    let images = (current.photo_url, current.logo_url);
+    save(&state, account.id, Some(slug), images, multipart).await
+}
+
+/// Saves the editor's form as a new card (`existing_slug` none) or over the stored one, and
+/// answers with the dashboard, or with the form again and what was refused.
+async fn save(
+    state: &AppState,
+    account_id: i64,
+    existing_slug: Option<String>,
+    images: (Option<String>, Option<String>),
+    multipart: Multipart,
+) -> Response {
+    let submitted = match read_editor_form(state, multipart, existing_slug.as_deref()).await {
         Ok(submitted) => submitted,
         Err(error) => return error.into_response(),
+    };
+    let editor = |input, errors, editing| Editor {
+        existing_slug: existing_slug.clone(),
+        input,
+        errors,
+        images: images.clone(),
+        editing,
     };
     let (input, photo, logo, editing) = match submitted {
         Submitted::Valid {
@@ -232,33 +210,22 @@ async fn update(
             errors,
             editing,
         } => {
-            let editor = Editor {
-                existing_slug: Some(slug),
-                input,
-                errors,
-                images,
-                editing,
-            };
-            return editor
-                .render(&state, StatusCode::UNPROCESSABLE_ENTITY)
+            return editor(input, errors, editing)
+                .render(state, StatusCode::UNPROCESSABLE_ENTITY)
                 .await;
         }
     };
-    match state
-        .cards()
-        .update(account.id, &slug, &input, photo, logo)
-        .await
-    {
+    let cards = state.cards();
+    let saved = match &existing_slug {
+        None => cards.create(account_id, &input, photo, logo).await,
+        Some(slug) => cards.update(account_id, slug, &input, photo, logo).await,
+    };
+    match saved {
         Ok(card) => Redirect::to(&format!("/dashboard?saved={}", card.slug)).into_response(),
         Err(error) => {
-            let editor = Editor {
-                existing_slug: Some(slug),
-                input,
-                errors: Vec::new(),
-                images,
-                editing,
-            };
-            editor.refused(&state, error).await
+            editor(input, Vec::new(), editing)
+                .refused(state, error)
+                .await
         }
     }
 }
@@ -405,22 +372,14 @@ enum Submitted {
 /// the text fields, and each upload's size, type and declared pixel count.
 async fn read_editor_form(
     state: &AppState,
-    mut multipart: Multipart,
+    multipart: Multipart,
     existing_slug: Option<&str>,
 ) -> Result<Submitted, ApiError> {
-    let mut fields = HashMap::new();
-    let mut uploads: HashMap<String, Vec<u8>> = HashMap::new();
-    while let Some(field) = multipart.next_field().await.map_err(bad_multipart)? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photo" || name == "logo" {
-            let bytes = field.bytes().await.map_err(bad_multipart)?;
-            if !bytes.is_empty() {
-                uploads.insert(name, bytes.to_vec());
-            }
-        } else {
-            fields.insert(name, field.text().await.map_err(bad_multipart)?);
-        }
-    }
+    let max_bytes = state.settings.upload_max_bytes;
+    let EditorParts {
+        fields,
+        mut uploads,
+    } = editor_form::read(multipart, max_bytes, Images::Keep).await?;
     let lang = crate::ui_language::current();
     let (input, mut errors) = form::card_input(&fields, existing_slug, lang);
     if errors.is_empty()
@@ -429,7 +388,7 @@ async fn read_editor_form(
         errors = refused;
     }
     let limits = ImageLimits {
-        max_bytes: state.settings.upload_max_bytes,
+        max_bytes,
         ..ImageLimits::default()
     };
     for name in ["photo", "logo"] {
@@ -511,21 +470,6 @@ impl Change {
     }
 }
 
-pub(super) fn bad_multipart(error: axum::extract::multipart::MultipartError) -> ApiError {
-    let status = error.status();
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        let text = app::i18n::card_form_text(crate::ui_language::current());
-        ApiError::PayloadTooLarge {
-            message: text.upload_too_large.into(),
-        }
-    } else {
-        ApiError::BadRequest {
-            code: "invalid_form",
-            message: error.body_text(),
-        }
-    }
-}
-
 /// The designer page as the server shows it: the form as typed, its refusals, and the preview
 /// of the card it describes.
 pub(super) struct Editor {
@@ -586,7 +530,9 @@ pub fn card_error(error: CardError) -> ApiError {
         CardError::Invalid(fields) => ApiError::Validation(fields),
         CardError::SlugTaken => ApiError::Conflict {
             code: "slug_taken",
-            message: error.to_string(),
+            message: app::i18n::card_form_text(crate::ui_language::current())
+                .slug_taken
+                .into(),
         },
         CardError::NotFound => ApiError::NotFound,
         CardError::Storage(error) => ApiError::internal(error),

@@ -123,6 +123,7 @@ pub(super) async fn card_or_embed(
             known.default_lang,
         );
         if let Some(page) = pages.page(slug, known.updated_at, lang, embedded) {
+            count_view(state, &known, viewer);
             return Ok(card_html(page, known.frame));
         }
     }
@@ -147,6 +148,7 @@ pub(super) async fn card_or_embed(
             known.default_lang,
         );
         if let Some(page) = pages.page(slug, row.updated_at, lang, embedded) {
+            count_view(state, &known, viewer);
             return Ok(card_html(page, known.frame));
         }
     }
@@ -159,6 +161,7 @@ pub(super) async fn card_or_embed(
         card.default_lang,
     );
     let known = CachedCard {
+        id: row.id,
         owner: row.account_id,
         published: row.published,
         updated_at: row.updated_at,
@@ -167,6 +170,7 @@ pub(super) async fn card_or_embed(
         frame: FrameAncestors::for_card(&sites),
     };
     let frame = known.frame.clone();
+    count_view(state, &known, viewer);
     let rendered = render::page(
         state,
         StatusCode::OK,
@@ -182,6 +186,14 @@ pub(super) async fn card_or_embed(
         .map_err(ApiError::internal)?;
     pages.store(slug, generation, known, lang, embedded, page.clone());
     Ok(card_html(page, frame))
+}
+
+/// A view for the card's usage (`views.rs`): a published card seen by anyone but its issuer, on
+/// its page or in an embed.
+fn count_view(state: &AppState, card: &CachedCard, viewer: Option<i64>) {
+    if card.published && viewer != Some(card.owner) {
+        state.card_views.count(card.id, chrono::Utc::now());
+    }
 }
 
 fn card_html(page: axum::body::Bytes, frame: FrameAncestors) -> Response {

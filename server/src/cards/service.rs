@@ -461,7 +461,8 @@ impl CardService<'_> {
         self.media
     }
 
-    async fn owned_model(&self, owner: i64, slug: &str) -> Result<card::Model, CardError> {
+    /// An issuer's own card's row. Someone else's card is "not found" to them.
+    pub async fn owned_model(&self, owner: i64, slug: &str) -> Result<card::Model, CardError> {
         card::Entity::find()
             .filter(card::Column::Slug.eq(slug))
             .filter(card::Column::AccountId.eq(owner))

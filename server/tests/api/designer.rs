@@ -7,6 +7,9 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
 use crate::both_backends;
+use app::i18n::card_form_text;
+use app::model::Lang;
+
 use crate::helpers::{Backend, TestApp, card_json, png_bytes};
 
 both_backends!(
@@ -19,6 +22,7 @@ both_backends!(
     only_the_owner_previews_a_stored_card,
     a_field_longer_than_any_card_takes_is_refused_before_it_is_rendered,
     the_live_preview_drops_an_image_ticked_for_removal_and_the_page_keeps_it,
+    saving_bounds_each_field_before_it_is_kept_and_keeps_the_stored_card,
 );
 
 /// The designer's form for a card in English, as the browser sends it (images left empty).
@@ -371,4 +375,93 @@ async fn the_live_preview_drops_an_image_ticked_for_removal_and_the_page_keeps_i
     let (_, page) = post(&app, "/dashboard/cards/ada/preview", form(&ticked)).await;
     assert!(!tag_with(&page, "name=\"remove_photo\"").contains("checked"));
     assert!(page.contains("class=\"card-photo\""));
+}
+
+/// The save routes read the form through the preview's bounded reader (issue 8's rule): a
+/// pasted megabyte or a flood of parts is refused in the issuer's language before it is kept,
+/// and the stored card is untouched; an image past the upload limit is held only up to it and
+/// refused beside the form's other fields.
+async fn saving_bounds_each_field_before_it_is_kept_and_keeps_the_stored_card(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |settings| settings.upload_max_bytes = 64 * 1024).await;
+    issuer_with_card(&app).await;
+    let switched = app
+        .client
+        .post(app.url("/language"))
+        .form(&[("lang", "ko")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    let korean = card_form_text(Lang::Ko);
+    let before = app.get_json(&app.client, app.url("/api/cards/ada")).await;
+    let megabyte = "A".repeat(1024 * 1024);
+    for path in ["/dashboard/cards/ada", "/dashboard/cards"] {
+        let response = app
+            .client
+            .post(app.url(path))
+            .header("connection", "close")
+            .multipart(form(&[
+                ("slug", "ada2"),
+                ("content.en.name", megabyte.as_str()),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["message"], korean.field_too_long, "{path}");
+    }
+    let mut flood = form(&[("content.en.name", "Mallory")]);
+    for index in 0..300 {
+        flood = flood.text(format!("junk.{index}"), "x");
+    }
+    let response = app
+        .client
+        .post(app.url("/dashboard/cards/ada"))
+        .multipart(flood)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let oversized_photo = form(&[("content.en.name", "Mallory")]).part(
+        "photo",
+        Part::bytes(vec![0u8; 200 * 1024]).file_name("big.png"),
+    );
+    let response = app
+        .client
+        .post(app.url("/dashboard/cards/ada"))
+        .multipart(oversized_photo)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(&korean.image_too_large("64 KB")),
+        "the image's refusal, with the configured limit"
+    );
+
+    // A body past the route's limit (twice the upload limit and some) names the upload limit.
+    let past_the_body_limit = form(&[("content.en.name", "Mallory")]).part(
+        "photo",
+        Part::bytes(vec![0u8; 600 * 1024]).file_name("huge.png"),
+    );
+    let response = app
+        .client
+        .post(app.url("/dashboard/cards/ada"))
+        .header("connection", "close")
+        .multipart(past_the_body_limit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["message"], korean.upload_too_large("64 KB"));
+
+    let cards = app.get_json(&app.client, app.url("/api/cards")).await;
+    let cards = cards.as_array().expect("a list of cards");
+    assert_eq!(cards.len(), 1, "nothing created: {cards:?}");
+    let stored = app.get_json(&app.client, app.url("/api/cards/ada")).await;
+    assert_eq!(stored, before, "the stored card is untouched");
 }

@@ -114,5 +114,35 @@ async fn a_refused_save_is_explained_in_the_issuers_language(backend: Backend) {
         };
         assert_eq!(message_of("slug"), text.slug_length, "{body}");
         assert_eq!(message_of("theme.primary_color"), text.colour, "{body}");
+
+        // A taken address, and a body past the route's limit, in the same language.
+        let slug = format!("taken-{}", lang.code());
+        let first = app
+            .create_card(&client, card_json(Some(&slug), "Ada"))
+            .await;
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let again = app
+            .create_card(&client, card_json(Some(&slug), "Ada"))
+            .await;
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+        let body: serde_json::Value = again.json().await.unwrap();
+        assert_eq!(body["error"]["message"], text.slug_taken, "{body}");
+        // Just past the body limit (startup.rs), so the server reads it all before its 413.
+        let body_limit = app.state.settings.upload_max_bytes * 2 + 256 * 1024;
+        let huge = client
+            .post(app.url("/api/cards"))
+            .header("content-type", "application/json")
+            .header("connection", "close")
+            .body(format!("{{\"slug\": \"{}\"}}", "x".repeat(body_limit)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let body: serde_json::Value = huge.json().await.unwrap();
+        assert_eq!(
+            body["error"]["message"],
+            app::i18n::site_text(lang).body_too_large,
+            "{body}"
+        );
     }
 }

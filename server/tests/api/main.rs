@@ -35,4 +35,5 @@ mod pages;
 mod rates;
 mod reservations;
 mod ui_languages;
+mod usage;
 mod verification;

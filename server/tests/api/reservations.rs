@@ -27,7 +27,7 @@ both_backends!(
     a_callbacks_phone_legs_are_each_billed_from_their_own_pick_up,
 );
 
-fn landline() -> Option<Rate> {
+pub(crate) fn landline() -> Option<Rate> {
     Some(Rate {
         class: LegClass::Landline,
         prefix: String::new(),

@@ -163,6 +163,7 @@ async fn pages_in(app: &TestApp, lang: &str) -> Vec<(String, String)> {
         "/dashboard/numbers",
         &format!("/dashboard/cards/ui-{lang}/embed"),
         &format!("/dashboard/cards/ui-{lang}/embed?saved=1"),
+        &format!("/dashboard/cards/ui-{lang}/usage"),
     ] {
         pages.push(get(&issuer, path).await);
     }

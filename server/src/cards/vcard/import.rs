@@ -26,6 +26,14 @@ pub fn import(bytes: impl AsRef<[u8]>) -> Result<CardInput, VCardError> {
         });
     }
     check_version(&lines)?;
+    if lines
+        .iter()
+        .any(|l| l.name == "VERSION" && l.value.trim() == "2.1")
+    {
+        for line in &mut lines {
+            line.value = escaped_as_v3(&line.value);
+        }
+    }
     let named = |property: &str| {
         lines
             .iter()
@@ -409,6 +417,26 @@ pub(super) fn split_unescaped(value: &str, separator: char) -> Vec<&str> {
     }
     parts.push(&value[start..]);
     parts
+}
+
+/// A vCard 2.1 value in 3.0's escaping, so one reader serves both. 2.1 escapes only a `;`
+/// inside a compound value; any other backslash, and every comma, is the text's own (a Windows
+/// path, a `\n` typed in a note), as Android's 2.1 exporter writes them.
+pub(super) fn escaped_as_v3(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' if chars.peek() == Some(&';') => {
+                out.push_str("\\;");
+                chars.next();
+            }
+            '\\' => out.push_str("\\\\"),
+            ',' => out.push_str("\\,"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Reverses RFC 6350 §3.4 escaping; also accepts escapes exporters add beyond the RFC

@@ -533,3 +533,44 @@ proptest! {
         let _ = import(&text);
     }
 }
+
+#[test]
+fn import_of_2_1_keeps_backslashes_and_commas_as_the_text_has_them() {
+    let vcf = "BEGIN:VCARD\r\n\
+        VERSION:2.1\r\n\
+        N:Smith;John\r\n\
+        FN:Smith, John\r\n\
+        ORG:Acme\\; Sons;R&D, Seoul\r\n\
+        NOTE:Files in C:\\new\\notes, see \\n\r\n\
+        END:VCARD\r\n";
+    let input = import(vcf).unwrap();
+    let content = &input.contents[0].content;
+    assert_eq!(content.name, "Smith, John");
+    assert_eq!(content.company, "Acme; Sons");
+    assert_eq!(content.department, "R&D, Seoul");
+    assert_eq!(content.note, "Files in C:\\new\\notes, see \\n");
+    // The same lines in 3.0 mean what 3.0 escaping says.
+    let three = vcf.replace("VERSION:2.1", "VERSION:3.0");
+    let input = import(three).unwrap();
+    assert_eq!(
+        input.contents[0].content.note,
+        "Files in C:\new\notes, see \n"
+    );
+}
+
+#[test]
+fn escaping_a_2_1_value_as_3_0_is_undone_by_the_3_0_reader() {
+    for text in [
+        "plain",
+        "a\\b",
+        "a\\;b",
+        "x,y",
+        "\\",
+        "end\\",
+        "\\\\;",
+        "세 \\n 개",
+    ] {
+        let unescaped = unescape(&escaped_as_v3(text));
+        assert_eq!(unescaped, text.replace("\\;", ";"), "{text}");
+    }
+}
