@@ -131,13 +131,17 @@ pub fn check(cap: Option<i64>, zone_name: &str) -> Result<(), CapError> {
 /// The instant the day holding `now` began in `zone`: its local midnight, or where the zone
 /// skips midnight (a daylight-saving change at 00:00), its first local time that exists.
 pub fn day_start(now: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
-    let date = now.with_timezone(&zone).date_naive();
+    // No zone skips a whole day at midnight; if one did, its day starts at `now`.
+    midnight(now.with_timezone(&zone).date_naive(), zone).unwrap_or(now)
+}
+
+/// The instant `date` began in `zone`: its local midnight, or its first local time that exists
+/// where the zone skips midnight; `None` only if it skipped the whole day.
+pub fn midnight(date: chrono::NaiveDate, zone: Tz) -> Option<DateTime<Utc>> {
     (0..24 * 4)
         .map(|quarter| date.and_time(NaiveTime::MIN) + chrono::Duration::minutes(15 * quarter))
         .find_map(|local| zone.from_local_datetime(&local).earliest())
         .map(|start| start.with_timezone(&Utc))
-        // No zone skips a whole day at midnight; if one did, its day starts at `now`.
-        .unwrap_or(now)
 }
 
 #[cfg(test)]
