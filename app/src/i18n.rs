@@ -5,7 +5,8 @@
 //! statement ([`DashboardText`]) and its browser line ([`LineText`]), the call records
 //! ([`RecordsText`]), the phone numbers ([`PhoneNumbersText`]), the card designer
 //! ([`EditorText`]) and why it refused a save ([`CardFormText`]), the Embed panel
-//! ([`EmbedText`], issue 12) and a card's usage charts ([`UsageText`]).
+//! ([`EmbedText`], issue 12) and a card's usage charts ([`UsageText`]); and money, dates and
+//! times as each language writes them ([`format`]).
 //!
 //! A table of static strings per language, so a missing translation is a compile error.
 
@@ -17,6 +18,7 @@ mod card_form;
 mod dashboard;
 mod editor;
 mod embed;
+pub mod format;
 mod line;
 pub mod number;
 mod phone_numbers;

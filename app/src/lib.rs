@@ -54,8 +54,8 @@ pub fn App() -> impl IntoView {
             view! { <pages::dashboard::DashboardPage ui dashboard/> }.into_any()
         }
         Page::Editor { form } => view! { <pages::editor::EditorPage ui form=*form/> }.into_any(),
-        Page::Statement { guild } => {
-            view! { <pages::dashboard::StatementPage ui guild/> }.into_any()
+        Page::Statement { guild, time_zone } => {
+            view! { <pages::dashboard::StatementPage ui guild time_zone/> }.into_any()
         }
         Page::CallRecords { records } => {
             view! { <pages::calls::CallRecordsPage ui records/> }.into_any()

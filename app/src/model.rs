@@ -575,7 +575,10 @@ pub struct EditorForm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub account: AccountView,
+    /// Its entries' times are in `time_zone`.
     pub guild: GuildView,
+    /// The Guild's zone (an IANA name), which the page names.
+    pub time_zone: String,
     pub cards: Vec<CardSummary>,
     pub notice: Option<String>,
 }
@@ -632,7 +635,10 @@ pub enum Page {
     },
     /// The Guild's statement, a page of entries at a time.
     Statement {
+        /// Its entries' times are in `time_zone`.
         guild: GuildView,
+        /// The Guild's zone (an IANA name), which the page names.
+        time_zone: String,
     },
     /// The issuer's verified numbers and the form that verifies another.
     Numbers {
@@ -667,7 +673,8 @@ pub struct CardUsageView {
     /// The ISO 4217 code of `spend`.
     pub currency: String,
     pub days: Vec<UsageDay>,
-    /// The period's spend as the issuer reads money.
+    /// The period's spend in the server's money format, for API readers (pages write money
+    /// in their language, `i18n::format::money`).
     pub spend_total_display: String,
 }
 
@@ -686,6 +693,7 @@ pub struct UsageDay {
     pub talk_secs: i64,
     /// What the day's settled calls cost, in minor units of `currency`.
     pub spend: i64,
+    /// `spend` in the server's money format, for API readers.
     pub spend_display: String,
 }
 
@@ -781,11 +789,14 @@ pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
 pub struct DailySpendingView {
     /// Minor units; `None`: no cap.
     pub daily_cap: Option<i64>,
+    /// `daily_cap` for the API's readers, e.g. `5,000 KRW`; pages format the minor units in
+    /// their language instead (`i18n::format`).
     pub daily_cap_display: Option<String>,
     /// An IANA zone, e.g. `Asia/Seoul`.
     pub time_zone: String,
     /// What the day has spent so far; counted only while a cap is set.
     pub spent_today: Option<i64>,
+    /// Like `daily_cap_display`: for the API.
     pub spent_today_display: Option<String>,
 }
 
@@ -799,7 +810,8 @@ pub struct GuildView {
     pub credit_limit: i64,
     /// What calls may still spend: balance + credit limit − held.
     pub available: i64,
-    /// `available`, formatted, e.g. `5,000 KRW`.
+    /// `available`, formatted for the API's readers, e.g. `5,000 KRW`; pages format the minor
+    /// units in their language instead (`i18n::format`).
     pub available_display: String,
     /// The daily spend cap and the day's spending; absent from views that carry entries only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -817,10 +829,11 @@ pub struct LedgerEntryView {
     /// `signup_grant`, `operator_credit`, `voucher`, `payment`, `call_debit`, `refund`, `adjustment`.
     pub kind: String,
     pub amount: i64,
+    /// Like `available_display`: for the API.
     pub amount_display: String,
     pub balance_after: i64,
     pub note: String,
-    /// RFC 3339.
+    /// RFC 3339: UTC (`Z`) from the API; in the zone a page names, on pages.
     pub created_at: String,
 }
 
@@ -834,6 +847,7 @@ pub struct CallRecord {
     pub callee_number: String,
     /// `internet`, `landline`, `mobile`, `international`, per leg.
     pub leg_classes: Vec<String>,
+    /// RFC 3339, as `created_at` of a ledger entry: UTC from the API, the page's zone on pages.
     pub authorized_at: String,
     pub answered_at: Option<String>,
     pub ended_at: Option<String>,
@@ -897,6 +911,8 @@ pub struct CallRecordsView {
     pub page: RecordPage,
     /// The currency's code, for the cost column.
     pub currency: String,
+    /// The Guild's zone (an IANA name): the records' times are in it, and the dates searched.
+    pub time_zone: String,
     /// Why the search was not understood, if it was not.
     pub error: Option<String>,
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::format::{date_time_of, money};
 use crate::i18n::{RecordsText, records_text};
 use crate::model::{CallRecord, CallRecordsView, Lang};
 
@@ -17,6 +18,7 @@ pub fn CallRecordsPage(ui: Lang, records: CallRecordsView) -> impl IntoView {
         limit,
         page,
         currency,
+        time_zone,
         error,
     } = records;
     let search = query_string(&number, &from, &until);
@@ -54,7 +56,7 @@ pub fn CallRecordsPage(ui: Lang, records: CallRecordsView) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {page.records.into_iter().map(|record| view! { <RecordRow text record/> }).collect_view()}
+                    {page.records.into_iter().map(|record| view! { <RecordRow ui record currency=currency.clone()/> }).collect_view()}
                 </tbody>
             </table>
         }
@@ -76,6 +78,7 @@ pub fn CallRecordsPage(ui: Lang, records: CallRecordsView) -> impl IntoView {
             </form>
             {error.map(|error| view! { <p class="error" role="alert">{error}</p> })}
             <p role="status">{summary}</p>
+            <p class="time-zone">{text.time_zone}<span translate="no">{time_zone}</span></p>
             {table}
             <nav class="pager" aria-label=text.pages>{previous}{next}</nav>
             <p><a href=format!("/dashboard/calls.csv?{search}") download="calls.csv">{text.export}</a></p>
@@ -84,10 +87,12 @@ pub fn CallRecordsPage(ui: Lang, records: CallRecordsView) -> impl IntoView {
 }
 
 /// One call. Its legs are the rate classes of the installation's rate table, shown as named
-/// there; its end as the outcome and its cause or refusal reason.
+/// there; its end as the outcome and its cause or refusal reason. It is dated by when it was
+/// authorized (refused calls never start), in the zone the page names.
 #[component]
-fn RecordRow(text: &'static RecordsText, record: CallRecord) -> impl IntoView {
-    let when = record.authorized_at.replace('T', " ").replace('Z', " UTC");
+fn RecordRow(ui: Lang, record: CallRecord, currency: String) -> impl IntoView {
+    let text: &RecordsText = records_text(ui);
+    let when = date_time_of(ui, &record.authorized_at);
     let billed = record
         .billed_secs
         .map(|secs| format!("{}:{:02}", secs / 60, secs % 60))
@@ -102,13 +107,13 @@ fn RecordRow(text: &'static RecordsText, record: CallRecord) -> impl IntoView {
     };
     view! {
         <tr>
-            <td>{when}</td>
+            <td><time datetime=record.authorized_at.clone()>{when}</time></td>
             <td translate="no"><a href=format!("/c/{}", record.card_slug)>{record.card_slug.clone()}</a></td>
             <td>{record.caller_number}</td>
             <td>{record.callee_number}</td>
             <td translate="no">{record.leg_classes.join(" + ")}</td>
             <td class="amount">{billed}</td>
-            <td class="amount">{record.cost.map(|cost| cost.to_string()).unwrap_or_default()}</td>
+            <td class="amount" data-cost=record.cost.map(|cost| cost.to_string())>{record.cost.map(|cost| money(ui, cost, &currency))}</td>
             <td data-outcome=record.outcome.clone()>{outcome}</td>
         </tr>
     }

@@ -5,6 +5,7 @@ pub mod incoming_calls;
 
 use leptos::prelude::*;
 
+use crate::i18n::format::{date_of, money};
 use crate::i18n::{DashboardText, dashboard_text, line_text};
 use crate::model::{CardSummary, DailySpendingView, Dashboard, GuildView, Lang, LedgerEntryView};
 
@@ -14,6 +15,7 @@ pub fn DashboardPage(ui: Lang, dashboard: Dashboard) -> impl IntoView {
     let Dashboard {
         account,
         guild,
+        time_zone,
         cards,
         notice,
     } = dashboard;
@@ -50,7 +52,7 @@ pub fn DashboardPage(ui: Lang, dashboard: Dashboard) -> impl IntoView {
                 <a class="button secondary" href="/dashboard/numbers">{text.phone_numbers}</a>
             </p>
             {list}
-            <GuildSection text guild/>
+            <GuildSection ui guild time_zone/>
             <section class="import">
                 <h2>{text.import_heading}</h2>
                 <form method="post" action="/dashboard/cards/import" enctype="multipart/form-data">
@@ -63,20 +65,22 @@ pub fn DashboardPage(ui: Lang, dashboard: Dashboard) -> impl IntoView {
     }
 }
 
-/// The balance and the latest ledger entries (BRIEF R13).
+/// The balance and the latest ledger entries (BRIEF R13), their dates in `time_zone`.
 #[component]
-fn GuildSection(text: &'static DashboardText, guild: GuildView) -> impl IntoView {
+fn GuildSection(ui: Lang, guild: GuildView, time_zone: String) -> impl IntoView {
+    let text = dashboard_text(ui);
+    let currency = guild.currency;
     view! {
         <section class="guild">
             <h2>{text.guild}</h2>
-            <p class="balance">{text.available}<strong data-guild-available=guild.available.to_string()>{guild.available_display}</strong></p>
+            <p class="balance">{text.available}<strong data-guild-available=guild.available.to_string()>{money(ui, guild.available, &currency)}</strong></p>
             <form method="post" action="/dashboard/guild/voucher" class="voucher">
                 <label for="voucher-code">{text.voucher_code}</label>
                 <input id="voucher-code" name="code" autocomplete="off" placeholder="ABCD-EFGH-JKMN-PQRS"/>
                 <button type="submit" class="button secondary">{text.redeem}</button>
             </form>
-            {guild.spending.map(|spending| view! { <DailyCapForm text spending/> })}
-            <LedgerTable text entries=guild.entries older=guild.older caption=text.latest_entries/>
+            {guild.spending.map(|spending| view! { <DailyCapForm ui spending currency=currency.clone()/> })}
+            <LedgerTable ui entries=guild.entries currency older=guild.older time_zone caption=text.latest_entries/>
         </section>
     }
 }
@@ -84,9 +88,12 @@ fn GuildSection(text: &'static DashboardText, guild: GuildView) -> impl IntoView
 /// The daily spend cap (issue 10): calls that would pass it are refused, and one in progress
 /// ends when it is reached.
 #[component]
-fn DailyCapForm(text: &'static DashboardText, spending: DailySpendingView) -> impl IntoView {
-    let today = match (&spending.daily_cap_display, &spending.spent_today_display) {
-        (Some(cap), Some(spent)) => text.spent_today(spent, cap),
+fn DailyCapForm(ui: Lang, spending: DailySpendingView, currency: String) -> impl IntoView {
+    let text = dashboard_text(ui);
+    let today = match (spending.daily_cap, spending.spent_today) {
+        (Some(cap), Some(spent)) => {
+            text.spent_today(&money(ui, spent, &currency), &money(ui, cap, &currency))
+        }
         _ => text.no_daily_limit.to_string(),
     };
     view! {
@@ -102,30 +109,34 @@ fn DailyCapForm(text: &'static DashboardText, spending: DailySpendingView) -> im
     }
 }
 
-/// The whole statement, a page at a time (BRIEF R13), and its CSV export.
+/// The whole statement, a page at a time (BRIEF R13), and its CSV export (in UTC, minor units).
 #[component]
-pub fn StatementPage(ui: Lang, guild: GuildView) -> impl IntoView {
+pub fn StatementPage(ui: Lang, guild: GuildView, time_zone: String) -> impl IntoView {
     let text = dashboard_text(ui);
+    let currency = guild.currency;
     view! {
         <main class="dashboard">
             <h1>{text.statement_title}</h1>
-            <p class="balance">{text.available}<strong>{guild.available_display}</strong></p>
+            <p class="balance">{text.available}<strong>{money(ui, guild.available, &currency)}</strong></p>
             <p><a href="/api/guild/entries.csv" download>{text.download_csv}</a>" · "<a href="/dashboard">{text.back_to_dashboard}</a></p>
-            <LedgerTable text entries=guild.entries older=guild.older caption=text.entries_newest_first/>
+            <LedgerTable ui entries=guild.entries currency older=guild.older time_zone caption=text.entries_newest_first/>
         </main>
     }
 }
 
 /// Ledger entries, newest first, with a link to the older ones when there are more. A note is
 /// the entry's record as written (by an operator, or by the system when it was made), so it is
-/// shown as stored.
+/// shown as stored. Dates are the days of `time_zone`, which the table names.
 #[component]
 fn LedgerTable(
-    text: &'static DashboardText,
+    ui: Lang,
     entries: Vec<LedgerEntryView>,
+    currency: String,
     older: Option<i64>,
+    time_zone: String,
     caption: &'static str,
 ) -> impl IntoView {
+    let text = dashboard_text(ui);
     if entries.is_empty() {
         return view! { <p class="empty">{text.no_entries}</p> }.into_any();
     }
@@ -138,14 +149,15 @@ fn LedgerTable(
             <tbody>
                 {entries.into_iter().map(|entry| view! {
                     <tr>
-                        <td>{entry.created_at.get(..10).unwrap_or_default().to_string()}</td>
+                        <td><time datetime=entry.created_at.clone()>{date_of(ui, &entry.created_at)}</time></td>
                         <td data-kind=entry.kind.clone()>{text.kind(&entry.kind)}</td>
-                        <td class="amount">{entry.amount_display}</td>
+                        <td class="amount" data-amount=entry.amount.to_string()>{money(ui, entry.amount, &currency)}</td>
                         <td translate="no">{entry.note}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
         </table>
+        <p class="time-zone">{text.time_zone}<span translate="no">{time_zone}</span></p>
         {older.map(|before| view! {
             <p><a href=format!("/dashboard/statement?before={before}") rel="next" data-older-entries>{text.older_entries}</a></p>
         })}

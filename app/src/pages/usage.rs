@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::embed::{name_in, split_at};
+use crate::i18n::format::{money, month_day};
 use crate::i18n::{UsageText, usage_text};
 use crate::model::{CardUsageView, Lang, UsageDay};
 
@@ -49,25 +50,6 @@ pub fn bars(values: &[i64], width: u32, height: u32) -> Vec<Bar> {
             }
         })
         .collect()
-}
-
-/// `2026-12-06` as a short month and day in `lang` (CLDR's `MMMd`).
-pub fn month_day(lang: Lang, iso: &str) -> String {
-    let month = iso.get(5..7).and_then(|m| m.parse::<usize>().ok());
-    let day = iso.get(8..10).and_then(|d| d.parse::<u32>().ok());
-    let (Some(month @ 1..=12), Some(day)) = (month, day) else {
-        return iso.to_string();
-    };
-    match lang {
-        Lang::Ko => format!("{month}월 {day}일"),
-        Lang::En => {
-            const MONTHS: [&str; 12] = [
-                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-            ];
-            format!("{} {day}", MONTHS[month - 1])
-        }
-        Lang::Ja | Lang::Zh => format!("{month}月{day}日"),
-    }
 }
 
 /// Talk time in minutes with one decimal, rounded to the nearest tenth.
@@ -152,10 +134,11 @@ pub fn UsagePage(ui: Lang, usage: CardUsageView) -> impl IntoView {
         name,
         time_zone,
         period,
+        currency,
         days,
-        spend_total_display,
         ..
     } = usage;
+    let money = |minor_units: i64| money(ui, minor_units, &currency);
     let quiet = days.iter().all(|day| day.views == 0 && day.calls == 0);
     let label =
         |day: Option<&UsageDay>| day.map(|day| month_day(ui, &day.date)).unwrap_or_default();
@@ -177,8 +160,8 @@ pub fn UsagePage(ui: Lang, usage: CardUsageView) -> impl IntoView {
         Series {
             id: "spend",
             heading: text.spend,
-            labels: days.iter().map(|day| day.spend_display.clone()).collect(),
-            total: spend_total_display,
+            labels: spend.iter().copied().map(money).collect(),
+            total: money(spend.iter().sum()),
             values: spend,
         },
     ];
@@ -206,7 +189,7 @@ pub fn UsagePage(ui: Lang, usage: CardUsageView) -> impl IntoView {
                     <td>{day.calls}</td>
                     <td>{day.answered}</td>
                     <td>{minutes(day.talk_secs)}</td>
-                    <td class="amount">{day.spend_display.clone()}</td>
+                    <td class="amount">{money(day.spend)}</td>
                 </tr>
             }
         })
@@ -276,14 +259,6 @@ mod tests {
                 .iter()
                 .all(|bar| bar.width >= 1 && bar.x + bar.width <= 300)
         );
-    }
-
-    #[test]
-    fn month_and_day_read_as_each_language_writes_them() {
-        assert_eq!(month_day(Lang::Ko, "2026-12-06"), "12월 6일");
-        assert_eq!(month_day(Lang::En, "2026-12-06"), "Dec 6");
-        assert_eq!(month_day(Lang::Ja, "2026-01-31"), "1月31日");
-        assert_eq!(month_day(Lang::Zh, "2026-01-31"), "1月31日");
     }
 
     #[test]

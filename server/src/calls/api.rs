@@ -155,7 +155,9 @@ async fn list_calls(
     query: Result<axum::extract::Query<RecordQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<records::RecordPage>, ApiError> {
     let query = record_query(query)?;
-    Ok(Json(records::search(&state.db, account.id, &query).await?))
+    Ok(Json(
+        records::search(&state.db, account.id, &query, chrono_tz::Tz::UTC).await?,
+    ))
 }
 
 /// The same records as CSV, all pages (R12).
@@ -180,7 +182,7 @@ pub(super) async fn csv_response(
     query.offset = Some(0);
     let mut all = Vec::new();
     loop {
-        let page = records::search(&state.db, account_id, &query).await?;
+        let page = records::search(&state.db, account_id, &query, chrono_tz::Tz::UTC).await?;
         let fetched = page.records.len() as u64;
         all.extend(page.records);
         // A bound on one export; beyond it, narrow the dates.

@@ -1,6 +1,8 @@
 //! The call-records pages (BRIEF R12): `/dashboard/calls` searches the signed-in issuer's own
-//! records by number and dates (`YYYY-MM-DD`, both inclusive, in UTC) and pages through them;
-//! `/dashboard/calls.csv` exports what the same search finds.
+//! records by number and dates (`YYYY-MM-DD`, both inclusive) and pages through them;
+//! `/dashboard/calls.csv` exports what the same search finds. The page's days and times are the
+//! Guild's (the zone whose midnight starts its day, `ledger::daily_cap`); the export's times
+//! stay UTC.
 
 use app::model::{CallRecordsView, Page};
 use axum::extract::rejection::QueryRejection;
@@ -8,11 +10,13 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::records::{self, RecordQuery};
 use crate::auth::SignedIn;
 use crate::error::ApiError;
+use crate::ledger::daily_cap::midnight;
 use crate::render;
 use crate::startup::AppState;
 
@@ -32,13 +36,14 @@ pub struct RecordSearch {
 }
 
 impl RecordSearch {
-    /// The records query, or what is wrong with the dates.
-    fn to_query(&self) -> Result<RecordQuery, String> {
+    /// The records query, days counted in `zone`, or what is wrong with the dates.
+    fn to_query(&self, zone: Tz) -> Result<RecordQuery, String> {
         let text = app::i18n::records_text(crate::ui_language::current());
-        let from = day_start(&self.from, text.from)?;
+        let from = day(&self.from, text.from)?.and_then(|from| day_start(from, zone));
         // "Until" names a day people mean to include.
-        let until = day_start(&self.until, text.until)?
-            .map(|start| start.checked_add_days(Days::new(1)).unwrap_or(start));
+        let until = day(&self.until, text.until)?
+            .and_then(|until| until.checked_add_days(Days::new(1)))
+            .and_then(|after| day_start(after, zone));
         Ok(RecordQuery {
             number: Some(self.number.clone()).filter(|n| !n.trim().is_empty()),
             from,
@@ -49,14 +54,20 @@ impl RecordSearch {
     }
 }
 
-fn day_start(text: &str, label: &str) -> Result<Option<DateTime<Utc>>, String> {
+/// The day typed in a date field, `None` when left empty.
+fn day(text: &str, label: &str) -> Result<Option<NaiveDate>, String> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map(|day| Some(day.and_time(chrono::NaiveTime::MIN).and_utc()))
+        .map(Some)
         .map_err(|_| app::i18n::records_text(crate::ui_language::current()).not_a_date(label, text))
+}
+
+/// When `day` began in `zone`; a day the zone skipped entirely begins with the next one.
+fn day_start(day: NaiveDate, zone: Tz) -> Option<DateTime<Utc>> {
+    midnight(day, zone).or_else(|| midnight(day.succ_opt()?, zone))
 }
 
 pub async fn records_page(
@@ -66,11 +77,12 @@ pub async fn records_page(
 ) -> Result<Response, ApiError> {
     // A mangled query string (say, a bad offset) shows the first page of everything.
     let search = search.map(|Query(search)| search).unwrap_or_default();
-    let (query, error) = match search.to_query() {
+    let zone = time_zone(&state, account.id).await?;
+    let (query, error) = match search.to_query(zone) {
         Ok(query) => (query, None),
         Err(error) => (RecordQuery::default(), Some(error)),
     };
-    let page = records::search(&state.db, account.id, &query).await?;
+    let page = records::search(&state.db, account.id, &query, zone).await?;
     let view = CallRecordsView {
         number: search.number,
         from: search.from,
@@ -79,6 +91,7 @@ pub async fn records_page(
         limit: PAGE_SIZE,
         page,
         currency: state.settings.currency.code().to_string(),
+        time_zone: zone.name().to_string(),
         error: error.clone(),
     };
     let status = if error.is_some() {
@@ -96,9 +109,18 @@ pub async fn records_csv(
 ) -> Result<Response, ApiError> {
     // A mangled query string (say, a bad offset) shows the first page of everything.
     let search = search.map(|Query(search)| search).unwrap_or_default();
-    let query = search.to_query().map_err(|message| ApiError::BadRequest {
-        code: "invalid_query",
-        message,
-    })?;
+    let zone = time_zone(&state, account.id).await?;
+    let query = search
+        .to_query(zone)
+        .map_err(|message| ApiError::BadRequest {
+            code: "invalid_query",
+            message,
+        })?;
     super::api::csv_response(&state, account.id, query).await
+}
+
+async fn time_zone(state: &AppState, account_id: i64) -> Result<Tz, ApiError> {
+    crate::ledger::service::time_zone(&state.db, account_id)
+        .await
+        .map_err(crate::ledger::api_error)
 }

@@ -2,6 +2,7 @@
 //! through them and exports CSV. Records are the `calls` rows the reservation lifecycle writes.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -37,10 +38,13 @@ impl RecordQuery {
     }
 }
 
+/// The records `query` finds, their times written in `zone` (UTC for the API and exports; the
+/// Guild's zone for the page, which shows them as wall-clock times).
 pub async fn search(
     db: &DatabaseConnection,
     account_id: i64,
     query: &RecordQuery,
+    zone: Tz,
 ) -> Result<RecordPage, DbErr> {
     let mut condition = Condition::all().add(entity::Column::AccountId.eq(account_id));
     if let Some(number) = query
@@ -81,17 +85,23 @@ pub async fn search(
         .await?;
     Ok(RecordPage {
         total,
-        records: rows.iter().map(record).collect::<Result<_, _>>()?,
+        records: rows
+            .iter()
+            .map(|row| record(row, zone))
+            .collect::<Result<_, _>>()?,
     })
 }
 
 /// A row as its record; unreadable stored legs are an error, never "no legs".
-fn record(row: &entity::Model) -> Result<CallRecord, DbErr> {
+fn record(row: &entity::Model, zone: Tz) -> Result<CallRecord, DbErr> {
     let legs: Vec<super::rates::Rate> = serde_json::from_str(&row.legs).map_err(|error| {
         tracing::error!(call = row.id, %error, "a call's stored legs cannot be read");
         DbErr::Type(format!("call {}: unreadable legs: {error}", row.id))
     })?;
-    let time = |at: &DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let time = |at: &DateTime<Utc>| {
+        at.with_timezone(&zone)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
     Ok(CallRecord {
         id: row.id,
         card_slug: row.card_slug.clone(),

@@ -43,17 +43,26 @@ pub(super) async fn read(
     upload_max_bytes: usize,
     images: Images,
 ) -> Result<EditorParts, ApiError> {
-    let bad_multipart = |error| bad_editor_multipart(error, upload_max_bytes);
+    // A refusal already made stands, even if the body then runs past the route's limit.
+    let failed = |error, refused: bool| match refused {
+        true => too_large(),
+        false => bad_editor_multipart(error, upload_max_bytes),
+    };
     let mut parts = EditorParts {
         fields: HashMap::new(),
         uploads: HashMap::new(),
     };
+    // Once refused, the form is still read to its end (nothing kept; the route's body limit
+    // bounds it), so the client gets its 413 rather than a connection closed mid-upload.
+    let mut refused = false;
     let mut count = 0;
-    while let Some(mut field) = multipart.next_field().await.map_err(bad_multipart)? {
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|error| failed(error, refused))?
+    {
         count += 1;
-        if count > MAX_PARTS {
-            return Err(too_large());
-        }
+        refused |= count > MAX_PARTS;
         let name = field.name().unwrap_or_default().to_string();
         let image = match name.as_str() {
             "photo" => Some("photo"),
@@ -66,7 +75,14 @@ pub(super) async fn read(
             (Some(_), Images::Skip) => 0,
         };
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(bad_multipart)? {
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|error| failed(error, refused))?
+        {
+            if refused {
+                continue;
+            }
             let room = limit - bytes.len();
             if chunk.len() <= room {
                 bytes.extend_from_slice(&chunk);
@@ -75,8 +91,12 @@ pub(super) async fn read(
                 // beside the form's other refusals; only its first `limit` bytes are held.
                 bytes.extend_from_slice(&chunk[..room]);
             } else {
-                return Err(too_large());
+                refused = true;
+                bytes = Vec::new();
             }
+        }
+        if refused {
+            continue;
         }
         match image {
             Some(slot) => {
@@ -92,6 +112,9 @@ pub(super) async fn read(
                 parts.fields.insert(name, text);
             }
         }
+    }
+    if refused {
+        return Err(too_large());
     }
     Ok(parts)
 }

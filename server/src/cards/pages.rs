@@ -84,7 +84,8 @@ async fn dashboard_page(
     mut cards: Vec<app::model::CardSummary>,
     notice: Option<String>,
 ) -> Result<Response, ApiError> {
-    let guild = crate::ledger::guild_view(state, account.id).await?;
+    let (guild, time_zone) =
+        crate::ledger::guild_view(state, account.id, crate::ledger::TimesIn::GuildZone).await?;
     crate::calls::availability::fill(
         &state.db,
         account.id,
@@ -97,6 +98,7 @@ async fn dashboard_page(
     let dashboard = Dashboard {
         account,
         guild,
+        time_zone,
         cards,
         notice,
     };

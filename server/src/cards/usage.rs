@@ -9,7 +9,7 @@
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::ledger::daily_cap::{date_start, day_start};
+use crate::ledger::daily_cap::{day_start, midnight};
 
 /// The periods the usage page offers, in days.
 pub const PERIODS: [u32; 3] = [7, 30, 90];
@@ -50,7 +50,7 @@ impl Window {
         let first = last
             .checked_sub_days(Days::new(u64::from(days.max(1) - 1)))
             .unwrap_or(last);
-        let starts_at = date_start(first, zone).unwrap_or_else(|| day_start(now, zone));
+        let starts_at = midnight(first, zone).unwrap_or_else(|| day_start(now, zone));
         Window {
             zone,
             first,

@@ -139,7 +139,7 @@ mod tests {
         let counter = ViewCounter::default();
         let at = "2026-12-06T10:15:00Z".parse::<DateTime<Utc>>().unwrap();
         counter.count(7, at);
-        counter.count(7, at + chrono::Duration::minutes(40));
+        counter.count(7, at + chrono::Duration::minutes(50));
         counter.count(8, at);
         let pending = counter.pending.lock().unwrap();
         assert_eq!(pending[&(7, hour_of(at))], 1);

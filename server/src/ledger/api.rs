@@ -115,33 +115,54 @@ async fn statement(
             format!("Ask for 1 to {MAX_STATEMENT_ENTRIES} entries."),
         )]));
     }
-    Ok(Json(
-        statement_page(&state, account.id, query.before, limit).await?,
-    ))
+    let (view, _) = statement_page(&state, account.id, query.before, limit, TimesIn::Utc).await?;
+    Ok(Json(view))
 }
 
-/// The latest page of the account's statement (the dashboard's).
-pub async fn guild_view(state: &AppState, account_id: i64) -> Result<GuildView, ApiError> {
-    statement_page(state, account_id, None, STATEMENT_ENTRIES).await
+/// Which clock a statement's times are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimesIn {
+    /// The API's: machine-readable, the same for every reader.
+    Utc,
+    /// The pages': the zone whose midnight starts the Guild's day, so a day on the statement
+    /// is the day its daily cap counts.
+    GuildZone,
 }
 
+/// The latest page of the account's statement (the dashboard's), with the zone its times are in.
+pub async fn guild_view(
+    state: &AppState,
+    account_id: i64,
+    times: TimesIn,
+) -> Result<(GuildView, String), ApiError> {
+    statement_page(state, account_id, None, STATEMENT_ENTRIES, times).await
+}
+
+/// A page of the statement and the name of the zone its times are written in.
 pub async fn statement_page(
     state: &AppState,
     account_id: i64,
     before: Option<i64>,
     limit: u64,
-) -> Result<GuildView, ApiError> {
+    times: TimesIn,
+) -> Result<(GuildView, String), ApiError> {
     let page = service::statement(&state.db, account_id, before, limit)
         .await
         .map_err(ledger_error)?;
+    let zone = match times {
+        TimesIn::Utc => chrono_tz::Tz::UTC,
+        TimesIn::GuildZone => super::daily_cap::zone(&page.spending.time_zone)
+            .map_err(|error| ledger_error(error.into()))?,
+    };
     let mut view = super::view(
         &state.settings.currency,
         page.guild,
         &page.entries,
         page.older,
+        zone,
     );
     view.spending = Some(spending_view(state, &page.spending));
-    Ok(view)
+    Ok((view, zone.name().to_string()))
 }
 
 fn spending_view(
@@ -351,6 +372,7 @@ async fn credit(
         Default::default(),
         std::slice::from_ref(&entry),
         None,
+        chrono_tz::Tz::UTC,
     );
     Ok((
         StatusCode::CREATED,
@@ -570,7 +592,8 @@ async fn set_credit_limit(
     service::set_credit_limit(&state.db, target.id, Money(body.credit_limit))
         .await
         .map_err(ledger_error)?;
-    Ok(Json(guild_view(&state, target.id).await?))
+    let (view, _) = guild_view(&state, target.id, TimesIn::Utc).await?;
+    Ok(Json(view))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -672,6 +695,7 @@ pub fn entry_view(state: &AppState, entry: super::entity::entry::Model) -> Ledge
         Default::default(),
         std::slice::from_ref(&entry),
         None,
+        chrono_tz::Tz::UTC,
     );
     view.entries.into_iter().next().expect("one entry")
 }

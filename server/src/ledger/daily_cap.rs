@@ -12,7 +12,7 @@
 //! row, over a day that starts at midnight in the card's own zone (the zone of its hours). A
 //! call holds only what both caps let it: [`Today::left`] of each, the smaller one bounds it.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::entity::guild;
@@ -131,13 +131,13 @@ pub fn check(cap: Option<i64>, zone_name: &str) -> Result<(), CapError> {
 /// The instant the day holding `now` began in `zone`: its local midnight, or where the zone
 /// skips midnight (a daylight-saving change at 00:00), its first local time that exists.
 pub fn day_start(now: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
-    date_start(now.with_timezone(&zone).date_naive(), zone)
-        // No zone skips a whole day at midnight; if one did, its day starts at `now`.
-        .unwrap_or(now)
+    // No zone skips a whole day at midnight; if one did, its day starts at `now`.
+    midnight(now.with_timezone(&zone).date_naive(), zone).unwrap_or(now)
 }
 
-/// The instant `date` began in `zone` (as [`day_start`]); `None` for a day the zone skipped.
-pub fn date_start(date: NaiveDate, zone: Tz) -> Option<DateTime<Utc>> {
+/// The instant `date` began in `zone`: its local midnight, or its first local time that exists
+/// where the zone skips midnight; `None` only if it skipped the whole day.
+pub fn midnight(date: chrono::NaiveDate, zone: Tz) -> Option<DateTime<Utc>> {
     (0..24 * 4)
         .map(|quarter| date.and_time(NaiveTime::MIN) + chrono::Duration::minutes(15 * quarter))
         .find_map(|local| zone.from_local_datetime(&local).earliest())

@@ -16,7 +16,7 @@ pub mod webhook;
 mod api;
 mod pages;
 
-pub use api::{ApiDoc, entry_view, guild_view, ledger_error as api_error, voucher_error};
+pub use api::{ApiDoc, TimesIn, entry_view, guild_view, ledger_error as api_error, voucher_error};
 pub use pages::{GuildNotice, cap_notice, voucher_notice};
 
 pub fn router() -> axum::Router<crate::startup::AppState> {
@@ -28,12 +28,15 @@ use app::model::{GuildView, LedgerEntryView};
 use money::{Currency, Money};
 use rules::GuildState;
 
-/// The issuer's view of a Guild statement: `entries` newest first, `older` the page after.
+/// The issuer's view of a Guild statement: `entries` newest first, `older` the page after,
+/// their times written in `zone` (UTC for the API and exports; the Guild's zone for the pages,
+/// which show them as wall-clock times).
 pub fn view(
     currency: &Currency,
     state: GuildState,
     entries: &[entity::entry::Model],
     older: Option<i64>,
+    zone: chrono_tz::Tz,
 ) -> GuildView {
     GuildView {
         older,
@@ -55,6 +58,7 @@ pub fn view(
                 note: entry.note.clone(),
                 created_at: entry
                     .created_at
+                    .with_timezone(&zone)
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             })
             .collect(),

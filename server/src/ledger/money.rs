@@ -52,12 +52,8 @@ impl Currency {
         if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(UnknownCurrency(code));
         }
-        // ISO 4217 exponents of the currencies without cents that callcard's markets use.
-        let minor_digits = match code.as_str() {
-            "KRW" | "JPY" | "VND" | "CLP" | "ISK" => 0,
-            "BHD" | "KWD" | "OMR" | "JOD" | "TND" => 3,
-            _ => 2,
-        };
+        // One table of decimal places, which the pages format money with too.
+        let minor_digits = app::i18n::format::minor_digits(&code);
         Ok(Currency { code, minor_digits })
     }
 
@@ -98,7 +94,9 @@ impl Currency {
         Ok(Money(minor))
     }
 
-    /// 1250 in USD → `"12.50 USD"`; -5000 in KRW → `"-5,000 KRW"`.
+    /// 1250 in USD → `"12.50 USD"`; -5000 in KRW → `"-5,000 KRW"`: the same in every language,
+    /// for the API's `*_display` fields and the CLI. Pages write money in their own language
+    /// (`app::i18n::format::money`).
     pub fn format(&self, amount: Money) -> String {
         let scale = 10_u64.pow(u32::from(self.minor_digits));
         let magnitude = amount.0.unsigned_abs();
@@ -168,6 +166,10 @@ mod tests {
             "12.50 USD"
         );
         assert_eq!(Currency::new("USD").unwrap().format(Money(5)), "0.05 USD");
+        assert_eq!(
+            Currency::new("kwd").unwrap().format(Money(1_234_500)),
+            "1,234.500 KWD"
+        );
     }
 
     #[test]

@@ -32,10 +32,19 @@ async fn statement(
     search: Result<Query<StatementSearch>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let before = search.ok().and_then(|Query(search)| search.before);
-    match super::api::statement_page(&state, account.id, before, super::api::STATEMENT_ENTRIES)
-        .await
-    {
-        Ok(guild) => crate::render::page(&state, StatusCode::OK, Page::Statement { guild }).await,
+    let page = super::api::statement_page(
+        &state,
+        account.id,
+        before,
+        super::api::STATEMENT_ENTRIES,
+        super::TimesIn::GuildZone,
+    )
+    .await;
+    match page {
+        Ok((guild, time_zone)) => {
+            let page = Page::Statement { guild, time_zone };
+            crate::render::page(&state, StatusCode::OK, page).await
+        }
         Err(error) => error.into_response(),
     }
 }

@@ -379,6 +379,19 @@ pub async fn statement(
     })
 }
 
+/// The zone whose midnight starts the account's Guild day, which its pages show times in. A
+/// stored name that cannot be read is an error, never UTC.
+pub async fn time_zone(
+    db: &DatabaseConnection,
+    account_id: i64,
+) -> Result<chrono_tz::Tz, LedgerError> {
+    let guild = guild::Entity::find_by_id(account_id)
+        .one(db)
+        .await?
+        .ok_or(LedgerError::NoGuild)?;
+    Ok(super::daily_cap::zone(&guild.cap_time_zone)?)
+}
+
 /// Every entry of the account with an id above `after`, oldest first, `limit` at a time: the
 /// CSV export reads the whole ledger in such batches.
 pub async fn entries_after(

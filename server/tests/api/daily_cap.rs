@@ -351,6 +351,7 @@ async fn the_dashboard_sets_a_cap_and_says_what_the_day_spent(backend: Backend) 
         .await;
     assert!(html.contains("Daily spending limit saved."), "{html}");
     assert!(html.contains(r#"data-daily-spent="60""#), "{html}");
+    assert!(html.contains("Spent today: ₩60 of ₩2,500."), "{html}");
     assert!(html.contains(r#"value="Asia/Seoul""#), "{html}");
 
     // Refused input comes back as a fixed notice and changes nothing.

@@ -1,7 +1,7 @@
 //! Reservations (BRIEF R8, R11, R12): racing callers never overspend the Guild nor the call
 //! count; settlement debits the exact cost once and gives back what an unanswered call held.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use media_bridge::call::{CallOutcome, HangupCause};
 use serde_json::json;
 use server::calls::authorize::Refusal;
@@ -541,6 +541,65 @@ async fn the_dashboard_shows_records_calls_left_and_talk_time(backend: Backend) 
         .unwrap();
     assert_eq!(bad.status(), 422);
     assert!(bad.text().await.unwrap().contains("is not a date like"));
+
+    // The page writes a call's time and cost as its language does, in the Guild's zone (UTC
+    // until the issuer picks one); the API keeps UTC and minor units.
+    let api = app.get_json(&app.client, app.url("/api/calls")).await;
+    let authorized_at = api["records"][0]["authorized_at"].as_str().unwrap();
+    let authorized_at = DateTime::parse_from_rfc3339(authorized_at).unwrap();
+    assert_eq!(authorized_at.offset().local_minus_utc(), 0);
+    let cost = api["records"][0]["cost"].as_i64().unwrap();
+    assert!(
+        (1..1000).contains(&cost),
+        "written without a group separator"
+    );
+    assert!(page.contains(&format!(r#"data-cost="{cost}""#)), "{page}");
+    assert!(page.contains(&format!(">₩{cost}</td>")), "{page}");
+    let english_time = authorized_at.format("%b %-d, %Y, %-I:%M %p");
+    assert!(page.contains(&format!(">{english_time}</time>")), "{page}");
+    assert!(
+        page.contains(r#"Time zone: <span translate="no">UTC</span>"#),
+        "{page}"
+    );
+    // A call at 20:00 UTC on Dec 4 was made on Dec 5 in Seoul: in Seoul, that is its day.
+    let evening = "2026-12-04T20:00:00Z".parse::<DateTime<Utc>>().unwrap();
+    let _ = reservation::reserve(&app.db, request(vec![None]), evening).await;
+    let zoned = app
+        .client
+        .post(app.url("/dashboard/guild/daily-cap"))
+        .form(&[("daily_cap", ""), ("time_zone", "Asia/Seoul")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zoned.headers()["location"], "/dashboard?cap=lifted");
+    let korean = app
+        .client
+        .post(app.url("/language"))
+        .form(&[("lang", "ko")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(korean.status(), 303);
+    let in_seoul = |day: &str| {
+        app.get_text(
+            &app.client,
+            app.url(&format!("/dashboard/calls?from={day}&until={day}")),
+        )
+    };
+    let december_5 = in_seoul("2026-12-05").await;
+    assert!(
+        december_5
+            .contains(r#"<time datetime="2026-12-05T05:00:00+09:00">2026. 12. 5. 05:00</time>"#),
+        "{december_5}"
+    );
+    assert!(
+        december_5.contains(r#"시간대: <span translate="no">Asia/Seoul</span>"#),
+        "{december_5}"
+    );
+    let december_4 = in_seoul("2026-12-04").await;
+    assert!(!december_4.contains("2026-12-05T05:00:00"), "{december_4}");
+    let today = app.get_text(&app.client, app.url("/dashboard/calls")).await;
+    assert!(today.contains(&format!(">{cost}원</td>")), "{today}");
 
     let stranger = app.new_client();
     app.sign_up(&stranger, "eve@example.com").await;

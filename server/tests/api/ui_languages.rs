@@ -10,6 +10,10 @@ use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 
+use chrono::{DateTime, Datelike, Utc};
+use serde_json::json;
+
+use crate::both_backends;
 use crate::helpers::{Backend, TestApp, card_json};
 
 /// Words that stay as they are in every language: the product, formats, examples of codes and
@@ -389,6 +393,95 @@ async fn every_issuer_page_speaks_the_chosen_language() {
         "untranslated:\n{}",
         untranslated.into_iter().collect::<Vec<_>>().join("\n")
     );
+}
+
+both_backends!(money_and_dates_are_written_as_the_page_s_language_writes_them);
+
+/// The balance and a statement row of an issuer whose pages speak `lang`, after an operator
+/// took 1,234 won of their 5,000 won grant, with the Guild's day in `zone`.
+async fn dashboard_and_statement_in(
+    app: &TestApp,
+    operator: &reqwest::Client,
+    lang: &str,
+    zone: &str,
+) -> (String, String, DateTime<Utc>) {
+    let issuer = client_in(app, lang).await;
+    let email = format!("money-{lang}@example.com");
+    sign_up_in(app, &issuer, &email).await;
+    let zoned = issuer
+        .post(app.url("/dashboard/guild/daily-cap"))
+        .form(&[("daily_cap", ""), ("time_zone", zone)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zoned.headers()["location"], "/dashboard?cap=lifted");
+    let adjusted = operator
+        .post(app.url("/api/operator/adjustments"))
+        .json(&json!({ "email": email, "amount": -1234, "note": "정정" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(adjusted.status(), StatusCode::CREATED);
+    let entry: serde_json::Value = adjusted.json().await.unwrap();
+    // The API keeps its contract: UTC and the language-free display.
+    assert_eq!(entry["amount_display"], "-1,234 KRW");
+    let created_at = entry["created_at"].as_str().unwrap();
+    assert!(created_at.ends_with('Z'), "{created_at}");
+    let created_at = DateTime::parse_from_rfc3339(created_at)
+        .unwrap()
+        .with_timezone(&Utc);
+    let dashboard = app.get_text(&issuer, app.url("/dashboard")).await;
+    let statement = app.get_text(&issuer, app.url("/dashboard/statement")).await;
+    (dashboard, statement, created_at)
+}
+
+/// The adjustment's row: its date, kind and amount cells.
+fn adjustment_row(html: &str) -> &str {
+    let kind = html
+        .find(r#"data-kind="adjustment""#)
+        .expect("the adjustment's row");
+    let start = html[..kind].rfind("<tr").unwrap();
+    let end = kind + html[kind..].find("</tr>").unwrap();
+    &html[start..end]
+}
+
+async fn money_and_dates_are_written_as_the_page_s_language_writes_them(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |settings| settings.signup_max_per_address = 100).await;
+    let operator = app.operator().await;
+
+    let (dashboard, statement, created_at) =
+        dashboard_and_statement_in(&app, &operator, "ko", "Asia/Seoul").await;
+    let seoul = created_at.with_timezone(&chrono_tz::Asia::Seoul);
+    let korean_date = format!("{}. {}. {}.", seoul.year(), seoul.month(), seoul.day());
+    for html in [&dashboard, &statement] {
+        assert!(html.contains(">3,766원</strong>"), "{html}");
+        let row = adjustment_row(html);
+        assert!(row.contains(">-1,234원<"), "{row}");
+        assert!(row.contains(&format!(">{korean_date}</time>")), "{row}");
+        // Shifted to the Guild's zone, which the page names.
+        assert!(row.contains(r#"+09:00">"#), "{row}");
+        assert!(
+            html.contains(r#"시간대: <span translate="no">Asia/Seoul</span>"#),
+            "{html}"
+        );
+        assert!(!html.contains("KRW</"), "{html}");
+    }
+
+    let (dashboard, statement, created_at) =
+        dashboard_and_statement_in(&app, &operator, "en", "America/Los_Angeles").await;
+    let los_angeles = created_at.with_timezone(&chrono_tz::America::Los_Angeles);
+    let english_date = los_angeles.format("%b %-d, %Y").to_string();
+    for html in [&dashboard, &statement] {
+        assert!(html.contains(">₩3,766</strong>"), "{html}");
+        let row = adjustment_row(html);
+        assert!(row.contains(">-₩1,234<"), "{row}");
+        assert!(row.contains(&format!(">{english_date}</time>")), "{row}");
+        assert!(row.contains(r#"data-amount="-1234""#), "{row}");
+        assert!(
+            html.contains(r#"Time zone: <span translate="no">America/Los_Angeles</span>"#),
+            "{html}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -147,6 +147,11 @@ async fn views_calls_and_spend_are_counted_per_day_for_the_issuer_alone(backend:
         "today is the tallest bar: {views_chart}"
     );
     assert_eq!(chart(&page, "calls").matches("<rect").count(), 30);
+    let spent = app::i18n::format::money(app::model::Lang::En, total(&month, "spend"), "KRW");
+    assert!(
+        chart(&page, "spend").contains(&text.total(&spent)),
+        "{spent}"
+    );
     let dashboard = app.get_text(&app.client, app.url("/dashboard")).await;
     assert!(dashboard.contains("href=\"/dashboard/cards/ada/usage\""));
     let more = app
