@@ -6,7 +6,7 @@ pub mod incoming_calls;
 use leptos::prelude::*;
 
 use crate::i18n::format::{date_of, money};
-use crate::i18n::{DashboardText, dashboard_text, line_text};
+use crate::i18n::{DashboardText, dashboard_text, ledger_note, line_text};
 use crate::model::{CardSummary, DailySpendingView, Dashboard, GuildView, Lang, LedgerEntryView};
 
 #[component]
@@ -147,13 +147,17 @@ fn LedgerTable(
                 <tr><th scope="col">{text.when}</th><th scope="col">{text.what}</th><th scope="col">{text.amount}</th><th scope="col">{text.note}</th></tr>
             </thead>
             <tbody>
-                {entries.into_iter().map(|entry| view! {
-                    <tr>
-                        <td><time datetime=entry.created_at.clone()>{date_of(ui, &entry.created_at)}</time></td>
-                        <td data-kind=entry.kind.clone()>{text.kind(&entry.kind)}</td>
-                        <td class="amount" data-amount=entry.amount.to_string()>{money(ui, entry.amount, &currency)}</td>
-                        <td translate="no">{entry.note}</td>
-                    </tr>
+                {entries.into_iter().map(|entry| {
+                    // The system's notes in the page's language; someone's typed note as typed.
+                    let (note, typed) = ledger_note(ui, &entry.kind, &entry.note);
+                    view! {
+                        <tr>
+                            <td><time datetime=entry.created_at.clone()>{date_of(ui, &entry.created_at)}</time></td>
+                            <td data-kind=entry.kind.clone()>{text.kind(&entry.kind)}</td>
+                            <td class="amount" data-amount=entry.amount.to_string()>{money(ui, entry.amount, &currency)}</td>
+                            <td translate=typed.then_some("no")>{note}</td>
+                        </tr>
+                    }
                 }).collect_view()}
             </tbody>
         </table>

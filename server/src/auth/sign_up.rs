@@ -6,6 +6,8 @@
 //! confirmed one gets a notice and nothing changes. The link plus the password confirm the
 //! address, post the grant once and sign in.
 
+use app::i18n::SystemNote;
+use app::model::Lang;
 use std::time::Instant;
 
 use app::model::AccountView;
@@ -281,7 +283,7 @@ pub async fn confirm(
                 kind: EntryKind::SignupGrant,
                 amount: grant,
                 reference: Some(&grant_reference(account.id)),
-                note: "Welcome grant",
+                note: &SystemNote::WelcomeGrant.words(Lang::En),
                 created_by: None,
             },
         )

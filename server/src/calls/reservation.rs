@@ -25,6 +25,8 @@
 //! `sweep_stale` settles calls whose stamp is older than a TTL, up to that stamp: a process that
 //! dies mid-call leaves no hold behind, and no money is lost or created.
 
+use app::i18n::SystemNote;
+use app::model::Lang;
 use chrono::{DateTime, Utc};
 use media_bridge::call::CallOutcome;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -1048,7 +1050,11 @@ async fn settle_claiming(
         uncount_on_card(&transaction, card_id, unused, call.authorized_at).await?;
     }
     let reference = format!("call:{call_id}");
-    let note = format!("Call {call_id} to /c/{}", call.card_slug);
+    let note = SystemNote::Call {
+        id: call_id,
+        slug: &call.card_slug,
+    }
+    .words(Lang::En);
     let released = ledger::release_and_debit(
         &transaction,
         settlement.release,

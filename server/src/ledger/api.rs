@@ -1,6 +1,8 @@
 //! The Guild JSON API: the issuer's statement, and operator credits (R17, R18: only operators
 //! credit money).
 
+use app::i18n::SystemNote;
+use app::model::Lang;
 use app::model::{GuildView, LedgerEntryView};
 use axum::extract::Path;
 use axum::extract::State;
@@ -347,6 +349,7 @@ async fn credit(
 ) -> Result<(StatusCode, Json<LedgerEntryView>), ApiError> {
     let target = find_account(&state, &body.email).await?;
     let note = body.note.trim();
+    let default_note = SystemNote::OperatorCredit.words(Lang::En);
     if note.chars().count() > 200 {
         return Err(field_error("note", "Use at most 200 characters."));
     }
@@ -357,11 +360,7 @@ async fn credit(
             kind: EntryKind::OperatorCredit,
             amount: Money(body.amount),
             reference: None,
-            note: if note.is_empty() {
-                "Operator credit"
-            } else {
-                note
-            },
+            note: if note.is_empty() { &default_note } else { note },
             created_by: Some(operator.id),
         },
     )
@@ -667,7 +666,7 @@ async fn payment_webhook(
             kind: EntryKind::Payment,
             amount: Money(event.data.amount),
             reference: Some(&event.id),
-            note: "Payment",
+            note: &SystemNote::Payment.words(Lang::En),
             created_by: None,
         },
     )

@@ -5,6 +5,8 @@
 //! write lock on SQLite before anything is read, so concurrent posts to one Guild serialise and
 //! none can spend money another just spent — without read-then-write races or lock upgrades.
 
+use app::i18n::SystemNote;
+use app::model::Lang;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -67,7 +69,7 @@ pub async fn open(
                 kind: EntryKind::SignupGrant,
                 amount: grant,
                 reference: None,
-                note: "Welcome grant",
+                note: &SystemNote::WelcomeGrant.words(Lang::En),
                 created_by: None,
             },
         )
@@ -205,6 +207,7 @@ pub async fn credit_by_email(
 ) -> Result<entry::Model, LedgerError> {
     let account = account_by_email(db, email).await?;
     let note = note.trim();
+    let default_note = SystemNote::OperatorCredit.words(Lang::En);
     post_alone(
         db,
         Posting {
@@ -212,11 +215,7 @@ pub async fn credit_by_email(
             kind: EntryKind::OperatorCredit,
             amount,
             reference: None,
-            note: if note.is_empty() {
-                "Operator credit"
-            } else {
-                note
-            },
+            note: if note.is_empty() { &default_note } else { note },
             created_by: None,
         },
     )

@@ -2,6 +2,8 @@
 //! once, which posts a `voucher` entry whose reference is the code. An operator lists them and
 //! revokes an unredeemed one (it expires at once).
 
+use app::i18n::SystemNote;
+use app::model::Lang;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -140,7 +142,10 @@ pub async fn redeem(
             kind: EntryKind::VoucherRedemption,
             amount: Money(voucher.amount),
             reference: Some(&code),
-            note: &format!("Voucher {}", display(&code)),
+            note: &SystemNote::Voucher {
+                code: &display(&code),
+            }
+            .words(Lang::En),
             created_by: None,
         },
     )

@@ -465,6 +465,9 @@ async fn money_and_dates_are_written_as_the_page_s_language_writes_them(backend:
             "{html}"
         );
         assert!(!html.contains("KRW</"), "{html}");
+        // The system's note in Korean; the operator's typed note as typed, not for translating.
+        assert!(html.contains("<td>가입 축하 적립금</td>"), "{html}");
+        assert!(row.contains(r#"<td translate="no">정정</td>"#), "{row}");
     }
 
     let (dashboard, statement, created_at) =
@@ -477,6 +480,7 @@ async fn money_and_dates_are_written_as_the_page_s_language_writes_them(backend:
         assert!(row.contains(">-₩1,234<"), "{row}");
         assert!(row.contains(&format!(">{english_date}</time>")), "{row}");
         assert!(row.contains(r#"data-amount="-1234""#), "{row}");
+        assert!(html.contains("<td>Welcome grant</td>"), "{html}");
         assert!(
             html.contains(r#"Time zone: <span translate="no">America/Los_Angeles</span>"#),
             "{html}"

@@ -9,6 +9,8 @@
 //! without its hold released) aborts the whole statement through `callcard_abort` (migration
 //! 9), so nothing is ever half done.
 
+use app::i18n::SystemNote;
+use app::model::Lang;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
 
@@ -218,7 +220,12 @@ pub(super) async fn settle(
                 give_back.into(),
                 EntryKind::CallDebit.code().into(),
                 format!("call:{call_id}").into(),
-                format!("Call {call_id} to /c/{}", call.card_slug).into(),
+                SystemNote::Call {
+                    id: call_id,
+                    slug: &call.card_slug,
+                }
+                .words(Lang::En)
+                .into(),
                 Utc::now().into(),
                 settlement.release.0.into(),
                 caller_picked_up_at.into(),
