@@ -11,9 +11,6 @@ use chrono_tz::Tz;
 
 use crate::ledger::daily_cap::{day_start, midnight};
 
-/// The periods the usage page offers, in days.
-pub const PERIODS: [u32; 3] = [7, 30, 90];
-
 /// One call as the usage counts it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRow {

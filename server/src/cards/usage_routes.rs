@@ -3,6 +3,7 @@
 //! as JSON. Both read the same `CardUsageView`, counted by the pure rules of `usage.rs`.
 
 use app::model::{CardUsageView, Page, UsageDay};
+use app::pages::usage::PERIODS;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,13 +16,12 @@ use serde::Deserialize;
 use super::entity::call_settings;
 use super::pages::card_error;
 use super::service::CardError;
-use super::usage::{self, CallRow, PERIODS, Window};
+use super::usage::{self, CallRow, Window};
 use super::views::{self, hour_of};
 use crate::auth::{CurrentAccount, SignedIn};
 use crate::calls::reservation::entity as call;
 use crate::error::ApiError;
 use crate::ledger::daily_cap;
-use crate::ledger::entity::guild;
 use crate::ledger::money::Money;
 use crate::render;
 use crate::startup::AppState;
@@ -109,21 +109,15 @@ async fn card_usage(
     let row = cards.owned_model(owner, slug).await?;
     let card = cards.view(&row).await?;
     state.card_views.flush(db).await?;
-    let zone_name = match call_settings::Entity::find_by_id(row.id).one(db).await? {
-        Some(settings) => settings.time_zone,
-        None => {
-            guild::Entity::find_by_id(owner)
-                .one(db)
-                .await?
-                .ok_or_else(|| DbErr::RecordNotFound(format!("the Guild of account {owner}")))?
-                .cap_time_zone
-        }
+    let unreadable = |error: &dyn std::fmt::Display| {
+        DbErr::Custom(format!("card {slug}: the zone of its days: {error}"))
     };
-    let zone = daily_cap::zone(&zone_name).map_err(|_| {
-        DbErr::Custom(format!(
-            "card {slug}: the stored time zone {zone_name:?} cannot be read"
-        ))
-    })?;
+    let zone = match call_settings::Entity::find_by_id(row.id).one(db).await? {
+        Some(settings) => daily_cap::zone(&settings.time_zone).map_err(|e| unreadable(&e))?,
+        None => crate::ledger::service::time_zone(db, owner)
+            .await
+            .map_err(|e| unreadable(&e))?,
+    };
     let window = Window::ending(now, zone, period);
     let viewed: Vec<(i64, i64)> = views::entity::Entity::find()
         .select_only()
@@ -173,9 +167,9 @@ async fn card_usage(
         .collect();
     let spend_total = days.iter().map(|day| day.spend).sum();
     Ok(CardUsageView {
-        slug: card.slug.clone(),
+        slug: row.slug,
         name: card.content(card.default_lang).name.clone(),
-        time_zone: zone_name,
+        time_zone: zone.name().to_string(),
         period,
         currency: currency.code().to_string(),
         days,
