@@ -15,6 +15,7 @@ use crate::reservations::{after_talking, issuer, landline, request};
 both_backends!(
     views_calls_and_spend_are_counted_per_day_for_the_issuer_alone,
     views_of_a_card_deleted_before_they_are_stored_go_with_it,
+    two_processes_adding_to_the_same_hour_at_once_lose_no_view,
 );
 
 async fn usage(app: &TestApp, query: &str) -> Value {
@@ -215,4 +216,36 @@ async fn views_of_a_card_deleted_before_they_are_stored_go_with_it(backend: Back
         .await
         .unwrap();
     assert_eq!(stored, 0);
+}
+
+/// Two processes flush their counts of the same card and hour at the same moment, many times:
+/// the row's upsert adds both every time (a race of two steps on one row).
+async fn two_processes_adding_to_the_same_hour_at_once_lose_no_view(backend: Backend) {
+    let (app, _) = issuer(backend, 10_000, 5).await;
+    let (_, other) = app.another_process().await;
+    let card_id = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        server::cards::entity::card::Entity::find()
+            .filter(server::cards::entity::card::Column::Slug.eq("ada"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("the card")
+            .id
+    };
+    let now = Utc::now();
+    for round in 1..=20 {
+        for _ in 0..3 {
+            app.state.card_views.count(card_id, now);
+            other.card_views.count(card_id, now);
+        }
+        let (here, there) = tokio::join!(
+            app.state.card_views.flush(&app.db),
+            other.card_views.flush(&other.db)
+        );
+        here.unwrap();
+        there.unwrap();
+        let stored = usage(&app, "?days=7").await;
+        assert_eq!(total(&stored, "views"), 6 * round, "round {round}");
+    }
 }
