@@ -27,6 +27,7 @@ mod records;
 mod site;
 mod usage;
 mod vcard;
+mod video;
 
 pub use auth::{AuthText, auth_text};
 pub use call::{CallText, EndMessages, PAGE_CAUSES, SERVER_CAUSES, call_text, refusal_message};
@@ -41,6 +42,7 @@ pub use records::{OUTCOMES, RecordsText, record_causes, records_text};
 pub use site::{SiteText, own_name, site_text};
 pub use usage::{UsageText, usage_text};
 pub use vcard::{VCardText, vcard_text};
+pub use video::{VideoText, video_text};
 
 /// The language of the issuer's pages (sign-up, dashboard, …), chosen by the issuer or their
 /// browser; a card's own pages speak the card's languages instead. The server provides it as
@@ -69,6 +71,8 @@ pub struct CardText {
     pub qr_code: &'static str,
     pub qr_alt: &'static str,
     pub photo_alt: &'static str,
+    /// The card video player's accessible name.
+    pub video: &'static str,
     pub logo_alt: &'static str,
 }
 
@@ -100,6 +104,7 @@ static KO: CardText = CardText {
     qr_code: "QR 코드",
     qr_alt: "이 명함의 QR 코드",
     photo_alt: "사진",
+    video: "명함 동영상",
     logo_alt: "회사 로고",
 };
 
@@ -122,6 +127,7 @@ static EN: CardText = CardText {
     qr_code: "QR code",
     qr_alt: "QR code of this card",
     photo_alt: "Photo",
+    video: "Card video",
     logo_alt: "Company logo",
 };
 
@@ -144,6 +150,7 @@ static JA: CardText = CardText {
     qr_code: "QRコード",
     qr_alt: "この名刺のQRコード",
     photo_alt: "写真",
+    video: "名刺の動画",
     logo_alt: "会社ロゴ",
 };
 
@@ -166,5 +173,6 @@ static ZH: CardText = CardText {
     qr_code: "二维码",
     qr_alt: "此名片的二维码",
     photo_alt: "照片",
+    video: "名片视频",
     logo_alt: "公司标志",
 };

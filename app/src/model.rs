@@ -419,6 +419,40 @@ pub struct LocalizedContent {
     pub content: CardContent,
 }
 
+/// A card's short video (BRIEF R2), as its page plays it: never on its own, never with sound
+/// before the caller asks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CardVideo {
+    /// Site-relative URL of the file.
+    pub url: String,
+    /// `video/mp4` or `video/webm`.
+    pub media_type: String,
+    /// Site-relative URL of the still shown before it plays, if one was given.
+    pub poster_url: Option<String>,
+    /// The picture's size as shown, which the page keeps room for.
+    pub width: u32,
+    pub height: u32,
+    pub duration_ms: u64,
+}
+
+impl CardVideo {
+    /// The length as a player shows it: `0:42`, `1:05`.
+    pub fn length(&self) -> String {
+        let secs = self.duration_ms.div_ceil(1000);
+        format!("{}:{:02}", secs / 60, secs % 60)
+    }
+}
+
+/// What a stored card shows besides its words: the images and the video, as the designer keeps
+/// them while the form is edited.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredMedia {
+    pub photo_url: Option<String>,
+    pub logo_url: Option<String>,
+    pub video: Option<CardVideo>,
+}
+
 /// A card as it is shown: the public page, the API and the vCard all start from this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -436,11 +470,22 @@ pub struct CardView {
     /// Site-relative URLs of the uploaded images, if any.
     pub photo_url: Option<String>,
     pub logo_url: Option<String>,
+    /// The card's short video, if it has one.
+    #[serde(default)]
+    pub video: Option<CardVideo>,
     /// RFC 3339 time of the last edit (vCard `REV`).
     pub updated_at: String,
 }
 
 impl CardView {
+    pub fn stored_media(&self) -> StoredMedia {
+        StoredMedia {
+            photo_url: self.photo_url.clone(),
+            logo_url: self.logo_url.clone(),
+            video: self.video.clone(),
+        }
+    }
+
     /// The content in `lang`, else in the card's default language, else the first one it has.
     pub fn content(&self, lang: Lang) -> &CardContent {
         self.contents
@@ -563,8 +608,7 @@ pub struct ConfirmForm {
 pub struct EditorForm {
     pub existing_slug: Option<String>,
     pub input: CardInput,
-    pub photo_url: Option<String>,
-    pub logo_url: Option<String>,
+    pub media: StoredMedia,
     pub errors: Vec<FieldError>,
     /// The language tab open, whose text the preview shows.
     pub editing_lang: Lang,

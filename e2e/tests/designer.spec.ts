@@ -3,7 +3,11 @@
 // language is; "copy from" starts a translation; and all of it works without JavaScript
 // through the preview route, with nothing saved until Save.
 import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
 import { gotoHydrated, signUpAndConfirm, uniqueEmail } from './helpers';
+
+/** Videos made for the server's own tests (`server/src/cards/video/samples`). */
+const SAMPLES = path.resolve(__dirname, '../../server/src/cards/video/samples');
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -180,5 +184,38 @@ test.describe('the card designer', () => {
     await expect(noScript).toHaveURL((url) => url.pathname === '/dashboard');
     await expect(noScript.locator('a[href^="/c/"]', { hasText: 'Grace Hopper' })).toHaveCount(1);
     await plain.close();
+  });
+
+  test('a short video: saved with the card, played on its page only when asked (R2)', async ({
+    page,
+  }) => {
+    await signUpAndConfirm(page, { email: uniqueEmail('designer-video'), name: 'Ada', password: PASSWORD });
+    await gotoHydrated(page, '/dashboard/cards/new');
+    await field(page, 'content.en.name').fill('Ada with a video');
+    await page.locator('#field-video').setInputFiles(path.join(SAMPLES, 'vp9-opus.webm'));
+    await page.getByRole('button', { name: 'Save card' }).click();
+    await expect(page).toHaveURL((url) => url.pathname === '/dashboard');
+    await page.locator('a[href^="/c/"]', { hasText: 'Ada with a video' }).click();
+
+    const video = page.locator('video.card-video');
+    await expect(video).toBeVisible();
+    // Room kept for the picture (160×90 scaled to the card's width), before anything loads.
+    const box = (await video.boundingBox())!;
+    expect(Math.abs(box.width / box.height - 160 / 90)).toBeLessThan(0.05);
+    // It does not start by itself, and it is not muted: sound waits for the caller.
+    await page.waitForTimeout(1000);
+    expect(await video.evaluate((v: HTMLVideoElement) => [v.paused, v.autoplay, v.muted])).toEqual([
+      true,
+      false,
+      false,
+    ]);
+
+    await video.click();
+    await video.evaluate((v: HTMLVideoElement) => v.play());
+    await expect
+      .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+      .toBeGreaterThan(0.5);
+    expect(await video.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight])).toEqual([160, 90]);
+    expect(await video.evaluate((v: HTMLVideoElement) => Math.round(v.duration))).toBe(2);
   });
 });

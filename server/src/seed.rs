@@ -8,7 +8,7 @@ use crate::auth::entity::account;
 use crate::auth::service::{self, SignUp};
 use crate::calls::rate_store;
 use crate::cards::pages::DEMO_SLUG;
-use crate::cards::service::ImageChange;
+use crate::cards::service::MediaChange;
 use crate::startup::AppState;
 
 pub struct Seeded {
@@ -65,12 +65,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     }
     let card = state
         .cards()
-        .create(
-            account.id,
-            &sample_card(),
-            ImageChange::Keep,
-            ImageChange::Keep,
-        )
+        .create(account.id, &sample_card(), MediaChange::none())
         .await?;
     if rate_store::load(&state.db).await?.rates().is_empty() {
         let rates = crate::calls::rates::parse_csv(STARTER_RATES, &state.settings.currency)?;

@@ -181,10 +181,11 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-cache"),
         ));
     // Room for two images and the text of a card; the image rules themselves are in media.rs.
+    // The editor's save routes take more (its video too): `cards::router`.
     let body_limit = state.settings.upload_max_bytes * 2 + 256 * 1024;
     Router::new()
         .merge(auth::router())
-        .merge(cards::router())
+        .merge(cards::router(state.settings.form_body_limit()))
         .merge(ledger::router())
         .merge(calls::router())
         .merge(crate::verification::router())

@@ -288,6 +288,7 @@ mod tests {
             theme: Theme::default(),
             photo_url: None,
             logo_url: None,
+            video: None,
             updated_at: "2026-01-01T00:00:00Z".into(),
         }
     }

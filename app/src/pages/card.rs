@@ -92,6 +92,15 @@ fn CardArticle(
                         </p>
                     </Show>
                 </header>
+                {card.with_value(|card| card.video.clone()).map(|video| view! {
+                    <video class="card-video" controls playsinline
+                        preload=if video.poster_url.is_some() { "none" } else { "metadata" }
+                        poster=video.poster_url.clone()
+                        width=video.width.to_string() height=video.height.to_string()
+                        aria-label=move || text().video>
+                        <source src=video.url.clone() type=video.media_type.clone()/>
+                    </video>
+                })}
                 <ContactList card lang embedded/>
                 <Show when=has(|c| &c.address)>
                     <p class="card-address">

@@ -19,7 +19,7 @@ mod live;
 pub mod preview;
 
 use call_settings::CallFieldset;
-use fields::{FieldErrorText, ImageField, Input};
+use fields::{FieldErrorText, ImageField, Input, VideoField};
 use languages::LanguageTabs;
 use preview::PreviewAside;
 
@@ -40,8 +40,7 @@ pub fn EditorPage(ui: Lang, form: EditorForm) -> impl IntoView {
     let EditorForm {
         existing_slug,
         input,
-        photo_url,
-        logo_url,
+        media,
         errors,
         editing_lang,
         preview,
@@ -101,10 +100,12 @@ pub fn EditorPage(ui: Lang, form: EditorForm) -> impl IntoView {
                     <fieldset>
                         <legend>{text.images}</legend>
                         <ImageField name="photo" label=text.photo current_alt=text.current_photo
-                            remove=text.remove current=photo_url error=err("photo")/>
+                            remove=text.remove current=media.photo_url error=err("photo")/>
                         <ImageField name="logo" label=text.logo current_alt=text.current_logo
-                            remove=text.remove current=logo_url error=err("logo")/>
+                            remove=text.remove current=media.logo_url error=err("logo")/>
                     </fieldset>
+                    <VideoField text=crate::i18n::video_text(ui) remove=text.remove
+                        current=media.video error=err("video") poster_error=err("poster")/>
                     <button type="submit" class="button">{text.save}</button>
                     " "
                     <a href="/dashboard">{text.cancel}</a>

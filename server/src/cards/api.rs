@@ -11,7 +11,7 @@ use utoipa::OpenApi;
 
 use super::media::{self, ImageLimits};
 use super::pages::{card_error, import_error};
-use super::service::ImageChange;
+use super::service::{ImageChange, MediaChange};
 use super::vcard;
 use crate::auth::CurrentAccount;
 use crate::error::{ApiError, ApiJson, ErrorBody};
@@ -93,7 +93,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<CardView>), ApiError> {
     let card = state
         .cards()
-        .create(account.id, &input, ImageChange::Keep, ImageChange::Keep)
+        .create(account.id, &input, MediaChange::none())
         .await
         .map_err(card_error)?;
     Ok((StatusCode::CREATED, Json(card)))
@@ -152,13 +152,7 @@ async fn update(
 ) -> Result<Json<CardView>, ApiError> {
     let card = state
         .cards()
-        .update(
-            account.id,
-            &slug,
-            &input,
-            ImageChange::Keep,
-            ImageChange::Keep,
-        )
+        .update(account.id, &slug, &input, MediaChange::none())
         .await
         .map_err(card_error)?;
     Ok(Json(card))
@@ -265,14 +259,20 @@ async fn store_image(
     change: ImageChange,
 ) -> Result<Json<CardView>, ApiError> {
     let input = card.to_input();
-    let (photo, logo) = match slot {
-        Slot::Photo => (change, ImageChange::Keep),
-        Slot::Logo => (ImageChange::Keep, change),
+    let media = match slot {
+        Slot::Photo => MediaChange {
+            photo: change,
+            ..MediaChange::none()
+        },
+        Slot::Logo => MediaChange {
+            logo: change,
+            ..MediaChange::none()
+        },
     };
     Ok(Json(
         state
             .cards()
-            .update(owner, &card.slug, &input, photo, logo)
+            .update(owner, &card.slug, &input, media)
             .await
             .map_err(card_error)?,
     ))

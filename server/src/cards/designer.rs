@@ -4,6 +4,7 @@
 //! applied, and the save's refusals shown); the live preview asks with `?part=preview` for the
 //! pane alone.
 
+use app::model::StoredMedia;
 use app::pages::editor::preview::PreviewPane;
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
@@ -13,7 +14,7 @@ use axum::routing::post;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::editor_form::{self, Images};
+use super::editor_form::{self, FileLimits, Images};
 use super::pages::{Editor, card_error};
 use super::service::CardError;
 use super::{form, preview};
@@ -21,10 +22,19 @@ use crate::auth::SignedIn;
 use crate::render;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
+/// `form_body_limit` as the save routes': the preview button without script sends the whole
+/// form, files included (read past, not kept).
+pub fn router(form_body_limit: usize) -> Router<AppState> {
+    let form_limit = axum::extract::DefaultBodyLimit::max(form_body_limit);
     Router::new()
-        .route("/dashboard/cards/preview", post(preview_new))
-        .route("/dashboard/cards/{slug}/preview", post(preview_stored))
+        .route(
+            "/dashboard/cards/preview",
+            post(preview_new).layer(form_limit),
+        )
+        .route(
+            "/dashboard/cards/{slug}/preview",
+            post(preview_stored).layer(form_limit),
+        )
 }
 
 #[derive(Deserialize)]
@@ -39,7 +49,7 @@ async fn preview_new(
     Query(query): Query<PreviewQuery>,
     multipart: Multipart,
 ) -> Response {
-    preview(&state, None, (None, None), query, multipart).await
+    preview(&state, None, StoredMedia::default(), query, multipart).await
 }
 
 async fn preview_stored(
@@ -51,8 +61,8 @@ async fn preview_stored(
 ) -> Response {
     match state.cards().owned(account.id, &slug).await {
         Ok(card) => {
-            let images = (card.photo_url, card.logo_url);
-            preview(&state, Some(slug), images, query, multipart).await
+            let media = card.stored_media();
+            preview(&state, Some(slug), media, query, multipart).await
         }
         Err(CardError::NotFound) => render::not_found(&state).await,
         Err(error) => card_error(error).into_response(),
@@ -62,13 +72,13 @@ async fn preview_stored(
 async fn preview(
     state: &AppState,
     existing_slug: Option<String>,
-    (photo_url, logo_url): (Option<String>, Option<String>),
+    media: StoredMedia,
     query: PreviewQuery,
     multipart: Multipart,
 ) -> Response {
     // The preview runs on every pause in typing: each field is bounded before it is kept.
     let fields =
-        match editor_form::read(multipart, state.settings.upload_max_bytes, Images::Skip).await {
+        match editor_form::read(multipart, FileLimits::of(&state.settings), Images::Skip).await {
             Ok(parts) => parts.fields,
             Err(error) => return error.into_response(),
         };
@@ -78,8 +88,8 @@ async fn preview(
         .get("copy")
         .and_then(|copy| preview::apply_copy(&mut input, copy));
     if query.part.as_deref() == Some("preview") {
-        // A box ticked to remove an image shows the card without it. (The whole page, below,
-        // shows the boxes unticked again, so its preview keeps the stored images.)
+        // A box ticked to remove an image or the video shows the card without it. (The whole
+        // page, below, shows the boxes unticked again, so its preview keeps the stored ones.)
         let removed = |name: &str| {
             fields
                 .get(&format!("remove_{name}"))
@@ -91,8 +101,11 @@ async fn preview(
             preview::Place {
                 slug: existing_slug.as_deref(),
                 public_url: &state.settings.public_url,
-                photo_url: photo_url.filter(|_| !removed("photo")),
-                logo_url: logo_url.filter(|_| !removed("logo")),
+                media: StoredMedia {
+                    photo_url: media.photo_url.clone().filter(|_| !removed("photo")),
+                    logo_url: media.logo_url.clone().filter(|_| !removed("logo")),
+                    video: media.video.clone().filter(|_| !removed("video")),
+                },
             },
         );
         let text = app::i18n::editor_text(lang);
@@ -108,7 +121,7 @@ async fn preview(
         existing_slug,
         input,
         errors,
-        images: (photo_url, logo_url),
+        media,
         editing,
     };
     editor.render(state, StatusCode::OK).await

@@ -24,6 +24,11 @@ pub mod card {
         pub homepage: String,
         pub photo_file: Option<String>,
         pub logo_file: Option<String>,
+        pub video_file: Option<String>,
+        pub video_poster_file: Option<String>,
+        pub video_width: Option<i32>,
+        pub video_height: Option<i32>,
+        pub video_duration_ms: Option<i64>,
         pub created_at: ChronoDateTimeUtc,
         pub updated_at: ChronoDateTimeUtc,
     }

@@ -12,6 +12,7 @@ pub mod embed;
 pub mod entity;
 pub mod form;
 pub mod media;
+pub mod media_store;
 pub mod negotiate;
 pub mod notice;
 pub mod page_cache;
@@ -22,6 +23,7 @@ pub mod usage;
 pub mod usage_routes;
 pub mod validate;
 pub mod vcard;
+pub mod video;
 pub mod views;
 
 mod api;
@@ -34,10 +36,12 @@ use crate::startup::AppState;
 
 pub use api::ApiDoc;
 
-pub fn router() -> Router<AppState> {
+/// `form_body_limit`: the editor's save routes take a card with its images and video
+/// (`Settings::form_body_limit`); every other route keeps the server's smaller default.
+pub fn router(form_body_limit: usize) -> Router<AppState> {
     public::router()
-        .merge(pages::router())
-        .merge(designer::router())
+        .merge(pages::router(form_body_limit))
+        .merge(designer::router(form_body_limit))
         .merge(usage_routes::router())
         .merge(api::router())
         .merge(embed::routes::router())

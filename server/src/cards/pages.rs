@@ -1,7 +1,7 @@
 //! The issuer's pages: the front page, the dashboard, the editor and the vCard import. Forms
 //! post multipart (they carry images) and answer with a redirect or the form again, marked.
 
-use app::model::{CardInput, Dashboard, EditorForm, FieldError, Lang, Page};
+use app::model::{CardInput, Dashboard, EditorForm, FieldError, Lang, Page, StoredMedia};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -9,28 +9,31 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::editor_form::{self, EditorParts, Images, bad_multipart};
+use super::editor_form::{self, EditorParts, FileLimits, Images, bad_multipart};
 use super::media::{self, ImageLimits};
+use super::media_store::VideoUpload;
 use super::notice::DashboardNotice;
-use super::service::{CardError, ImageChange};
+use super::service::{CardError, ImageChange, MediaChange, VideoChange};
+use super::video::{self, VideoError, VideoLimits};
 use super::{form, preview, vcard};
 use crate::auth::{MaybeAccount, SignedIn};
 use crate::error::ApiError;
 use crate::render;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
+pub fn router(form_body_limit: usize) -> Router<AppState> {
+    let form_limit = DefaultBodyLimit::max(form_body_limit);
     Router::new()
         .route("/", get(home))
         .route("/dashboard", get(dashboard))
-        .route("/dashboard/cards", post(create))
+        .route("/dashboard/cards", post(create).layer(form_limit))
         .route("/dashboard/cards/new", get(new_card))
         .route(
             "/dashboard/cards/import",
             // The vCard's own limit plus room for the multipart framing around it.
             post(import).layer(DefaultBodyLimit::max(vcard::MAX_IMPORT_BYTES + 16 * 1024)),
         )
-        .route("/dashboard/cards/{slug}", post(update))
+        .route("/dashboard/cards/{slug}", post(update).layer(form_limit))
         .route("/dashboard/cards/{slug}/edit", get(edit))
         .route("/dashboard/cards/{slug}/publish", post(publish))
         .route("/dashboard/cards/{slug}/delete", post(delete))
@@ -121,7 +124,7 @@ async fn new_card_editor(state: &AppState, input: CardInput) -> Response {
         existing_slug: None,
         input,
         errors: Vec::new(),
-        images: (None, None),
+        media: StoredMedia::default(),
         editing,
     };
     editor.render(state, StatusCode::OK).await
@@ -134,7 +137,7 @@ async fn edit(
 ) -> Result<Response, ApiError> {
     match state.cards().owned(account.id, &slug).await {
         Ok(card) => {
-            let images = (card.photo_url.clone(), card.logo_url.clone());
+            let media = card.stored_media();
             let mut input = card.to_input();
             input.call = Some(
                 state
@@ -148,7 +151,7 @@ async fn edit(
                 editing: input.default_lang,
                 input,
                 errors: Vec::new(),
-                images,
+                media,
             };
             Ok(editor.render(&state, StatusCode::OK).await)
         }
@@ -162,7 +165,7 @@ async fn create(
     SignedIn(account): SignedIn,
     multipart: Multipart,
 ) -> Response {
-    save(&state, account.id, None, (None, None), multipart).await
+    save(&state, account.id, None, StoredMedia::default(), multipart).await
 }
 
 async fn update(
@@ -176,8 +179,8 @@ async fn update(
         Err(CardError::NotFound) => return render::not_found(&state).await,
         Err(error) => return card_error(error).into_response(),
     };
-    let images = (current.photo_url, current.logo_url);
-    save(&state, account.id, Some(slug), images, multipart).await
+    let media = current.stored_media();
+    save(&state, account.id, Some(slug), media, multipart).await
 }
 
 /// Saves the editor's form as a new card (`existing_slug` none) or over the stored one, and
@@ -186,27 +189,27 @@ async fn save(
     state: &AppState,
     account_id: i64,
     existing_slug: Option<String>,
-    images: (Option<String>, Option<String>),
+    stored: StoredMedia,
     multipart: Multipart,
 ) -> Response {
-    let submitted = match read_editor_form(state, multipart, existing_slug.as_deref()).await {
-        Ok(submitted) => submitted,
-        Err(error) => return error.into_response(),
-    };
+    let submitted =
+        match read_editor_form(state, multipart, existing_slug.as_deref(), &stored).await {
+            Ok(submitted) => submitted,
+            Err(error) => return error.into_response(),
+        };
     let editor = |input, errors, editing| Editor {
         existing_slug: existing_slug.clone(),
         input,
         errors,
-        images: images.clone(),
+        media: stored.clone(),
         editing,
     };
-    let (input, photo, logo, editing) = match submitted {
+    let (input, media, editing) = match submitted {
         Submitted::Valid {
             input,
-            photo,
-            logo,
+            media,
             editing,
-        } => (input, photo, logo, editing),
+        } => (input, media, editing),
         Submitted::Refused {
             input,
             errors,
@@ -219,8 +222,8 @@ async fn save(
     };
     let cards = state.cards();
     let saved = match &existing_slug {
-        None => cards.create(account_id, &input, photo, logo).await,
-        Some(slug) => cards.update(account_id, slug, &input, photo, logo).await,
+        None => cards.create(account_id, &input, media).await,
+        Some(slug) => cards.update(account_id, slug, &input, media).await,
     };
     match saved {
         Ok(card) => Redirect::to(&format!("/dashboard?saved={}", card.slug)).into_response(),
@@ -357,8 +360,7 @@ fn import_refusal(error: vcard::VCardError) -> (StatusCode, String) {
 enum Submitted {
     Valid {
         input: CardInput,
-        photo: ImageChange,
-        logo: ImageChange,
+        media: MediaChange,
         /// The language tab that was open, to open again if the service refuses the card.
         editing: Lang,
     },
@@ -369,19 +371,28 @@ enum Submitted {
     },
 }
 
-/// Reads the editor's multipart body: text fields, then images cleaned before anything is
+/// Reads the editor's multipart body: text fields, then files checked before anything is
 /// stored. Images are decoded (on the parsing pool) only once everything cheap has passed:
-/// the text fields, and each upload's size, type and declared pixel count.
+/// the text fields, and each upload's size, type and declared pixel count. A video is never
+/// decoded: its headers are read, on the same pool.
 async fn read_editor_form(
     state: &AppState,
     multipart: Multipart,
     existing_slug: Option<&str>,
+    stored: &StoredMedia,
 ) -> Result<Submitted, ApiError> {
     let max_bytes = state.settings.upload_max_bytes;
+    let store = &state.media;
     let EditorParts {
         fields,
         mut uploads,
-    } = editor_form::read(multipart, max_bytes, Images::Keep).await?;
+        video,
+    } = editor_form::read(
+        multipart,
+        FileLimits::of(&state.settings),
+        Images::Keep { store },
+    )
+    .await?;
     let lang = crate::ui_language::current();
     let (input, mut errors) = form::card_input(&fields, existing_slug, lang);
     if errors.is_empty()
@@ -393,12 +404,37 @@ async fn read_editor_form(
         max_bytes,
         ..ImageLimits::default()
     };
-    for name in ["photo", "logo"] {
+    for name in ["photo", "logo", "poster"] {
         if let Some(bytes) = uploads.get(name)
             && let Err(error) = media::inspect(bytes, &limits)
         {
             errors.push(FieldError::new(name, error.message(lang)));
         }
+    }
+    let removed = |name: &str| {
+        fields
+            .get(&format!("remove_{name}"))
+            .is_some_and(|v| v == "true")
+    };
+    let video = match video {
+        Some(upload) => match checked_video(state, upload).await? {
+            Ok((upload, info)) => VideoChange::Replace { upload, info },
+            Err(error) => {
+                errors.push(FieldError::new("video", video_refusal(&error, state, lang)));
+                VideoChange::Keep
+            }
+        },
+        None if removed("video") => VideoChange::Remove,
+        None => VideoChange::Keep,
+    };
+    let has_video = match &video {
+        VideoChange::Replace { .. } => true,
+        VideoChange::Keep => stored.video.is_some(),
+        VideoChange::Remove => false,
+    };
+    if uploads.contains_key("poster") && !has_video && !errors.iter().any(|e| e.field == "video") {
+        let text = app::i18n::video_text(lang);
+        errors.push(FieldError::new("poster", text.poster_without_video));
     }
     if !errors.is_empty() {
         let editing = preview::tab_to_open(&fields, &input, &errors);
@@ -408,27 +444,29 @@ async fn read_editor_form(
             editing,
         });
     }
-    let mut change = |name: &str| {
-        let remove = fields
-            .get(&format!("remove_{name}"))
-            .is_some_and(|v| v == "true");
-        match uploads.remove(name) {
-            Some(bytes) => Change::Upload(bytes),
-            None if remove => Change::Ready(ImageChange::Remove),
-            None => Change::Ready(ImageChange::Keep),
-        }
+    let mut change = |name: &str| match uploads.remove(name) {
+        Some(bytes) => Change::Upload(bytes),
+        None if removed(name) => Change::Ready(ImageChange::Remove),
+        None => Change::Ready(ImageChange::Keep),
     };
-    let (photo, logo) = (change("photo"), change("logo"));
+    let (photo, logo, poster) = (change("photo"), change("logo"), change("poster"));
     let photo = photo
         .clean(state, "photo", limits, lang, &mut errors)
         .await?;
     let logo = logo.clean(state, "logo", limits, lang, &mut errors).await?;
+    let poster = poster
+        .clean(state, "poster", limits, lang, &mut errors)
+        .await?;
     let editing = preview::tab_to_open(&fields, &input, &errors);
     if errors.is_empty() {
         Ok(Submitted::Valid {
             input,
-            photo,
-            logo,
+            media: MediaChange {
+                photo,
+                logo,
+                video,
+                poster,
+            },
             editing,
         })
     } else {
@@ -437,6 +475,51 @@ async fn read_editor_form(
             errors,
             editing,
         })
+    }
+}
+
+/// A received video's headers read on the parsing pool; the upload comes back with what they
+/// say, or goes (its file removed) with the refusal.
+async fn checked_video(
+    state: &AppState,
+    upload: VideoUpload,
+) -> Result<Result<(VideoUpload, video::VideoInfo), VideoError>, ApiError> {
+    let limits = VideoLimits {
+        max_bytes: state.settings.video_max_bytes as u64,
+        max_secs: state.settings.video_max_secs,
+    };
+    Ok(state
+        .parsing
+        .run(move || {
+            if upload.len > limits.max_bytes {
+                return Err(VideoError::TooLarge {
+                    max_bytes: limits.max_bytes,
+                });
+            }
+            let mut file = std::fs::File::open(upload.path()).map_err(|error| {
+                tracing::error!(%error, "a received video could not be read back");
+                VideoError::Corrupt
+            })?;
+            let info = video::inspect(&mut file, upload.len, limits)?;
+            Ok((upload, info))
+        })
+        .await?)
+}
+
+/// A video refusal in the issuer's language.
+fn video_refusal(error: &VideoError, state: &AppState, lang: Lang) -> String {
+    let text = app::i18n::video_text(lang);
+    match error {
+        VideoError::TooLarge { .. } => {
+            text.too_large(&media::human_size(state.settings.video_max_bytes))
+        }
+        VideoError::TooLong { max_secs } => text.too_long(*max_secs),
+        VideoError::UnsupportedFormat => text.format.into(),
+        VideoError::UnsupportedCodec { codec } => text.codec(codec),
+        VideoError::Hevc => text.hevc.into(),
+        VideoError::NoPicture => text.no_picture.into(),
+        VideoError::UnknownLength => text.unknown_length.into(),
+        VideoError::Corrupt => text.corrupt.into(),
     }
 }
 
@@ -478,8 +561,8 @@ pub(super) struct Editor {
     pub existing_slug: Option<String>,
     pub input: CardInput,
     pub errors: Vec<FieldError>,
-    /// The stored photo and logo (site-relative URLs).
-    pub images: (Option<String>, Option<String>),
+    /// The stored images and video.
+    pub media: StoredMedia,
     pub editing: Lang,
 }
 
@@ -503,21 +586,18 @@ impl Editor {
     }
 
     pub(super) async fn render(self, state: &AppState, status: StatusCode) -> Response {
-        let (photo_url, logo_url) = self.images;
         let preview = preview::preview_card(
             &self.input,
             preview::Place {
                 slug: self.existing_slug.as_deref(),
                 public_url: &state.settings.public_url,
-                photo_url: photo_url.clone(),
-                logo_url: logo_url.clone(),
+                media: self.media.clone(),
             },
         );
         let form = EditorForm {
             existing_slug: self.existing_slug,
             input: self.input,
-            photo_url,
-            logo_url,
+            media: self.media,
             errors: self.errors,
             editing_lang: self.editing,
             preview,

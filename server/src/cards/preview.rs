@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use app::model::designer::copy_into_empty;
-use app::model::{CardInput, CardLink, CardView, Contacts, FieldError, Lang, Theme};
+use app::model::{CardInput, CardLink, CardView, Contacts, FieldError, Lang, StoredMedia, Theme};
 
 use super::validate::{check_phone, host_of, is_hex_colour, normalize_url};
 
@@ -16,8 +16,8 @@ pub struct Place<'a> {
     /// The card's address now (`None`: not saved yet, so no QR code to show).
     pub slug: Option<&'a str>,
     pub public_url: &'a str,
-    pub photo_url: Option<String>,
-    pub logo_url: Option<String>,
+    /// The stored images and video the card would show.
+    pub media: StoredMedia,
 }
 
 /// The card `input` describes, cleaned for showing; `None` while it has no text at all.
@@ -102,8 +102,9 @@ pub fn preview_card(input: &CardInput, place: Place<'_>) -> Option<CardView> {
             primary_color: colour(&input.theme.primary_color, defaults.primary_color),
             accent_color: colour(&input.theme.accent_color, defaults.accent_color),
         },
-        photo_url: place.photo_url,
-        logo_url: place.logo_url,
+        photo_url: place.media.photo_url,
+        logo_url: place.media.logo_url,
+        video: place.media.video,
         updated_at: String::new(),
     })
 }
@@ -158,8 +159,7 @@ mod tests {
         Place {
             slug: None,
             public_url: "https://callcard.example",
-            photo_url: None,
-            logo_url: None,
+            media: StoredMedia::default(),
         }
     }
 

@@ -315,6 +315,28 @@ async fn read_image(media: &MediaStore, url: Option<&str>) -> Option<(Vec<u8>, &
     Some((bytes, media_type(file)))
 }
 
+/// A stored video, streamed from disk in the ranges players ask for (Safari asks for nothing
+/// else), never read whole into memory.
+async fn video_file(
+    path: &std::path::Path,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    use tower::ServiceExt;
+    let served = tower_http::services::ServeFile::new(path)
+        .oneshot(request)
+        .await
+        .map_err(ApiError::internal)?;
+    if served.status() == StatusCode::NOT_FOUND {
+        return Err(ApiError::NotFound);
+    }
+    let mut response = served.map(axum::body::Body::new);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    Ok(response)
+}
+
 fn as_photo<'a>(image: &'a Option<(Vec<u8>, &'static str)>) -> Option<vcard::Photo<'a>> {
     image
         .as_ref()
@@ -382,8 +404,12 @@ async fn qr_code(
 async fn media_file(
     State(state): State<AppState>,
     Path(file): Path<String>,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
     let path = state.media.path(&file).ok_or(ApiError::NotFound)?;
+    if MediaStore::is_video(&file) {
+        return video_file(&path, request).await;
+    }
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|_| ApiError::NotFound)?;

@@ -4,8 +4,6 @@
 //! written, stored under new names, and old files are removed only after the commit, so a
 //! refused or failed request leaves the card and its images exactly as they were.
 
-use std::path::{Path, PathBuf};
-
 use app::model::{
     CallSettings, CardContent, CardInput, CardLink, CardSummary, CardView, Contacts, FieldError,
     Lang, LocalizedContent, Template, Theme,
@@ -20,7 +18,9 @@ use super::call_settings;
 use super::changes;
 use super::entity::{self, card, content, link};
 use super::media::CleanImage;
+use super::media_store::{CardFiles, VideoFile, VideoUpload};
 use super::validate::{random_slug, validate};
+use super::video::VideoInfo;
 use crate::verification;
 
 #[derive(Debug, thiserror::Error)]
@@ -44,67 +44,39 @@ pub enum ImageChange {
     Replace(CleanImage),
 }
 
-/// Where uploaded images live, and the public URL path they are served under.
-#[derive(Clone, Debug)]
-pub struct MediaStore {
-    dir: PathBuf,
+/// What to do with a card's video in an edit.
+pub enum VideoChange {
+    Keep,
+    Remove,
+    /// A checked upload, still in its temporary file.
+    Replace {
+        upload: VideoUpload,
+        info: VideoInfo,
+    },
 }
 
-impl MediaStore {
-    pub fn new(data_dir: &Path) -> MediaStore {
-        MediaStore {
-            dir: data_dir.join("media"),
-        }
-    }
+/// What an edit does to a card's files. The video's still (`poster`) belongs to the video: a
+/// new video without one has none, a removed video takes its still with it.
+pub struct MediaChange {
+    pub photo: ImageChange,
+    pub logo: ImageChange,
+    pub video: VideoChange,
+    pub poster: ImageChange,
+}
 
-    pub fn url(file: &str) -> String {
-        format!("/media/{file}")
-    }
-
-    /// The path of a stored file, or None for any name we would not have made ourselves
-    /// (which keeps `..` and friends out).
-    pub fn path(&self, file: &str) -> Option<PathBuf> {
-        let (stem, extension) = file.rsplit_once('.')?;
-        let valid = uuid::Uuid::try_parse(stem).is_ok() && matches!(extension, "jpg" | "png");
-        valid.then(|| self.dir.join(file))
-    }
-
-    /// A copy of the stored image behind a card's `/media/…` URL under a new name; `None` for
-    /// no image.
-    async fn copy(&self, url: Option<&str>) -> std::io::Result<Option<String>> {
-        let Some(file) = url.and_then(|url| url.strip_prefix("/media/")) else {
-            return Ok(None);
-        };
-        let Some(source) = self.path(file) else {
-            return Err(std::io::Error::other(format!("not a stored image: {file}")));
-        };
-        let extension = file
-            .rsplit_once('.')
-            .map_or("jpg", |(_, extension)| extension);
-        let copy = format!("{}.{extension}", uuid::Uuid::new_v4());
-        let temporary = self.dir.join(format!(".{copy}.part"));
-        tokio::fs::copy(&source, &temporary).await?;
-        tokio::fs::rename(&temporary, self.dir.join(&copy)).await?;
-        Ok(Some(copy))
-    }
-
-    async fn save(&self, image: &CleanImage) -> std::io::Result<String> {
-        tokio::fs::create_dir_all(&self.dir).await?;
-        let file = format!("{}.{}", uuid::Uuid::new_v4(), image.extension);
-        let temporary = self.dir.join(format!(".{file}.part"));
-        tokio::fs::write(&temporary, &image.bytes).await?;
-        tokio::fs::rename(&temporary, self.dir.join(&file)).await?;
-        Ok(file)
-    }
-
-    async fn remove(&self, file: &str) {
-        if let Some(path) = self.path(file)
-            && let Err(error) = tokio::fs::remove_file(&path).await
-        {
-            tracing::warn!(%error, file, "could not remove an unused image");
+impl MediaChange {
+    /// Every file as it is.
+    pub fn none() -> MediaChange {
+        MediaChange {
+            photo: ImageChange::Keep,
+            logo: ImageChange::Keep,
+            video: VideoChange::Keep,
+            poster: ImageChange::Keep,
         }
     }
 }
+
+pub use super::media_store::MediaStore;
 
 pub struct CardService<'a> {
     pub db: &'a DatabaseConnection,
@@ -188,15 +160,13 @@ impl CardService<'_> {
         &self,
         owner: i64,
         input: &CardInput,
-        photo: ImageChange,
-        logo: ImageChange,
+        media: MediaChange,
     ) -> Result<CardView, CardError> {
         let mut card = self.checked(input)?;
         self.require_verified(owner, card.call.as_ref()).await?;
         card.call.get_or_insert_with(CallSettings::default);
-        let (photo_file, logo_file) = (self.store(&photo).await?, self.store(&logo).await?);
-        self.create_with_files(owner, &card, photo_file, logo_file, &[])
-            .await
+        let files = self.store(media, &CardFiles::default()).await?;
+        self.create_with_files(owner, &card, files, &[]).await
     }
 
     /// A copy of one of the owner's cards at a new address, unpublished: its texts, links,
@@ -211,18 +181,54 @@ impl CardService<'_> {
         input.call = Some(self.call_settings(owner, slug).await?);
         let card = self.checked(&input)?;
         let sites = super::embed::origins_of(self.db, original_row.id).await?;
-        let photo_file = self.media.copy(original.photo_url.as_deref()).await?;
-        let logo_file = match self.media.copy(original.logo_url.as_deref()).await {
-            Ok(file) => file,
-            Err(error) => {
-                if let Some(file) = photo_file {
-                    self.media.remove(&file).await;
-                }
-                return Err(error.into());
-            }
+        let files = self.copy_files(&CardFiles::of(&original_row)?).await?;
+        self.create_with_files(owner, &card, files, &sites).await
+    }
+
+    /// Copies of every file of a card, under new names; none are left if one copy fails.
+    async fn copy_files(&self, original: &CardFiles) -> Result<CardFiles, CardError> {
+        let mut made = Vec::new();
+        let mut copy = async |file: &str| {
+            let copy = self.media.copy(file).await?;
+            made.push(copy.clone());
+            Ok::<_, std::io::Error>(copy)
         };
-        self.create_with_files(owner, &card, photo_file, logo_file, &sites)
-            .await
+        let copied = async {
+            let photo = match &original.photo {
+                Some(file) => Some(copy(file).await?),
+                None => None,
+            };
+            let logo = match &original.logo {
+                Some(file) => Some(copy(file).await?),
+                None => None,
+            };
+            let video = match &original.video {
+                Some(video) => Some(VideoFile {
+                    file: copy(&video.file).await?,
+                    poster: match &video.poster {
+                        Some(file) => Some(copy(file).await?),
+                        None => None,
+                    },
+                    ..video.clone()
+                }),
+                None => None,
+            };
+            Ok::<_, std::io::Error>(CardFiles { photo, logo, video })
+        }
+        .await;
+        match copied {
+            Ok(files) => Ok(files),
+            Err(error) => {
+                self.remove_files(&made).await;
+                Err(error.into())
+            }
+        }
+    }
+
+    async fn remove_files(&self, files: &[String]) {
+        for file in files {
+            self.media.remove(file).await;
+        }
     }
 
     /// Inserts a checked card whose images are stored, and the sites that may embed it; the
@@ -231,8 +237,7 @@ impl CardService<'_> {
         &self,
         owner: i64,
         card: &CardInput,
-        photo_file: Option<String>,
-        logo_file: Option<String>,
+        files: CardFiles,
         sites: &[super::embed::origin::EmbedOrigin],
     ) -> Result<CardView, CardError> {
         let wanted_slug = card.slug.clone();
@@ -241,24 +246,13 @@ impl CardService<'_> {
         let mut result = Err(CardError::SlugTaken);
         for _ in 0..attempts {
             let slug = wanted_slug.clone().unwrap_or_else(random_slug);
-            result = self
-                .insert(
-                    owner,
-                    &slug,
-                    card,
-                    photo_file.clone(),
-                    logo_file.clone(),
-                    sites,
-                )
-                .await;
+            result = self.insert(owner, &slug, card, &files, sites).await;
             if !matches!(result, Err(CardError::SlugTaken)) {
                 break;
             }
         }
         if result.is_err() {
-            for file in [photo_file, logo_file].into_iter().flatten() {
-                self.media.remove(&file).await;
-            }
+            self.remove_files(&files.names()).await;
         }
         let model = result?;
         self.view(&model).await.map_err(Into::into)
@@ -269,20 +263,18 @@ impl CardService<'_> {
         owner: i64,
         slug: &str,
         input: &CardInput,
-        photo_file: Option<String>,
-        logo_file: Option<String>,
+        files: &CardFiles,
         sites: &[super::embed::origin::EmbedOrigin],
     ) -> Result<card::Model, CardError> {
         let now = Utc::now();
         let transaction = self.db.begin().await?;
-        let row = card::ActiveModel {
+        let mut row = card::ActiveModel {
             account_id: Set(owner),
             slug: Set(slug.to_string()),
-            photo_file: Set(photo_file),
-            logo_file: Set(logo_file),
             created_at: Set(now),
             ..Default::default()
         };
+        files.write_to(&mut row);
         let model = with_fields(row, input, now)
             .insert(&transaction)
             .await
@@ -302,8 +294,7 @@ impl CardService<'_> {
         owner: i64,
         slug: &str,
         input: &CardInput,
-        photo: ImageChange,
-        logo: ImageChange,
+        media: MediaChange,
     ) -> Result<CardView, CardError> {
         let existing = self.owned_model(owner, slug).await?;
         let mut input = self.checked(input)?;
@@ -311,16 +302,13 @@ impl CardService<'_> {
         // A new slug is a move: the old one keeps leading to the card (`retire_slug`).
         let new_slug = input.slug.clone().filter(|wanted| *wanted != existing.slug);
         input.slug = Some(existing.slug.clone());
-        let new_photo = self.store(&photo).await?;
-        let new_logo = self.store(&logo).await?;
-        let photo_file = pick_file(&photo, new_photo.clone(), existing.photo_file.clone());
-        let logo_file = pick_file(&logo, new_logo.clone(), existing.logo_file.clone());
+        let old_files = CardFiles::of(&existing)?;
+        let files = self.store(media, &old_files).await?;
 
         let written = async {
             let transaction = self.db.begin().await?;
             let mut row: card::ActiveModel = existing.clone().into();
-            row.photo_file = Set(photo_file.clone());
-            row.logo_file = Set(logo_file.clone());
+            files.write_to(&mut row);
             if let Some(new_slug) = &new_slug {
                 row.slug = Set(new_slug.clone());
             }
@@ -352,20 +340,23 @@ impl CardService<'_> {
         self.pages.forget(&existing.slug);
         match written {
             Ok(model) => {
-                for (old, new) in [
-                    (&existing.photo_file, &photo_file),
-                    (&existing.logo_file, &logo_file),
-                ] {
-                    if let Some(old) = old.as_ref().filter(|old| Some(*old) != new.as_ref()) {
-                        self.media.remove(old).await;
-                    }
-                }
+                let kept = files.names();
+                let unused: Vec<_> = old_files
+                    .names()
+                    .into_iter()
+                    .filter(|old| !kept.contains(old))
+                    .collect();
+                self.remove_files(&unused).await;
                 Ok(self.view(&model).await?)
             }
             Err(error) => {
-                for file in [new_photo, new_logo].into_iter().flatten() {
-                    self.media.remove(&file).await;
-                }
+                let stored = old_files.names();
+                let made: Vec<_> = files
+                    .names()
+                    .into_iter()
+                    .filter(|new| !stored.contains(new))
+                    .collect();
+                self.remove_files(&made).await;
                 Err(error)
             }
         }
@@ -399,11 +390,10 @@ impl CardService<'_> {
         changes::announce(&transaction, slug).await?;
         transaction.commit().await?;
         self.pages.forget(slug);
-        for file in [existing.photo_file, existing.logo_file]
-            .into_iter()
-            .flatten()
-        {
-            self.media.remove(&file).await;
+        // Read after the commit: a damaged video record does not keep a card from going.
+        match CardFiles::of(&existing) {
+            Ok(files) => self.remove_files(&files.names()).await,
+            Err(error) => tracing::warn!(%error, "the deleted card's files are left"),
         }
         Ok(())
     }
@@ -471,11 +461,54 @@ impl CardService<'_> {
             .ok_or(CardError::NotFound)
     }
 
-    async fn store(&self, change: &ImageChange) -> Result<Option<String>, CardError> {
-        match change {
-            ImageChange::Replace(image) => Ok(Some(self.media.save(image).await?)),
-            ImageChange::Keep | ImageChange::Remove => Ok(None),
+    /// Stores the new files of `change` and returns the files the card holds after it; if a
+    /// file cannot be stored, those stored so far are removed.
+    async fn store(&self, change: MediaChange, old: &CardFiles) -> Result<CardFiles, CardError> {
+        let mut made = Vec::new();
+        let stored = self.store_each(change, old, &mut made).await;
+        if stored.is_err() {
+            self.remove_files(&made).await;
         }
+        stored.map_err(Into::into)
+    }
+
+    async fn store_each(
+        &self,
+        change: MediaChange,
+        old: &CardFiles,
+        made: &mut Vec<String>,
+    ) -> std::io::Result<CardFiles> {
+        let mut image = async |change: ImageChange, old: Option<String>| {
+            Ok::<_, std::io::Error>(match change {
+                ImageChange::Keep => old,
+                ImageChange::Remove => None,
+                ImageChange::Replace(image) => {
+                    let file = self.media.save(&image).await?;
+                    made.push(file.clone());
+                    Some(file)
+                }
+            })
+        };
+        let photo = image(change.photo, old.photo.clone()).await?;
+        let logo = image(change.logo, old.logo.clone()).await?;
+        let video = match change.video {
+            VideoChange::Remove => None,
+            VideoChange::Keep => match old.video.clone() {
+                Some(video) => Some(VideoFile {
+                    poster: image(change.poster, video.poster.clone()).await?,
+                    ..video
+                }),
+                None => None,
+            },
+            VideoChange::Replace { upload, info } => {
+                // The old video's still is not this one's.
+                let poster = image(change.poster, None).await?;
+                let file = self.media.keep_video(upload, info.container).await?;
+                made.push(file.clone());
+                Some(VideoFile::new(file, poster, &info))
+            }
+        };
+        Ok(CardFiles { photo, logo, video })
     }
 
     pub async fn view(&self, model: &card::Model) -> Result<CardView, DbErr> {
@@ -489,14 +522,6 @@ impl CardService<'_> {
             .all(self.db)
             .await?;
         to_view(model, contents, links, self.public_url)
-    }
-}
-
-fn pick_file(change: &ImageChange, new: Option<String>, old: Option<String>) -> Option<String> {
-    match change {
-        ImageChange::Keep => old,
-        ImageChange::Remove => None,
-        ImageChange::Replace(_) => new,
     }
 }
 
@@ -685,6 +710,7 @@ fn to_view(
         },
         photo_url: model.photo_file.as_deref().map(MediaStore::url),
         logo_url: model.logo_file.as_deref().map(MediaStore::url),
+        video: CardFiles::of(model)?.card_video(),
         updated_at: model
             .updated_at
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

@@ -54,6 +54,10 @@ pub struct Settings {
     /// Sign-ups one address may make per hour.
     pub signup_max_per_address: u32,
     pub upload_max_bytes: usize,
+    /// Largest accepted card video, in bytes.
+    pub video_max_bytes: usize,
+    /// Longest accepted card video, in seconds.
+    pub video_max_secs: u32,
     /// The one currency of this installation's Guilds (ISO 4217), KRW by default.
     pub currency: Currency,
     /// Credited to every new account once its e-mail address is confirmed (BRIEF R1, patent
@@ -100,6 +104,8 @@ struct FileSettings {
     login_window_secs: Option<u64>,
     signup_max_per_address: Option<u32>,
     upload_max_bytes: Option<usize>,
+    video_max_bytes: Option<usize>,
+    video_max_secs: Option<u32>,
     currency: Option<String>,
     /// An amount in the currency, e.g. "5000" (KRW) or "2.50" (USD).
     signup_grant: Option<String>,
@@ -314,7 +320,19 @@ impl Settings {
             upload_max_bytes: parse_env(&env, "CALLCARD_UPLOAD_MAX_BYTES", "upload_max_bytes")?
                 .or(file.upload_max_bytes)
                 .unwrap_or(5 * 1024 * 1024),
+            video_max_bytes: parse_env(&env, "CALLCARD_VIDEO_MAX_BYTES", "video_max_bytes")?
+                .or(file.video_max_bytes)
+                .unwrap_or(20 * 1024 * 1024),
+            video_max_secs: parse_env(&env, "CALLCARD_VIDEO_MAX_SECS", "video_max_secs")?
+                .or(file.video_max_secs)
+                .unwrap_or(60),
         })
+    }
+
+    /// The body limit of the editor's save routes: three images (photo, logo, the video's
+    /// still), a video, and the text of a card. Each part's own limit is checked as it is read.
+    pub fn form_body_limit(&self) -> usize {
+        self.upload_max_bytes * 3 + self.video_max_bytes + 256 * 1024
     }
 
     /// Session cookies get `Secure` when people reach us over TLS.

@@ -382,7 +382,11 @@ async fn the_live_preview_drops_an_image_ticked_for_removal_and_the_page_keeps_i
 /// and the stored card is untouched; an image past the upload limit is held only up to it and
 /// refused beside the form's other fields.
 async fn saving_bounds_each_field_before_it_is_kept_and_keeps_the_stored_card(backend: Backend) {
-    let app = TestApp::spawn_with(backend, |settings| settings.upload_max_bytes = 64 * 1024).await;
+    let app = TestApp::spawn_with(backend, |settings| {
+        settings.upload_max_bytes = 64 * 1024;
+        settings.video_max_bytes = 128 * 1024;
+    })
+    .await;
     issuer_with_card(&app).await;
     let switched = app
         .client
@@ -442,7 +446,7 @@ async fn saving_bounds_each_field_before_it_is_kept_and_keeps_the_stored_card(ba
         "the image's refusal, with the configured limit"
     );
 
-    // A body past the route's limit (twice the upload limit and some) names the upload limit.
+    // A body past the route's limit (three images, a video and some) names both limits.
     let past_the_body_limit = form(&[("content.en.name", "Mallory")]).part(
         "photo",
         Part::bytes(vec![0u8; 600 * 1024]).file_name("huge.png"),
@@ -457,7 +461,12 @@ async fn saving_bounds_each_field_before_it_is_kept_and_keeps_the_stored_card(ba
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body["error"]["message"], korean.upload_too_large("64 KB"));
+    let both_limits = format!(
+        "{} {}",
+        korean.upload_too_large("64 KB"),
+        app::i18n::video_text(Lang::Ko).too_large("128 KB")
+    );
+    assert_eq!(body["error"]["message"], both_limits);
 
     let cards = app.get_json(&app.client, app.url("/api/cards")).await;
     let cards = cards.as_array().expect("a list of cards");

@@ -15,6 +15,7 @@ mod callbacks;
 mod calling;
 mod card_moves;
 mod card_pages_current;
+mod card_videos;
 mod cards;
 mod confirmation;
 mod crash_drill;

@@ -51,3 +51,41 @@ pub fn ImageField(
         </div>
     }
 }
+
+/// The short video: the stored one (playable here, with a box to remove it), a file to replace
+/// it, and the still its player shows before it plays. Both files ride in the editor's form, so
+/// a card is saved with its video or not at all.
+#[component]
+pub fn VideoField(
+    text: &'static crate::i18n::VideoText,
+    remove: &'static str,
+    current: Option<crate::model::CardVideo>,
+    error: Option<String>,
+    poster_error: Option<String>,
+) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>{text.legend}</legend>
+            {current.map(|video| view! {
+                <figure class="video-current">
+                    <video class="thumbnail" controls preload="none" width="160"
+                        poster=video.poster_url.clone()>
+                        <source src=video.url.clone() type=video.media_type.clone()/>
+                    </video>
+                    <figcaption>{text.current(&video.length())}</figcaption>
+                </figure>
+                <label class="checkbox"><input type="checkbox" name="remove_video" value="true"/>{remove}</label>
+            })}
+            <div class="field">
+                <label for="field-video">{text.video}</label>
+                <input id="field-video" type="file" name="video" accept="video/mp4,video/webm,video/quicktime"/>
+                <FieldErrorText name="video".to_string() error/>
+            </div>
+            <div class="field">
+                <label for="field-poster">{text.poster}</label>
+                <input id="field-poster" type="file" name="poster" accept="image/png,image/jpeg"/>
+                <FieldErrorText name="poster".to_string() error=poster_error/>
+            </div>
+        </fieldset>
+    }
+}

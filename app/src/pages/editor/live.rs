@@ -167,9 +167,10 @@ impl Designer {
 
     fn refresh(self: &Rc<Self>) {
         let Some(data) = self.data() else { return };
-        // The images are not sent on every key: the preview shows the stored ones.
-        data.delete("photo");
-        data.delete("logo");
+        // The images and the video are not sent on every key: the preview shows the stored ones.
+        for file in ["photo", "logo", "video", "poster"] {
+            data.delete(file);
+        }
         let number = self.latest.get().wrapping_add(1);
         self.latest.set(number);
         let designer = self.clone();

@@ -56,6 +56,7 @@ fn patent_card() -> CardView {
         theme: Theme::default(),
         photo_url: None,
         logo_url: None,
+        video: None,
         updated_at: "2026-11-26T23:28:00+09:00".into(),
     }
 }
