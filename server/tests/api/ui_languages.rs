@@ -42,6 +42,9 @@ const KEPT: &[&str] = &[
     // A vCard's own lines, named in a refused import's reason.
     "BEGIN",
     "VCARD",
+    // Video formats, named where a video is uploaded.
+    "MP4",
+    "WebM",
     // Image formats, named where images are uploaded.
     "JPEG",
     "PNG",
