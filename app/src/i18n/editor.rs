@@ -68,6 +68,11 @@ pub struct EditorText {
     pub logo: &'static str,
     pub current_photo: &'static str,
     pub current_logo: &'static str,
+    /// Has a `{image}` placeholder: `photo` or `logo`'s own word.
+    pub framing: &'static str,
+    pub frame_x: &'static str,
+    pub frame_y: &'static str,
+    pub frame_zoom: &'static str,
     pub remove: &'static str,
     pub save: &'static str,
     pub cancel: &'static str,
@@ -91,6 +96,10 @@ pub fn editor_text(lang: Lang) -> &'static EditorText {
 }
 
 impl EditorText {
+    pub fn framing(&self, image: &str) -> String {
+        self.framing.replace("{image}", image)
+    }
+
     pub fn link_label(&self, row: usize) -> String {
         self.link_label.replace("{n}", &(row + 1).to_string())
     }
@@ -209,6 +218,10 @@ static KO: EditorText = EditorText {
     logo: "회사 로고",
     current_photo: "현재 사진",
     current_logo: "현재 로고",
+    framing: "명함에 보일 부분: {image}",
+    frame_x: "왼쪽 ↔ 오른쪽",
+    frame_y: "위 ↕ 아래",
+    frame_zoom: "확대",
     remove: " 삭제",
     save: "명함 저장",
     cancel: "취소",
@@ -286,6 +299,10 @@ static EN: EditorText = EditorText {
     logo: "Company logo",
     current_photo: "Current photo",
     current_logo: "Current company logo",
+    framing: "The part shown on the card: {image}",
+    frame_x: "Left ↔ right",
+    frame_y: "Top ↕ bottom",
+    frame_zoom: "Zoom",
     remove: " Remove",
     save: "Save card",
     cancel: "Cancel",
@@ -370,6 +387,10 @@ static JA: EditorText = EditorText {
     logo: "会社のロゴ",
     current_photo: "現在の写真",
     current_logo: "現在のロゴ",
+    framing: "名刺に表示する部分：{image}",
+    frame_x: "左 ↔ 右",
+    frame_y: "上 ↕ 下",
+    frame_zoom: "拡大",
     remove: " 削除",
     save: "名刺を保存",
     cancel: "キャンセル",
@@ -447,6 +468,10 @@ static ZH: EditorText = EditorText {
     logo: "公司标志",
     current_photo: "当前照片",
     current_logo: "当前标志",
+    framing: "名片上显示的部分：{image}",
+    frame_x: "左 ↔ 右",
+    frame_y: "上 ↕ 下",
+    frame_zoom: "放大",
     remove: " 删除",
     save: "保存名片",
     cancel: "取消",

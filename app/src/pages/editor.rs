@@ -19,7 +19,7 @@ mod live;
 pub mod preview;
 
 use call_settings::CallFieldset;
-use fields::{FieldErrorText, ImageField, Input, VideoField};
+use fields::{FieldErrorText, FrameFields, ImageField, Input, VideoField};
 use languages::LanguageTabs;
 use preview::PreviewAside;
 
@@ -101,8 +101,12 @@ pub fn EditorPage(ui: Lang, form: EditorForm) -> impl IntoView {
                         <legend>{text.images}</legend>
                         <ImageField name="photo" label=text.photo current_alt=text.current_photo
                             remove=text.remove current=media.photo_url error=err("photo")/>
+                        <FrameFields text image="photo" image_label=text.photo
+                            frame=input.theme.photo_frame errors=errors.clone()/>
                         <ImageField name="logo" label=text.logo current_alt=text.current_logo
                             remove=text.remove current=media.logo_url error=err("logo")/>
+                        <FrameFields text image="logo" image_label=text.logo
+                            frame=input.theme.logo_frame errors=errors.clone()/>
                     </fieldset>
                     <VideoField text=crate::i18n::video_text(ui) remove=text.remove
                         current=media.video error=err("video") poster_error=err("poster")/>
