@@ -148,6 +148,47 @@ impl Template {
     }
 }
 
+/// The type of a card (R2's "fonts"). Each stack names only fonts already on people's devices
+/// (nothing is downloaded), per card language, so Hangul, kana and Han keep their own glyph
+/// forms whatever is chosen. `Template` leaves it to the template (classic: a serif name).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum CardFont {
+    #[default]
+    Template,
+    Sans,
+    Serif,
+    Rounded,
+}
+
+impl CardFont {
+    pub const ALL: [CardFont; 4] = [
+        CardFont::Template,
+        CardFont::Sans,
+        CardFont::Serif,
+        CardFont::Rounded,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CardFont::Template => "template",
+            CardFont::Sans => "sans",
+            CardFont::Serif => "serif",
+            CardFont::Rounded => "rounded",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CardFont> {
+        CardFont::ALL.into_iter().find(|font| font.code() == code)
+    }
+
+    /// The card's class for it (`font-serif`), none for the template's own.
+    pub fn class(self) -> Option<String> {
+        (self != CardFont::Template).then(|| format!("font-{}", self.code()))
+    }
+}
+
 /// Colours are `#rrggbb`; the server validates them before they reach a `style` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -155,6 +196,8 @@ pub struct Theme {
     pub template: Template,
     pub primary_color: String,
     pub accent_color: String,
+    #[serde(default)]
+    pub font: CardFont,
     /// Which part of the photo its round frame shows.
     #[serde(default)]
     pub photo_frame: ImageFrame,
@@ -169,6 +212,7 @@ impl Default for Theme {
             template: Template::Classic,
             primary_color: "#1f3a5f".into(),
             accent_color: "#b45309".into(),
+            font: CardFont::Template,
             photo_frame: ImageFrame::default(),
             logo_frame: ImageFrame::default(),
         }

@@ -219,7 +219,7 @@ test.describe('the card designer', () => {
     expect(await video.evaluate((v: HTMLVideoElement) => Math.round(v.duration))).toBe(2);
   });
 
-  test('framing the photo: the sliders move it in its round frame, in the preview and on the card', async ({
+  test('framing the photo and the type: shown in the preview and on the card', async ({
     page,
   }) => {
     await signUpAndConfirm(page, { email: uniqueEmail('designer-frame'), name: 'Ada', password: PASSWORD });
@@ -246,6 +246,7 @@ test.describe('the card designer', () => {
     await field(page, 'theme.photo_frame.x').fill('0');
     await field(page, 'theme.photo_frame.y').fill('0');
     await field(page, 'theme.photo_frame.zoom').fill('200');
+    await field(page, 'theme.font').selectOption('serif');
     await expect(page.locator('#card-preview .card-photo img')).toHaveAttribute(
       'style',
       /object-position:0% 0%;transform:scale\(2\)/,
@@ -263,5 +264,9 @@ test.describe('the card designer', () => {
     expect(Math.abs(image.x - frame.x)).toBeLessThan(1);
     expect(Math.abs(image.y - frame.y)).toBeLessThan(1);
     expect(await page.locator('.card-photo').evaluate((e) => getComputedStyle(e).overflow)).toBe('hidden');
+    // The type chosen: the serif stack, for the name and the rest of the card.
+    for (const text of [page.locator('h1'), page.locator('article.card')]) {
+      expect(await text.evaluate((e) => getComputedStyle(e).fontFamily)).toMatch(/^Georgia/);
+    }
   });
 });

@@ -23,7 +23,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use server::calls::call_state::{Outcome, RecordedCause};
 use server::calls::rates::{LegClass, Rate};
 use server::calls::reservation::{self, CallRequest, Ending};
-use server::cards::service::ImageChange;
+use server::cards::service::MediaChange;
 use server::config::Settings;
 use server::ledger::money::Money;
 use server::startup::AppState;
@@ -95,7 +95,7 @@ async fn main() -> anyhow::Result<()> {
         };
         state
             .cards()
-            .create(account.id, &card, ImageChange::Keep, ImageChange::Keep)
+            .create(account.id, &card, MediaChange::none())
             .await?;
         accounts.push(account.id);
     }

@@ -56,7 +56,10 @@ fn CardArticle(
     let slug = card.with_value(|card| card.slug.clone());
     let (theme_class, theme_style) = card.with_value(|card| {
         (
-            format!("card template-{}", card.theme.template.code()),
+            match card.theme.font.class() {
+                Some(font) => format!("card template-{} {font}", card.theme.template.code()),
+                None => format!("card template-{}", card.theme.template.code()),
+            },
             format!(
                 "--card-primary:{};--card-accent:{};--card-on-primary:{};--card-on-accent:{}",
                 card.theme.primary_color,

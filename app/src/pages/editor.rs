@@ -9,7 +9,9 @@
 use leptos::prelude::*;
 
 use crate::i18n::{EditorText, editor_text};
-use crate::model::{CardLink, Contacts, EditorForm, FieldError, Lang, Template, Theme, error_for};
+use crate::model::{
+    CardFont, CardLink, Contacts, EditorForm, FieldError, Lang, Template, Theme, error_for,
+};
 
 mod call_settings;
 mod fields;
@@ -187,6 +189,15 @@ fn DesignFieldset(
                     }).collect_view()}
                 </select>
                 <FieldErrorText name="theme.template".into() error=err("template")/>
+            </div>
+            <div class="field">
+                <label for="field-theme.font">{text.font}</label>
+                <select id="field-theme.font" name="theme.font">
+                    {CardFont::ALL.into_iter().map(|font| view! {
+                        <option value=font.code() selected={font == theme.font}>{text.font(font)}</option>
+                    }).collect_view()}
+                </select>
+                <FieldErrorText name="theme.font".into() error=err("font")/>
             </div>
             <Input name="theme.primary_color".into() label=text.main_colour.into() kind="color" value=theme.primary_color error=err("primary_color")/>
             <Input name="theme.accent_color".into() label=text.accent_colour.into() kind="color" value=theme.accent_color error=err("accent_color")/>

@@ -3,7 +3,7 @@
 
 use app::model::{CallSettings, CardContent, CardInput, Lang, LocalizedContent, Weekday};
 use server::calls::rates::{LegClass, Rate};
-use server::cards::service::ImageChange;
+use server::cards::service::MediaChange;
 use server::config::Settings;
 use server::ledger::money::Money;
 use server::startup::AppState;
@@ -121,7 +121,7 @@ pub async fn issuer_with_card(
     };
     state
         .cards()
-        .create(account.id, &card, ImageChange::Keep, ImageChange::Keep)
+        .create(account.id, &card, MediaChange::none())
         .await?;
     Ok(())
 }

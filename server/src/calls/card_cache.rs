@@ -79,6 +79,7 @@ mod tests {
                 video_width: None,
                 video_height: None,
                 video_duration_ms: None,
+                font: "template".into(),
                 photo_frame_x: 50,
                 photo_frame_y: 50,
                 photo_frame_zoom: 100,

@@ -29,6 +29,7 @@ pub mod card {
         pub video_width: Option<i32>,
         pub video_height: Option<i32>,
         pub video_duration_ms: Option<i64>,
+        pub font: String,
         pub photo_frame_x: i32,
         pub photo_frame_y: i32,
         pub photo_frame_zoom: i32,

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use app::i18n::{CardFormText, card_form_text};
 use app::model::{
-    CallSettings, CardContent, CardInput, CardLink, Contacts, FieldError, ImageFrame, Lang,
-    LocalizedContent, Template, Theme, Weekday,
+    CallSettings, CardContent, CardFont, CardInput, CardLink, Contacts, FieldError, ImageFrame,
+    Lang, LocalizedContent, Template, Theme, Weekday,
 };
 
 use super::validate::MAX_LINKS;
@@ -35,6 +35,13 @@ pub fn card_input(
         Some(code) => Template::from_code(code).unwrap_or_else(|| {
             errors.push(FieldError::new("theme.template", words.pick_template));
             Template::default()
+        }),
+    };
+    let font = match fields.get("theme.font") {
+        None => CardFont::default(),
+        Some(code) => CardFont::from_code(code).unwrap_or_else(|| {
+            errors.push(FieldError::new("theme.font", words.pick_font));
+            CardFont::default()
         }),
     };
     let contents = Lang::ALL
@@ -89,6 +96,7 @@ pub fn card_input(
                 .get("theme.accent_color")
                 .cloned()
                 .unwrap_or(defaults.accent_color),
+            font,
             photo_frame: image_frame(fields, "photo", words, &mut errors),
             logo_frame: image_frame(fields, "logo", words, &mut errors),
         },

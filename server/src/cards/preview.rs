@@ -103,6 +103,7 @@ pub fn preview_card(input: &CardInput, place: Place<'_>) -> Option<CardView> {
             template: input.theme.template,
             primary_color: colour(&input.theme.primary_color, defaults.primary_color),
             accent_color: colour(&input.theme.accent_color, defaults.accent_color),
+            font: input.theme.font,
             // A frame out of range (a save would refuse it) is drawn as the default's.
             photo_frame: Some(input.theme.photo_frame)
                 .filter(ImageFrame::is_valid)

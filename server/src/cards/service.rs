@@ -5,7 +5,7 @@
 //! refused or failed request leaves the card and its images exactly as they were.
 
 use app::model::{
-    CallSettings, CardContent, CardInput, CardLink, CardSummary, CardView, Contacts, FieldError,
+    CallSettings, CardContent, CardFont, CardInput, CardLink, CardSummary, CardView, Contacts, FieldError,
     ImageFrame, Lang, LocalizedContent, Template, Theme,
 };
 use chrono::Utc;
@@ -590,6 +590,7 @@ fn with_fields(
     row.template = Set(input.theme.template.code().to_string());
     row.primary_color = Set(input.theme.primary_color.clone());
     row.accent_color = Set(input.theme.accent_color.clone());
+    row.font = Set(input.theme.font.code().to_string());
     let (photo, logo) = (input.theme.photo_frame, input.theme.logo_frame);
     row.photo_frame_x = Set(i32::from(photo.x));
     row.photo_frame_y = Set(i32::from(photo.y));
@@ -723,6 +724,7 @@ fn to_view(
             template,
             primary_color: model.primary_color.clone(),
             accent_color: model.accent_color.clone(),
+            font: CardFont::from_code(&model.font).ok_or_else(|| damaged("font", &model.font))?,
             photo_frame: frame(
                 "photo frame",
                 [model.photo_frame_x, model.photo_frame_y, model.photo_frame_zoom],

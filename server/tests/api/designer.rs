@@ -23,7 +23,7 @@ both_backends!(
     a_field_longer_than_any_card_takes_is_refused_before_it_is_rendered,
     the_live_preview_drops_an_image_ticked_for_removal_and_the_page_keeps_it,
     saving_bounds_each_field_before_it_is_kept_and_keeps_the_stored_card,
-    framing_the_photo_moves_it_in_its_frame_on_the_card_and_in_the_preview,
+    framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_preview,
 );
 
 /// The designer's form for a card in English, as the browser sends it (images left empty).
@@ -476,10 +476,11 @@ async fn saving_bounds_each_field_before_it_is_kept_and_keeps_the_stored_card(ba
     assert_eq!(stored, before, "the stored card is untouched");
 }
 
-/// The photo's framing (issue 11's crop/position): saved with the form, drawn on the card as
-/// a style of the image inside its frame, followed by the preview as the sliders move, and a
-/// frame out of range refused in the issuer's language with the stored card untouched.
-async fn framing_the_photo_moves_it_in_its_frame_on_the_card_and_in_the_preview(
+/// The photo's framing (issue 11's crop/position) and the card's type: saved with the form,
+/// drawn on the card (a style of the image inside its frame, a class on the card), followed by
+/// the preview as the sliders move, and a frame out of range or an unknown type refused in the
+/// issuer's language with the stored card untouched.
+async fn framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_preview(
     backend: Backend,
 ) {
     let app = TestApp::spawn(backend).await;
@@ -505,6 +506,7 @@ async fn framing_the_photo_moves_it_in_its_frame_on_the_card_and_in_the_preview(
         ("theme.photo_frame.x", "20"),
         ("theme.photo_frame.y", "30"),
         ("theme.photo_frame.zoom", "250"),
+        ("theme.font", "serif"),
     ];
     let (status, _) = post(&app, "/dashboard/cards/ada", form(&framed)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -518,6 +520,8 @@ async fn framing_the_photo_moves_it_in_its_frame_on_the_card_and_in_the_preview(
         serde_json::json!({ "x": 50, "y": 50, "zoom": 100 })
     );
     let page = reqwest::get(app.url("/c/ada")).await.unwrap().text().await.unwrap();
+    assert_eq!(card["theme"]["font"], "serif");
+    assert!(page.contains("class=\"card template-modern font-serif\""), "the type on the card");
     let style = "object-position:20% 30%;transform:scale(2.5);transform-origin:20% 30%";
     assert!(photo_tag(&page).contains(style), "{}", photo_tag(&page));
 
@@ -542,6 +546,7 @@ async fn framing_the_photo_moves_it_in_its_frame_on_the_card_and_in_the_preview(
         ("content.en.name", "Ada"),
         ("theme.photo_frame.x", "150"),
         ("theme.photo_frame.zoom", "abc"),
+        ("theme.font", "comic"),
     ];
     let (_, pane) = post(&app, "/dashboard/cards/ada/preview?part=preview", form(&wild)).await;
     assert!(!photo_tag(&pane).contains("style="), "{pane}");
@@ -560,6 +565,7 @@ async fn framing_the_photo_moves_it_in_its_frame_on_the_card_and_in_the_preview(
     for (field, message) in [
         ("theme.photo_frame.x", korean.frame_range(0, 100)),
         ("theme.photo_frame.zoom", korean.frame_range(100, 400)),
+        ("theme.font", korean.pick_font.to_string()),
     ] {
         let refusal = tag_with(&page, &format!("data-field-error=\"{field}\""));
         let at = page.find(refusal).unwrap() + refusal.len();

@@ -1,6 +1,7 @@
-//! How a card's photo and logo sit in their frames (issue 11's "crop/position",
-//! `app::model::ImageFrame`): the point kept in view (0-100 % across and down) and the zoom
-//! (100-400 %). Every existing card gets the middle, unzoomed, which is how it looked before.
+//! Two parts of a card's design (issue 11, BRIEF R2): how its photo and logo sit in their
+//! frames (the "crop/position", `app::model::ImageFrame`: the point kept in view, 0-100 %
+//! across and down, and the zoom, 100-400 %), and its type (`app::model::CardFont`). Every
+//! existing card gets the middle, unzoomed, and the template's type: how it looked before.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -10,6 +11,7 @@ pub struct Migration;
 #[derive(DeriveIden, Clone, Copy)]
 enum Cards {
     Table,
+    Font,
     PhotoFrameX,
     PhotoFrameY,
     PhotoFrameZoom,
@@ -31,6 +33,16 @@ const COLUMNS: [(Cards, i32, i32, i32); 6] = [
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Cards::Table)
+                    .add_column(string(Cards::Font).default("template").check(
+                        Expr::col(Cards::Font).is_in(["template", "sans", "serif", "rounded"]),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
         // SQLite adds one column per statement.
         for (column, default, min, max) in COLUMNS {
             manager
@@ -60,6 +72,13 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        Ok(())
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Cards::Table)
+                    .drop_column(Cards::Font)
+                    .to_owned(),
+            )
+            .await
     }
 }
