@@ -148,6 +148,47 @@ impl Template {
     }
 }
 
+/// The type of a card (R2's "fonts"). Each stack names only fonts already on people's devices
+/// (nothing is downloaded), per card language, so Hangul, kana and Han keep their own glyph
+/// forms whatever is chosen. `Template` leaves it to the template (classic: a serif name).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum CardFont {
+    #[default]
+    Template,
+    Sans,
+    Serif,
+    Rounded,
+}
+
+impl CardFont {
+    pub const ALL: [CardFont; 4] = [
+        CardFont::Template,
+        CardFont::Sans,
+        CardFont::Serif,
+        CardFont::Rounded,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CardFont::Template => "template",
+            CardFont::Sans => "sans",
+            CardFont::Serif => "serif",
+            CardFont::Rounded => "rounded",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CardFont> {
+        CardFont::ALL.into_iter().find(|font| font.code() == code)
+    }
+
+    /// The card's class for it (`font-serif`), none for the template's own.
+    pub fn class(self) -> Option<String> {
+        (self != CardFont::Template).then(|| format!("font-{}", self.code()))
+    }
+}
+
 /// Colours are `#rrggbb`; the server validates them before they reach a `style` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -155,6 +196,14 @@ pub struct Theme {
     pub template: Template,
     pub primary_color: String,
     pub accent_color: String,
+    #[serde(default)]
+    pub font: CardFont,
+    /// Which part of the photo its round frame shows.
+    #[serde(default)]
+    pub photo_frame: ImageFrame,
+    /// Which part of the logo its box shows.
+    #[serde(default)]
+    pub logo_frame: ImageFrame,
 }
 
 impl Default for Theme {
@@ -163,6 +212,61 @@ impl Default for Theme {
             template: Template::Classic,
             primary_color: "#1f3a5f".into(),
             accent_color: "#b45309".into(),
+            font: CardFont::Template,
+            photo_frame: ImageFrame::default(),
+            logo_frame: ImageFrame::default(),
+        }
+    }
+}
+
+/// How an image sits in its frame on the card (BRIEF R2's "crop/position"): the point of the
+/// picture kept in view, in percent of its width and height, and how far it is enlarged around
+/// that point. The stored image stays whole, so the issuer can frame it again at any time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ImageFrame {
+    /// 0 (left edge) … 100 (right edge).
+    pub x: u16,
+    /// 0 (top) … 100 (bottom).
+    pub y: u16,
+    /// Percent: 100 (the whole picture fills the frame) … 400.
+    pub zoom: u16,
+}
+
+impl ImageFrame {
+    pub const MAX_POSITION: u16 = 100;
+    pub const MIN_ZOOM: u16 = 100;
+    pub const MAX_ZOOM: u16 = 400;
+
+    pub fn is_valid(&self) -> bool {
+        self.x <= Self::MAX_POSITION
+            && self.y <= Self::MAX_POSITION
+            && (Self::MIN_ZOOM..=Self::MAX_ZOOM).contains(&self.zoom)
+    }
+
+    /// The image's `style`: its focal point kept in view and enlarged around. `None` for the
+    /// default (the middle, unzoomed), so most cards carry no style at all. Only a valid frame
+    /// is ever written (`validate` refuses others; the preview draws them as the default).
+    pub fn style(&self) -> Option<String> {
+        if *self == ImageFrame::default() || !self.is_valid() {
+            return None;
+        }
+        let (x, y) = (self.x, self.y);
+        let mut style = format!("object-position:{x}% {y}%");
+        if self.zoom != Self::MIN_ZOOM {
+            let scale = f64::from(self.zoom) / 100.0;
+            style.push_str(&format!(";transform:scale({scale});transform-origin:{x}% {y}%"));
+        }
+        Some(style)
+    }
+}
+
+impl Default for ImageFrame {
+    fn default() -> Self {
+        ImageFrame {
+            x: 50,
+            y: 50,
+            zoom: 100,
         }
     }
 }
@@ -209,6 +313,27 @@ pub fn readable_text_on(background: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frame_keeps_its_point_in_view_and_enlarges_around_it() {
+        assert_eq!(ImageFrame::default().style(), None, "the middle, whole: no style");
+        let top_left = ImageFrame { x: 0, y: 0, zoom: 100 };
+        assert_eq!(top_left.style().as_deref(), Some("object-position:0% 0%"));
+        let face = ImageFrame { x: 30, y: 25, zoom: 250 };
+        assert_eq!(
+            face.style().as_deref(),
+            Some("object-position:30% 25%;transform:scale(2.5);transform-origin:30% 25%")
+        );
+        for refused in [
+            ImageFrame { x: 101, ..ImageFrame::default() },
+            ImageFrame { y: 500, ..ImageFrame::default() },
+            ImageFrame { zoom: 99, ..ImageFrame::default() },
+            ImageFrame { zoom: 401, ..ImageFrame::default() },
+        ] {
+            assert!(!refused.is_valid(), "{refused:?}");
+            assert_eq!(refused.style(), None, "never written: {refused:?}");
+        }
+    }
 
     #[test]
     fn text_colour_contrasts_with_the_background() {

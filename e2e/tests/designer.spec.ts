@@ -218,4 +218,55 @@ test.describe('the card designer', () => {
     expect(await video.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight])).toEqual([160, 90]);
     expect(await video.evaluate((v: HTMLVideoElement) => Math.round(v.duration))).toBe(2);
   });
+
+  test('framing the photo and the type: shown in the preview and on the card', async ({
+    page,
+  }) => {
+    await signUpAndConfirm(page, { email: uniqueEmail('designer-frame'), name: 'Ada', password: PASSWORD });
+    await gotoHydrated(page, '/dashboard/cards/new');
+    await field(page, 'content.en.name').fill('Ada framed');
+    // A wide picture made by the browser itself.
+    const png = await page.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 128;
+      canvas.height = 64;
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#c0392b';
+      context.fillRect(0, 0, 128, 64);
+      return canvas.toDataURL('image/png').split(',')[1];
+    });
+    await page
+      .locator('#field-photo')
+      .setInputFiles({ name: 'face.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+    await page.getByRole('button', { name: 'Save card' }).click();
+    await expect(page).toHaveURL((url) => url.pathname === '/dashboard');
+    await page.locator('a[href$="/edit"]').first().click();
+    await expect(page.locator('#card-preview .card-photo img')).toBeVisible();
+
+    await field(page, 'theme.photo_frame.x').fill('0');
+    await field(page, 'theme.photo_frame.y').fill('0');
+    await field(page, 'theme.photo_frame.zoom').fill('200');
+    await field(page, 'theme.font').selectOption('serif');
+    await expect(page.locator('#card-preview .card-photo img')).toHaveAttribute(
+      'style',
+      /object-position:0% 0%;transform:scale\(2\)/,
+    );
+    await page.getByRole('button', { name: 'Save card' }).click();
+    await expect(page).toHaveURL((url) => url.pathname === '/dashboard');
+    await page.locator('a[href^="/c/"]', { hasText: 'Ada framed' }).click();
+
+    // On the card: the frame stays 96 px and round; the picture inside is twice as large,
+    // enlarged from its top-left corner, and the frame clips it.
+    const frame = (await page.locator('.card-photo').boundingBox())!;
+    const image = (await page.locator('.card-photo img').boundingBox())!;
+    expect(Math.round(frame.width)).toBe(96);
+    expect(Math.round(image.width)).toBe(192);
+    expect(Math.abs(image.x - frame.x)).toBeLessThan(1);
+    expect(Math.abs(image.y - frame.y)).toBeLessThan(1);
+    expect(await page.locator('.card-photo').evaluate((e) => getComputedStyle(e).overflow)).toBe('hidden');
+    // The type chosen: the serif stack, for the name and the rest of the card.
+    for (const text of [page.locator('h1'), page.locator('article.card')]) {
+      expect(await text.evaluate((e) => getComputedStyle(e).fontFamily)).toMatch(/^Georgia/);
+    }
+  });
 });

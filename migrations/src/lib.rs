@@ -27,6 +27,7 @@ mod m20261201_000018_account_language;
 mod m20261205_000019_embed_origins;
 mod m20261206_000020_card_views;
 mod m20261206_000021_card_video;
+mod m20261206_000022_card_design;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000019_embed_origins::Migration),
             Box::new(m20261206_000020_card_views::Migration),
             Box::new(m20261206_000021_card_video::Migration),
+            Box::new(m20261206_000022_card_design::Migration),
         ]
     }
 }

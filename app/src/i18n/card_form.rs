@@ -38,7 +38,10 @@ pub struct CardFormText {
     // The form.
     pub pick_language: &'static str,
     pub pick_template: &'static str,
+    pub pick_font: &'static str,
     pub whole_number: &'static str,
+    /// Has `{min}` and `{max}` placeholders: an image frame's position or zoom.
+    pub frame_range: &'static str,
     pub daily_cap_whole: &'static str,
     // The call settings.
     /// Has a `{max}` placeholder.
@@ -150,6 +153,12 @@ impl CardFormText {
         self.image_too_large.replace("{size}", size)
     }
 
+    pub fn frame_range(&self, min: u16, max: u16) -> String {
+        self.frame_range
+            .replace("{min}", &min.to_string())
+            .replace("{max}", &max.to_string())
+    }
+
     pub fn upload_too_large(&self, size: &str) -> String {
         self.upload_too_large.replace("{size}", size)
     }
@@ -181,7 +190,9 @@ static KO: CardFormText = CardFormText {
     colour: "#1f3a5f 같은 색상 값을 쓰세요.",
     pick_language: "제시된 언어 중 하나를 고르세요.",
     pick_template: "제시된 템플릿 중 하나를 고르세요.",
+    pick_font: "목록에 있는 글꼴을 고르세요.",
     whole_number: "정수를 입력하세요.",
+    frame_range: "{min}에서 {max} 사이의 정수를 입력하세요.",
     daily_cap_whole: "정수 금액을 쓰거나, 한도를 두지 않으려면 비워 두세요.",
     call_quota: "통화는 {max}건 이하로 정하세요.",
     call_minutes: "1~{max}분으로 정하세요.",
@@ -228,7 +239,9 @@ static EN: CardFormText = CardFormText {
     colour: "Use a colour like #1f3a5f.",
     pick_language: "Pick one of the offered languages.",
     pick_template: "Pick one of the offered templates.",
+    pick_font: "Pick one of the offered types.",
     whole_number: "Use a whole number.",
+    frame_range: "Use a whole number from {min} to {max}.",
     daily_cap_whole: "Use a whole amount, or leave it empty for no cap.",
     call_quota: "Use at most {max} calls.",
     call_minutes: "Use 1 to {max} minutes.",
@@ -275,7 +288,9 @@ static JA: CardFormText = CardFormText {
     colour: "#1f3a5f のような色の値を使ってください。",
     pick_language: "表示されている言語から1つ選んでください。",
     pick_template: "表示されているテンプレートから1つ選んでください。",
+    pick_font: "一覧にある書体を選んでください。",
     whole_number: "整数を入力してください。",
+    frame_range: "{min}から{max}までの整数を入力してください。",
     daily_cap_whole: "整数の金額を入力するか、上限なしにする場合は空欄にしてください。",
     call_quota: "通話は{max}件以下にしてください。",
     call_minutes: "1〜{max}分にしてください。",
@@ -322,7 +337,9 @@ static ZH: CardFormText = CardFormText {
     colour: "请使用 #1f3a5f 这样的颜色值。",
     pick_language: "请从提供的语言中选择一种。",
     pick_template: "请从提供的模板中选择一个。",
+    pick_font: "请选择列表中的字体。",
     whole_number: "请输入整数。",
+    frame_range: "请输入 {min} 到 {max} 之间的整数。",
     daily_cap_whole: "请填写整数金额；不设上限请留空。",
     call_quota: "通话次数最多 {max} 次。",
     call_minutes: "请设为 1 到 {max} 分钟。",
@@ -375,7 +392,9 @@ mod tests {
             colour,
             pick_language,
             pick_template,
+            pick_font,
             whole_number,
+            frame_range,
             daily_cap_whole,
             call_quota,
             call_minutes,
@@ -421,7 +440,9 @@ mod tests {
             colour,
             pick_language,
             pick_template,
+            pick_font,
             whole_number,
+            frame_range,
             daily_cap_whole,
             call_quota,
             call_minutes,
@@ -452,6 +473,7 @@ mod tests {
     /// (codes, time zones, addresses), file formats and units.
     const KEPT: &[&str] = &[
         "{max}",
+        "{min}",
         "{code}",
         "{lang}",
         "{slug}",

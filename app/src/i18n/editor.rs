@@ -2,7 +2,7 @@
 //! ko, en, ja, zh (issue 11). Placeholders such as `{n}` are filled by the methods below; the
 //! refusals of a save come from the server's own table (`card_form`).
 
-use crate::model::{Lang, Template, Weekday};
+use crate::model::{CardFont, Lang, Template, Weekday};
 
 pub struct EditorText {
     pub page_title: &'static str,
@@ -43,6 +43,9 @@ pub struct EditorText {
     pub template: &'static str,
     /// In the order of [`Template::ALL`].
     pub templates: [&'static str; 6],
+    pub font: &'static str,
+    /// In the order of [`CardFont::ALL`].
+    pub fonts: [&'static str; 4],
     pub main_colour: &'static str,
     /// Has a `{ratio}` placeholder (e.g. `2.9`).
     pub contrast_warning: &'static str,
@@ -68,6 +71,11 @@ pub struct EditorText {
     pub logo: &'static str,
     pub current_photo: &'static str,
     pub current_logo: &'static str,
+    /// Has a `{image}` placeholder: `photo` or `logo`'s own word.
+    pub framing: &'static str,
+    pub frame_x: &'static str,
+    pub frame_y: &'static str,
+    pub frame_zoom: &'static str,
     pub remove: &'static str,
     pub save: &'static str,
     pub cancel: &'static str,
@@ -91,6 +99,10 @@ pub fn editor_text(lang: Lang) -> &'static EditorText {
 }
 
 impl EditorText {
+    pub fn framing(&self, image: &str) -> String {
+        self.framing.replace("{image}", image)
+    }
+
     pub fn link_label(&self, row: usize) -> String {
         self.link_label.replace("{n}", &(row + 1).to_string())
     }
@@ -119,6 +131,14 @@ impl EditorText {
         let shown = (ratio * 10.0).floor() / 10.0;
         self.contrast_warning
             .replace("{ratio}", &format!("{shown:.1}"))
+    }
+
+    pub fn font(&self, font: CardFont) -> &'static str {
+        let index = CardFont::ALL
+            .iter()
+            .position(|known| *known == font)
+            .expect("every font is in CardFont::ALL");
+        self.fonts[index]
     }
 
     pub fn template(&self, template: Template) -> &'static str {
@@ -178,6 +198,8 @@ static KO: EditorText = EditorText {
     design: "디자인",
     template: "템플릿",
     templates: ["클래식", "모던", "미니멀", "배너", "사이드바", "볼드"],
+    font: "글꼴",
+    fonts: ["템플릿에 맞춤", "고딕", "명조", "둥근 고딕"],
     main_colour: "주 색상",
     contrast_warning: "주 색상과 명함의 흰 바탕의 대비가 {ratio}:1로, WCAG AA가 글자에 요구하는 4.5:1보다 낮습니다. 이름이 잘 보이지 않을 수 있으니 더 진한 색을 고르세요.",
     accent_colour: "강조 색상",
@@ -209,6 +231,10 @@ static KO: EditorText = EditorText {
     logo: "회사 로고",
     current_photo: "현재 사진",
     current_logo: "현재 로고",
+    framing: "명함에 보일 부분: {image}",
+    frame_x: "왼쪽 ↔ 오른쪽",
+    frame_y: "위 ↕ 아래",
+    frame_zoom: "확대",
     remove: " 삭제",
     save: "명함 저장",
     cancel: "취소",
@@ -255,6 +281,8 @@ static EN: EditorText = EditorText {
     design: "Design",
     template: "Template",
     templates: ["Classic", "Modern", "Minimal", "Banner", "Sidebar", "Bold"],
+    font: "Type",
+    fonts: ["As the template", "Sans-serif", "Serif", "Rounded"],
     main_colour: "Main colour",
     contrast_warning: "The main colour reads at {ratio}:1 on the card's white, below the 4.5:1 that WCAG AA asks of text: callers may not make out the name. Pick a darker colour.",
     accent_colour: "Accent colour",
@@ -286,6 +314,10 @@ static EN: EditorText = EditorText {
     logo: "Company logo",
     current_photo: "Current photo",
     current_logo: "Current company logo",
+    framing: "The part shown on the card: {image}",
+    frame_x: "Left ↔ right",
+    frame_y: "Top ↕ bottom",
+    frame_zoom: "Zoom",
     remove: " Remove",
     save: "Save card",
     cancel: "Cancel",
@@ -339,6 +371,8 @@ static JA: EditorText = EditorText {
         "サイドバー",
         "ボールド",
     ],
+    font: "書体",
+    fonts: ["テンプレートに合わせる", "ゴシック", "明朝", "丸ゴシック"],
     main_colour: "メインカラー",
     contrast_warning: "メインカラーと名刺の白地とのコントラストは {ratio}:1 で、WCAG AA が文字に求める 4.5:1 を下回っています。氏名が読みにくいかもしれません。もっと濃い色を選んでください。",
     accent_colour: "アクセントカラー",
@@ -370,6 +404,10 @@ static JA: EditorText = EditorText {
     logo: "会社のロゴ",
     current_photo: "現在の写真",
     current_logo: "現在のロゴ",
+    framing: "名刺に表示する部分：{image}",
+    frame_x: "左 ↔ 右",
+    frame_y: "上 ↕ 下",
+    frame_zoom: "拡大",
     remove: " 削除",
     save: "名刺を保存",
     cancel: "キャンセル",
@@ -416,6 +454,8 @@ static ZH: EditorText = EditorText {
     design: "设计",
     template: "模板",
     templates: ["经典", "现代", "简约", "横幅", "侧栏", "醒目"],
+    font: "字体",
+    fonts: ["随模板", "黑体", "宋体", "圆体"],
     main_colour: "主色",
     contrast_warning: "主色与名片白色背景的对比度为 {ratio}:1，低于 WCAG AA 对文字要求的 4.5:1，来电者可能看不清姓名。请选择更深的颜色。",
     accent_colour: "强调色",
@@ -447,6 +487,10 @@ static ZH: EditorText = EditorText {
     logo: "公司标志",
     current_photo: "当前照片",
     current_logo: "当前标志",
+    framing: "名片上显示的部分：{image}",
+    frame_x: "左 ↔ 右",
+    frame_y: "上 ↕ 下",
+    frame_zoom: "放大",
     remove: " 删除",
     save: "保存名片",
     cancel: "取消",

@@ -56,7 +56,10 @@ fn CardArticle(
     let slug = card.with_value(|card| card.slug.clone());
     let (theme_class, theme_style) = card.with_value(|card| {
         (
-            format!("card template-{}", card.theme.template.code()),
+            match card.theme.font.class() {
+                Some(font) => format!("card template-{} {font}", card.theme.template.code()),
+                None => format!("card template-{}", card.theme.template.code()),
+            },
             format!(
                 "--card-primary:{};--card-accent:{};--card-on-primary:{};--card-on-accent:{}",
                 card.theme.primary_color,
@@ -74,12 +77,19 @@ fn CardArticle(
             <article class=theme_class style=theme_style lang=move || lang.get().code()>
                 <LanguageSwitch languages=card.with_value(CardView::languages) lang set_lang/>
                 <header class="card-header">
-                    {card.with_value(|card| card.logo_url.clone()).map(|src| view! {
-                        <img class="card-logo" src=src alt=move || text().logo_alt height="48"/>
-                    })}
-                    {card.with_value(|card| card.photo_url.clone()).map(|src| view! {
-                        <img class="card-photo" src=src alt=move || text().photo_alt width="96" height="96"/>
-                    })}
+                    // Each image in a frame that shows the part its issuer chose (`ImageFrame`).
+                    {card.with_value(|card| card.logo_url.clone().map(|src| (src, card.theme.logo_frame.style())))
+                        .map(|(src, style)| view! {
+                            <span class="card-logo">
+                                <img src=src style=style alt=move || text().logo_alt height="48"/>
+                            </span>
+                        })}
+                    {card.with_value(|card| card.photo_url.clone().map(|src| (src, card.theme.photo_frame.style())))
+                        .map(|(src, style)| view! {
+                            <span class="card-photo">
+                                <img src=src style=style alt=move || text().photo_alt width="96" height="96"/>
+                            </span>
+                        })}
                     <h1 class="card-name">{content(|c| c.name.clone())}</h1>
                     <Show when=has(|c| &c.title)>
                         <p class="card-title">{content(|c| c.title.clone())}</p>

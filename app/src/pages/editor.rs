@@ -9,7 +9,9 @@
 use leptos::prelude::*;
 
 use crate::i18n::{EditorText, editor_text};
-use crate::model::{CardLink, Contacts, EditorForm, FieldError, Lang, Template, Theme, error_for};
+use crate::model::{
+    CardFont, CardLink, Contacts, EditorForm, FieldError, Lang, Template, Theme, error_for,
+};
 
 mod call_settings;
 mod fields;
@@ -19,7 +21,7 @@ mod live;
 pub mod preview;
 
 use call_settings::CallFieldset;
-use fields::{FieldErrorText, ImageField, Input, VideoField};
+use fields::{FieldErrorText, FrameFields, ImageField, Input, VideoField};
 use languages::LanguageTabs;
 use preview::PreviewAside;
 
@@ -101,8 +103,12 @@ pub fn EditorPage(ui: Lang, form: EditorForm) -> impl IntoView {
                         <legend>{text.images}</legend>
                         <ImageField name="photo" label=text.photo current_alt=text.current_photo
                             remove=text.remove current=media.photo_url error=err("photo")/>
+                        <FrameFields text image="photo" image_label=text.photo
+                            frame=input.theme.photo_frame errors=errors.clone()/>
                         <ImageField name="logo" label=text.logo current_alt=text.current_logo
                             remove=text.remove current=media.logo_url error=err("logo")/>
+                        <FrameFields text image="logo" image_label=text.logo
+                            frame=input.theme.logo_frame errors=errors.clone()/>
                     </fieldset>
                     <VideoField text=crate::i18n::video_text(ui) remove=text.remove
                         current=media.video error=err("video") poster_error=err("poster")/>
@@ -183,6 +189,15 @@ fn DesignFieldset(
                     }).collect_view()}
                 </select>
                 <FieldErrorText name="theme.template".into() error=err("template")/>
+            </div>
+            <div class="field">
+                <label for="field-theme.font">{text.font}</label>
+                <select id="field-theme.font" name="theme.font">
+                    {CardFont::ALL.into_iter().map(|font| view! {
+                        <option value=font.code() selected={font == theme.font}>{text.font(font)}</option>
+                    }).collect_view()}
+                </select>
+                <FieldErrorText name="theme.font".into() error=err("font")/>
             </div>
             <Input name="theme.primary_color".into() label=text.main_colour.into() kind="color" value=theme.primary_color error=err("primary_color")/>
             <Input name="theme.accent_color".into() label=text.accent_colour.into() kind="color" value=theme.accent_color error=err("accent_color")/>

@@ -29,6 +29,13 @@ pub mod card {
         pub video_width: Option<i32>,
         pub video_height: Option<i32>,
         pub video_duration_ms: Option<i64>,
+        pub font: String,
+        pub photo_frame_x: i32,
+        pub photo_frame_y: i32,
+        pub photo_frame_zoom: i32,
+        pub logo_frame_x: i32,
+        pub logo_frame_y: i32,
+        pub logo_frame_zoom: i32,
         pub created_at: ChronoDateTimeUtc,
         pub updated_at: ChronoDateTimeUtc,
     }

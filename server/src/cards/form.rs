@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use app::i18n::{CardFormText, card_form_text};
 use app::model::{
-    CallSettings, CardContent, CardInput, CardLink, Contacts, FieldError, Lang, LocalizedContent,
-    Template, Theme, Weekday,
+    CallSettings, CardContent, CardFont, CardInput, CardLink, Contacts, FieldError, ImageFrame,
+    Lang, LocalizedContent, Template, Theme, Weekday,
 };
 
 use super::validate::MAX_LINKS;
@@ -35,6 +35,13 @@ pub fn card_input(
         Some(code) => Template::from_code(code).unwrap_or_else(|| {
             errors.push(FieldError::new("theme.template", words.pick_template));
             Template::default()
+        }),
+    };
+    let font = match fields.get("theme.font") {
+        None => CardFont::default(),
+        Some(code) => CardFont::from_code(code).unwrap_or_else(|| {
+            errors.push(FieldError::new("theme.font", words.pick_font));
+            CardFont::default()
         }),
     };
     let contents = Lang::ALL
@@ -89,6 +96,9 @@ pub fn card_input(
                 .get("theme.accent_color")
                 .cloned()
                 .unwrap_or(defaults.accent_color),
+            font,
+            photo_frame: image_frame(fields, "photo", words, &mut errors),
+            logo_frame: image_frame(fields, "logo", words, &mut errors),
         },
         // An unchecked checkbox sends nothing at all.
         published: checked(fields, "published"),
@@ -99,6 +109,33 @@ pub fn card_input(
             .then(|| call_settings(fields, words, &mut errors)),
     };
     (input, errors)
+}
+
+/// `theme.photo_frame.x`, `.y`, `.zoom` as typed: a part left out is the default's, text that is
+/// no number is refused here (a number out of range is `validate`'s to refuse).
+fn image_frame(
+    fields: &HashMap<String, String>,
+    image: &str,
+    words: &CardFormText,
+    errors: &mut Vec<FieldError>,
+) -> ImageFrame {
+    let defaults = ImageFrame::default();
+    let mut part = |name: &str, fallback: u16, min: u16, max: u16| {
+        let field = format!("theme.{image}_frame.{name}");
+        match fields.get(&field).map(|value| value.trim().parse::<u16>()) {
+            None => fallback,
+            Some(Ok(value)) => value,
+            Some(Err(_)) => {
+                errors.push(FieldError::new(field, words.frame_range(min, max)));
+                fallback
+            }
+        }
+    };
+    ImageFrame {
+        x: part("x", defaults.x, 0, ImageFrame::MAX_POSITION),
+        y: part("y", defaults.y, 0, ImageFrame::MAX_POSITION),
+        zoom: part("zoom", defaults.zoom, ImageFrame::MIN_ZOOM, ImageFrame::MAX_ZOOM),
+    }
 }
 
 fn checked(fields: &HashMap<String, String>, name: &str) -> bool {

@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 
 use app::model::designer::copy_into_empty;
-use app::model::{CardInput, CardLink, CardView, Contacts, FieldError, Lang, StoredMedia, Theme};
+use app::model::{
+    CardInput, CardLink, CardView, Contacts, FieldError, ImageFrame, Lang, StoredMedia, Theme,
+};
 
 use super::validate::{check_phone, host_of, is_hex_colour, normalize_url};
 
@@ -101,6 +103,14 @@ pub fn preview_card(input: &CardInput, place: Place<'_>) -> Option<CardView> {
             template: input.theme.template,
             primary_color: colour(&input.theme.primary_color, defaults.primary_color),
             accent_color: colour(&input.theme.accent_color, defaults.accent_color),
+            font: input.theme.font,
+            // A frame out of range (a save would refuse it) is drawn as the default's.
+            photo_frame: Some(input.theme.photo_frame)
+                .filter(ImageFrame::is_valid)
+                .unwrap_or_default(),
+            logo_frame: Some(input.theme.logo_frame)
+                .filter(ImageFrame::is_valid)
+                .unwrap_or_default(),
         },
         photo_url: place.media.photo_url,
         logo_url: place.media.logo_url,

@@ -5,8 +5,8 @@
 //! refused or failed request leaves the card and its images exactly as they were.
 
 use app::model::{
-    CallSettings, CardContent, CardInput, CardLink, CardSummary, CardView, Contacts, FieldError,
-    Lang, LocalizedContent, Template, Theme,
+    CallSettings, CardContent, CardFont, CardInput, CardLink, CardSummary, CardView, Contacts, FieldError,
+    ImageFrame, Lang, LocalizedContent, Template, Theme,
 };
 use chrono::Utc;
 use sea_orm::{
@@ -590,6 +590,14 @@ fn with_fields(
     row.template = Set(input.theme.template.code().to_string());
     row.primary_color = Set(input.theme.primary_color.clone());
     row.accent_color = Set(input.theme.accent_color.clone());
+    row.font = Set(input.theme.font.code().to_string());
+    let (photo, logo) = (input.theme.photo_frame, input.theme.logo_frame);
+    row.photo_frame_x = Set(i32::from(photo.x));
+    row.photo_frame_y = Set(i32::from(photo.y));
+    row.photo_frame_zoom = Set(i32::from(photo.zoom));
+    row.logo_frame_x = Set(i32::from(logo.x));
+    row.logo_frame_y = Set(i32::from(logo.y));
+    row.logo_frame_zoom = Set(i32::from(logo.zoom));
     row.office_phone = Set(input.contacts.office_phone.clone());
     row.mobile = Set(input.contacts.mobile.clone());
     row.fax = Set(input.contacts.fax.clone());
@@ -683,6 +691,15 @@ fn to_view(
         .ok_or_else(|| damaged("first language", &model.default_lang))?;
     let template =
         Template::from_code(&model.template).ok_or_else(|| damaged("template", &model.template))?;
+    let frame = |what: &str, [x, y, zoom]: [i32; 3]| {
+        let part = |value: i32| u16::try_from(value).ok();
+        match (part(x), part(y), part(zoom)) {
+            (Some(x), Some(y), Some(zoom)) => Some(ImageFrame { x, y, zoom }),
+            _ => None,
+        }
+        .filter(ImageFrame::is_valid)
+        .ok_or_else(|| damaged(what, &format!("{x} {y} {zoom}")))
+    };
     Ok(CardView {
         slug: model.slug.clone(),
         url: format!("{public_url}/c/{}", model.slug),
@@ -707,6 +724,15 @@ fn to_view(
             template,
             primary_color: model.primary_color.clone(),
             accent_color: model.accent_color.clone(),
+            font: CardFont::from_code(&model.font).ok_or_else(|| damaged("font", &model.font))?,
+            photo_frame: frame(
+                "photo frame",
+                [model.photo_frame_x, model.photo_frame_y, model.photo_frame_zoom],
+            )?,
+            logo_frame: frame(
+                "logo frame",
+                [model.logo_frame_x, model.logo_frame_y, model.logo_frame_zoom],
+            )?,
         },
         photo_url: model.photo_file.as_deref().map(MediaStore::url),
         logo_url: model.logo_file.as_deref().map(MediaStore::url),

@@ -3,7 +3,7 @@
 //! message in that language) out.
 
 use app::i18n::card_form_text;
-use app::model::{CardInput, CardLink, FieldError, Lang, LocalizedContent};
+use app::model::{CardInput, CardLink, FieldError, ImageFrame, Lang, LocalizedContent};
 
 use crate::auth::service::EmailProblem;
 
@@ -44,6 +44,7 @@ pub enum Problem {
     UrlCharacters,
     TooManyLinks,
     Colour,
+    FrameRange { min: u16, max: u16 },
 }
 
 impl Problem {
@@ -70,6 +71,7 @@ impl Problem {
             Problem::UrlCharacters => text.url_characters.into(),
             Problem::TooManyLinks => text.too_many_links(MAX_LINKS),
             Problem::Colour => text.colour.into(),
+            Problem::FrameRange { min, max } => text.frame_range(*min, *max),
         }
     }
 }
@@ -213,6 +215,27 @@ pub fn validate(input: &CardInput, lang: Lang) -> Result<CardInput, Vec<FieldErr
         *colour = colour.trim().to_ascii_lowercase();
         if !is_hex_colour(colour) {
             refuse(format!("theme.{name}"), Problem::Colour);
+        }
+    }
+    for (name, frame) in [
+        ("photo_frame", card.theme.photo_frame),
+        ("logo_frame", card.theme.logo_frame),
+    ] {
+        let position = Problem::FrameRange {
+            min: 0,
+            max: ImageFrame::MAX_POSITION,
+        };
+        let zoom = Problem::FrameRange {
+            min: ImageFrame::MIN_ZOOM,
+            max: ImageFrame::MAX_ZOOM,
+        };
+        for (part, value, problem) in [("x", frame.x, &position), ("y", frame.y, &position)] {
+            if value > ImageFrame::MAX_POSITION {
+                refuse(format!("theme.{name}.{part}"), problem.clone());
+            }
+        }
+        if !(ImageFrame::MIN_ZOOM..=ImageFrame::MAX_ZOOM).contains(&frame.zoom) {
+            refuse(format!("theme.{name}.zoom"), zoom);
         }
     }
 
@@ -487,6 +510,29 @@ mod tests {
         );
         card.contents[0].content.note.push('\0');
         assert!(fields(&validate(&card, Lang::En).unwrap_err()).contains(&"content.en.note"));
+    }
+
+    #[test]
+    fn an_image_frame_stays_within_its_ranges() {
+        let mut card = input("Ada");
+        card.theme.photo_frame = ImageFrame { x: 0, y: 100, zoom: 400 };
+        card.theme.logo_frame = ImageFrame { x: 100, y: 0, zoom: 100 };
+        assert!(validate(&card, Lang::En).is_ok());
+        card.theme.photo_frame = ImageFrame { x: 101, y: 50, zoom: 99 };
+        card.theme.logo_frame = ImageFrame { x: 50, y: 900, zoom: 401 };
+        let errors = validate(&card, Lang::Ko).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "theme.photo_frame.x",
+                "theme.photo_frame.zoom",
+                "theme.logo_frame.y",
+                "theme.logo_frame.zoom"
+            ]
+        );
+        assert_eq!(errors[0].message, card_form_text(Lang::Ko).frame_range(0, 100));
+        assert_eq!(errors[1].message, card_form_text(Lang::Ko).frame_range(100, 400));
     }
 
     #[test]

@@ -23,6 +23,7 @@ both_backends!(
     a_field_longer_than_any_card_takes_is_refused_before_it_is_rendered,
     the_live_preview_drops_an_image_ticked_for_removal_and_the_page_keeps_it,
     saving_bounds_each_field_before_it_is_kept_and_keeps_the_stored_card,
+    framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_preview,
 );
 
 /// The designer's form for a card in English, as the browser sends it (images left empty).
@@ -473,4 +474,116 @@ async fn saving_bounds_each_field_before_it_is_kept_and_keeps_the_stored_card(ba
     assert_eq!(cards.len(), 1, "nothing created: {cards:?}");
     let stored = app.get_json(&app.client, app.url("/api/cards/ada")).await;
     assert_eq!(stored, before, "the stored card is untouched");
+}
+
+/// The photo's framing (issue 11's crop/position) and the card's type: saved with the form,
+/// drawn on the card (a style of the image inside its frame, a class on the card), followed by
+/// the preview as the sliders move, and a frame out of range or an unknown type refused in the
+/// issuer's language with the stored card untouched.
+async fn framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_preview(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    issuer_with_card(&app).await;
+    let uploaded = app
+        .client
+        .put(app.url("/api/cards/ada/photo"))
+        .header("content-type", "image/png")
+        .body(png_bytes(200, 100))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), StatusCode::OK);
+    // The image tag inside the photo's frame.
+    let photo_tag = |page: &str| {
+        let frame = page.find("<span class=\"card-photo\">").expect("the photo's frame");
+        let image = frame + page[frame..].find("<img").unwrap();
+        page[image..=image + page[image..].find('>').unwrap()].to_string()
+    };
+    let framed = [
+        ("content.en.name", "Ada"),
+        ("published", "true"),
+        ("theme.photo_frame.x", "20"),
+        ("theme.photo_frame.y", "30"),
+        ("theme.photo_frame.zoom", "250"),
+        ("theme.font", "serif"),
+    ];
+    let (status, _) = post(&app, "/dashboard/cards/ada", form(&framed)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let card = app.get_json(&app.client, app.url("/api/cards/ada")).await;
+    assert_eq!(
+        card["theme"]["photo_frame"],
+        serde_json::json!({ "x": 20, "y": 30, "zoom": 250 })
+    );
+    assert_eq!(
+        card["theme"]["logo_frame"],
+        serde_json::json!({ "x": 50, "y": 50, "zoom": 100 })
+    );
+    let page = reqwest::get(app.url("/c/ada")).await.unwrap().text().await.unwrap();
+    assert_eq!(card["theme"]["font"], "serif");
+    assert!(page.contains("class=\"card template-modern font-serif\""), "the type on the card");
+    let style = "object-position:20% 30%;transform:scale(2.5);transform-origin:20% 30%";
+    assert!(photo_tag(&page).contains(style), "{}", photo_tag(&page));
+
+    // The sliders as they move: the preview follows, nothing is saved.
+    let moving = [
+        ("editing_lang", "en"),
+        ("content.en.name", "Ada"),
+        ("theme.photo_frame.x", "80"),
+        ("theme.photo_frame.y", "30"),
+        ("theme.photo_frame.zoom", "100"),
+    ];
+    let (_, pane) = post(
+        &app,
+        "/dashboard/cards/ada/preview?part=preview",
+        form(&moving),
+    )
+    .await;
+    assert!(photo_tag(&pane).contains("style=\"object-position:80% 30%\""), "{pane}");
+    // Out of range while typing: the preview draws the default, a save refuses it.
+    let wild = [
+        ("editing_lang", "en"),
+        ("content.en.name", "Ada"),
+        ("theme.photo_frame.x", "150"),
+        ("theme.photo_frame.zoom", "abc"),
+        ("theme.font", "comic"),
+    ];
+    let (_, pane) = post(&app, "/dashboard/cards/ada/preview?part=preview", form(&wild)).await;
+    assert!(!photo_tag(&pane).contains("style="), "{pane}");
+
+    let switched = app
+        .client
+        .post(app.url("/language"))
+        .form(&[("lang", "ko")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    let korean = card_form_text(Lang::Ko);
+    let (status, page) = post(&app, "/dashboard/cards/ada", form(&wild)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in [
+        ("theme.photo_frame.x", korean.frame_range(0, 100)),
+        ("theme.photo_frame.zoom", korean.frame_range(100, 400)),
+        ("theme.font", korean.pick_font.to_string()),
+    ] {
+        let refusal = tag_with(&page, &format!("data-field-error=\"{field}\""));
+        let at = page.find(refusal).unwrap() + refusal.len();
+        assert!(page[at..].starts_with(&message), "{field}: {}", &page[at..at + 80]);
+    }
+    let mut json = card_json(Some("ada"), "Ada");
+    json["theme"] = serde_json::json!({
+        "template": "modern", "primary_color": "#112233", "accent_color": "#445566",
+        "photo_frame": { "x": 0, "y": 0, "zoom": 401 }
+    });
+    let refused = app
+        .client
+        .put(app.url("/api/cards/ada"))
+        .json(&json)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let after = app.get_json(&app.client, app.url("/api/cards/ada")).await;
+    assert_eq!(after, card, "the stored card is untouched");
 }

@@ -89,3 +89,38 @@ pub fn VideoField(
         </fieldset>
     }
 }
+
+/// How the photo or logo sits in its frame on the card (`ImageFrame`): three sliders, sent with
+/// the form (and to the live preview as they move); the stored image is never changed.
+#[component]
+pub fn FrameFields(
+    text: &'static crate::i18n::EditorText,
+    /// `photo` or `logo`: the fields are `theme.{image}_frame.x|y|zoom`.
+    image: &'static str,
+    image_label: &'static str,
+    frame: crate::model::ImageFrame,
+    errors: Vec<crate::model::FieldError>,
+) -> impl IntoView {
+    use crate::model::ImageFrame;
+    let slider = move |part: &'static str, label: &'static str, value: u16, min: u16, max: u16| {
+        let name = format!("theme.{image}_frame.{part}");
+        let error = crate::model::error_for(&errors, &name).map(str::to_string);
+        let id = format!("field-{name}");
+        view! {
+            <div class="field frame-field">
+                <label for=id.clone()>{label}</label>
+                <input id=id type="range" name=name.clone() min=min.to_string() max=max.to_string()
+                    step="1" value=value.to_string()/>
+                <FieldErrorText name=name error/>
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="frame">
+            <legend>{text.framing(image_label)}</legend>
+            {slider("x", text.frame_x, frame.x, 0, ImageFrame::MAX_POSITION)}
+            {slider("y", text.frame_y, frame.y, 0, ImageFrame::MAX_POSITION)}
+            {slider("zoom", text.frame_zoom, frame.zoom, ImageFrame::MIN_ZOOM, ImageFrame::MAX_ZOOM)}
+        </fieldset>
+    }
+}
