@@ -255,7 +255,9 @@ impl ImageFrame {
         let mut style = format!("object-position:{x}% {y}%");
         if self.zoom != Self::MIN_ZOOM {
             let scale = f64::from(self.zoom) / 100.0;
-            style.push_str(&format!(";transform:scale({scale});transform-origin:{x}% {y}%"));
+            style.push_str(&format!(
+                ";transform:scale({scale});transform-origin:{x}% {y}%"
+            ));
         }
         Some(style)
     }
@@ -316,19 +318,43 @@ mod tests {
 
     #[test]
     fn a_frame_keeps_its_point_in_view_and_enlarges_around_it() {
-        assert_eq!(ImageFrame::default().style(), None, "the middle, whole: no style");
-        let top_left = ImageFrame { x: 0, y: 0, zoom: 100 };
+        assert_eq!(
+            ImageFrame::default().style(),
+            None,
+            "the middle, whole: no style"
+        );
+        let top_left = ImageFrame {
+            x: 0,
+            y: 0,
+            zoom: 100,
+        };
         assert_eq!(top_left.style().as_deref(), Some("object-position:0% 0%"));
-        let face = ImageFrame { x: 30, y: 25, zoom: 250 };
+        let face = ImageFrame {
+            x: 30,
+            y: 25,
+            zoom: 250,
+        };
         assert_eq!(
             face.style().as_deref(),
             Some("object-position:30% 25%;transform:scale(2.5);transform-origin:30% 25%")
         );
         for refused in [
-            ImageFrame { x: 101, ..ImageFrame::default() },
-            ImageFrame { y: 500, ..ImageFrame::default() },
-            ImageFrame { zoom: 99, ..ImageFrame::default() },
-            ImageFrame { zoom: 401, ..ImageFrame::default() },
+            ImageFrame {
+                x: 101,
+                ..ImageFrame::default()
+            },
+            ImageFrame {
+                y: 500,
+                ..ImageFrame::default()
+            },
+            ImageFrame {
+                zoom: 99,
+                ..ImageFrame::default()
+            },
+            ImageFrame {
+                zoom: 401,
+                ..ImageFrame::default()
+            },
         ] {
             assert!(!refused.is_valid(), "{refused:?}");
             assert_eq!(refused.style(), None, "never written: {refused:?}");

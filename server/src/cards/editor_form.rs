@@ -90,7 +90,7 @@ pub(super) async fn read(
                 Images::Keep { store } if !refused => {
                     receive_video(&mut field, store, limits.video_max_bytes)
                         .await
-                        .map_err(|error| failed(error.into(), refused))?
+                        .map_err(|error| failed(error, refused))?
                 }
                 _ => {
                     while field

@@ -134,7 +134,12 @@ fn image_frame(
     ImageFrame {
         x: part("x", defaults.x, 0, ImageFrame::MAX_POSITION),
         y: part("y", defaults.y, 0, ImageFrame::MAX_POSITION),
-        zoom: part("zoom", defaults.zoom, ImageFrame::MIN_ZOOM, ImageFrame::MAX_ZOOM),
+        zoom: part(
+            "zoom",
+            defaults.zoom,
+            ImageFrame::MIN_ZOOM,
+            ImageFrame::MAX_ZOOM,
+        ),
     }
 }
 

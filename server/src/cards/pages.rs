@@ -222,8 +222,8 @@ async fn save(
     };
     let cards = state.cards();
     let saved = match &existing_slug {
-        None => cards.create(account_id, &input, media).await,
-        Some(slug) => cards.update(account_id, slug, &input, media).await,
+        None => cards.create(account_id, &input, *media).await,
+        Some(slug) => cards.update(account_id, slug, &input, *media).await,
     };
     match saved {
         Ok(card) => Redirect::to(&format!("/dashboard?saved={}", card.slug)).into_response(),
@@ -360,7 +360,7 @@ fn import_refusal(error: vcard::VCardError) -> (StatusCode, String) {
 enum Submitted {
     Valid {
         input: CardInput,
-        media: MediaChange,
+        media: Box<MediaChange>,
         /// The language tab that was open, to open again if the service refuses the card.
         editing: Lang,
     },
@@ -461,12 +461,12 @@ async fn read_editor_form(
     if errors.is_empty() {
         Ok(Submitted::Valid {
             input,
-            media: MediaChange {
+            media: Box::new(MediaChange {
                 photo,
                 logo,
                 video,
                 poster,
-            },
+            }),
             editing,
         })
     } else {

@@ -5,8 +5,8 @@
 //! refused or failed request leaves the card and its images exactly as they were.
 
 use app::model::{
-    CallSettings, CardContent, CardFont, CardInput, CardLink, CardSummary, CardView, Contacts, FieldError,
-    ImageFrame, Lang, LocalizedContent, Template, Theme,
+    CallSettings, CardContent, CardFont, CardInput, CardLink, CardSummary, CardView, Contacts,
+    FieldError, ImageFrame, Lang, LocalizedContent, Template, Theme,
 };
 use chrono::Utc;
 use sea_orm::{
@@ -727,11 +727,19 @@ fn to_view(
             font: CardFont::from_code(&model.font).ok_or_else(|| damaged("font", &model.font))?,
             photo_frame: frame(
                 "photo frame",
-                [model.photo_frame_x, model.photo_frame_y, model.photo_frame_zoom],
+                [
+                    model.photo_frame_x,
+                    model.photo_frame_y,
+                    model.photo_frame_zoom,
+                ],
             )?,
             logo_frame: frame(
                 "logo frame",
-                [model.logo_frame_x, model.logo_frame_y, model.logo_frame_zoom],
+                [
+                    model.logo_frame_x,
+                    model.logo_frame_y,
+                    model.logo_frame_zoom,
+                ],
             )?,
         },
         photo_url: model.photo_file.as_deref().map(MediaStore::url),

@@ -44,7 +44,10 @@ pub enum Problem {
     UrlCharacters,
     TooManyLinks,
     Colour,
-    FrameRange { min: u16, max: u16 },
+    FrameRange {
+        min: u16,
+        max: u16,
+    },
 }
 
 impl Problem {
@@ -515,11 +518,27 @@ mod tests {
     #[test]
     fn an_image_frame_stays_within_its_ranges() {
         let mut card = input("Ada");
-        card.theme.photo_frame = ImageFrame { x: 0, y: 100, zoom: 400 };
-        card.theme.logo_frame = ImageFrame { x: 100, y: 0, zoom: 100 };
+        card.theme.photo_frame = ImageFrame {
+            x: 0,
+            y: 100,
+            zoom: 400,
+        };
+        card.theme.logo_frame = ImageFrame {
+            x: 100,
+            y: 0,
+            zoom: 100,
+        };
         assert!(validate(&card, Lang::En).is_ok());
-        card.theme.photo_frame = ImageFrame { x: 101, y: 50, zoom: 99 };
-        card.theme.logo_frame = ImageFrame { x: 50, y: 900, zoom: 401 };
+        card.theme.photo_frame = ImageFrame {
+            x: 101,
+            y: 50,
+            zoom: 99,
+        };
+        card.theme.logo_frame = ImageFrame {
+            x: 50,
+            y: 900,
+            zoom: 401,
+        };
         let errors = validate(&card, Lang::Ko).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
@@ -531,8 +550,14 @@ mod tests {
                 "theme.logo_frame.zoom"
             ]
         );
-        assert_eq!(errors[0].message, card_form_text(Lang::Ko).frame_range(0, 100));
-        assert_eq!(errors[1].message, card_form_text(Lang::Ko).frame_range(100, 400));
+        assert_eq!(
+            errors[0].message,
+            card_form_text(Lang::Ko).frame_range(0, 100)
+        );
+        assert_eq!(
+            errors[1].message,
+            card_form_text(Lang::Ko).frame_range(100, 400)
+        );
     }
 
     #[test]

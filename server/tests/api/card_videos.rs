@@ -24,8 +24,11 @@ fn sample(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
 }
 
+/// A file part of the form: its field, bytes and file name.
+type FilePart = (&'static str, Vec<u8>, &'static str);
+
 /// The designer's form for the card "Ada", published, with the given file parts.
-fn form(files: Vec<(&'static str, Vec<u8>, &'static str)>) -> Form {
+fn form(files: Vec<FilePart>) -> Form {
     let mut form = Form::new()
         .text("default_lang", "en")
         .text("content.en.name", "Ada")
@@ -202,7 +205,7 @@ async fn a_refused_video_keeps_the_stored_card_and_leaves_no_file(backend: Backe
     assert_eq!(switched.status(), StatusCode::SEE_OTHER);
     let korean = video_text(Lang::Ko);
     let before = app.get_json(&app.client, app.url("/api/cards/ada")).await;
-    let cases: Vec<(Vec<(&'static str, Vec<u8>, &'static str)>, &str, String)> = vec![
+    let cases: Vec<(Vec<FilePart>, &str, String)> = vec![
         (
             vec![("video", sample("hevc.mp4"), "iphone.mov")],
             "video",

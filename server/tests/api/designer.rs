@@ -496,7 +496,9 @@ async fn framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_previ
     assert_eq!(uploaded.status(), StatusCode::OK);
     // The image tag inside the photo's frame.
     let photo_tag = |page: &str| {
-        let frame = page.find("<span class=\"card-photo\">").expect("the photo's frame");
+        let frame = page
+            .find("<span class=\"card-photo\">")
+            .expect("the photo's frame");
         let image = frame + page[frame..].find("<img").unwrap();
         page[image..=image + page[image..].find('>').unwrap()].to_string()
     };
@@ -519,9 +521,17 @@ async fn framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_previ
         card["theme"]["logo_frame"],
         serde_json::json!({ "x": 50, "y": 50, "zoom": 100 })
     );
-    let page = reqwest::get(app.url("/c/ada")).await.unwrap().text().await.unwrap();
+    let page = reqwest::get(app.url("/c/ada"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(card["theme"]["font"], "serif");
-    assert!(page.contains("class=\"card template-modern font-serif\""), "the type on the card");
+    assert!(
+        page.contains("class=\"card template-modern font-serif\""),
+        "the type on the card"
+    );
     let style = "object-position:20% 30%;transform:scale(2.5);transform-origin:20% 30%";
     assert!(photo_tag(&page).contains(style), "{}", photo_tag(&page));
 
@@ -539,7 +549,10 @@ async fn framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_previ
         form(&moving),
     )
     .await;
-    assert!(photo_tag(&pane).contains("style=\"object-position:80% 30%\""), "{pane}");
+    assert!(
+        photo_tag(&pane).contains("style=\"object-position:80% 30%;\""),
+        "{pane}"
+    );
     // Out of range while typing: the preview draws the default, a save refuses it.
     let wild = [
         ("editing_lang", "en"),
@@ -548,7 +561,12 @@ async fn framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_previ
         ("theme.photo_frame.zoom", "abc"),
         ("theme.font", "comic"),
     ];
-    let (_, pane) = post(&app, "/dashboard/cards/ada/preview?part=preview", form(&wild)).await;
+    let (_, pane) = post(
+        &app,
+        "/dashboard/cards/ada/preview?part=preview",
+        form(&wild),
+    )
+    .await;
     assert!(!photo_tag(&pane).contains("style="), "{pane}");
 
     let switched = app
@@ -560,16 +578,31 @@ async fn framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_previ
         .unwrap();
     assert_eq!(switched.status(), StatusCode::SEE_OTHER);
     let korean = card_form_text(Lang::Ko);
-    let (status, page) = post(&app, "/dashboard/cards/ada", form(&wild)).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    for (field, message) in [
-        ("theme.photo_frame.x", korean.frame_range(0, 100)),
-        ("theme.photo_frame.zoom", korean.frame_range(100, 400)),
-        ("theme.font", korean.pick_font.to_string()),
+    // What is no number or no offered choice is refused as the form is read; a number out of
+    // range by the card's rules.
+    let out_of_range = [("content.en.name", "Ada"), ("theme.photo_frame.x", "150")];
+    for (typed, field, message) in [
+        (
+            &wild[..],
+            "theme.photo_frame.zoom",
+            korean.frame_range(100, 400),
+        ),
+        (&wild[..], "theme.font", korean.pick_font.to_string()),
+        (
+            &out_of_range[..],
+            "theme.photo_frame.x",
+            korean.frame_range(0, 100),
+        ),
     ] {
+        let (status, page) = post(&app, "/dashboard/cards/ada", form(typed)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
         let refusal = tag_with(&page, &format!("data-field-error=\"{field}\""));
         let at = page.find(refusal).unwrap() + refusal.len();
-        assert!(page[at..].starts_with(&message), "{field}: {}", &page[at..at + 80]);
+        assert!(
+            page[at..].starts_with(&message),
+            "{field}: {}",
+            &page[at..at + 80]
+        );
     }
     let mut json = card_json(Some("ada"), "Ada");
     json["theme"] = serde_json::json!({

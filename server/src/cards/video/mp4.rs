@@ -57,8 +57,11 @@ fn box_header(bytes: &[u8], room: u64) -> Result<([u8; 4], u64, u64), VideoError
     Ok((kind, header_len, size))
 }
 
+/// A box inside data already read: its type and its body.
+type Child<'a> = ([u8; 4], &'a [u8]);
+
 /// The boxes directly inside `data`, in order.
-fn children(data: &[u8]) -> Result<Vec<([u8; 4], &[u8])>, VideoError> {
+fn children(data: &[u8]) -> Result<Vec<Child<'_>>, VideoError> {
     let mut boxes = Vec::new();
     let mut rest = data;
     while !rest.is_empty() {
