@@ -70,6 +70,9 @@ export default defineConfig({
       CALLCARD_PUBLIC_URL: baseURL,
       CALLCARD_SITE_ROOT: path.resolve(__dirname, '../target/site'),
       RUST_LOG: 'warn',
+      // Every test that needs a fresh issuer signs up from 127.0.0.1; the suite makes more than
+      // the default 10 an hour allows one address (the limit itself is tested in Rust).
+      CALLCARD_SIGNUP_MAX_PER_ADDRESS: '50',
       // SIPp plays the trunk in call.spec.ts, on this port; the demo issuer's password is
       // known so the test can read the issuer's records.
       CALLCARD_TRUNK_HOST: '127.0.0.1',
