@@ -11,8 +11,8 @@ use utoipa::OpenApi;
 
 use super::media::{self, ImageLimits};
 use super::pages::{card_error, import_error};
-use super::service::{ImageChange, MediaChange};
-use super::vcard;
+use super::service::{ImageChange, MediaChange, VideoChange};
+use super::{vcard, video, video_check};
 use crate::auth::CurrentAccount;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::startup::AppState;
@@ -28,6 +28,11 @@ pub fn router() -> Router<AppState> {
             put(put_photo).delete(delete_photo),
         )
         .route("/api/cards/{slug}/logo", put(put_logo).delete(delete_logo))
+        .route(
+            "/api/cards/{slug}/video",
+            put(put_video).delete(delete_video),
+        )
+        .route("/api/cards/{slug}/video/poster", put(put_video_poster))
         .route(
             "/api/vcard/import",
             post(import).layer(DefaultBodyLimit::max(vcard::MAX_IMPORT_BYTES)),
@@ -48,6 +53,9 @@ pub fn router() -> Router<AppState> {
         delete_photo,
         put_logo,
         delete_logo,
+        put_video,
+        put_video_poster,
+        delete_video,
         import
     ),
     components(schemas(
@@ -232,23 +240,33 @@ async fn upload_image(
     body: Bytes,
 ) -> Result<Json<CardView>, ApiError> {
     let card = state.cards().owned(owner, slug).await.map_err(card_error)?;
+    let clean = cleaned_image(state, slot.field(), body).await?;
+    store_image(state, owner, card, slot, ImageChange::Replace(clean)).await
+}
+
+/// An uploaded image checked without decoding, then decoded and re-encoded on the parsing
+/// pool; a refusal names `field`.
+async fn cleaned_image(
+    state: &AppState,
+    field: &'static str,
+    body: Bytes,
+) -> Result<media::CleanImage, ApiError> {
     let limits = ImageLimits {
         max_bytes: state.settings.upload_max_bytes,
         ..ImageLimits::default()
     };
     let refused = |error: media::ImageError| {
         ApiError::Validation(vec![app::model::FieldError::new(
-            slot.field(),
+            field,
             error.message(crate::ui_language::current()),
         )])
     };
     media::inspect(&body, &limits).map_err(refused)?;
-    let clean = state
+    state
         .parsing
         .run(move || media::sanitize(&body, &limits))
         .await?
-        .map_err(refused)?;
-    store_image(state, owner, card, slot, ImageChange::Replace(clean)).await
+        .map_err(refused)
 }
 
 async fn store_image(
@@ -258,7 +276,6 @@ async fn store_image(
     slot: Slot,
     change: ImageChange,
 ) -> Result<Json<CardView>, ApiError> {
-    let input = card.to_input();
     let media = match slot {
         Slot::Photo => MediaChange {
             photo: change,
@@ -269,6 +286,17 @@ async fn store_image(
             ..MediaChange::none()
         },
     };
+    update_media(state, owner, card, media).await
+}
+
+/// The card as it is, with its files changed.
+async fn update_media(
+    state: &AppState,
+    owner: i64,
+    card: CardView,
+    media: MediaChange,
+) -> Result<Json<CardView>, ApiError> {
+    let input = card.to_input();
     Ok(Json(
         state
             .cards()
@@ -327,6 +355,133 @@ async fn delete_logo(
     Path(slug): Path<String>,
 ) -> Result<Json<CardView>, ApiError> {
     set_image(&state, account.id, &slug, Slot::Logo, ImageChange::Remove).await
+}
+
+/// Upload the card's short video: the request body is the MP4 (or MOV) or WebM file, written
+/// to disk as it arrives and checked by its headers: H.264, VP8, VP9 or AV1 with AAC, Opus or
+/// Vorbis sound, within the installation's length and size. Replaces the video and its still.
+#[utoipa::path(put, path = "/api/cards/{slug}/video", tag = "cards",
+    params(("slug" = String, Path)), request_body(content = Vec<u8>, content_type = "video/mp4"),
+    responses((status = 200, body = CardView), (status = 404, body = ErrorBody),
+        (status = 413, description = "Larger than the installation's video limit", body = ErrorBody),
+        (status = 422, description = "Not MP4/WebM, a codec not every browser plays, too long, without a picture or damaged", body = ErrorBody),
+        (status = 503, description = "Busy; retry after Retry-After seconds", body = ErrorBody)))]
+async fn put_video(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<Json<CardView>, ApiError> {
+    use tokio_stream::StreamExt;
+    let card = state
+        .cards()
+        .owned(account.id, &slug)
+        .await
+        .map_err(card_error)?;
+    let lang = crate::ui_language::current();
+    let max_bytes = state.settings.video_max_bytes as u64;
+    let too_large = || ApiError::PayloadTooLarge {
+        message: app::i18n::video_text(lang)
+            .too_large(&media::human_size(state.settings.video_max_bytes)),
+    };
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|declared| declared > max_bytes) {
+        return Err(too_large());
+    }
+    let mut incoming = state
+        .media
+        .receive_video()
+        .await
+        .map_err(ApiError::internal)?;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|error| ApiError::BadRequest {
+            code: "invalid_body",
+            message: error.to_string(),
+        })?;
+        incoming
+            .write(&chunk, max_bytes + 1)
+            .await
+            .map_err(ApiError::internal)?;
+        // Past the limit the rest is not read (the file goes with `incoming`).
+        if incoming.len() > max_bytes {
+            return Err(too_large());
+        }
+    }
+    let upload = incoming.finish().await.map_err(ApiError::internal)?;
+    let refused = |error: video::VideoError| {
+        ApiError::Validation(vec![app::model::FieldError::new(
+            "video",
+            video_check::refusal(&error, &state, lang),
+        )])
+    };
+    if upload.len == 0 {
+        return Err(refused(video::VideoError::UnsupportedFormat));
+    }
+    let (upload, info) = video_check::checked(&state, upload)
+        .await?
+        .map_err(refused)?;
+    let media = MediaChange {
+        video: VideoChange::Replace { upload, info },
+        ..MediaChange::none()
+    };
+    update_media(&state, account.id, card, media).await
+}
+
+/// Upload the still shown before the card's video plays: the request body is the JPEG or PNG
+/// file. The card must have a video.
+#[utoipa::path(put, path = "/api/cards/{slug}/video/poster", tag = "cards",
+    params(("slug" = String, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 200, body = CardView), (status = 404, body = ErrorBody),
+        (status = 422, description = "No video, or not a JPEG/PNG, too large, over 16 megapixels or corrupt", body = ErrorBody),
+        (status = 503, description = "Busy; retry after Retry-After seconds", body = ErrorBody)))]
+async fn put_video_poster(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Json<CardView>, ApiError> {
+    let card = state
+        .cards()
+        .owned(account.id, &slug)
+        .await
+        .map_err(card_error)?;
+    if card.video.is_none() {
+        let text = app::i18n::video_text(crate::ui_language::current());
+        return Err(ApiError::Validation(vec![app::model::FieldError::new(
+            "poster",
+            text.poster_without_video,
+        )]));
+    }
+    let clean = cleaned_image(&state, "poster", body).await?;
+    let media = MediaChange {
+        poster: ImageChange::Replace(clean),
+        ..MediaChange::none()
+    };
+    update_media(&state, account.id, card, media).await
+}
+
+/// Remove the card's video and its still.
+#[utoipa::path(delete, path = "/api/cards/{slug}/video", tag = "cards",
+    params(("slug" = String, Path)), responses((status = 200, body = CardView)))]
+async fn delete_video(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(slug): Path<String>,
+) -> Result<Json<CardView>, ApiError> {
+    let card = state
+        .cards()
+        .owned(account.id, &slug)
+        .await
+        .map_err(card_error)?;
+    let media = MediaChange {
+        video: VideoChange::Remove,
+        ..MediaChange::none()
+    };
+    update_media(&state, account.id, card, media).await
 }
 
 /// Read a vCard (2.1, 3.0 or 4.0; the body is the .vcf file as exported, in any character set

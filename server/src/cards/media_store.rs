@@ -129,6 +129,11 @@ impl IncomingVideo {
         Ok(())
     }
 
+    /// The bytes received so far, written or not.
+    pub fn len(&self) -> u64 {
+        self.upload.len
+    }
+
     pub async fn finish(mut self) -> std::io::Result<VideoUpload> {
         if let Some(mut file) = self.file.take() {
             file.flush().await?;

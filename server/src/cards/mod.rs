@@ -24,6 +24,7 @@ pub mod usage_routes;
 pub mod validate;
 pub mod vcard;
 pub mod video;
+mod video_check;
 pub mod views;
 
 mod api;

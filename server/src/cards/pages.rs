@@ -11,11 +11,9 @@ use serde::Deserialize;
 
 use super::editor_form::{self, EditorParts, FileLimits, Images, bad_multipart};
 use super::media::{self, ImageLimits};
-use super::media_store::VideoUpload;
 use super::notice::DashboardNotice;
 use super::service::{CardError, ImageChange, MediaChange, VideoChange};
-use super::video::{self, VideoError, VideoLimits};
-use super::{form, preview, vcard};
+use super::{form, preview, vcard, video_check};
 use crate::auth::{MaybeAccount, SignedIn};
 use crate::error::ApiError;
 use crate::render;
@@ -417,10 +415,13 @@ async fn read_editor_form(
             .is_some_and(|v| v == "true")
     };
     let video = match video {
-        Some(upload) => match checked_video(state, upload).await? {
+        Some(upload) => match video_check::checked(state, upload).await? {
             Ok((upload, info)) => VideoChange::Replace { upload, info },
             Err(error) => {
-                errors.push(FieldError::new("video", video_refusal(&error, state, lang)));
+                errors.push(FieldError::new(
+                    "video",
+                    video_check::refusal(&error, state, lang),
+                ));
                 VideoChange::Keep
             }
         },
@@ -475,51 +476,6 @@ async fn read_editor_form(
             errors,
             editing,
         })
-    }
-}
-
-/// A received video's headers read on the parsing pool; the upload comes back with what they
-/// say, or goes (its file removed) with the refusal.
-async fn checked_video(
-    state: &AppState,
-    upload: VideoUpload,
-) -> Result<Result<(VideoUpload, video::VideoInfo), VideoError>, ApiError> {
-    let limits = VideoLimits {
-        max_bytes: state.settings.video_max_bytes as u64,
-        max_secs: state.settings.video_max_secs,
-    };
-    Ok(state
-        .parsing
-        .run(move || {
-            if upload.len > limits.max_bytes {
-                return Err(VideoError::TooLarge {
-                    max_bytes: limits.max_bytes,
-                });
-            }
-            let mut file = std::fs::File::open(upload.path()).map_err(|error| {
-                tracing::error!(%error, "a received video could not be read back");
-                VideoError::Corrupt
-            })?;
-            let info = video::inspect(&mut file, upload.len, limits)?;
-            Ok((upload, info))
-        })
-        .await?)
-}
-
-/// A video refusal in the issuer's language.
-fn video_refusal(error: &VideoError, state: &AppState, lang: Lang) -> String {
-    let text = app::i18n::video_text(lang);
-    match error {
-        VideoError::TooLarge { .. } => {
-            text.too_large(&media::human_size(state.settings.video_max_bytes))
-        }
-        VideoError::TooLong { max_secs } => text.too_long(*max_secs),
-        VideoError::UnsupportedFormat => text.format.into(),
-        VideoError::UnsupportedCodec { codec } => text.codec(codec),
-        VideoError::Hevc => text.hevc.into(),
-        VideoError::NoPicture => text.no_picture.into(),
-        VideoError::UnknownLength => text.unknown_length.into(),
-        VideoError::Corrupt => text.corrupt.into(),
     }
 }
 

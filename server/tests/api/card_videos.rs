@@ -14,6 +14,7 @@ both_backends!(
     a_card_saved_with_a_video_plays_it_from_its_page,
     a_refused_video_keeps_the_stored_card_and_leaves_no_file,
     replacing_and_removing_a_video_keeps_exactly_the_files_in_use,
+    the_api_takes_a_video_and_its_still_and_refuses_past_its_limits,
 );
 
 fn sample(name: &str) -> Vec<u8> {
@@ -385,5 +386,105 @@ async fn replacing_and_removing_a_video_keeps_exactly_the_files_in_use(backend: 
     assert_eq!(status, StatusCode::SEE_OTHER);
     let removed = app.get_json(&app.client, app.url("/api/cards/ada")).await;
     assert!(removed["video"].is_null(), "{removed}");
+    assert_eq!(media_files(&app), Vec::<String>::new());
+}
+
+/// `PUT /api/cards/{slug}/video` and `…/video/poster`, `DELETE …/video`: the same checks as the
+/// designer's form, a body past the limit refused with 413 before it is kept, nothing left on
+/// disk by a refusal.
+async fn the_api_takes_a_video_and_its_still_and_refuses_past_its_limits(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |settings| {
+        settings.video_max_bytes = 12 * 1024;
+    })
+    .await;
+    issuer_with_card(&app).await;
+    let put = async |path: &str, content_type: &str, body: Vec<u8>| {
+        let response = app
+            .client
+            .put(app.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json::<serde_json::Value>().await.unwrap())
+    };
+    // A still needs a video to belong to.
+    let (status, body) = put(
+        "/api/cards/ada/video/poster",
+        "image/png",
+        png_bytes(32, 18),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let text = video_text(Lang::En);
+    let refusals = [
+        (
+            "hevc.mp4",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            text.hevc.to_string(),
+        ),
+        (
+            "vp9-opus.webm",
+            StatusCode::PAYLOAD_TOO_LARGE,
+            text.too_large("12 KB"),
+        ),
+    ];
+    for (name, expected, message) in refusals {
+        let (status, body) = put("/api/cards/ada/video", "video/mp4", sample(name)).await;
+        assert_eq!(status, expected, "{name}: {body}");
+        assert!(body.to_string().contains(&message), "{name}: {body}");
+        assert_eq!(media_files(&app), Vec::<String>::new(), "{name}");
+    }
+    // Streamed in chunks without a declared length: read up to the limit, then refused.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = sample("vp9-opus.webm")
+        .chunks(1024)
+        .map(|chunk| Ok(chunk.to_vec()))
+        .collect();
+    let streamed = app
+        .client
+        .put(app.url("/api/cards/ada/video"))
+        .header("content-type", "video/webm")
+        .body(reqwest::Body::wrap_stream(tokio_stream::iter(chunks)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(streamed.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(media_files(&app), Vec::<String>::new());
+    let (status, card) = put(
+        "/api/cards/ada/video",
+        "video/mp4",
+        sample("h264-moov-at-end.mp4"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{card}");
+    assert_eq!(card["video"]["media_type"], "video/mp4");
+    let names: Vec<_> = card["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|content| content["name"].clone())
+        .collect();
+    assert_eq!(names.len(), 2, "the rest of the card is kept: {card}");
+    assert!(names.contains(&serde_json::json!("에이다")), "{card}");
+    let (status, card) = put(
+        "/api/cards/ada/video/poster",
+        "image/png",
+        png_bytes(32, 18),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{card}");
+    assert!(card["video"]["poster_url"].is_string());
+    assert_eq!(media_files(&app).len(), 2);
+    let removed = app
+        .client
+        .delete(app.url("/api/cards/ada/video"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::OK);
+    let card: serde_json::Value = removed.json().await.unwrap();
+    assert!(card["video"].is_null());
     assert_eq!(media_files(&app), Vec::<String>::new());
 }
