@@ -80,6 +80,11 @@ impl Lang {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CardContent {
     pub name: String,
+    /// How the name is read, in this language's own way (kana for a kanji name, pinyin for
+    /// a Chinese one, hangul for a name in hanja): shown with the name, and kept in the vCard's
+    /// phonetic name so contact apps sort and say it right.
+    #[serde(default)]
+    pub reading: String,
     #[serde(default)]
     pub title: String,
     #[serde(default)]
@@ -90,6 +95,16 @@ pub struct CardContent {
     pub address: String,
     #[serde(default)]
     pub note: String,
+}
+
+impl CardContent {
+    /// The name as it is said: its reading where there is one (kana for a name in kanji).
+    pub fn spoken_name(&self) -> &str {
+        match self.reading.trim() {
+            "" => &self.name,
+            reading => reading,
+        }
+    }
 }
 
 /// An extra link on a card (a portfolio, a social profile…).
@@ -315,6 +330,22 @@ pub fn readable_text_on(background: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_said_from_its_reading_where_there_is_one() {
+        let kanji = CardContent {
+            name: "山田太郎".into(),
+            reading: " やまだ たろう ".into(),
+            ..CardContent::default()
+        };
+        assert_eq!(kanji.spoken_name(), "やまだ たろう");
+        let plain = CardContent {
+            name: "Ada".into(),
+            reading: "  ".into(),
+            ..CardContent::default()
+        };
+        assert_eq!(plain.spoken_name(), "Ada");
+    }
 
     #[test]
     fn a_frame_keeps_its_point_in_view_and_enlarges_around_it() {
@@ -682,6 +713,7 @@ impl CardView {
 
 static EMPTY_CONTENT: CardContent = CardContent {
     name: String::new(),
+    reading: String::new(),
     title: String::new(),
     company: String::new(),
     department: String::new(),

@@ -28,6 +28,7 @@ mod m20261205_000019_embed_origins;
 mod m20261206_000020_card_views;
 mod m20261206_000021_card_video;
 mod m20261206_000022_card_design;
+mod m20261206_000023_name_reading;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_card_views::Migration),
             Box::new(m20261206_000021_card_video::Migration),
             Box::new(m20261206_000022_card_design::Migration),
+            Box::new(m20261206_000023_name_reading::Migration),
         ]
     }
 }

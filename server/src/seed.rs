@@ -81,7 +81,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
 /// 홍길동's card, in the four languages the brief asks for.
 pub fn sample_card() -> CardInput {
     let content = |lang,
-                   name: &str,
+                   (name, reading): (&str, &str),
                    title: &str,
                    company: &str,
                    department: &str,
@@ -91,6 +91,7 @@ pub fn sample_card() -> CardInput {
             lang,
             content: CardContent {
                 name: name.into(),
+                reading: reading.into(),
                 title: title.into(),
                 company: company.into(),
                 department: department.into(),
@@ -105,7 +106,7 @@ pub fn sample_card() -> CardInput {
         contents: vec![
             content(
                 Lang::Ko,
-                "홍길동",
+                ("홍길동", ""),
                 "영업부장",
                 "(주)에이비씨디",
                 "영업부",
@@ -114,7 +115,7 @@ pub fn sample_card() -> CardInput {
             ),
             content(
                 Lang::En,
-                "Hong Gildong",
+                ("Hong Gildong", ""),
                 "Sales Manager",
                 "ABCD Co., Ltd.",
                 "Sales",
@@ -123,7 +124,7 @@ pub fn sample_card() -> CardInput {
             ),
             content(
                 Lang::Ja,
-                "洪吉童",
+                ("洪吉童", "ホン・ギルドン"),
                 "営業部長",
                 "ABCD株式会社",
                 "営業部",
@@ -132,7 +133,7 @@ pub fn sample_card() -> CardInput {
             ),
             content(
                 Lang::Zh,
-                "洪吉童",
+                ("洪吉童", "Hóng Jítóng"),
                 "销售经理",
                 "ABCD株式会社",
                 "销售部",

@@ -91,6 +91,9 @@ fn CardArticle(
                             </span>
                         })}
                     <h1 class="card-name">{content(|c| c.name.clone())}</h1>
+                    <Show when=has(|c| &c.reading)>
+                        <p class="card-reading">{content(|c| c.reading.clone())}</p>
+                    </Show>
                     <Show when=has(|c| &c.title)>
                         <p class="card-title">{content(|c| c.title.clone())}</p>
                     </Show>

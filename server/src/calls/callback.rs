@@ -128,7 +128,7 @@ pub(super) async fn place_callback(
     // Claimed only for a number we would call: a refused one writes nothing.
     let token = LiveCalls::new_token();
     let claim = guard_the_number(state, &caller.e164, &token).await?;
-    let (destination, card_name) = issuer_end(state, &card, &settings).await?;
+    let (destination, card_text) = issuer_end(state, &card, &settings).await?;
     let keys = caller
         .extension
         .as_deref()
@@ -138,12 +138,16 @@ pub(super) async fn place_callback(
     let card_slug = card.slug.clone();
     // Made while the issuer's phone rings; only a phone hears a prompt (a dashboard shows it).
     let spoken_name = match destination {
-        IssuerDestination::Phone => state.card_names.speak(&card_name, &card.default_lang),
+        // A name in kanji is said from its reading: espeak-ng reads kana, not kanji.
+        IssuerDestination::Phone => {
+            let said = card_text.spoken_name();
+            state.card_names.speak(said, &card.default_lang)
+        }
         IssuerDestination::Browser => Default::default(),
     };
     let request = CallRequest {
         card_slug: card.slug,
-        card_name,
+        card_name: card_text.name,
         destination,
         origin: CallerOrigin::Phone {
             number: caller.e164.clone(),

@@ -155,13 +155,13 @@ pub(super) async fn admit_caller(
 }
 
 /// Where a call to `card` rings (rates do not decide that: the authority rates the call when
-/// it reserves), and the card's name for the issuer's ringing dashboard (in its default
-/// language).
+/// it reserves), and the card's text in its default language: its name for the issuer's
+/// ringing dashboard, and the name as said to the issuer's phone.
 pub(super) async fn issuer_end(
     state: &AppState,
     card: &card::Model,
     settings: &CallSettings,
-) -> Result<(IssuerDestination, String), ApiError> {
+) -> Result<(IssuerDestination, app::model::CardContent), ApiError> {
     let destination = match route::browser_call(
         settings,
         &RateTable::default(),
@@ -174,8 +174,7 @@ pub(super) async fn issuer_end(
         _ => IssuerDestination::Browser,
     };
     let view = state.cards().view(card).await?;
-    let card_name = view.content(view.default_lang).name.clone();
-    Ok((destination, card_name))
+    Ok((destination, view.content(view.default_lang).clone()))
 }
 
 pub(super) fn admission_error(refusal: AdmissionRefusal) -> ApiError {
@@ -239,10 +238,10 @@ async fn start(
             )])
         })?;
     let lang = body.lang;
-    let (destination, card_name) = issuer_end(&state, &card, &settings).await?;
+    let (destination, card_text) = issuer_end(&state, &card, &settings).await?;
     let request = CallRequest {
         card_slug: card.slug,
-        card_name,
+        card_name: card_text.name,
         destination,
         origin: media_bridge::authority::CallerOrigin::Browser,
         caller_language: lang.code().to_string(),

@@ -57,6 +57,7 @@ pub mod content {
         #[sea_orm(primary_key, auto_increment = false)]
         pub lang: String,
         pub name: String,
+        pub reading: String,
         pub title: String,
         pub company: String,
         pub department: String,

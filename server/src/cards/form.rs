@@ -52,6 +52,7 @@ pub fn card_input(
                 lang,
                 content: CardContent {
                     name: field("name"),
+                    reading: field("reading"),
                     title: field("title"),
                     company: field("company"),
                     department: field("department"),

@@ -634,6 +634,7 @@ async fn write_children(
             card_id: Set(card_id),
             lang: Set(localized.lang.code().to_string()),
             name: Set(text.name.clone()),
+            reading: Set(text.reading.clone()),
             title: Set(text.title.clone()),
             company: Set(text.company.clone()),
             department: Set(text.department.clone()),
@@ -677,6 +678,7 @@ fn to_view(
                 lang: Lang::from_code(&row.lang).ok_or_else(|| damaged("language", &row.lang))?,
                 content: CardContent {
                     name: row.name,
+                    reading: row.reading,
                     title: row.title,
                     company: row.company,
                     department: row.department,

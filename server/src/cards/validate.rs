@@ -130,6 +130,7 @@ pub fn validate(input: &CardInput, lang: Lang) -> Result<CardInput, Vec<FieldErr
         }
         for (name, text, max) in [
             ("name", &content.name, MAX_SHORT),
+            ("reading", &content.reading, MAX_SHORT),
             ("title", &content.title, MAX_SHORT),
             ("company", &content.company, MAX_SHORT),
             ("department", &content.department, MAX_SHORT),

@@ -24,6 +24,7 @@ both_backends!(
     the_live_preview_drops_an_image_ticked_for_removal_and_the_page_keeps_it,
     saving_bounds_each_field_before_it_is_kept_and_keeps_the_stored_card,
     framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_preview,
+    the_names_reading_is_kept_per_language_and_shown_under_the_name,
 );
 
 /// The designer's form for a card in English, as the browser sends it (images left empty).
@@ -617,6 +618,69 @@ async fn framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_previ
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let after = app.get_json(&app.client, app.url("/api/cards/ada")).await;
+    assert_eq!(after, card, "the stored card is untouched");
+}
+
+/// How the name is read (issue 11): typed per language tab, kept with that language, shown
+/// under the name in it (and only in it), and held to the rules of the card's other text.
+async fn the_names_reading_is_kept_per_language_and_shown_under_the_name(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    issuer_with_card(&app).await;
+    let typed = [
+        ("published", "true"),
+        ("content.en.name", "Taro Yamada"),
+        ("content.ja.name", "山田太郎"),
+        ("content.ja.reading", "やまだ たろう"),
+    ];
+    let (status, _) = post(&app, "/dashboard/cards/ada", form(&typed)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let card = app.get_json(&app.client, app.url("/api/cards/ada")).await;
+    let reading = |lang: &str| {
+        card["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["lang"] == lang)
+            .map(|c| c["reading"].clone())
+    };
+    assert_eq!(reading("ja"), Some(serde_json::json!("やまだ たろう")));
+    assert_eq!(reading("en"), Some(serde_json::json!("")));
+    let page = async |lang: &str| {
+        reqwest::get(app.url(&format!("/c/ada?lang={lang}")))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let japanese = page("ja").await;
+    let shown = tag_with(&japanese, "class=\"card-reading\"");
+    let at = japanese.find(shown).unwrap() + shown.len();
+    assert!(
+        japanese[at..].starts_with("やまだ たろう"),
+        "{}",
+        &japanese[at..at + 40]
+    );
+    assert!(
+        !page("en").await.contains("card-reading"),
+        "no reading in English"
+    );
+
+    // Too long, and a control character: refused as the name would be.
+    for value in ["あ".repeat(201), "やまだ\u{7}".to_string()] {
+        let refused = [
+            ("content.en.name", "Taro Yamada"),
+            ("content.ja.name", "山田太郎"),
+            ("content.ja.reading", value.as_str()),
+        ];
+        let (status, page) = post(&app, "/dashboard/cards/ada", form(&refused)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{value:?}");
+        assert!(
+            page.contains("data-field-error=\"content.ja.reading\""),
+            "{value:?}"
+        );
+    }
     let after = app.get_json(&app.client, app.url("/api/cards/ada")).await;
     assert_eq!(after, card, "the stored card is untouched");
 }

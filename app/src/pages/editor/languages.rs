@@ -88,6 +88,7 @@ fn LanguagePanel(
         <fieldset class="language tab-panel" lang=code data-lang=code>
             <legend class="visually-hidden" lang=code translate="no">{lang.native_name()}</legend>
             <Input name=field("name") label=text.name.into() value=content.name error=err("name")/>
+            <Input name=field("reading") label=text.reading.into() value=content.reading error=err("reading")/>
             <Input name=field("title") label=text.title.into() value=content.title error=err("title")/>
             <Input name=field("company") label=text.company.into() value=content.company error=err("company")/>
             <Input name=field("department") label=text.department.into() value=content.department error=err("department")/>

@@ -108,6 +108,7 @@ impl Designer {
         let value = |name: &str| Self::value(data, &format!("content.{}.{name}", lang.code()));
         CardContent {
             name: value("name"),
+            reading: value("reading"),
             title: value("title"),
             company: value("company"),
             department: value("department"),

@@ -42,6 +42,7 @@ pub fn export(
         VCardVersion::V4 => write_all_languages(&mut out, card),
         VCardVersion::V3 => write_default_language(&mut out, card),
     }
+    write_reading(&mut out, card, version);
     write_contacts(&mut out, &card.contacts);
     write_links(&mut out, card);
     if let Some(photo) = photo {
@@ -155,6 +156,47 @@ pub(super) fn write_default_language(out: &mut Writer, card: &CardView) {
             }
             out.property(property.name, &params, &value);
         }
+    }
+}
+
+/// How the name in the card's first language is read, as the phonetic name contact apps
+/// keep (Apple's and Android's `X-PHONETIC-LAST-NAME` / `X-PHONETIC-FIRST-NAME`) to sort and
+/// say it: the family name first in Korean, Japanese and Chinese, last in English, split at
+/// the first space or `・`; a reading without one is kept whole as the family part.
+pub(super) fn write_reading(out: &mut Writer, card: &CardView, version: VCardVersion) {
+    let reading = card.content(card.default_lang).reading.trim();
+    let (family, given) = split_reading(reading, card.default_lang);
+    for (name, part) in [
+        ("X-PHONETIC-LAST-NAME", family),
+        ("X-PHONETIC-FIRST-NAME", given),
+    ] {
+        if part.is_empty() {
+            continue;
+        }
+        // 4.0 says whose reading it is (import puts it with that language's name); 3.0 holds
+        // the first language only, which import finds as its default.
+        let params = match version {
+            VCardVersion::V4 => vec![("LANGUAGE", card.default_lang.code().to_string())],
+            VCardVersion::V3 if !part.is_ascii() => vec![("CHARSET", "UTF-8".to_string())],
+            VCardVersion::V3 => Vec::new(),
+        };
+        out.property(name, &params, &escape_text(part));
+    }
+}
+
+/// A reading's family and given parts.
+pub(super) fn split_reading(reading: &str, lang: Lang) -> (&str, &str) {
+    let is_break = |c: char| c.is_whitespace() || c == '・';
+    let reading = reading.trim();
+    match lang {
+        Lang::Ko | Lang::Ja | Lang::Zh => match reading.split_once(is_break) {
+            Some((family, given)) => (family, given.trim_start_matches(is_break)),
+            None => (reading, ""),
+        },
+        Lang::En => match reading.rsplit_once(is_break) {
+            Some((given, family)) => (family, given.trim_end_matches(is_break)),
+            None => (reading, ""),
+        },
     }
 }
 

@@ -113,6 +113,8 @@ fn samsung_2_1_with_a_soft_break_inside_a_character() {
             lang: Lang::Ja,
             content: CardContent {
                 note: "山田太郎です。平日の午前九時から午後六時まで電話に出ます。".into(),
+                // Only the given name's reading was exported.
+                reading: "たろう".into(),
                 ..text("山田 太郎", "株式会社サンプル", "", "部長")
             },
             contacts: phones("03-1234-5678;321", "090-1234-5678", "taro@example.jp", ""),
@@ -234,6 +236,8 @@ fn a_japanese_phone_s_shift_jis_2_1_is_decoded() {
             lang: Lang::Ja,
             content: CardContent {
                 note: "平日は表示どおり".into(),
+                // `SOUND;X-IRMC-N:ﾔﾏﾀﾞ;ﾀﾛｳ`, in the usual full-width kana.
+                reading: "ヤマダ タロウ".into(),
                 ..text("山田太郎", "表計算株式会社", "ソフト開発部", "課長")
             },
             contacts: phones("0312345678;321", "09012345678", "taro@example.ne.jp", ""),

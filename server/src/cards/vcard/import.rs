@@ -5,6 +5,8 @@ use std::hash::Hash;
 
 use app::model::{CardContent, CardInput, CardLink, Contacts, Lang, LocalizedContent};
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::lines::{content_lines, printable};
 use super::*;
 
@@ -127,6 +129,8 @@ pub(super) struct FoundUrl {
 pub(super) struct Draft {
     pub(super) contents: BTreeMap<Lang, CardContent>,
     pub(super) names_from_n: BTreeMap<Lang, String>,
+    /// The phonetic name's family and given parts, per language.
+    pub(super) readings: BTreeMap<Lang, (String, String)>,
     pub(super) contacts: Contacts,
     pub(super) urls: Vec<FoundUrl>,
     pub(super) source: Option<String>,
@@ -183,6 +187,22 @@ impl Draft {
                     is_card: line.has_type(CARD_URL_TYPE),
                 }),
                 "SOURCE" => draft.source = Some(unescape(&line.value).trim().to_string()),
+                // The phonetic name: Apple's and Android's parts, or a Japanese phone's
+                // `SOUND;X-IRMC-N` (the reading laid out as `N`).
+                "X-PHONETIC-LAST-NAME" => fill(
+                    &mut draft.readings.entry(lang).or_default().0,
+                    unescape(&line.value),
+                ),
+                "X-PHONETIC-FIRST-NAME" => fill(
+                    &mut draft.readings.entry(lang).or_default().1,
+                    unescape(&line.value),
+                ),
+                "SOUND" if line.has_type("X-IRMC-N") => {
+                    let mut parts = components(&line.value).into_iter();
+                    let reading = draft.readings.entry(lang).or_default();
+                    fill(&mut reading.0, parts.next().unwrap_or_default());
+                    fill(&mut reading.1, parts.next().unwrap_or_default());
+                }
                 // PHOTO and LOGO are skipped on purpose: the import prefills text, and images
                 // are uploaded separately so they pass `cards::media::sanitize`.
                 _ => {}
@@ -194,6 +214,20 @@ impl Draft {
     pub(super) fn into_input(mut self, default_lang: Lang) -> CardInput {
         for (lang, name) in std::mem::take(&mut self.names_from_n) {
             fill(&mut self.contents.entry(lang).or_default().name, name);
+        }
+        // A reading belongs to a name: one without a name in its language is left out.
+        for (lang, (family, given)) in std::mem::take(&mut self.readings) {
+            if let Some(content) = self.contents.get_mut(&lang).filter(|c| !c.name.is_empty()) {
+                let (family, given) = (family.trim(), given.trim());
+                let ordered = match lang {
+                    Lang::En => [given, family],
+                    Lang::Ko | Lang::Ja | Lang::Zh => [family, given],
+                };
+                let reading: Vec<&str> = ordered.into_iter().filter(|p| !p.is_empty()).collect();
+                // NFKC: a Japanese phone's half-width kana (ﾔﾏﾀﾞ) become the usual ヤマダ.
+                let reading: String = reading.join(" ").nfkc().collect();
+                fill(&mut content.reading, reading);
+            }
         }
         self.contents.entry(default_lang).or_default();
         let contents = std::mem::take(&mut self.contents)

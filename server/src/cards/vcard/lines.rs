@@ -31,6 +31,9 @@ const DECODED: &[&str] = &[
     "URL",
     "SOURCE",
     "X-ABLABEL",
+    "X-PHONETIC-LAST-NAME",
+    "X-PHONETIC-FIRST-NAME",
+    "SOUND",
 ];
 
 /// The unfolded content lines between the first `BEGIN:VCARD` and its `END:VCARD`, at most

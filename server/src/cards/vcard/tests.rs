@@ -575,3 +575,69 @@ fn escaping_a_2_1_value_as_3_0_is_undone_by_the_3_0_reader() {
         assert_eq!(unescaped, text.replace("\\;", ";"), "{text}");
     }
 }
+
+#[test]
+fn the_first_languages_reading_is_the_phonetic_name_and_comes_back() {
+    let mut card = patent_card();
+    card.default_lang = Lang::Ja;
+    card.contents.push(LocalizedContent {
+        lang: Lang::Ja,
+        content: CardContent {
+            reading: "ホン・ギルドン".into(),
+            ..content("洪吉童", "課長", "ABCD株式会社", "営業部")
+        },
+    });
+    for version in [VCardVersion::V4, VCardVersion::V3] {
+        let document = export(&card, version, None, None);
+        let lines = unfold(&document);
+        let phonetic: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.starts_with("X-PHONETIC"))
+            .collect();
+        let param = match version {
+            VCardVersion::V4 => ";LANGUAGE=ja",
+            VCardVersion::V3 => ";CHARSET=UTF-8",
+        };
+        assert_eq!(
+            phonetic,
+            [
+                &format!("X-PHONETIC-LAST-NAME{param}:ホン"),
+                &format!("X-PHONETIC-FIRST-NAME{param}:ギルドン"),
+            ],
+            "{version:?}"
+        );
+        let imported = import(document.as_bytes()).unwrap();
+        let named = imported
+            .contents
+            .iter()
+            .find(|c| c.content.name == "洪吉童")
+            .expect("the name in kanji");
+        assert_eq!(named.content.reading, "ホン ギルドン", "{version:?}");
+        let others = imported
+            .contents
+            .iter()
+            .filter(|c| c.content.name != "洪吉童");
+        assert!(others.into_iter().all(|c| c.content.reading.is_empty()));
+    }
+    // Other languages' readings stay on the card: contact apps keep one phonetic name.
+    card.default_lang = Lang::Ko;
+    assert!(!export(&card, VCardVersion::V4, None, None).contains("X-PHONETIC"));
+}
+
+#[test]
+fn a_reading_splits_where_each_language_puts_its_family_name() {
+    assert_eq!(split_reading("Hóng Jítóng", Lang::Zh), ("Hóng", "Jítóng"));
+    assert_eq!(
+        split_reading("やまだ　たろう", Lang::Ja),
+        ("やまだ", "たろう")
+    );
+    assert_eq!(
+        split_reading("Ada King Lovelace", Lang::En),
+        ("Lovelace", "Ada King")
+    );
+    assert_eq!(
+        split_reading("やまだたろう", Lang::Ja),
+        ("やまだたろう", "")
+    );
+    assert_eq!(split_reading("  ", Lang::Ko), ("", ""));
+}
