@@ -6,7 +6,8 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, card_json, png_bytes};
+use crate::designer::{issuer_with_card, post as save};
+use crate::helpers::{Backend, TestApp, png_bytes};
 use app::i18n::video_text;
 use app::model::Lang;
 
@@ -41,25 +42,6 @@ fn form(files: Vec<FilePart>) -> Form {
         form = form.part(name, Part::bytes(bytes).file_name(file_name));
     }
     form
-}
-
-async fn issuer_with_card(app: &TestApp) {
-    app.sign_up(&app.client, "ada@example.com").await;
-    let created = app
-        .create_card(&app.client, card_json(Some("ada"), "Ada"))
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-}
-
-async fn save(app: &TestApp, path: &str, form: Form) -> (StatusCode, String) {
-    let response = app
-        .client
-        .post(app.url(path))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    (response.status(), response.text().await.unwrap())
 }
 
 /// The files in the media directory, temporary ones included, sorted.
@@ -196,14 +178,7 @@ async fn a_refused_video_keeps_the_stored_card_and_leaves_no_file(backend: Backe
     })
     .await;
     issuer_with_card(&app).await;
-    let switched = app
-        .client
-        .post(app.url("/language"))
-        .form(&[("lang", "ko")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    app.choose_language(&app.client, "ko").await;
     let korean = video_text(Lang::Ko);
     let before = app.get_json(&app.client, app.url("/api/cards/ada")).await;
     let cases: Vec<(Vec<FilePart>, &str, String)> = vec![

@@ -40,7 +40,8 @@ fn form(pairs: &[(&str, &str)]) -> Form {
     form.part("photo", Part::bytes(Vec::new()).file_name(""))
 }
 
-async fn issuer_with_card(app: &TestApp) {
+/// Ada, signed in, with her card at `/c/ada` (made through the JSON API).
+pub(crate) async fn issuer_with_card(app: &TestApp) {
     app.sign_up(&app.client, "ada@example.com").await;
     let created = app
         .create_card(&app.client, card_json(Some("ada"), "Ada"))
@@ -48,7 +49,8 @@ async fn issuer_with_card(app: &TestApp) {
     assert_eq!(created.status(), StatusCode::CREATED);
 }
 
-async fn post(app: &TestApp, path: &str, form: Form) -> (StatusCode, String) {
+/// Posts a multipart form as the issuer's browser does: its status and page.
+pub(crate) async fn post(app: &TestApp, path: &str, form: Form) -> (StatusCode, String) {
     let response = app
         .client
         .post(app.url(path))
@@ -390,14 +392,7 @@ async fn saving_bounds_each_field_before_it_is_kept_and_keeps_the_stored_card(ba
     })
     .await;
     issuer_with_card(&app).await;
-    let switched = app
-        .client
-        .post(app.url("/language"))
-        .form(&[("lang", "ko")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    app.choose_language(&app.client, "ko").await;
     let korean = card_form_text(Lang::Ko);
     let before = app.get_json(&app.client, app.url("/api/cards/ada")).await;
     let megabyte = "A".repeat(1024 * 1024);
@@ -570,14 +565,7 @@ async fn framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_previ
     .await;
     assert!(!photo_tag(&pane).contains("style="), "{pane}");
 
-    let switched = app
-        .client
-        .post(app.url("/language"))
-        .form(&[("lang", "ko")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    app.choose_language(&app.client, "ko").await;
     let korean = card_form_text(Lang::Ko);
     // What is no number or no offered choice is refused as the form is read; a number out of
     // range by the card's rules.

@@ -44,13 +44,7 @@ async fn a_refused_save_is_explained_in_the_issuers_language(backend: Backend) {
     for (lang, email) in [(Lang::Ko, "ko@example.com"), (Lang::En, "en@example.com")] {
         let client = app.new_client();
         app.sign_up(&client, email).await;
-        let switched = client
-            .post(app.url("/language"))
-            .form(&[("lang", lang.code())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+        app.choose_language(&client, lang.code()).await;
 
         let refused = client
             .post(app.url("/dashboard/cards"))

@@ -155,6 +155,17 @@ impl TestApp {
         client()
     }
 
+    /// Chooses the language `client`'s pages speak, with the switcher (`POST /language`).
+    pub async fn choose_language(&self, client: &reqwest::Client, lang: &str) {
+        let switched = client
+            .post(self.url("/language"))
+            .form(&[("lang", lang)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(switched.status(), 303, "the switch to {lang}");
+    }
+
     /// Signs `email` up, confirms it with the link mailed to it and signs `client` in, as a
     /// new issuer does (issue 8); returns the account.
     pub async fn sign_up(&self, client: &reqwest::Client, email: &str) -> serde_json::Value {

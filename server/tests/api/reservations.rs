@@ -572,14 +572,7 @@ async fn the_dashboard_shows_records_calls_left_and_talk_time(backend: Backend) 
         .await
         .unwrap();
     assert_eq!(zoned.headers()["location"], "/dashboard?cap=lifted");
-    let korean = app
-        .client
-        .post(app.url("/language"))
-        .form(&[("lang", "ko")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(korean.status(), 303);
+    app.choose_language(&app.client, "ko").await;
     let in_seoul = |day: &str| {
         app.get_text(
             &app.client,

@@ -57,13 +57,7 @@ const PASSWORD: &str = "a long enough password";
 /// A client whose pages speak `lang`, chosen with the switcher.
 async fn client_in(app: &TestApp, lang: &str) -> reqwest::Client {
     let client = app.new_client();
-    let switched = client
-        .post(app.url("/language"))
-        .form(&[("lang", lang)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    app.choose_language(&client, lang).await;
     client
 }
 

@@ -129,14 +129,7 @@ async fn views_calls_and_spend_are_counted_per_day_for_the_issuer_alone(backend:
     );
 
     // The page draws the same numbers.
-    let switched = app
-        .client
-        .post(app.url("/language"))
-        .form(&[("lang", "en")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    app.choose_language(&app.client, "en").await;
     let page = app
         .get_text(&app.client, app.url("/dashboard/cards/ada/usage"))
         .await;
