@@ -14,7 +14,7 @@ use axum::routing::post;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::editor_form::{self, FileLimits, Images};
+use super::editor_form::{self, FileLimits, Files};
 use super::pages::{Editor, card_error};
 use super::service::CardError;
 use super::{form, preview};
@@ -78,7 +78,7 @@ async fn preview(
 ) -> Response {
     // The preview runs on every pause in typing: each field is bounded before it is kept.
     let fields =
-        match editor_form::read(multipart, FileLimits::of(&state.settings), Images::Skip).await {
+        match editor_form::read(multipart, FileLimits::of(&state.settings), Files::Skip).await {
             Ok(parts) => parts.fields,
             Err(error) => return error.into_response(),
         };

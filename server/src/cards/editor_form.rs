@@ -23,7 +23,7 @@ const MAX_PARTS: usize = 256;
 
 /// What to do with the file parts: the photo, logo and video still, and the video.
 #[derive(Clone, Copy)]
-pub(super) enum Images<'a> {
+pub(super) enum Files<'a> {
     /// Keep each image up to one byte past the upload limit, enough for the image check to say
     /// "too large" without holding the rest; write the video into `store` as it arrives, up to
     /// one byte past its limit (the rest is counted, not written).
@@ -60,7 +60,7 @@ pub(super) struct EditorParts {
 pub(super) async fn read(
     mut multipart: Multipart,
     limits: FileLimits,
-    images: Images<'_>,
+    files: Files<'_>,
 ) -> Result<EditorParts, ApiError> {
     let upload_max_bytes = limits.image_max_bytes;
     // A refusal already made stands, even if the body then runs past the route's limit.
@@ -86,8 +86,8 @@ pub(super) async fn read(
         refused |= count > MAX_PARTS;
         let name = field.name().unwrap_or_default().to_string();
         if name == "video" {
-            parts.video = match images {
-                Images::Keep { store } if !refused => {
+            parts.video = match files {
+                Files::Keep { store } if !refused => {
                     receive_video(&mut field, store, limits.video_max_bytes)
                         .await
                         .map_err(|error| failed(error, refused))?
@@ -110,10 +110,10 @@ pub(super) async fn read(
             "poster" => Some("poster"),
             _ => None,
         };
-        let limit = match (image, images) {
+        let limit = match (image, files) {
             (None, _) => MAX_TEXT_FIELD_BYTES,
-            (Some(_), Images::Keep { .. }) => upload_max_bytes.saturating_add(1),
-            (Some(_), Images::Skip) => 0,
+            (Some(_), Files::Keep { .. }) => upload_max_bytes.saturating_add(1),
+            (Some(_), Files::Skip) => 0,
         };
         let mut bytes = Vec::new();
         while let Some(chunk) = field

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::editor_form::{self, EditorParts, FileLimits, Images, bad_multipart};
+use super::editor_form::{self, EditorParts, FileLimits, Files, bad_multipart};
 use super::media::{self, ImageLimits};
 use super::notice::DashboardNotice;
 use super::service::{CardError, ImageChange, MediaChange, VideoChange};
@@ -388,7 +388,7 @@ async fn read_editor_form(
     } = editor_form::read(
         multipart,
         FileLimits::of(&state.settings),
-        Images::Keep { store },
+        Files::Keep { store },
     )
     .await?;
     let lang = crate::ui_language::current();
