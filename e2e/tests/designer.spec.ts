@@ -186,19 +186,28 @@ test.describe('the card designer', () => {
     await plain.close();
   });
 
-  test('a short video: saved with the card, played on its page only when asked (R2)', async ({
+  test('a short video: saved with the card and a still taken from it, played only when asked (R2)', async ({
     page,
   }) => {
     await signUpAndConfirm(page, { email: uniqueEmail('designer-video'), name: 'Ada', password: PASSWORD });
     await gotoHydrated(page, '/dashboard/cards/new');
     await field(page, 'content.en.name').fill('Ada with a video');
     await page.locator('#field-video').setInputFiles(path.join(SAMPLES, 'vp9-opus.webm'));
+    // No still chosen: the designer takes one from the video, and the form sends it.
+    await expect
+      .poll(() => page.locator('#field-poster').evaluate((input: HTMLInputElement) => input.files?.length))
+      .toBe(1);
     await page.getByRole('button', { name: 'Save card' }).click();
     await expect(page).toHaveURL((url) => url.pathname === '/dashboard');
     await page.locator('a[href^="/c/"]', { hasText: 'Ada with a video' }).click();
 
     const video = page.locator('video.card-video');
     await expect(video).toBeVisible();
+    // The still the designer took, checked and stored by the server like any image.
+    const poster = await video.getAttribute('poster');
+    expect(poster).toMatch(/^\/media\/[0-9a-f-]+\.jpg$/);
+    const still = await page.request.get(poster!);
+    expect(still.headers()['content-type']).toBe('image/jpeg');
     // Room kept for the picture (160×90 scaled to the card's width), before anything loads.
     const box = (await video.boundingBox())!;
     expect(Math.abs(box.width / box.height - 160 / 90)).toBeLessThan(0.05);

@@ -18,6 +18,8 @@ mod fields;
 mod languages;
 #[cfg(feature = "hydrate")]
 mod live;
+#[cfg(feature = "hydrate")]
+mod poster;
 pub mod preview;
 
 use call_settings::CallFieldset;

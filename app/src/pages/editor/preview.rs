@@ -77,6 +77,8 @@ pub fn DesignerLive(ui: Lang) -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         super::live::start(ui);
+        #[cfg(feature = "hydrate")]
+        super::poster::start();
         #[cfg(not(feature = "hydrate"))]
         let _ = ui;
         crate::mark_hydrated();
