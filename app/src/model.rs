@@ -269,7 +269,14 @@ impl ImageFrame {
         let (x, y) = (self.x, self.y);
         let mut style = format!("object-position:{x}% {y}%");
         if self.zoom != Self::MIN_ZOOM {
-            let scale = f64::from(self.zoom) / 100.0;
+            // Written from whole numbers: formatting a float would add its code to the card's
+            // bundle.
+            let (whole, hundredths) = (self.zoom / 100, self.zoom % 100);
+            let scale = match hundredths {
+                0 => whole.to_string(),
+                tenths if tenths % 10 == 0 => format!("{whole}.{}", tenths / 10),
+                hundredths => format!("{whole}.{hundredths:02}"),
+            };
             style.push_str(&format!(
                 ";transform:scale({scale});transform-origin:{x}% {y}%"
             ));
@@ -369,6 +376,18 @@ mod tests {
             face.style().as_deref(),
             Some("object-position:30% 25%;transform:scale(2.5);transform-origin:30% 25%")
         );
+        for (zoom, scale) in [(200, "2"), (105, "1.05"), (399, "3.99"), (400, "4")] {
+            let style = ImageFrame {
+                zoom,
+                ..ImageFrame::default()
+            }
+            .style()
+            .unwrap();
+            assert!(
+                style.contains(&format!("scale({scale});")),
+                "{zoom}: {style}"
+            );
+        }
         for refused in [
             ImageFrame {
                 x: 101,

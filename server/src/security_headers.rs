@@ -88,6 +88,10 @@ pub fn content_security_policy(script_hashes: &[String], frame: &FrameAncestors)
         "style-src 'self'",
         "style-src-attr 'unsafe-inline'",
         "img-src 'self'",
+        // The designer plays the issuer's chosen video from a `blob:` URL to take its still
+        // (`pages/editor/poster.rs`); blobs are made by our own scripts, from files the issuer
+        // picked.
+        "media-src 'self' blob:",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
@@ -229,6 +233,7 @@ mod tests {
             "object-src 'none'",
             "base-uri 'none'",
             "connect-src 'self'",
+            "media-src 'self' blob:",
             "frame-ancestors 'none'",
         ] {
             assert!(
