@@ -49,6 +49,19 @@ pub(crate) async fn issuer_with_card(app: &TestApp) {
     assert_eq!(created.status(), StatusCode::CREATED);
 }
 
+/// Gives Ada's card a photo through the JSON API.
+async fn upload_photo(app: &TestApp, png: Vec<u8>) {
+    let uploaded = app
+        .client
+        .put(app.url("/api/cards/ada/photo"))
+        .header("content-type", "image/png")
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), StatusCode::OK);
+}
+
 /// Posts a multipart form as the issuer's browser does: its status and page.
 pub(crate) async fn post(app: &TestApp, path: &str, form: Form) -> (StatusCode, String) {
     let response = app
@@ -345,15 +358,7 @@ async fn the_live_preview_drops_an_image_ticked_for_removal_and_the_page_keeps_i
 ) {
     let app = TestApp::spawn(backend).await;
     issuer_with_card(&app).await;
-    let uploaded = app
-        .client
-        .put(app.url("/api/cards/ada/photo"))
-        .header("content-type", "image/png")
-        .body(png_bytes(200, 200))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(uploaded.status(), StatusCode::OK);
+    upload_photo(&app, png_bytes(200, 200)).await;
     let typed = [("editing_lang", "en"), ("content.en.name", "Ada")];
     let (_, kept) = post(
         &app,
@@ -481,15 +486,7 @@ async fn framing_the_photo_and_choosing_a_type_show_on_the_card_and_in_the_previ
 ) {
     let app = TestApp::spawn(backend).await;
     issuer_with_card(&app).await;
-    let uploaded = app
-        .client
-        .put(app.url("/api/cards/ada/photo"))
-        .header("content-type", "image/png")
-        .body(png_bytes(200, 100))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(uploaded.status(), StatusCode::OK);
+    upload_photo(&app, png_bytes(200, 100)).await;
     // The image tag inside the photo's frame.
     let photo_tag = |page: &str| {
         let frame = page
