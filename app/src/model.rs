@@ -1091,8 +1091,12 @@ pub struct CallRecord {
     pub card_slug: String,
     pub caller_number: String,
     pub callee_number: String,
-    /// `internet`, `landline`, `mobile`, `international`, per leg.
+    /// `internet`, `landline`, `mobile`, `international`, per leg: the caller's, then the
+    /// issuer's; ringing the issuer's phone and browser at once, the phone's then the browser's.
     pub leg_classes: Vec<String>,
+    /// Where the issuer accepted: `phone` or `browser`; absent while unanswered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_on: Option<String>,
     /// RFC 3339, as `created_at` of a ledger entry: UTC from the API, the page's zone on pages.
     pub authorized_at: String,
     pub answered_at: Option<String>,

@@ -34,6 +34,10 @@ pub enum IssuerDestination {
     /// The issuer's dashboard in a browser ("internet phone"): its Accept button is the
     /// issuer's consent, so answering connects straight away.
     Browser,
+    /// Both at once (issue 11: the issuer chose both): the phone and the page ring together,
+    /// and the first to accept — 1 pressed on the phone, or Accept in the page — takes the
+    /// call; the other stops ringing (or, a phone at its prompt, is hung up).
+    PhoneAndBrowser,
 }
 
 /// Where the caller is.
@@ -203,6 +207,12 @@ pub struct SettleRequest {
     pub caller_picked_up_at: Option<Millis>,
     pub ended_at: Millis,
     pub cause: HangupCause,
+    /// Where the issuer accepted ([`IssuerDestination::Phone`] or `Browser`); `None` if never.
+    pub answered_on: Option<IssuerDestination>,
+    /// Ringing both: when the issuer's phone, picked up at `picked_up_at`, was let go because
+    /// the page took the call (or the phone hung up, or let its prompt time out, while the
+    /// page rang on). That phone leg is billed from its pick-up to here.
+    pub phone_dropped_at: Option<Millis>,
 }
 
 impl SettleRequest {
@@ -229,6 +239,34 @@ pub enum IssuerTarget {
     },
     /// The issuer's signed-in dashboard.
     Browser { account_id: i64 },
+    /// Both at once ([`IssuerDestination::PhoneAndBrowser`]).
+    PhoneAndBrowser {
+        number: String,
+        extension: Option<String>,
+        account_id: i64,
+    },
+}
+
+impl IssuerTarget {
+    /// The phone to dial and its extension, if this target rings one.
+    pub fn phone(&self) -> Option<(&str, Option<&str>)> {
+        match self {
+            IssuerTarget::Phone { number, extension }
+            | IssuerTarget::PhoneAndBrowser {
+                number, extension, ..
+            } => Some((number, extension.as_deref())),
+            IssuerTarget::Browser { .. } => None,
+        }
+    }
+
+    /// The account whose dashboard rings, if this target rings one.
+    pub fn page(&self) -> Option<i64> {
+        match self {
+            IssuerTarget::Browser { account_id }
+            | IssuerTarget::PhoneAndBrowser { account_id, .. } => Some(*account_id),
+            IssuerTarget::Phone { .. } => None,
+        }
+    }
 }
 
 /// The authority's yes: the grant the call runs on, and where to ring.
@@ -251,6 +289,10 @@ pub struct Settlement {
     /// [`SettleRequest::outcome`].
     pub outcome: CallOutcome,
     pub cause: HangupCause,
+    /// [`SettleRequest::answered_on`].
+    pub answered_on: Option<IssuerDestination>,
+    /// [`SettleRequest::phone_dropped_at`].
+    pub phone_dropped_at: Option<SystemTime>,
 }
 
 impl Settlement {
@@ -265,6 +307,8 @@ impl Settlement {
             ended_at: at(request.ended_at),
             outcome: request.outcome(),
             cause: request.cause,
+            answered_on: request.answered_on,
+            phone_dropped_at: request.phone_dropped_at.map(at),
         }
     }
 }
@@ -289,8 +333,14 @@ pub trait Authority: Send + Sync + 'static {
         at: SystemTime,
     ) -> impl Future<Output = ()> + Send;
 
-    /// The issuer accepted at `at`: billing starts, even if this process dies later.
-    fn answered(&self, call: CallId, at: SystemTime) -> impl Future<Output = ()> + Send;
+    /// The issuer accepted at `at`, `on` their phone or in their page: billing starts, on that
+    /// leg's rate, even if this process dies later.
+    fn answered(
+        &self,
+        call: CallId,
+        at: SystemTime,
+        on: IssuerDestination,
+    ) -> impl Future<Output = ()> + Send;
 
     /// Holds the next interval; `None` when the engine failed (the call then ends when what
     /// is covered runs out).
@@ -325,6 +375,8 @@ mod tests {
             caller_picked_up_at: None,
             ended_at: Millis(75_500),
             cause,
+            answered_on: answered_at.map(|_| IssuerDestination::Phone),
+            phone_dropped_at: None,
         }
     }
 

@@ -46,7 +46,7 @@ impl Authority for RecordingAuthority {
 
     async fn picked_up(&self, _call: CallId, _leg: media_bridge::call::Leg, _at: SystemTime) {}
 
-    async fn answered(&self, _call: CallId, _at: SystemTime) {}
+    async fn answered(&self, _call: CallId, _at: SystemTime, _on: IssuerDestination) {}
 
     async fn extend(&self, _call: CallId, _now: SystemTime) -> Option<ExtendDecision> {
         None

@@ -29,6 +29,7 @@ mod m20261206_000020_card_views;
 mod m20261206_000021_card_video;
 mod m20261206_000022_card_design;
 mod m20261206_000023_name_reading;
+mod m20261206_000024_ringing_both;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_card_video::Migration),
             Box::new(m20261206_000022_card_design::Migration),
             Box::new(m20261206_000023_name_reading::Migration),
+            Box::new(m20261206_000024_ringing_both::Migration),
         ]
     }
 }

@@ -151,6 +151,8 @@ async fn main() -> anyhow::Result<()> {
                             ended_at: now + chrono::Duration::seconds(30),
                             outcome: Outcome::Ended(CallOutcome::Answered),
                             hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
+                            answered_on: None,
+                            phone_dropped_at: None,
                         },
                     )
                     .await

@@ -18,7 +18,7 @@ use crate::authority::{
     IssuerTarget, Settlement,
 };
 use crate::browser::{BrowserEvent, BrowserLeg};
-use crate::call::{Announcement, Call, HangupCause, Input, Leg, Output, Progress};
+use crate::call::{Announcement, Call, HangupCause, Input, Leg, Output, PageEvent, Progress};
 use crate::dtmf::{DialStep, DialString};
 use crate::g711::Codec;
 use crate::prompts::{self, Prompt};
@@ -55,6 +55,9 @@ pub(super) struct Driver<A: Authority> {
     started_wall: SystemTime,
     /// Index 0: the caller; 1: the issuer ([`slot`]). So are the two arrays below.
     legs: [Transport; 2],
+    /// Ringing both: the issuer's page, ringing beside the phone of the issuer's leg until
+    /// one of them takes the call ([`Output::PageTakesOver`] moves it into the issuer's slot).
+    page: Transport,
     /// Frames being played to a leg: they replace the forwarded audio toward it meanwhile.
     playing: [Option<Playback>; 2],
     /// Extension keys being sent to a leg.
@@ -71,6 +74,13 @@ pub(super) struct Driver<A: Authority> {
     talk_time: Option<u32>,
     status: watch::Sender<CallStatus>,
     hang_ups: mpsc::UnboundedReceiver<()>,
+}
+
+/// Which ringing page: the issuer's leg itself, or the page ringing beside its phone.
+#[derive(Debug, Clone, Copy)]
+enum Which {
+    Issuer,
+    Fork,
 }
 
 fn slot(leg: Leg) -> usize {
@@ -105,6 +115,7 @@ impl<A: Authority> Driver<A> {
             started: Instant::now(),
             started_wall: SystemTime::now(),
             legs: [caller, Transport::Idle],
+            page: Transport::Idle,
             playing: [None, None],
             keys: [None, None],
             token,
@@ -153,6 +164,7 @@ impl<A: Authority> Driver<A> {
             let input = tokio::select! {
                 event = caller.next_event() => self.on_leg_event(Leg::Caller, event).await,
                 event = issuer.next_event() => self.on_leg_event(Leg::Issuer, event).await,
+                event = self.page.next_event() => self.on_page_event(event).await,
                 Some(decision) = decisions.recv() => self.on_decision(decision),
                 _ = self.hang_ups.recv() => Some(Input::Cancelled),
                 _ = &mut timer, if deadline.is_some() => Some(Input::Timeout),
@@ -170,6 +182,39 @@ impl<A: Authority> Driver<A> {
         }
         // Whatever way the call ended, the issuer's line forgets it (idempotent).
         self.stop_ringing();
+        self.stop_page().await;
+    }
+
+    /// The page ringing beside the phone: what it does becomes an [`Input::Page`]; its audio
+    /// goes nowhere until it has taken the call.
+    async fn on_page_event(&mut self, event: LegEvent) -> Option<Input> {
+        match event {
+            LegEvent::Reply(reply) => match self.on_page_reply(Which::Fork, reply).await? {
+                Input::Failed { .. } => Some(Input::Page(PageEvent::Declined)),
+                _ => Some(Input::Page(PageEvent::Gone)),
+            },
+            LegEvent::Browser(Some(BrowserEvent::Connected)) => {
+                Some(Input::Page(PageEvent::Accepted))
+            }
+            LegEvent::Browser(Some(BrowserEvent::Failed | BrowserEvent::Closed) | None) => {
+                self.page.browser_closed();
+                Some(Input::Page(PageEvent::Gone))
+            }
+            LegEvent::Browser(Some(_)) | LegEvent::Trunk(_) | LegEvent::Media(_) => None,
+        }
+    }
+
+    /// Stops the page ringing beside the phone, and closes its browser if it had one.
+    async fn stop_page(&mut self) {
+        if matches!(self.page, Transport::Idle) {
+            return;
+        }
+        if let Some(account_id) = self.target.as_ref().and_then(IssuerTarget::page)
+            && let Some(lines) = &self.bridge.lines
+        {
+            lines.stop_ringing(account_id, &self.token);
+        }
+        self.page.hang_up().await;
     }
 
     async fn on_leg_event(&mut self, leg: Leg, event: LegEvent) -> Option<Input> {
@@ -187,7 +232,7 @@ impl<A: Authority> Driver<A> {
                 self.legs[slot(leg)].browser_closed();
                 Some(Input::HungUp(leg))
             }
-            LegEvent::Reply(reply) => self.on_issuer_reply(reply).await,
+            LegEvent::Reply(reply) => self.on_page_reply(Which::Issuer, reply).await,
             LegEvent::Trunk(event) => Some(self.on_trunk(leg, event)),
             LegEvent::Media(Ok(Received::Audio { payload, .. })) => {
                 self.forward(leg, &payload).await;
@@ -242,11 +287,8 @@ impl<A: Authority> Driver<A> {
     fn on_decision(&mut self, decision: Decision) -> Option<Input> {
         Some(match decision {
             Decision::Authorized(Authorized { grant, target }) => {
-                let issuer_keys = match &target {
-                    IssuerTarget::Phone {
-                        extension: Some(extension),
-                        ..
-                    } => DialString::parse(extension)
+                let issuer_keys = match target.phone() {
+                    Some((_, Some(extension))) => DialString::parse(extension)
                         .inspect_err(|error| {
                             tracing::error!(%error, "the issuer's extension cannot be dialled")
                         })
@@ -393,6 +435,26 @@ impl<A: Authority> Driver<A> {
                 });
             }
             Output::Invite(Leg::Issuer) => self.invite_issuer().await,
+            Output::RingPage => {
+                let account_id = self.target.as_ref().and_then(IssuerTarget::page);
+                match account_id.and_then(|account_id| self.ring_page(account_id)) {
+                    Some(page) => {
+                        self.page = page;
+                        self.feed(Input::Page(PageEvent::Ringing));
+                    }
+                    // No dashboard open: only the phone rings.
+                    None => self.feed(Input::Page(PageEvent::Gone)),
+                }
+            }
+            Output::StopPage => self.stop_page().await,
+            Output::PageTakesOver { hang_up_phone } => {
+                if hang_up_phone {
+                    self.legs[slot(Leg::Issuer)].hang_up().await;
+                }
+                self.playing[slot(Leg::Issuer)] = None;
+                self.keys[slot(Leg::Issuer)] = None;
+                self.legs[slot(Leg::Issuer)] = std::mem::replace(&mut self.page, Transport::Idle);
+            }
             Output::Invite(Leg::Caller) => self.invite_caller().await,
             Output::SendKeys { to, keys } => {
                 self.keys[slot(to)] = Some(KeySchedule {
@@ -433,10 +495,10 @@ impl<A: Authority> Driver<A> {
                 let at = self.started_wall + Duration::from_millis(at.0);
                 tokio::spawn(async move { authority.picked_up(call_id, leg, at).await });
             }
-            Output::Answered { call_id, at } => {
+            Output::Answered { call_id, at, on } => {
                 let authority = Arc::clone(&self.bridge.authority);
                 let at = self.started_wall + Duration::from_millis(at.0);
-                tokio::spawn(async move { authority.answered(call_id, at).await });
+                tokio::spawn(async move { authority.answered(call_id, at, on).await });
             }
             Output::Extend { call_id } => self.extend(call_id, decisions),
             Output::PlayWarning { to } => {
@@ -527,52 +589,53 @@ impl<A: Authority> Driver<A> {
             leg: Leg::Issuer,
             sip_status,
         };
-        let input = match (self.target.clone(), self.bridge.trunk.clone()) {
-            (Some(IssuerTarget::Phone { number, .. }), Some(dialer)) => {
-                match self.dial(dialer, &number).await {
-                    Ok(phone) => {
-                        self.legs[slot(Leg::Issuer)] = phone;
-                        None
-                    }
-                    Err(error) => {
-                        tracing::warn!(%error, "the trunk call could not be placed");
-                        Some(failed(503))
-                    }
+        let target = self.target.clone();
+        let phone = target.as_ref().and_then(IssuerTarget::phone);
+        let page = target.as_ref().and_then(IssuerTarget::page);
+        let input = match (phone, page, self.bridge.trunk.clone()) {
+            // Ringing both, this is the phone; the page rings on `RingPage`.
+            (Some((number, _)), _, Some(dialer)) => match self.dial(dialer, number).await {
+                Ok(phone) => {
+                    self.legs[slot(Leg::Issuer)] = phone;
+                    None
                 }
-            }
-            (Some(IssuerTarget::Phone { .. }), None) => Some(failed(503)),
-            (Some(IssuerTarget::Browser { account_id }), _) => {
-                let ring = Ring {
-                    call: self.token.clone(),
-                    card_slug: self.request.card_slug.clone(),
-                    card_name: self.request.card_name.clone(),
-                    caller_number: match &self.request.origin {
-                        CallerOrigin::Phone { number, .. } => Some(number.clone()),
-                        CallerOrigin::Browser => None,
-                    },
-                };
-                match self
-                    .bridge
-                    .lines
-                    .as_ref()
-                    .and_then(|lines| lines.ring(account_id, ring))
-                {
-                    Some(replies) => {
-                        self.legs[slot(Leg::Issuer)] = Transport::Page {
-                            replies: Some(replies),
-                            leg: None,
-                        };
-                        Some(Input::Ringing(Leg::Issuer))
-                    }
-                    // No dashboard open: nobody can answer.
-                    None => Some(failed(480)),
+                Err(error) => {
+                    tracing::warn!(%error, "the trunk call could not be placed");
+                    Some(failed(503))
                 }
-            }
-            (None, _) => Some(failed(480)),
+            },
+            (Some(_), _, None) => Some(failed(503)),
+            (None, Some(account_id), _) => match self.ring_page(account_id) {
+                Some(page) => {
+                    self.legs[slot(Leg::Issuer)] = page;
+                    Some(Input::Ringing(Leg::Issuer))
+                }
+                // No dashboard open: nobody can answer.
+                None => Some(failed(480)),
+            },
+            (None, None, _) => Some(failed(480)),
         };
         if let Some(input) = input {
             self.feed(input);
         }
+    }
+
+    /// Rings the dashboards of `account_id`; `None` when none is open.
+    fn ring_page(&self, account_id: i64) -> Option<Transport> {
+        let ring = Ring {
+            call: self.token.clone(),
+            card_slug: self.request.card_slug.clone(),
+            card_name: self.request.card_name.clone(),
+            caller_number: match &self.request.origin {
+                CallerOrigin::Phone { number, .. } => Some(number.clone()),
+                CallerOrigin::Browser => None,
+            },
+        };
+        let replies = self.bridge.lines.as_ref()?.ring(account_id, ring)?;
+        Some(Transport::Page {
+            replies: Some(replies),
+            leg: None,
+        })
     }
 
     /// A callback's caller, on the number they typed, once the issuer accepted.
@@ -611,11 +674,20 @@ impl<A: Authority> Driver<A> {
         Ok(Transport::phone(call, socket))
     }
 
-    async fn on_issuer_reply(&mut self, reply: Option<IssuerReply>) -> Option<Input> {
+    /// The transport of a ringing page: the issuer's leg, or the page ringing beside a phone.
+    fn page_slot(&mut self, which: Which) -> &mut Transport {
+        match which {
+            Which::Issuer => &mut self.legs[slot(Leg::Issuer)],
+            Which::Fork => &mut self.page,
+        }
+    }
+
+    /// What a ringing page replied, as an input of the issuer's leg (the caller maps it for
+    /// a page ringing beside the phone).
+    async fn on_page_reply(&mut self, which: Which, reply: Option<IssuerReply>) -> Option<Input> {
         match reply {
             Some(IssuerReply::Accept { offer_sdp, answer }) => {
-                let Transport::Page { leg: accepted, .. } = &mut self.legs[slot(Leg::Issuer)]
-                else {
+                let Transport::Page { leg: accepted, .. } = self.page_slot(which) else {
                     let _ = answer.send(Err("the call is no longer ringing".into()));
                     return None;
                 };
@@ -634,9 +706,7 @@ impl<A: Authority> Driver<A> {
                 };
                 match BrowserLeg::answer(&offer_sdp, &self.bridge.config.browser).await {
                     Ok((leg, answer_sdp)) => {
-                        if let Transport::Page { leg: accepted, .. } =
-                            &mut self.legs[slot(Leg::Issuer)]
-                        {
+                        if let Transport::Page { leg: accepted, .. } = self.page_slot(which) {
                             *accepted = Some(leg);
                         }
                         let _ = answer.send(Ok(answer_sdp));
@@ -656,7 +726,7 @@ impl<A: Authority> Driver<A> {
             Some(IssuerReply::HangUp) => Some(Input::HungUp(Leg::Issuer)),
             // The server dropped the ring (the page went away): stop waiting on it.
             None => {
-                self.legs[slot(Leg::Issuer)].replies_ended();
+                self.page_slot(which).replies_ended();
                 None
             }
         }
@@ -672,10 +742,10 @@ impl<A: Authority> Driver<A> {
         );
         if ringing {
             self.legs[slot(Leg::Issuer)].replies_ended();
-            if let Some(IssuerTarget::Browser { account_id }) = &self.target
+            if let Some(account_id) = self.target.as_ref().and_then(IssuerTarget::page)
                 && let Some(lines) = &self.bridge.lines
             {
-                lines.stop_ringing(*account_id, &self.token);
+                lines.stop_ringing(account_id, &self.token);
             }
         }
     }

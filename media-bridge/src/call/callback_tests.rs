@@ -226,7 +226,8 @@ fn the_callers_extension_goes_after_the_delay_and_the_legs_meet_after_its_last_k
         bridged[1],
         Output::Answered {
             call_id: CALL_ID,
-            at: bridged_at
+            at: bridged_at,
+            on: IssuerDestination::Phone
         }
     );
     let ended = script.at(at(60), Input::HungUp(Leg::Caller));
@@ -261,7 +262,8 @@ fn a_caller_without_an_extension_is_bridged_as_they_answer() {
     );
     assert!(answered.contains(&Output::Answered {
         call_id: CALL_ID,
-        at: at(12)
+        at: at(12),
+        on: IssuerDestination::Phone
     }));
 }
 

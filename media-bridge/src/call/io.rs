@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::HangupCause;
-use crate::authority::{CallId, CallRequest, ExtendDecision, Grant, Refusal};
+use crate::authority::{CallId, CallRequest, ExtendDecision, Grant, IssuerDestination, Refusal};
 use crate::dtmf::{DialString, Digit, KeyTiming};
 use crate::time::Millis;
 
@@ -56,6 +56,8 @@ pub enum Input {
     },
     /// The authority's answer to [`Output::Extend`].
     Extended(ExtendDecision),
+    /// The issuer's page, ringing beside their phone ([`Output::RingPage`]), did something.
+    Page(PageEvent),
     /// Nothing but the passing of time: the deadline from [`super::Call::next_deadline`]
     /// was reached.
     Timeout,
@@ -70,6 +72,20 @@ impl Input {
             issuer_keys: None,
         }
     }
+}
+
+/// What the issuer's page does while it rings beside their phone. Once it has taken over the
+/// issuer's leg ([`Output::PageTakesOver`]), its events are that leg's, as for a page alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageEvent {
+    /// The dashboard shows the ring.
+    Ringing,
+    /// Accepted, and its browser leg is connected: the page takes the call.
+    Accepted,
+    /// Declined in the page: the issuer said no, so the whole call ends (as 2 on the phone).
+    Declined,
+    /// No dashboard open, or it went away: only the page stops ringing.
+    Gone,
 }
 
 /// Audio the bridge plays to a leg from its own store.
@@ -117,6 +133,17 @@ pub enum Output {
     /// Call a leg: the issuer (INVITE through the trunk, or ring the issuer's page), or a
     /// callback's caller (INVITE to the number they typed).
     Invite(Leg),
+    /// Ringing both: ring the issuer's page too, beside the phone the issuer's leg dials; its
+    /// events come back as [`Input::Page`].
+    RingPage,
+    /// Ringing both: the page stops ringing (the phone took the call, or the call ended).
+    StopPage,
+    /// Ringing both: the page becomes the issuer's leg — it accepted, or the phone is out of
+    /// the race. With `hang_up_phone` the phone's leg is ended first (BYE or CANCEL); without,
+    /// it ended by itself. No [`Output::Hangup`] follows for that phone.
+    PageTakesOver {
+        hang_up_phone: bool,
+    },
     /// Send `keys` to `to` as RFC 4733 events now, paced by [`CallConfig::key_timing`]: an
     /// extension behind the number that answered. Nothing else is sent to that leg meanwhile.
     SendKeys {
@@ -138,12 +165,14 @@ pub enum Output {
         call_id: CallId,
         at: Millis,
     },
-    /// Tell the authority the call was answered at `at` (the server's `answer`): from then on
-    /// it bills talk time, even if this process dies before settling. Always follows
-    /// `ConnectMedia`; the same time is the settlement's `answered_at`.
+    /// Tell the authority the call was answered at `at`, `on` the issuer's phone or page (the
+    /// server's `answer`): from then on it bills talk time, even if this process dies before
+    /// settling. Always follows `ConnectMedia`; the same time is the settlement's
+    /// `answered_at`.
     Answered {
         call_id: CallId,
         at: Millis,
+        on: IssuerDestination,
     },
     /// Ask the authority to hold the next interval; answer with [`Input::Extended`].
     Extend {

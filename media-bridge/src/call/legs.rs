@@ -150,6 +150,16 @@ impl IssuerLeg {
     }
 }
 
+/// The issuer's page ringing beside their phone, while neither has taken the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PageFork {
+    /// Nothing rings beside the issuer's leg: one destination, or the race is decided.
+    Quiet,
+    /// Ringing until `give_up_at` (the phone's ring timeout, so both give up together);
+    /// `rang` once the dashboard showed it.
+    Ringing { give_up_at: Millis, rang: bool },
+}
+
 /// Where the money of a connected call stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Coverage {

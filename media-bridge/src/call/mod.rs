@@ -19,6 +19,14 @@
 //! when the caller's phone answers, their extension's keys go after `extension_delay`, and the
 //! legs are bridged when the last key has been heard.
 //!
+//! Ringing both (issue 11, [`IssuerDestination::PhoneAndBrowser`]): the issuer's leg dials
+//! the phone and a [`PageFork`] rings the page beside it, with the same ring timeout. The first
+//! to accept takes the call: 1 on the phone stops the page; Accept in the page hangs up the
+//! phone ([`Output::PageTakesOver`]), even at its prompt. A phone that fails, hangs up or lets
+//! its prompt time out (a voicemail) leaves the race and the page rings on; 2 on the phone or
+//! Decline in the page ends the call. A phone let go after its pick-up is billed to then
+//! ([`SettleRequest::phone_dropped_at`]).
+//!
 //! Invariants:
 //! - The first event that ends the call decides its [`HangupCause`]; every leg still up gets
 //!   exactly one [`Output::Hangup`] with it, and then comes exactly one [`Output::Settle`],
@@ -38,6 +46,8 @@ mod legs;
 #[cfg(test)]
 mod callback_tests;
 #[cfg(test)]
+mod parallel_tests;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
@@ -45,8 +55,10 @@ mod tests;
 use std::collections::VecDeque;
 
 pub use cause::{CallOutcome, HangupCause, UnknownCode};
-pub use io::{Announcement, CallConfig, Input, Leg, Output, Progress};
-use legs::{CallerLeg, Coverage, IssuerLeg, Meter, MeterEvent, ReachingExtension, seconds};
+pub use io::{Announcement, CallConfig, Input, Leg, Output, PageEvent, Progress};
+use legs::{
+    CallerLeg, Coverage, IssuerLeg, Meter, MeterEvent, PageFork, ReachingExtension, seconds,
+};
 
 #[cfg(test)]
 use crate::authority::CoverageEnd;
@@ -66,6 +78,12 @@ pub struct Call {
     now: Millis,
     caller: CallerLeg,
     issuer: IssuerLeg,
+    /// What the issuer's leg is: their phone or their page (never both; ringing both, the
+    /// page rings beside it in `page`).
+    issuer_on: IssuerDestination,
+    page: PageFork,
+    /// Ringing both: the phone that picked up and was let go (picked up, dropped).
+    dropped_phone: Option<(Millis, Millis)>,
     /// The keys of the issuer's extension, from the grant's target.
     issuer_keys: Option<DialString>,
     authorization: Authorization,
@@ -102,8 +120,17 @@ impl Call {
             },
             CallerOrigin::Phone { .. } => CallerLeg::NotDialled,
         };
+        let issuer_on = match request.destination {
+            IssuerDestination::Browser => IssuerDestination::Browser,
+            IssuerDestination::Phone | IssuerDestination::PhoneAndBrowser => {
+                IssuerDestination::Phone
+            }
+        };
         let mut call = Call {
             caller,
+            issuer_on,
+            page: PageFork::Quiet,
+            dropped_phone: None,
             config,
             request,
             now,
@@ -156,7 +183,11 @@ impl Call {
             IssuerLeg::Bridged { meter, .. } => Some(meter.next_deadline(self.config.extend_lead)),
             IssuerLeg::Idle | IssuerLeg::Accepted { .. } | IssuerLeg::Ended { .. } => None,
         };
-        caller.into_iter().chain(issuer).min()
+        let page = match self.page {
+            PageFork::Ringing { give_up_at, .. } => Some(give_up_at),
+            PageFork::Quiet => None,
+        };
+        caller.into_iter().chain(issuer).chain(page).min()
     }
 
     /// Settled: nothing more will happen.
@@ -205,6 +236,7 @@ impl Call {
             }
             Input::Dtmf { from, digit } => self.on_dtmf(from, digit, now),
             Input::Extended(decision) => self.on_extended(decision),
+            Input::Page(event) => self.on_page(event, now),
         }
     }
 
@@ -236,6 +268,13 @@ impl Call {
                     give_up_at: now + self.config.ring_timeout,
                 };
                 self.outputs.push_back(Output::Invite(Leg::Issuer));
+                if self.request.destination == IssuerDestination::PhoneAndBrowser {
+                    self.page = PageFork::Ringing {
+                        give_up_at: now + self.config.ring_timeout,
+                        rang: false,
+                    };
+                    self.outputs.push_back(Output::RingPage);
+                }
                 self.outputs.push_back(Output::Progress(Progress::Calling));
             }
             Settlement::WaitingForAuthority { cause, ended_at } => {
@@ -262,7 +301,94 @@ impl Call {
     fn on_issuer_ringing(&mut self) {
         if let IssuerLeg::Inviting { give_up_at } = self.issuer {
             self.issuer = IssuerLeg::Ringing { give_up_at };
-            self.outputs.push_back(Output::Progress(Progress::Ringing));
+            // Ringing both, the page may have said so already.
+            if !matches!(self.page, PageFork::Ringing { rang: true, .. }) {
+                self.outputs.push_back(Output::Progress(Progress::Ringing));
+            }
+        }
+    }
+
+    /// The issuer's page, ringing beside their phone.
+    fn on_page(&mut self, event: PageEvent, now: Millis) {
+        let PageFork::Ringing { give_up_at, rang } = self.page else {
+            return;
+        };
+        match event {
+            PageEvent::Ringing if !rang => {
+                self.page = PageFork::Ringing {
+                    give_up_at,
+                    rang: true,
+                };
+                if matches!(self.issuer, IssuerLeg::Inviting { .. }) {
+                    self.outputs.push_back(Output::Progress(Progress::Ringing));
+                }
+            }
+            PageEvent::Ringing => {}
+            PageEvent::Accepted => {
+                let hang_up_phone = self.issuer.is_live();
+                self.page_takes_over(now, hang_up_phone);
+                self.on_issuer_answered(now);
+            }
+            PageEvent::Declined => self.end(HangupCause::IssuerDeclined, now),
+            PageEvent::Gone => self.stop_page(),
+        }
+    }
+
+    /// Ringing both, the phone leaves the race by itself (failed, hung up, lost) or is let go
+    /// (its prompt timed out, or `hang_up_phone`): the page, still ringing, becomes the
+    /// issuer's leg. False when no page rings beside a phone not yet accepted (then the phone
+    /// is the call's only way to the issuer).
+    fn phone_leaves_race(&mut self, now: Millis, hang_up_phone: bool) -> bool {
+        let before_accepting = matches!(
+            self.issuer,
+            IssuerLeg::Inviting { .. }
+                | IssuerLeg::Ringing { .. }
+                | IssuerLeg::ReachingExtension(_)
+                | IssuerLeg::AskingIssuer { .. }
+        );
+        if !before_accepting || self.page == PageFork::Quiet {
+            return false;
+        }
+        let was_picked_up = self.issuer.picked_up_at().is_some();
+        let rang = matches!(self.page, PageFork::Ringing { rang: true, .. });
+        self.page_takes_over(now, hang_up_phone);
+        // The caller heard the phone answer: the call is back to ringing.
+        if was_picked_up {
+            let progress = if rang {
+                Progress::Ringing
+            } else {
+                Progress::Calling
+            };
+            self.outputs.push_back(Output::Progress(progress));
+        }
+        true
+    }
+
+    /// The page becomes the issuer's leg, ringing (or calling, before its dashboard showed
+    /// the ring) until the ring timeout they shared; a phone picked up is remembered as let go.
+    fn page_takes_over(&mut self, now: Millis, hang_up_phone: bool) {
+        let PageFork::Ringing { give_up_at, rang } = self.page else {
+            return;
+        };
+        if let Some(picked_up_at) = self.issuer.picked_up_at() {
+            self.dropped_phone = Some((picked_up_at, now));
+        }
+        self.page = PageFork::Quiet;
+        self.issuer_on = IssuerDestination::Browser;
+        self.issuer = if rang {
+            IssuerLeg::Ringing { give_up_at }
+        } else {
+            IssuerLeg::Inviting { give_up_at }
+        };
+        self.outputs
+            .push_back(Output::PageTakesOver { hang_up_phone });
+    }
+
+    /// The page rings no more (the phone took the call, the ring timed out, the call ended).
+    fn stop_page(&mut self) {
+        if let PageFork::Ringing { .. } = self.page {
+            self.page = PageFork::Quiet;
+            self.outputs.push_back(Output::StopPage);
         }
     }
 
@@ -270,8 +396,8 @@ impl Call {
         let (IssuerLeg::Inviting { .. } | IssuerLeg::Ringing { .. }) = self.issuer else {
             return;
         };
-        match self.request.destination {
-            IssuerDestination::Phone => {
+        match self.issuer_on {
+            IssuerDestination::Phone | IssuerDestination::PhoneAndBrowser => {
                 match &self.issuer_keys {
                     Some(keys) => {
                         let reaching = self.reaching_extension(keys, now);
@@ -323,6 +449,8 @@ impl Call {
     /// The issuer accepted (pressed 1, or their page answered): a browser caller is there
     /// already; a callback's caller is dialled now.
     fn on_issuer_accepted(&mut self, now: Millis, picked_up_at: Millis) {
+        // Ringing both, the phone took the call.
+        self.stop_page();
         match self.request.origin {
             CallerOrigin::Browser => self.connect_media(now, picked_up_at),
             CallerOrigin::Phone { .. } => {
@@ -440,6 +568,9 @@ impl Call {
             IssuerLeg::TellingWhy { cause, .. } => cause,
             _ => cause,
         };
+        if self.phone_leaves_race(now, true) {
+            return;
+        }
         if self.issuer.is_live() {
             self.issuer = self.issuer.ended();
             self.end(cause, now);
@@ -448,6 +579,10 @@ impl Call {
 
     /// The issuer's leg went away by itself: a final failure status, or a hang-up.
     fn on_issuer_gone(&mut self, sip_status: Option<u16>, now: Millis) {
+        // Ringing both, a phone that fails or hangs up before accepting leaves the page to it.
+        if self.phone_leaves_race(now, false) {
+            return;
+        }
         let cause = match (&self.issuer, sip_status) {
             (IssuerLeg::Idle | IssuerLeg::Ended { .. }, _) => return,
             (IssuerLeg::Inviting { .. } | IssuerLeg::Ringing { .. }, Some(status)) => {
@@ -513,8 +648,11 @@ impl Call {
             meter,
         };
         self.outputs.push_back(Output::ConnectMedia);
-        self.outputs
-            .push_back(Output::Answered { call_id, at: now });
+        self.outputs.push_back(Output::Answered {
+            call_id,
+            at: now,
+            on: self.issuer_on,
+        });
         self.outputs
             .push_back(Output::Progress(Progress::Connected { covered_until }));
     }
@@ -557,7 +695,18 @@ impl Call {
 
     /// Acts on the deadline due at `at`; false if there was none.
     fn on_deadline(&mut self, at: Millis) -> bool {
-        self.on_caller_deadline(at) || self.on_issuer_deadline(at)
+        self.on_caller_deadline(at) || self.on_issuer_deadline(at) || self.on_page_deadline(at)
+    }
+
+    /// The page rang as long as the phone may: it stops (the phone, picked up, goes on).
+    fn on_page_deadline(&mut self, at: Millis) -> bool {
+        match self.page {
+            PageFork::Ringing { give_up_at, .. } if give_up_at <= at => {
+                self.stop_page();
+                true
+            }
+            _ => false,
+        }
     }
 
     fn on_caller_deadline(&mut self, at: Millis) -> bool {
@@ -622,9 +771,12 @@ impl Call {
                 }
                 return true;
             }
-            // Silence on the accept prompt counts as declining, recorded as "did not answer".
+            // Silence on the accept prompt counts as declining, recorded as "did not answer";
+            // ringing both, it is a voicemail's: the phone is let go and the page rings on.
             IssuerLeg::AskingIssuer { decide_by, .. } if *decide_by <= at => {
-                self.end(HangupCause::IssuerDidNotAnswer, at);
+                if !self.phone_leaves_race(at, true) {
+                    self.end(HangupCause::IssuerDidNotAnswer, at);
+                }
                 return true;
             }
             IssuerLeg::TellingWhy {
@@ -675,6 +827,7 @@ impl Call {
             });
         }
         self.issuer = self.issuer.ended();
+        self.stop_page();
         match &self.authorization {
             Authorization::Asked => {
                 self.settlement = Settlement::WaitingForAuthority {
@@ -689,13 +842,20 @@ impl Call {
 
     fn settle(&mut self, call_id: Option<CallId>, cause: HangupCause, ended_at: Millis) {
         self.settlement = Settlement::Settled;
+        let answered_at = self.issuer.answered_at();
         self.outputs.push_back(Output::Settle(SettleRequest {
             call_id,
-            picked_up_at: self.issuer.picked_up_at(),
-            answered_at: self.issuer.answered_at(),
+            // A phone let go was picked up first: its leg is billed from then.
+            picked_up_at: self
+                .dropped_phone
+                .map(|(picked_up_at, _)| picked_up_at)
+                .or(self.issuer.picked_up_at()),
+            answered_at,
             caller_picked_up_at: self.caller.picked_up_at(),
             ended_at,
             cause,
+            answered_on: answered_at.map(|_| self.issuer_on),
+            phone_dropped_at: self.dropped_phone.map(|(_, dropped_at)| dropped_at),
         }));
     }
 }

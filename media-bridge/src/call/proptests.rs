@@ -63,6 +63,14 @@ fn any_input() -> impl Strategy<Value = Input> {
             })
         }),
         2 => Just(Input::Timeout),
+        // The page ringing beside the phone (ringing both).
+        2 => prop::sample::select(vec![
+            PageEvent::Ringing,
+            PageEvent::Accepted,
+            PageEvent::Declined,
+            PageEvent::Gone,
+        ])
+        .prop_map(Input::Page),
     ]
 }
 
@@ -94,7 +102,8 @@ fn happy_grant() -> Input {
 fn any_destination() -> impl Strategy<Value = IssuerDestination> {
     prop_oneof![
         Just(IssuerDestination::Phone),
-        Just(IssuerDestination::Browser)
+        Just(IssuerDestination::Browser),
+        Just(IssuerDestination::PhoneAndBrowser),
     ]
 }
 
@@ -116,25 +125,35 @@ struct Observer {
     answered_at: Option<Millis>,
     settled: Option<SettleRequest>,
     hangups: Vec<Leg>,
+    /// Ringing both: the page rings beside the phone.
+    page_ringing: bool,
+    page_rung: bool,
+    /// The issuer's leg is a page: from the start, or since it took over.
+    issuer_is_page: bool,
+    /// Where the issuer was when the call connected.
+    connected_on: Option<IssuerDestination>,
 }
 
 impl Observer {
     /// Notes an input fed to the call, before it is handled.
-    fn saw_input(&mut self, input: &Input, destination: IssuerDestination) {
+    fn saw_input(&mut self, input: &Input) {
         match input {
             Input::Answered(Leg::Caller) if self.caller_invited => self.caller_answered = true,
             Input::Cancelled => self.cancelled = true,
             _ => {}
         }
-        match (input, destination) {
+        match (input, self.issuer_is_page) {
             (
                 Input::Dtmf {
                     from: Leg::Issuer,
                     digit: Digit::One,
                 },
-                IssuerDestination::Phone,
+                false,
             ) if self.prompt_played => self.issuer_accepted = true,
-            (Input::Answered(Leg::Issuer), IssuerDestination::Browser) => {
+            (Input::Answered(Leg::Issuer) | Input::Connected(Leg::Issuer), true) => {
+                self.issuer_accepted = true
+            }
+            (Input::Page(PageEvent::Accepted), false) if self.page_ringing => {
                 self.issuer_accepted = true
             }
             (Input::Authorized { grant, .. }, _)
@@ -164,7 +183,24 @@ impl Observer {
                 prop_assert!(!self.caller_invited, "the caller dialled twice");
                 self.caller_invited = true;
             }
+            Output::RingPage => {
+                prop_assert!(self.granted, "the page rang before the grant");
+                prop_assert!(!self.page_rung, "the page rang twice");
+                self.page_rung = true;
+                self.page_ringing = true;
+            }
+            Output::StopPage => {
+                prop_assert!(self.page_ringing, "a page stopped that did not ring");
+                self.page_ringing = false;
+            }
+            Output::PageTakesOver { .. } => {
+                prop_assert!(self.page_ringing, "a page took over that did not ring");
+                prop_assert!(!self.connected, "the page took over a connected call");
+                self.page_ringing = false;
+                self.issuer_is_page = true;
+            }
             Output::ConnectMedia => {
+                prop_assert!(!self.page_ringing, "connected while the page still rang");
                 prop_assert!(self.issuer_accepted, "connected before the issuer accepted");
                 prop_assert!(
                     !self.callback || self.caller_answered,
@@ -174,8 +210,11 @@ impl Observer {
                 prop_assert!(!self.connected, "connected twice");
                 self.connected = true;
             }
-            Output::Answered { at, .. } => {
+            Output::Answered { at, on, .. } => {
                 prop_assert!(self.connected, "answered without connecting");
+                let page = *on == IssuerDestination::Browser;
+                prop_assert_eq!(page, self.issuer_is_page, "answered on the wrong leg");
+                self.connected_on = Some(*on);
                 prop_assert!(self.answered_at.is_none(), "answered twice");
                 self.answered_at = Some(*at);
             }
@@ -193,6 +232,18 @@ impl Observer {
                 self.hangups.push(*leg);
             }
             Output::Settle(settlement) => {
+                prop_assert!(!self.page_ringing, "settled while the page still rang");
+                prop_assert_eq!(settlement.answered_on, self.connected_on);
+                if let Some(dropped_at) = settlement.phone_dropped_at {
+                    prop_assert!(
+                        self.issuer_is_page,
+                        "a phone let go without the page taking over"
+                    );
+                    prop_assert!(settlement.picked_up_at.is_some_and(|at| at <= dropped_at));
+                    prop_assert!(
+                        dropped_at <= settlement.answered_at.unwrap_or(settlement.ended_at)
+                    );
+                }
                 prop_assert_eq!(settlement.answered_at.is_some(), self.connected);
                 prop_assert_eq!(settlement.answered_at, self.answered_at);
                 if let Some(answered_at) = settlement.answered_at {
@@ -227,7 +278,6 @@ fn feed(
     observer: &mut Observer,
     input: Input,
     now: Millis,
-    destination: IssuerDestination,
 ) -> Result<(), TestCaseError> {
     // What was due by `now` happens first (as `handle` itself does), so that the observer
     // sees a prompt that starts at the very moment of a key press before the key.
@@ -235,7 +285,7 @@ fn feed(
     while let Some(output) = call.poll_output() {
         observer.saw_output(&output)?;
     }
-    observer.saw_input(&input, destination);
+    observer.saw_input(&input);
     call.handle(input, now);
     while let Some(output) = call.poll_output() {
         observer.saw_output(&output)?;
@@ -280,6 +330,7 @@ proptest! {
         };
         let mut observer = Observer {
             callback,
+            issuer_is_page: destination == IssuerDestination::Browser,
             ..Observer::default()
         };
         let mut call = Call::new(request, CallConfig::default(), Millis::ZERO);
@@ -305,16 +356,18 @@ proptest! {
         let prefix = happy_path.into_iter().take(happy_start).map(|input| (input, 500));
         for (input, step) in prefix.chain(script) {
             now = Millis(now.0 + step);
-            feed(&mut call, &mut observer, input, now, destination)?;
+            feed(&mut call, &mut observer, input, now)?;
         }
         // However it went, hang-ups and the authority's answer always end it (a callback's
-        // caller not dialled yet, or already gone, has no leg to hang up: the issuer's does).
+        // caller not dialled yet, or already gone, has no leg to hang up: the issuer's does;
+        // ringing both, a phone hanging up leaves the page, whose hang-up then ends it).
         for input in [
             Input::HungUp(Leg::Caller),
             Input::HungUp(Leg::Issuer),
+            Input::HungUp(Leg::Issuer),
             Input::Refused(Refusal::AuthorityUnavailable),
         ] {
-            feed(&mut call, &mut observer, input, now, destination)?;
+            feed(&mut call, &mut observer, input, now)?;
         }
         prop_assert!(call.is_ended());
         // A grant is always settled (released), even one that came after the caller left.

@@ -129,6 +129,8 @@ fn settle(
         caller_picked_up_at: None,
         ended_at,
         cause,
+        answered_on: answered_at.map(|_| IssuerDestination::Phone),
+        phone_dropped_at: None,
     })
 }
 
@@ -214,7 +216,8 @@ fn issuer_pressing_1_connects_the_caller() {
             Output::ConnectMedia,
             Output::Answered {
                 call_id: CALL_ID,
-                at: at(12)
+                at: at(12),
+                on: IssuerDestination::Phone
             },
             Output::Progress(Progress::Connected {
                 covered_until: at(72)
@@ -535,7 +538,8 @@ fn a_browser_issuer_accepting_in_the_page_connects_without_a_prompt() {
             Output::ConnectMedia,
             Output::Answered {
                 call_id: CALL_ID,
-                at: at(8)
+                at: at(8),
+                on: IssuerDestination::Browser
             },
             Output::Progress(Progress::Connected {
                 covered_until: at(68)

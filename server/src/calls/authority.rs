@@ -14,13 +14,13 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Utc};
 use media_bridge::authority::{
     Authority, Authorized, CallId, CallRequest, CallerOrigin, CoverageEnd, ExtendDecision, Grant,
-    IssuerTarget, Refusal, Settlement,
+    IssuerDestination, IssuerTarget, Refusal, Settlement,
 };
 use media_bridge::call::Leg;
 use sea_orm::{DatabaseConnection, DbBackend, EntityTrait};
 
 use super::authorize::{Bound, Funds, Refusal as EngineRefusal};
-use super::call_state::{Outcome, RecordedCause};
+use super::call_state::{AnsweredOn, Outcome, RecordedCause};
 use super::card_cache::CardCache;
 use super::number::{self, ParsedNumber};
 use super::rate_store;
@@ -263,6 +263,14 @@ fn target_of(destination: &Destination, account_id: i64) -> (IssuerTarget, Strin
             number.e164.clone(),
         ),
         Destination::Browser => (IssuerTarget::Browser { account_id }, BROWSER.to_string()),
+        Destination::PhoneAndBrowser { number, .. } => (
+            IssuerTarget::PhoneAndBrowser {
+                number: number.e164.clone(),
+                extension: number.extension.clone(),
+                account_id,
+            },
+            number.e164.clone(),
+        ),
     }
 }
 
@@ -417,8 +425,12 @@ impl Authority for GuildAuthority {
         }
     }
 
-    async fn answered(&self, call: CallId, at: SystemTime) {
-        if let Err(error) = reservation::answer(&self.db, call.0, utc(at)).await {
+    async fn answered(&self, call: CallId, at: SystemTime, on: IssuerDestination) {
+        let Some(on) = AnsweredOn::of(on) else {
+            tracing::error!(call = call.0, "an answer on both the phone and the page");
+            return;
+        };
+        if let Err(error) = reservation::answer(&self.db, call.0, utc(at), on).await {
             tracing::error!(call = call.0, %error, "recording the answer failed");
         }
     }
@@ -457,6 +469,8 @@ impl Authority for GuildAuthority {
             ended_at: utc(settlement.ended_at),
             outcome: Outcome::Ended(settlement.outcome),
             hangup_cause: RecordedCause::Call(settlement.cause),
+            answered_on: settlement.answered_on.and_then(AnsweredOn::of),
+            phone_dropped_at: settlement.phone_dropped_at.map(utc),
         };
         let call_id = settlement.call_id.0;
         let settled = match self.running.believed(call_id) {

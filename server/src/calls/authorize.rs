@@ -7,7 +7,8 @@
 use app::model::{CallSettings, Weekday};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
-use super::rates::{Rate, cost};
+use super::metering::CallLegs;
+use super::rates::Rate;
 use crate::cards::call_settings;
 use crate::ledger::money::Money;
 use crate::ledger::rules::GuildState;
@@ -159,19 +160,16 @@ pub fn authorize(
     {
         return Err(Refusal::DestinationNotAllowed);
     }
-    let rates: Vec<&Rate> = legs
+    let rates: Vec<Rate> = legs
         .iter()
-        .map(|leg| leg.as_ref().ok_or(Refusal::NoRate))
+        .map(|leg| leg.clone().ok_or(Refusal::NoRate))
         .collect::<Result<_, _>>()?;
+    // Ringing both, the issuer's two legs are held as the dearer of them (`metering.rs`).
+    let rates = CallLegs::new(rates).map_err(|_| Refusal::NoRate)?;
     let funds = funds.into();
     // R8: the Guild must cover at least the first billing increment of every leg, and so must
     // what its daily cap leaves.
-    let needed = Money(
-        rates
-            .iter()
-            .map(|rate| cost(rate, rate.initial_increment_secs).0)
-            .sum(),
-    );
+    let needed = rates.first_increments();
     let available = funds.guild.available();
     if needed > available {
         return Err(Refusal::GuildExhausted { available, needed });
@@ -184,41 +182,14 @@ pub fn authorize(
         });
     }
     let max_secs = card.settings.max_call_minutes * 60;
-    let wanted = Money(
-        rates
-            .iter()
-            .map(|rate| cost(rate, hold_secs.min(max_secs)).0)
-            .sum(),
-    );
+    let wanted = rates.cost(hold_secs.min(max_secs));
     let hold = wanted.min(spendable);
     Ok(Grant {
         hold,
-        covered_secs: seconds_covered(&rates, hold),
+        covered_secs: rates.covered_secs(hold),
         max_secs,
         bound,
     })
-}
-
-/// The longest talk time `money` pays for on all `legs` at once (patent ¶60: the time still
-/// available, shown to the issuer). Costs only grow with time, so a binary search finds it.
-pub fn seconds_covered(legs: &[&Rate], money: Money) -> u32 {
-    let total = |seconds: u32| legs.iter().map(|rate| cost(rate, seconds).0).sum::<i64>();
-    if legs
-        .iter()
-        .all(|rate| rate.per_minute == 0 && rate.connect_fee == 0)
-    {
-        return MAX_SECONDS;
-    }
-    let (mut low, mut high) = (0, MAX_SECONDS);
-    while low < high {
-        let middle = low + (high - low).div_ceil(2);
-        if total(middle) <= money.0 {
-            low = middle
-        } else {
-            high = middle - 1
-        }
-    }
-    low
 }
 
 /// Is `now` inside the card's availability hours, in the issuer's time zone? An end earlier
@@ -248,7 +219,7 @@ pub fn within_hours(settings: &CallSettings, now: DateTime<Utc>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calls::rates::LegClass;
+    use crate::calls::rates::{LegClass, cost};
     use chrono::TimeZone;
 
     fn rate(per_minute: i64, initial: u32, subsequent: u32, connect_fee: i64) -> Rate {
@@ -413,7 +384,8 @@ mod tests {
 
     #[test]
     fn free_legs_cover_a_whole_day() {
-        assert_eq!(seconds_covered(&[&rate(0, 1, 1, 0)], Money(0)), MAX_SECONDS);
+        let free = CallLegs::new(vec![rate(0, 1, 1, 0)]).unwrap();
+        assert_eq!(free.covered_secs(Money(0)), MAX_SECONDS);
     }
 
     proptest::proptest! {
@@ -449,7 +421,7 @@ mod tests {
             per_minute in 1i64..5_000, initial in 1u32..120, subsequent in 1u32..120, fee in 0i64..500, money in 0i64..100_000,
         ) {
             let rate = rate(per_minute, initial, subsequent, fee);
-            let covered = seconds_covered(&[&rate], Money(money));
+            let covered = CallLegs::new(vec![rate.clone()]).unwrap().covered_secs(Money(money));
             proptest::prop_assert!(cost(&rate, covered).0 <= money);
             if covered < MAX_SECONDS {
                 proptest::prop_assert!(cost(&rate, covered + 1).0 > money);

@@ -3,7 +3,7 @@
 
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
-use super::authorize::seconds_covered;
+use super::metering::CallLegs;
 use super::rate_store;
 use super::route;
 use crate::cards::call_settings;
@@ -43,7 +43,8 @@ pub async fn fill(
         summary.talk_secs_left = route::browser_call(&settings, &table, home, trunk_configured)
             .ok()
             .and_then(|route| route.legs.into_iter().collect::<Option<Vec<_>>>())
-            .map(|legs| seconds_covered(&legs.iter().collect::<Vec<_>>(), available));
+            .and_then(|legs| CallLegs::new(legs).ok())
+            .map(|legs| legs.covered_secs(available));
     }
     Ok(())
 }

@@ -84,6 +84,50 @@ impl RecordedCause {
     }
 }
 
+/// Where the issuer accepted a call: their phone or their page (issue 11: both may ring).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, DeriveValueType)]
+#[sea_orm(value_type = "String")]
+pub enum AnsweredOn {
+    Phone,
+    Browser,
+}
+
+impl AnsweredOn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnsweredOn::Phone => "phone",
+            AnsweredOn::Browser => "browser",
+        }
+    }
+
+    /// The bridge's word for it; `None` for "both", which is never where a call was answered.
+    pub fn of(destination: media_bridge::authority::IssuerDestination) -> Option<AnsweredOn> {
+        use media_bridge::authority::IssuerDestination;
+        match destination {
+            IssuerDestination::Phone => Some(AnsweredOn::Phone),
+            IssuerDestination::Browser => Some(AnsweredOn::Browser),
+            IssuerDestination::PhoneAndBrowser => None,
+        }
+    }
+}
+
+impl std::fmt::Display for AnsweredOn {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AnsweredOn {
+    type Err = UnknownCode;
+
+    fn from_str(code: &str) -> Result<Self, UnknownCode> {
+        [AnsweredOn::Phone, AnsweredOn::Browser]
+            .into_iter()
+            .find(|on| on.as_str() == code)
+            .ok_or_else(|| UnknownCode(code.to_owned()))
+    }
+}
+
 impl std::fmt::Display for CallState {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
@@ -151,6 +195,9 @@ mod tests {
     fn every_value_reads_back_from_the_string_it_stores() {
         for state in CallState::ALL {
             assert_eq!(state.to_string().parse(), Ok(state));
+        }
+        for on in [AnsweredOn::Phone, AnsweredOn::Browser] {
+            assert_eq!(on.to_string().parse(), Ok(on));
         }
         for outcome in Outcome::one_of_each() {
             assert_eq!(outcome.to_string().parse(), Ok(outcome));

@@ -139,7 +139,7 @@ pub(super) async fn place_callback(
     // Made while the issuer's phone rings; only a phone hears a prompt (a dashboard shows it).
     let spoken_name = match destination {
         // A name in kanji is said from its reading: espeak-ng reads kana, not kanji.
-        IssuerDestination::Phone => {
+        IssuerDestination::Phone | IssuerDestination::PhoneAndBrowser => {
             let said = card_text.spoken_name();
             state.card_names.speak(said, &card.default_lang)
         }

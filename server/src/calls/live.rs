@@ -168,10 +168,12 @@ pub(super) async fn issuer_end(
         state.settings.default_region,
         state.trunk_configured(),
     ) {
-        Ok(route) if matches!(route.destination, Destination::Phone { .. }) => {
-            IssuerDestination::Phone
-        }
-        _ => IssuerDestination::Browser,
+        Ok(route) => match route.destination {
+            Destination::Phone { .. } => IssuerDestination::Phone,
+            Destination::PhoneAndBrowser { .. } => IssuerDestination::PhoneAndBrowser,
+            Destination::Browser => IssuerDestination::Browser,
+        },
+        Err(_) => IssuerDestination::Browser,
     };
     let view = state.cards().view(card).await?;
     Ok((destination, view.content(view.default_lang).clone()))

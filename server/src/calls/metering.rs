@@ -15,13 +15,20 @@
 //! - stored legs are read strictly: an unreadable or empty list is an error, never "no legs"
 //!   (which would make a call free).
 
-use super::authorize;
+use super::authorize::MAX_SECONDS;
+use super::call_state::AnsweredOn;
 use super::rates::{self, Rate};
 use crate::ledger::money::Money;
 
-/// The rated legs of one call, as stored with it (never empty).
+/// The rated legs of one call, as stored with it (never empty): the issuer's alone; the
+/// caller's then the issuer's; or, ringing both (issue 11), the caller's, the issuer's phone's
+/// and the issuer's page's — of which only the one that takes the call is billed for the talk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallLegs(Vec<Rate>);
+pub struct CallLegs {
+    rates: Vec<Rate>,
+    /// Ringing both: where the issuer accepted, once they have.
+    answered_on: Option<AnsweredOn>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MeteringError {
@@ -29,6 +36,8 @@ pub enum MeteringError {
     UnreadableLegs(String),
     #[error("the call has no legs stored, so it could not be priced")]
     NoLegs,
+    #[error("the call has {0} legs stored; a call has one to three")]
+    TooManyLegs(usize),
 }
 
 /// How long each leg of an ended call was up, each billed from its own start.
@@ -38,8 +47,10 @@ pub struct LegTimes {
     /// pick-up (at least the talk time).
     pub caller_secs: u32,
     /// The issuer's leg: a phone from its pick-up, accepted or not (every answered second of a
-    /// trunk leg costs the operator); a page from its acceptance.
+    /// trunk leg costs the operator); a page from its acceptance. Ringing both, the phone's.
     pub issuer_secs: u32,
+    /// Ringing both: the page's leg, from its acceptance (0 when the phone took the call).
+    pub page_secs: u32,
 }
 
 impl LegTimes {
@@ -48,6 +59,7 @@ impl LegTimes {
         LegTimes {
             caller_secs: talk_secs,
             issuer_secs: talk_secs,
+            page_secs: 0,
         }
     }
 }
@@ -65,10 +77,14 @@ pub struct Settlement {
 
 impl CallLegs {
     pub fn new(legs: Vec<Rate>) -> Result<CallLegs, MeteringError> {
-        if legs.is_empty() {
-            return Err(MeteringError::NoLegs);
+        match legs.len() {
+            0 => Err(MeteringError::NoLegs),
+            1..=3 => Ok(CallLegs {
+                rates: legs,
+                answered_on: None,
+            }),
+            more => Err(MeteringError::TooManyLegs(more)),
         }
-        Ok(CallLegs(legs))
     }
 
     /// Reads the legs stored with a call (a JSON list of rates).
@@ -78,29 +94,76 @@ impl CallLegs {
         CallLegs::new(legs)
     }
 
+    /// These legs once the issuer accepted `on` their phone or page: ringing both, the talk
+    /// is then priced on that leg alone.
+    pub fn answered_on(self, answered_on: Option<AnsweredOn>) -> CallLegs {
+        CallLegs {
+            answered_on,
+            ..self
+        }
+    }
+
     /// The form stored with the call.
     pub fn to_stored(&self) -> String {
-        serde_json::to_string(&self.0).expect("rates always serialise")
+        serde_json::to_string(&self.rates).expect("rates always serialise")
     }
 
     pub fn rates(&self) -> &[Rate] {
-        &self.0
+        &self.rates
     }
 
-    /// What `talk_secs` of the call cost on all its legs.
+    /// Ringing both: the issuer's phone and page.
+    fn both(&self) -> Option<(&Rate, &Rate)> {
+        match self.rates.as_slice() {
+            [_, phone, page] => Some((phone, page)),
+            _ => None,
+        }
+    }
+
+    /// What `talk_secs` of the call cost on all its legs; ringing both, on the caller's and
+    /// the dearer of the issuer's two (whichever may yet take the call), or the one that took it.
     pub fn cost(&self, talk_secs: u32) -> Money {
-        Money(
-            self.0
-                .iter()
-                .map(|rate| rates::cost(rate, talk_secs).0)
-                .sum(),
-        )
+        let cost = |rate: &Rate| rates::cost(rate, talk_secs).0;
+        Money(match (self.both(), self.answered_on) {
+            (Some((phone, page)), answered_on) => {
+                let issuer = match answered_on {
+                    Some(AnsweredOn::Phone) => cost(phone),
+                    Some(AnsweredOn::Browser) => cost(page),
+                    None => Ord::max(cost(phone), cost(page)),
+                };
+                cost(&self.rates[0]) + issuer
+            }
+            (None, _) => self.rates.iter().map(cost).sum(),
+        })
     }
 
-    /// Talk time `held` pays for on all legs.
+    /// What must be there before the call starts (R8): the first billing increment of every
+    /// leg it may be billed on.
+    pub fn first_increments(&self) -> Money {
+        let first = |rate: &Rate| rates::cost(rate, rate.initial_increment_secs).0;
+        Money(match self.both() {
+            Some((phone, page)) => first(&self.rates[0]) + Ord::max(first(phone), first(page)),
+            None => self.rates.iter().map(first).sum(),
+        })
+    }
+
+    /// The longest talk time `held` pays for (patent ¶60). Costs only grow with time, so a
+    /// binary search finds it.
     pub fn covered_secs(&self, held: Money) -> u32 {
-        let rates: Vec<&Rate> = self.0.iter().collect();
-        authorize::seconds_covered(&rates, held)
+        let free = |rate: &Rate| rate.per_minute == 0 && rate.connect_fee == 0;
+        if self.rates.iter().all(free) {
+            return MAX_SECONDS;
+        }
+        let (mut low, mut high) = (0, MAX_SECONDS);
+        while low < high {
+            let middle = low + (high - low).div_ceil(2);
+            if self.cost(middle) <= held {
+                low = middle
+            } else {
+                high = middle - 1
+            }
+        }
+        low
     }
 
     /// What holding `hold_secs` more talk time adds to `held` (0 when it already covers it).
@@ -111,17 +174,17 @@ impl CallLegs {
     }
 
     /// Ending a call that held `held`. Stored legs are the caller's then the issuer's
-    /// (`route.rs`); a call of one leg has only the issuer's. Each is billed for its own time.
+    /// (`route.rs`); a call of one leg has only the issuer's; ringing both, the third is the
+    /// page's. Each is billed for its own time.
     pub fn settle(&self, held: Money, time: LegTimes) -> Settlement {
-        let seconds = |index: usize| {
-            if self.0.len() >= 2 && index == 0 {
-                time.caller_secs
-            } else {
-                time.issuer_secs
-            }
+        let seconds = |index: usize| match (self.rates.len(), index) {
+            (1, _) => time.issuer_secs,
+            (_, 0) => time.caller_secs,
+            (_, 1) => time.issuer_secs,
+            _ => time.page_secs,
         };
         let cost: i64 = self
-            .0
+            .rates
             .iter()
             .enumerate()
             .map(|(index, rate)| rates::cost(rate, seconds(index)).0)
@@ -130,7 +193,7 @@ impl CallLegs {
             charge: Money(Ord::min(cost, held.0)),
             release: held,
             billed_secs: self
-                .0
+                .rates
                 .iter()
                 .enumerate()
                 .map(|(index, rate)| rates::billed_seconds(rate, seconds(index)))

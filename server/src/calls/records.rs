@@ -111,6 +111,7 @@ fn record(row: &entity::Model, zone: Tz) -> Result<CallRecord, DbErr> {
             .iter()
             .map(|leg| leg.class.code().to_string())
             .collect(),
+        answered_on: row.answered_on.map(|on| on.to_string()),
         authorized_at: time(&row.authorized_at),
         answered_at: row.answered_at.as_ref().map(time),
         ended_at: row.ended_at.as_ref().map(time),

@@ -36,7 +36,7 @@ use sea_orm::{
 };
 
 use super::authorize::{self, Bound, CardState, Funds, Grant, Refusal};
-use super::call_state::{CallState, Outcome, RecordedCause};
+use super::call_state::{AnsweredOn, CallState, Outcome, RecordedCause};
 use super::card_cache::{CachedCard, CardCache};
 use super::metering::{CallLegs, LegTimes, Settlement};
 use super::rates::Rate;
@@ -53,7 +53,7 @@ mod postgres;
 pub mod entity {
     use sea_orm::entity::prelude::*;
 
-    use crate::calls::call_state::{CallState, Outcome, RecordedCause};
+    use crate::calls::call_state::{AnsweredOn, CallState, Outcome, RecordedCause};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "calls")]
@@ -85,6 +85,10 @@ pub mod entity {
         /// When a callback's caller picked up their phone (issue 10); their leg is billed
         /// from here.
         pub caller_picked_up_at: Option<ChronoDateTimeUtc>,
+        /// Where the issuer accepted (issue 11: phone and page may ring at once).
+        pub answered_on: Option<AnsweredOn>,
+        /// Ringing both: when the issuer's phone, picked up, was let go for the page.
+        pub phone_dropped_at: Option<ChronoDateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -578,9 +582,12 @@ async fn not_running(
     })
 }
 
-/// The legs stored with a call, read strictly (never "no legs", which would make it free).
+/// The legs stored with a call, read strictly (never "no legs", which would make it free),
+/// priced on the leg that took the call once the issuer accepted (ringing both).
 fn stored_legs(call: &entity::Model) -> Result<CallLegs, ReservationError> {
-    CallLegs::from_stored(&call.legs).map_err(|error| inconsistent(call.id, &error.to_string()))
+    CallLegs::from_stored(&call.legs)
+        .map(|legs| legs.answered_on(call.answered_on))
+        .map_err(|error| inconsistent(call.id, &error.to_string()))
 }
 
 fn inconsistent(call_id: i64, what: &str) -> ReservationError {
@@ -939,6 +946,10 @@ pub struct Ending {
     pub ended_at: DateTime<Utc>,
     pub outcome: Outcome,
     pub hangup_cause: RecordedCause,
+    /// Where the issuer accepted (else what `answer` stored stands).
+    pub answered_on: Option<AnsweredOn>,
+    /// Ringing both: when the issuer's phone, picked up, was let go for the page.
+    pub phone_dropped_at: Option<DateTime<Utc>>,
 }
 
 /// Ends a reservation exactly once (see the module header); returns the call's record.
@@ -998,6 +1009,15 @@ async fn settle_claiming(
         claim = claim.col_expr(
             entity::Column::CallerPickedUpAt,
             Expr::value(caller_picked_up_at),
+        );
+    }
+    if let Some(answered_on) = ending.answered_on {
+        claim = claim.col_expr(entity::Column::AnsweredOn, Expr::value(answered_on));
+    }
+    if let Some(phone_dropped_at) = ending.phone_dropped_at {
+        claim = claim.col_expr(
+            entity::Column::PhoneDroppedAt,
+            Expr::value(phone_dropped_at),
         );
     }
     if let Some(cutoff) = stale_before {
@@ -1088,31 +1108,50 @@ fn price(
     picked_up_at: Option<DateTime<Utc>>,
     caller_picked_up_at: Option<DateTime<Utc>>,
 ) -> Result<(Settlement, bool), ReservationError> {
-    let up_since = |start: Option<DateTime<Utc>>| {
+    let up = |start: Option<DateTime<Utc>>, end: DateTime<Utc>| {
         start
-            .map(|start| Ord::max((ending.ended_at - start).num_seconds(), 0) as u32)
+            .map(|start| Ord::max((end - start).num_seconds(), 0) as u32)
             .unwrap_or(0)
     };
+    let up_since = |start| up(start, ending.ended_at);
     let talk_secs = up_since(ending.answered_at);
+    let answered_on = ending.answered_on.or(call.answered_on);
+    let legs = stored_legs(call)?.answered_on(answered_on);
+    let ringing_both = legs.rates().len() == 3;
+    let issuer_secs = match ending.phone_dropped_at.or(call.phone_dropped_at) {
+        // Ringing both: a phone let go for the page is billed from its pick-up to then.
+        Some(dropped_at) => up(picked_up_at, dropped_at),
+        // The page took the call before the phone picked up: the phone never cost anything.
+        None if ringing_both && answered_on == Some(AnsweredOn::Browser) => 0,
+        None => Ord::max(up_since(picked_up_at), talk_secs),
+    };
     let time = LegTimes {
         caller_secs: Ord::max(up_since(caller_picked_up_at), talk_secs),
-        issuer_secs: Ord::max(up_since(picked_up_at), talk_secs),
+        issuer_secs,
+        page_secs: if answered_on == Some(AnsweredOn::Browser) {
+            talk_secs
+        } else {
+            0
+        },
     };
-    let settlement = stored_legs(call)?.settle(Money(call.held), time);
+    let settlement = legs.settle(Money(call.held), time);
     Ok((
         settlement,
         ending.answered_at.is_none() && picked_up_at.is_none(),
     ))
 }
 
-/// Marks a running call answered at `at` (the issuer accepted, R9): from now on settling it bills
-/// talk time and keeps its call-count unit, even if the process dies and the sweeper settles it.
+/// Marks a running call answered at `at`, `on` the issuer's phone or page (the issuer accepted,
+/// R9): from now on settling it bills talk time on that leg and keeps its call-count unit, even
+/// if the process dies and the sweeper settles it.
 pub async fn answer(
     db: &DatabaseConnection,
     call_id: i64,
     at: DateTime<Utc>,
+    on: AnsweredOn,
 ) -> Result<(), ReservationError> {
-    mark_once(db, call_id, entity::Column::AnsweredAt, at).await
+    let also = Some((entity::Column::AnsweredOn, Expr::value(on)));
+    mark_once_with(db, call_id, entity::Column::AnsweredAt, at, also).await
 }
 
 /// Records that the issuer's phone picked up at `at` (before the key press): a call settled
@@ -1143,7 +1182,22 @@ async fn mark_once(
     moment: entity::Column,
     at: DateTime<Utc>,
 ) -> Result<(), ReservationError> {
-    let changed = entity::Entity::update_many()
+    mark_once_with(db, call_id, moment, at, None).await
+}
+
+/// [`mark_once`], setting `also` in the same statement.
+async fn mark_once_with(
+    db: &DatabaseConnection,
+    call_id: i64,
+    moment: entity::Column,
+    at: DateTime<Utc>,
+    also: Option<(entity::Column, Expr)>,
+) -> Result<(), ReservationError> {
+    let mut update = entity::Entity::update_many();
+    if let Some((column, value)) = also {
+        update = update.col_expr(column, value);
+    }
+    let changed = update
         .col_expr(moment, Expr::value(at))
         .col_expr(entity::Column::MeteredAt, Expr::value(at))
         .filter(entity::Column::Id.eq(call_id))
@@ -1237,6 +1291,8 @@ async fn settle_unattended(
                 CallOutcome::Abandoned
             }),
             hangup_cause: cause,
+            answered_on: call.answered_on,
+            phone_dropped_at: call.phone_dropped_at,
         };
         let record = settle_claiming(db, call.id, ending, stale_before).await?;
         if record.state == CallState::Settled && record.hangup_cause == Some(cause) {

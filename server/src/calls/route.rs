@@ -1,10 +1,13 @@
 //! Where a call to a card rings, and how its legs are rated (BRIEF R10, R11). Pure.
 //!
 //! A visitor talking from the card page is an internet leg; a visitor called back (issue 10)
-//! is a phone leg through the trunk, rated by the class of the number they typed. The issuer is reached on
-//! their mobile, else their landline — through the SIP trunk, so only when one is configured —
-//! else in their own browser when they chose "internet phone". A call's cost is the sum of its
-//! legs' (patent ¶50), so a browser-to-browser call is two internet legs.
+//! is a phone leg through the trunk, rated by the class of the number they typed. The issuer is
+//! reached on their mobile, else their landline — through the SIP trunk, so only when one is
+//! configured — and in their own browser when they chose "internet phone": both at once when
+//! both are there (issue 11), the first to accept taking the call. A call's cost is the sum of
+//! its legs' (patent ¶50), so a browser-to-browser call is two internet legs; ringing both, the
+//! issuer's legs are the phone's then the page's, and only the one that takes the call is
+//! billed for the talk (`metering.rs`).
 
 use app::model::CallSettings;
 
@@ -21,6 +24,11 @@ pub enum Destination {
     },
     /// The issuer's signed-in dashboard.
     Browser,
+    /// Both at once: the phone through the trunk and the dashboard.
+    PhoneAndBrowser {
+        number: ParsedNumber,
+        class: LegClass,
+    },
 }
 
 /// A destination and its rated legs (`None` where the rate table has no rate).
@@ -62,6 +70,12 @@ pub fn browser_call(
             let class =
                 rates::classify(&number, home).map_err(|_| RouteError::DestinationNotAllowed)?;
             let phone_leg = table.find(class, &number.e164).cloned();
+            if settings.internet_phone {
+                return Ok(Route {
+                    destination: Destination::PhoneAndBrowser { number, class },
+                    legs: vec![internet(), phone_leg, internet()],
+                });
+            }
             Ok(Route {
                 destination: Destination::Phone { number, class },
                 legs: vec![internet(), phone_leg],
@@ -125,9 +139,28 @@ mod tests {
     }
 
     #[test]
+    fn a_phone_and_the_internet_phone_ring_together_with_both_rated() {
+        let route =
+            browser_call(&settings("+8225561234", "", true), &table(), Id::KR, true).unwrap();
+        let Destination::PhoneAndBrowser { number, class } = &route.destination else {
+            panic!("{route:?}")
+        };
+        assert_eq!(
+            (number.e164.as_str(), *class),
+            ("+8225561234", LegClass::Landline)
+        );
+        let prices: Vec<i64> = route.legs.iter().flatten().map(|r| r.per_minute).collect();
+        assert_eq!(
+            prices,
+            [10, 40, 10],
+            "the caller, the issuer's phone, their page"
+        );
+    }
+
+    #[test]
     fn mobile_is_preferred_through_the_trunk() {
         let route = browser_call(
-            &settings("+8225561234", "+821012345678", true),
+            &settings("+8225561234", "+821012345678", false),
             &table(),
             Id::KR,
             true,

@@ -6,7 +6,7 @@
 use chrono::{Duration, Utc};
 use media_bridge::call::{CallOutcome, HangupCause};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
-use server::calls::call_state::{Outcome, RecordedCause};
+use server::calls::call_state::{AnsweredOn, Outcome, RecordedCause};
 use server::calls::rates::{LegClass, Rate};
 use server::calls::reservation::{self, Ending, ReservationError};
 
@@ -51,7 +51,7 @@ enum Step {
 async fn run(db: DatabaseConnection, call: i64, step: Step, answered: chrono::DateTime<Utc>) {
     let db = &db;
     let result = match step {
-        Step::Answer => reservation::answer(db, call, answered).await,
+        Step::Answer => reservation::answer(db, call, answered, AnsweredOn::Phone).await,
         Step::Extend => reservation::extend(db, call, 60, Utc::now())
             .await
             .map(drop),
@@ -88,7 +88,9 @@ async fn race_steps(backend: Backend, first: Step, second: Step) {
             .call_id;
         let answered = Utc::now();
         if !matches!(first, Step::Answer) {
-            reservation::answer(&app.db, call, answered).await.unwrap();
+            reservation::answer(&app.db, call, answered, AnsweredOn::Phone)
+                .await
+                .unwrap();
         }
         // Two tasks, so the steps really run at once on the two worker threads.
         let racing = tokio::spawn(run(app.db.clone(), call, first, answered));
@@ -169,6 +171,8 @@ async fn a_new_reservation_races_the_settlement_of_an_unanswered_call_on_the_sam
                     ended_at: now,
                     outcome: Outcome::Ended(CallOutcome::NoAnswer),
                     hangup_cause: RecordedCause::Call(HangupCause::IssuerDidNotAnswer),
+                    answered_on: None,
+                    phone_dropped_at: None,
                 },
             )
             .await

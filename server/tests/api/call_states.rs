@@ -5,7 +5,7 @@
 use chrono::{Duration, SubsecRound, Utc};
 use media_bridge::call::{CallOutcome, HangupCause};
 use sea_orm::{ConnectionTrait, EntityTrait};
-use server::calls::call_state::{CallState, Outcome, RecordedCause};
+use server::calls::call_state::{AnsweredOn, CallState, Outcome, RecordedCause};
 use server::calls::reservation::{self, CallRequest, Ending, entity as call};
 
 use crate::both_backends;
@@ -51,6 +51,8 @@ async fn every_outcome_and_cause_is_stored_and_read_back(backend: Backend) {
                 ended_at: now,
                 outcome,
                 hangup_cause: cause,
+                answered_on: None,
+                phone_dropped_at: None,
             },
         )
         .await
@@ -128,9 +130,14 @@ async fn a_restarted_node_settles_its_own_calls_at_once_and_leaves_the_others(ba
     let talking = reservation::reserve(&app.db, on_node("node-a"), start)
         .await
         .unwrap();
-    reservation::answer(&app.db, talking.call_id, start + Duration::seconds(5))
-        .await
-        .unwrap();
+    reservation::answer(
+        &app.db,
+        talking.call_id,
+        start + Duration::seconds(5),
+        AnsweredOn::Phone,
+    )
+    .await
+    .unwrap();
     let prompting = reservation::reserve(&app.db, on_node("node-a"), start)
         .await
         .unwrap();
@@ -227,9 +234,14 @@ async fn a_settlement_from_an_out_of_date_row_settles_what_the_call_holds_now(ba
     reservation::picked_up(&app.db, reserved.call_id, start + Duration::seconds(2))
         .await
         .unwrap();
-    reservation::answer(&app.db, reserved.call_id, start + Duration::seconds(5))
-        .await
-        .unwrap();
+    reservation::answer(
+        &app.db,
+        reserved.call_id,
+        start + Duration::seconds(5),
+        AnsweredOn::Phone,
+    )
+    .await
+    .unwrap();
     let extended =
         reservation::extend(&app.db, reserved.call_id, 60, start + Duration::seconds(50))
             .await
@@ -277,7 +289,7 @@ async fn a_callbacks_caller_is_billed_from_their_stored_pick_up_when_the_node_di
     reservation::caller_picked_up(&app.db, call.call_id, at(11))
         .await
         .unwrap();
-    reservation::answer(&app.db, call.call_id, at(14))
+    reservation::answer(&app.db, call.call_id, at(14), AnsweredOn::Phone)
         .await
         .unwrap();
     reservation::stamp(&app.db, &[call.call_id], at(20))

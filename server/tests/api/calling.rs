@@ -83,7 +83,7 @@ pub(crate) async fn issuer_with_card(
 }
 
 /// Posts the caller's offer; returns the caller's leg (answer applied) and the call's token.
-async fn start_call(app: &TestApp) -> (BrowserLeg, String) {
+pub(crate) async fn start_call(app: &TestApp) -> (BrowserLeg, String) {
     call_card(&app.new_client(), app.url("/api/cards/ada/calls")).await
 }
 
@@ -489,7 +489,9 @@ async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backen
     );
     let call_id = authorized.grant.call_id;
     let answered = std::time::SystemTime::now();
-    authority.answered(call_id, answered).await;
+    authority
+        .answered(call_id, answered, IssuerDestination::Phone)
+        .await;
     let extended = authority.extend(call_id, answered).await;
     assert_eq!(
         extended,
@@ -508,6 +510,8 @@ async fn the_cards_call_limit_ends_a_call_the_guild_could_pay_on(backend: Backen
             ended_at: answered + Duration::from_secs(60),
             outcome: CallOutcome::Answered,
             cause: HangupCause::CallLimit,
+            answered_on: Some(IssuerDestination::Phone),
+            phone_dropped_at: None,
         })
         .await;
     let records = app.get_json(&app.client, app.url("/api/calls")).await;

@@ -210,6 +210,7 @@ async fn a_server_killed_mid_call_settles_it_within_seconds_of_its_restart(backe
         LegTimes {
             caller_secs: up_since(answered_at),
             issuer_secs: up_since(settled.picked_up_at.expect("the pick-up is stored")),
+            page_secs: 0,
         },
     );
     assert_eq!(

@@ -21,7 +21,7 @@ use proptest::test_runner::{Config, TestRunner};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use server::calls::authorize::Refusal;
-use server::calls::call_state::{Outcome, RecordedCause};
+use server::calls::call_state::{AnsweredOn, Outcome, RecordedCause};
 use server::calls::rates::{LegClass, Rate};
 use server::calls::reservation::{self, CallRequest, Ending, ReservationError};
 use server::cards::entity::call_settings as call_settings_row;
@@ -604,11 +604,13 @@ async fn on_database(
 ) -> Seen {
     let call_id = model.calls.get(index).map_or(0, |call| call.id);
     match step {
-        CallStep::Answer => match reservation::answer(&app.db, call_id, now).await {
-            Ok(()) => Seen::Answered,
-            Err(ReservationError::NotRunning) => Seen::NotRunning,
-            Err(error) => panic!("answer: {error}"),
-        },
+        CallStep::Answer => {
+            match reservation::answer(&app.db, call_id, now, AnsweredOn::Phone).await {
+                Ok(()) => Seen::Answered,
+                Err(ReservationError::NotRunning) => Seen::NotRunning,
+                Err(error) => panic!("answer: {error}"),
+            }
+        }
         CallStep::Extend => match reservation::extend(&app.db, call_id, HOLD_SECS, now).await {
             Ok(extended) => Seen::Extended {
                 held: extended.held.0,
@@ -630,6 +632,8 @@ async fn on_database(
                     CallOutcome::NoAnswer
                 }),
                 hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
+                answered_on: None,
+                phone_dropped_at: None,
             };
             let record = reservation::settle(&app.db, call_id, ending).await.unwrap();
             Seen::Settled { cost: record.cost }

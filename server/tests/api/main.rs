@@ -35,6 +35,7 @@ mod ownership;
 mod pages;
 mod rates;
 mod reservations;
+mod ringing_both;
 mod ui_languages;
 mod usage;
 mod verification;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use media_bridge::call::{CallOutcome, HangupCause};
 use serde_json::json;
 use server::calls::authorize::Refusal;
-use server::calls::call_state::{Outcome, RecordedCause};
+use server::calls::call_state::{AnsweredOn, Outcome, RecordedCause};
 use server::calls::rates::{LegClass, Rate};
 use server::calls::reservation::{self, CallRequest, Ending, ReservationError};
 use server::ledger::money::Money;
@@ -63,6 +63,8 @@ pub(crate) fn after_talking(
         ended_at: answered_at + Duration::seconds(talk_secs),
         outcome: Outcome::Ended(CallOutcome::Answered),
         hangup_cause: RecordedCause::Call(cause),
+        answered_on: None,
+        phone_dropped_at: None,
     }
 }
 
@@ -165,6 +167,8 @@ async fn racing_callers_get_exactly_what_the_guild_covers(backend: Backend) {
             ended_at: Utc::now(),
             outcome: Outcome::Ended(CallOutcome::NoAnswer),
             hangup_cause: RecordedCause::Call(HangupCause::IssuerDidNotAnswer),
+            answered_on: None,
+            phone_dropped_at: None,
         };
         reservation::settle(&app.db, call_id, ending).await.unwrap();
     }
@@ -412,9 +416,14 @@ async fn stale_reservations_are_settled_from_their_last_metering_point(backend: 
     let talking = reservation::reserve(&app.db, request(vec![per_second()]), start)
         .await
         .unwrap();
-    reservation::answer(&app.db, talking.call_id, start + Duration::seconds(5))
-        .await
-        .unwrap();
+    reservation::answer(
+        &app.db,
+        talking.call_id,
+        start + Duration::seconds(5),
+        AnsweredOn::Phone,
+    )
+    .await
+    .unwrap();
     reservation::extend(&app.db, talking.call_id, 60, start + Duration::seconds(65))
         .await
         .unwrap();
@@ -769,6 +778,8 @@ async fn a_callbacks_phone_legs_are_each_billed_from_their_own_pick_up(backend: 
         ended_at: issuer_picked_up + Duration::seconds(95),
         outcome: Outcome::Ended(CallOutcome::Answered),
         hangup_cause: RecordedCause::Call(HangupCause::IssuerHungUp),
+        answered_on: None,
+        phone_dropped_at: None,
     };
     let record = reservation::settle(&app.db, call.call_id, ending)
         .await

@@ -41,17 +41,21 @@ pub fn CallFieldset(
                 <FieldErrorText name="call.available_days".into() error=err("available_days")/>
             </fieldset>
             <Input name="call.allowed_regions".into() label=text.allowed_regions.into() value=call.allowed_regions.join(", ") error=err("allowed_regions")/>
-            <Input name="call.landline".into() label=text.ring_landline.into() kind="tel" value=call.landline error=err("landline")/>
-            <Input name="call.mobile".into() label=text.ring_mobile.into() kind="tel" value=call.mobile error=err("mobile")/>
-            <p class="hint">
-                {text.verified_only}
-                <a href="/dashboard/numbers">{text.verify_a_number}</a>
-            </p>
-            <div class="field checkbox">
-                <input id="field-call.internet_phone" type="checkbox" name="call.internet_phone" value="true" checked=call.internet_phone/>
-                <label for="field-call.internet_phone">{text.ring_browser}</label>
-            </div>
-            <FieldErrorText name="call.internet_phone".into() error=err("internet_phone")/>
+            <fieldset class="call-destinations">
+                <legend>{text.where_calls_ring}</legend>
+                <p class="hint">{text.how_calls_ring}</p>
+                <Input name="call.mobile".into() label=text.ring_mobile.into() kind="tel" value=call.mobile error=err("mobile")/>
+                <Input name="call.landline".into() label=text.ring_landline.into() kind="tel" value=call.landline error=err("landline")/>
+                <p class="hint">
+                    {text.verified_only}
+                    <a href="/dashboard/numbers">{text.verify_a_number}</a>
+                </p>
+                <div class="field checkbox">
+                    <input id="field-call.internet_phone" type="checkbox" name="call.internet_phone" value="true" checked=call.internet_phone/>
+                    <label for="field-call.internet_phone">{text.ring_browser}</label>
+                </div>
+                <FieldErrorText name="call.internet_phone".into() error=err("internet_phone")/>
+            </fieldset>
         </fieldset>
     }
 }

@@ -84,7 +84,7 @@ proptest! {
         let covered = legs.covered_secs(Money(held));
         prop_assert!(legs.cost(covered).0 <= held);
         let free = legs.rates().iter().all(|rate| rate.per_minute == 0 && rate.connect_fee == 0);
-        if !free && covered < authorize::MAX_SECONDS {
+        if !free && covered < MAX_SECONDS {
             prop_assert!(legs.cost(covered + 1).0 > held, "one second more is not paid for");
         }
     }
@@ -97,7 +97,7 @@ proptest! {
         let extra = legs.next_hold(Money(held), hold_secs);
         prop_assert!(extra.0 >= 0);
         let after = legs.covered_secs(Money(held + extra.0));
-        prop_assert!(after >= before.saturating_add(hold_secs).min(authorize::MAX_SECONDS));
+        prop_assert!(after >= before.saturating_add(hold_secs).min(MAX_SECONDS));
         // And not more than needed: without the extra, the interval is not covered.
         if extra.0 > 0 {
             prop_assert!(legs.covered_secs(Money(held + extra.0 - 1)) < before + hold_secs);
@@ -118,6 +118,7 @@ fn a_phone_picked_up_but_never_accepted_is_billed_on_its_phone_leg_only() {
         LegTimes {
             caller_secs: 0,
             issuer_secs: 15,
+            page_secs: 0,
         },
     );
     assert_eq!(prompt_only.charge, Money(30));
@@ -127,6 +128,7 @@ fn a_phone_picked_up_but_never_accepted_is_billed_on_its_phone_leg_only() {
         LegTimes {
             caller_secs: 60,
             issuer_secs: 70,
+            page_secs: 0,
         },
     );
     assert_eq!(accepted.charge, Money(60 + 140));
@@ -146,6 +148,7 @@ fn a_callbacks_phone_legs_are_each_billed_from_their_own_pick_up() {
         LegTimes {
             caller_secs: 65,
             issuer_secs: 95,
+            page_secs: 0,
         },
     );
     assert_eq!(settled.charge, Money(65 + 190));
@@ -157,7 +160,78 @@ fn a_callbacks_phone_legs_are_each_billed_from_their_own_pick_up() {
         LegTimes {
             caller_secs: 0,
             issuer_secs: 95,
+            page_secs: 0,
         },
     );
     assert_eq!(settled.charge, Money(190));
+}
+
+#[test]
+fn ringing_both_holds_for_the_dearer_and_bills_the_leg_that_took_the_call() {
+    let internet = Rate {
+        class: LegClass::Internet,
+        ..rate(6, 60, 60, 0)
+    };
+    let phone = rate(120, 1, 1, 0);
+    let legs = CallLegs::new(vec![internet.clone(), phone, internet]).unwrap();
+    // Before anyone accepted: the caller's minute and the phone's, the dearer.
+    assert_eq!(legs.cost(60), Money(6 + 120));
+    // The first increments: the caller's minute, and the dearer of the phone's second (2)
+    // and the page's minute (6).
+    assert_eq!(legs.first_increments(), Money(6 + 6));
+    // The page took the call after the phone had been up 12 s at its prompt.
+    let on_page = legs.clone().answered_on(Some(AnsweredOn::Browser));
+    assert_eq!(
+        on_page.cost(60),
+        Money(6 + 6),
+        "the talk is priced on the page"
+    );
+    let settled = on_page.settle(
+        Money(126),
+        LegTimes {
+            caller_secs: 60,
+            issuer_secs: 12,
+            page_secs: 60,
+        },
+    );
+    assert_eq!(
+        settled.charge,
+        Money(6 + 24 + 6),
+        "caller, the phone let go, the page"
+    );
+    // The phone took it: the page is never billed.
+    let on_phone = legs.answered_on(Some(AnsweredOn::Phone));
+    let settled = on_phone.settle(
+        Money(126),
+        LegTimes {
+            caller_secs: 60,
+            issuer_secs: 60,
+            page_secs: 0,
+        },
+    );
+    assert_eq!(settled.charge, Money(6 + 120));
+}
+
+#[test]
+fn more_than_three_stored_legs_are_refused() {
+    let legs = vec![rate(1, 1, 1, 0); 4];
+    assert_eq!(CallLegs::new(legs), Err(MeteringError::TooManyLegs(4)));
+}
+
+proptest! {
+    #[test]
+    fn ringing_both_the_hold_covers_whichever_leg_takes_the_call(
+        caller in any_rate(),
+        phone in any_rate(),
+        page in any_rate(),
+        held in 0i64..100_000,
+    ) {
+        let legs = CallLegs::new(vec![caller, phone, page]).unwrap();
+        let covered = legs.covered_secs(Money(held));
+        for on in [AnsweredOn::Phone, AnsweredOn::Browser] {
+            let answered = legs.clone().answered_on(Some(on));
+            prop_assert!(answered.cost(covered).0 <= held, "{on:?}");
+            prop_assert!(answered.covered_secs(Money(held)) >= covered);
+        }
+    }
 }

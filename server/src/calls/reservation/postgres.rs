@@ -73,7 +73,7 @@ WITH claimed AS (
     UPDATE calls
        SET state = 'settled', answered_at = $2, ended_at = $3, outcome = $4,
            hangup_cause = $5, picked_up_at = $6, billed_secs = $7, cost = $8,
-           caller_picked_up_at = $18
+           caller_picked_up_at = $18, answered_on = $20, phone_dropped_at = $21
      WHERE id = $1 AND state = 'reserved' AND held = $9
        AND picked_up_at IS NOT DISTINCT FROM $10::timestamptz
        AND ($11::timestamptz IS NULL OR metered_at < $11::timestamptz)
@@ -230,6 +230,8 @@ pub(super) async fn settle(
                 settlement.release.0.into(),
                 caller_picked_up_at.into(),
                 (settlement.release.0 - settlement.charge.0).into(),
+                ending.answered_on.or(call.answered_on).into(),
+                ending.phone_dropped_at.or(call.phone_dropped_at).into(),
             ],
         );
         let settled = db.query_one_raw(statement).await.map_err(|error| {
