@@ -24,6 +24,11 @@ pub struct RecordsText {
     pub card: &'static str,
     pub caller: &'static str,
     pub callee: &'static str,
+    /// Under the callee of a call the issuer took in their browser while their phone rang too.
+    pub answered_in_browser: &'static str,
+    /// A caller on the card page, or an issuer who takes calls in the dashboard, where the
+    /// record names no number (stored as `browser`).
+    pub browser: &'static str,
     pub legs: &'static str,
     pub billed: &'static str,
     /// Has a `{currency}` placeholder.
@@ -336,6 +341,8 @@ static KO: RecordsText = RecordsText {
     card: "명함",
     caller: "건 사람",
     callee: "받은 번호",
+    answered_in_browser: "브라우저에서 받음",
+    browser: "브라우저",
     legs: "구간",
     billed: "과금 시간",
     cost: "요금 ({currency})",
@@ -371,6 +378,8 @@ static EN: RecordsText = RecordsText {
     card: "Card",
     caller: "Caller",
     callee: "Callee",
+    answered_in_browser: "answered in the browser",
+    browser: "browser",
     legs: "Legs",
     billed: "Billed",
     cost: "Cost ({currency})",
@@ -406,6 +415,8 @@ static JA: RecordsText = RecordsText {
     card: "名刺",
     caller: "発信者",
     callee: "着信先",
+    answered_in_browser: "ブラウザで応答",
+    browser: "ブラウザ",
     legs: "区間",
     billed: "課金時間",
     cost: "料金({currency})",
@@ -441,6 +452,8 @@ static ZH: RecordsText = RecordsText {
     card: "名片",
     caller: "来电方",
     callee: "被叫号码",
+    answered_in_browser: "在浏览器中接听",
+    browser: "浏览器",
     legs: "通话段",
     billed: "计费时长",
     cost: "费用({currency})",

@@ -105,12 +105,24 @@ fn RecordRow(ui: Lang, record: CallRecord, currency: String) -> impl IntoView {
         Some(reason) => format!("{} ({})", text.outcome(&record.outcome), text.cause(reason)),
         None => text.outcome(&record.outcome),
     };
+    // The stored word for "no number: a browser" is the record's, not the page's language.
+    let number = |stored: String| {
+        if stored == "browser" {
+            text.browser.to_string()
+        } else {
+            stored
+        }
+    };
     view! {
         <tr>
             <td><time datetime=record.authorized_at.clone()>{when}</time></td>
             <td translate="no"><a href=format!("/c/{}", record.card_slug)>{record.card_slug.clone()}</a></td>
-            <td>{record.caller_number}</td>
-            <td>{record.callee_number}</td>
+            <td>{number(record.caller_number)}</td>
+            <td>
+                {number(record.callee_number)}
+                {(record.answered_on.as_deref() == Some("browser"))
+                    .then(|| view! { <span class="answered-on">{text.answered_in_browser}</span> })}
+            </td>
             <td translate="no">{record.leg_classes.join(" + ")}</td>
             <td class="amount">{billed}</td>
             <td class="amount" data-cost=record.cost.map(|cost| cost.to_string())>{record.cost.map(|cost| money(ui, cost, &currency))}</td>

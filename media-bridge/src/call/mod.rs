@@ -267,7 +267,7 @@ impl Call {
                 self.issuer = IssuerLeg::Inviting {
                     give_up_at: now + self.config.ring_timeout,
                 };
-                self.outputs.push_back(Output::Invite(Leg::Issuer));
+                // The page first: a phone that fails as it is dialled must find it ringing.
                 if self.request.destination == IssuerDestination::PhoneAndBrowser {
                     self.page = PageFork::Ringing {
                         give_up_at: now + self.config.ring_timeout,
@@ -275,6 +275,7 @@ impl Call {
                     };
                     self.outputs.push_back(Output::RingPage);
                 }
+                self.outputs.push_back(Output::Invite(Leg::Issuer));
                 self.outputs.push_back(Output::Progress(Progress::Calling));
             }
             Settlement::WaitingForAuthority { cause, ended_at } => {

@@ -80,8 +80,8 @@ fn a_grant_dials_the_phone_and_rings_the_page_and_the_caller_hears_one_ring() {
     assert_eq!(
         outputs,
         [
-            Output::Invite(Leg::Issuer),
             Output::RingPage,
+            Output::Invite(Leg::Issuer),
             Output::Progress(Progress::Calling)
         ]
     );

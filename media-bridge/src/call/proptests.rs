@@ -184,7 +184,10 @@ impl Observer {
                 self.caller_invited = true;
             }
             Output::RingPage => {
-                prop_assert!(self.granted, "the page rang before the grant");
+                prop_assert!(
+                    matches!(self.authority_answer, Some(Some(_))),
+                    "the page rang before the grant"
+                );
                 prop_assert!(!self.page_rung, "the page rang twice");
                 self.page_rung = true;
                 self.page_ringing = true;

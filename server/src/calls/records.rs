@@ -128,7 +128,7 @@ fn record(row: &entity::Model, zone: Tz) -> Result<CallRecord, DbErr> {
 /// The records as CSV (RFC 4180): a header, then one line per record; fields quoted when needed.
 pub fn to_csv(records: &[CallRecord]) -> String {
     let mut csv = String::from(
-        "id,card,caller,callee,legs,authorized_at,answered_at,ended_at,billed_secs,cost,outcome,hangup_cause\r\n",
+        "id,card,caller,callee,legs,authorized_at,answered_at,ended_at,billed_secs,cost,outcome,hangup_cause,answered_on\r\n",
     );
     for r in records {
         let fields = [
@@ -144,6 +144,7 @@ pub fn to_csv(records: &[CallRecord]) -> String {
             r.cost.map(|c| c.to_string()).unwrap_or_default(),
             r.outcome.clone(),
             r.hangup_cause.clone().unwrap_or_default(),
+            r.answered_on.clone().unwrap_or_default(),
         ];
         let line: Vec<String> = fields
             .iter()

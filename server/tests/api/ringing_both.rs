@@ -159,6 +159,30 @@ async fn the_page_takes_the_call_while_the_phone_hears_its_prompt(backend: Backe
     let (row, record) = settled(&app).await;
     assert_eq!(record["answered_on"], "browser", "{record}");
     assert_eq!(record["outcome"], "answered");
+    // The issuer's records say where they took it: the page, and the CSV's last column.
+    app.choose_language(&app.client, "en").await;
+    let page = app
+        .client
+        .get(app.url("/dashboard/calls"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("answered in the browser"), "{page}");
+    let csv = app
+        .client
+        .get(app.url("/api/calls.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with(",answered_on"), "{csv}");
+    assert!(lines[1].ends_with(",browser"), "{csv}");
     assert_eq!(
         record["leg_classes"],
         json!(["internet", "mobile", "internet"])

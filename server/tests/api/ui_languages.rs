@@ -96,6 +96,49 @@ async fn sign_up_in(app: &TestApp, client: &reqwest::Client, email: &str) {
 }
 
 /// Every page of the issuer's side in `lang`, by what it is: (name, HTML).
+/// Two records of the card `slug`, so that the records page renders its rows: an attempt
+/// refused for want of a trunk, and a call the issuer took in their browser while their phone
+/// rang too.
+async fn call_records_of(app: &TestApp, slug: &str) {
+    use media_bridge::call::{CallOutcome, HangupCause};
+    use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, EntityTrait};
+    use server::calls::authorize::Refusal;
+    use server::calls::call_state::{AnsweredOn, CallState, Outcome, RecordedCause};
+    use server::calls::reservation::{self, CallRequest, entity as call};
+
+    let request = CallRequest {
+        card_slug: slug,
+        caller_number: "browser",
+        callee_number: "+821012345678",
+        caller_region: None,
+        legs: Vec::new(),
+        hold_secs: 60,
+        run_by: "test",
+    };
+    let now = Utc::now();
+    reservation::refuse(&app.db, &request, now, Refusal::NoTrunk)
+        .await
+        .unwrap();
+    let refused = call::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|row| row.card_slug == slug)
+        .expect("the refused attempt's record");
+    let mut answered: call::ActiveModel = refused.into();
+    answered.id = NotSet;
+    answered.state = Set(CallState::Settled);
+    answered.answered_at = Set(Some(now));
+    answered.ended_at = Set(Some(now + chrono::Duration::seconds(65)));
+    answered.billed_secs = Set(Some(65));
+    answered.cost = Set(Some(130));
+    answered.outcome = Set(Some(Outcome::Ended(CallOutcome::Answered)));
+    answered.hangup_cause = Set(Some(RecordedCause::Call(HangupCause::IssuerHungUp)));
+    answered.answered_on = Set(Some(AnsweredOn::Browser));
+    answered.insert(&app.db).await.unwrap();
+}
+
 async fn pages_in(app: &TestApp, lang: &str) -> Vec<(String, String)> {
     let visitor = client_in(app, lang).await;
     let mut pages = Vec::new();
@@ -150,6 +193,7 @@ async fn pages_in(app: &TestApp, lang: &str) -> Vec<(String, String)> {
         .create_card(&issuer, card_json(Some(&format!("ui-{lang}")), "Ada"))
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
+    call_records_of(app, &format!("ui-{lang}")).await;
     for path in [
         "/dashboard",
         &format!("/dashboard?saved=ui-{lang}"),
