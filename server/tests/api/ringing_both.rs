@@ -25,6 +25,7 @@ both_backends!(
     the_page_takes_the_call_while_the_phone_hears_its_prompt,
     the_page_takes_the_call_while_the_phone_still_rings,
     the_phone_pressing_1_first_stops_the_page,
+    a_callback_taken_in_the_page_hangs_up_the_phone_and_calls_the_caller,
 );
 
 /// Internet legs at 1 won a second, the issuer's mobile at 2: each leg shows in the cost.
@@ -298,4 +299,73 @@ async fn the_phone_pressing_1_first_stops_the_page(backend: Backend) {
     assert_eq!(cost, i64::from(talk_secs + 2 * phone_secs), "{row:?}");
     let guild = guild_after_check(&app).await;
     assert_eq!(guild["balance"].as_i64(), Some(10_000 - cost));
+}
+
+async fn a_callback_taken_in_the_page_hangs_up_the_phone_and_calls_the_caller(backend: Backend) {
+    sipp::init_logs();
+    // SIPp answers both of the trunk's calls (the issuer's phone, then the caller's) and
+    // waits for our BYE on each.
+    let trunk = sipp::Sipp::start(
+        sipp::Scenario::File("../../../media-bridge/tests/sipp/answer_echo_dtmf.xml"),
+        &["-rtp_echo", "-m", "2"],
+    );
+    let app = app_with_trunk(backend, &trunk, 10_000, 60).await;
+    // The caller's Seoul landline at 3 won a second, the issuer's mobile at 2, the page at 1.
+    issuer_with_card(
+        &app,
+        10,
+        "010-1234-5678",
+        true,
+        "internet,,60,1,1,0\nmobile,82,120,1,1,0\nlandline,82,180,1,1,0",
+    )
+    .await;
+    let mut line = follow_as(&app.client, app.url("/api/issuer/calls/events")).await;
+    wait_for(&mut line, "available").await;
+    let started = app
+        .new_client()
+        .post(app.url("/api/cards/ada/callbacks"))
+        .json(&json!({ "number": "02-556-1234", "lang": "en" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 202);
+    let started: Value = started.json().await.unwrap();
+    let call = started["call"].as_str().unwrap().to_owned();
+    let mut states = follow(&app, &call).await;
+    let incoming = wait_for(&mut line, "incoming").await;
+    assert_eq!(incoming["caller"], "+82 2-556-1234", "{incoming}");
+    // The issuer's phone picked up and hears the callback prompt; the page takes the call.
+    wait_for(&mut states, "waiting_for_issuer").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let _issuer = accept_in_page(&app, &call).await;
+    wait_until_talking(&mut states).await;
+    issuer_hangs_up(&app, &call, &mut states).await;
+    // Both of SIPp's calls ended with our BYE: the phone's at the takeover, the caller's now.
+    trunk.assert_ends_ok().await;
+
+    let (row, record) = settled(&app).await;
+    assert_eq!(record["caller_number"], "+8225561234", "{record}");
+    assert_eq!(record["answered_on"], "browser", "{record}");
+    assert_eq!(
+        record["leg_classes"],
+        json!(["landline", "mobile", "internet"]),
+        "{record}"
+    );
+    let ended_at = row.ended_at.unwrap();
+    let talk_secs = secs(row.answered_at, ended_at);
+    let caller_secs = secs(row.caller_picked_up_at, ended_at).max(talk_secs);
+    let phone_secs = secs(
+        row.picked_up_at,
+        row.phone_dropped_at.expect("the phone let go"),
+    );
+    assert!(phone_secs >= 1, "{row:?}");
+    let cost = record["cost"].as_i64().unwrap();
+    assert_eq!(
+        cost,
+        i64::from(3 * caller_secs + 2 * phone_secs + talk_secs),
+        "{row:?}"
+    );
+    let guild = guild_after_check(&app).await;
+    assert_eq!(guild["balance"].as_i64(), Some(10_000 - cost));
+    assert_eq!(guild["held"].as_i64(), Some(0));
 }
