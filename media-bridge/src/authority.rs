@@ -342,6 +342,10 @@ pub trait Authority: Send + Sync + 'static {
         on: IssuerDestination,
     ) -> impl Future<Output = ()> + Send;
 
+    /// Ringing both: the issuer's phone, picked up, was let go at `at`; its leg is billed to
+    /// here, even if this process dies later.
+    fn phone_dropped(&self, call: CallId, at: SystemTime) -> impl Future<Output = ()> + Send;
+
     /// Holds the next interval; `None` when the engine failed (the call then ends when what
     /// is covered runs out).
     fn extend(

@@ -48,6 +48,8 @@ impl Authority for RecordingAuthority {
 
     async fn answered(&self, _call: CallId, _at: SystemTime, _on: IssuerDestination) {}
 
+    async fn phone_dropped(&self, _call: CallId, _at: SystemTime) {}
+
     async fn extend(&self, _call: CallId, _now: SystemTime) -> Option<ExtendDecision> {
         None
     }

@@ -495,6 +495,11 @@ impl<A: Authority> Driver<A> {
                 let at = self.started_wall + Duration::from_millis(at.0);
                 tokio::spawn(async move { authority.picked_up(call_id, leg, at).await });
             }
+            Output::PhoneDropped { call_id, at } => {
+                let authority = Arc::clone(&self.bridge.authority);
+                let at = self.started_wall + Duration::from_millis(at.0);
+                tokio::spawn(async move { authority.phone_dropped(call_id, at).await });
+            }
             Output::Answered { call_id, at, on } => {
                 let authority = Arc::clone(&self.bridge.authority);
                 let at = self.started_wall + Duration::from_millis(at.0);

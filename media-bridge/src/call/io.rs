@@ -165,6 +165,13 @@ pub enum Output {
         call_id: CallId,
         at: Millis,
     },
+    /// Ringing both: tell the authority the issuer's phone, picked up, was let go at `at` (the
+    /// page took the call, or the phone left the race): that phone leg is billed to here, also
+    /// when the call is settled without this process.
+    PhoneDropped {
+        call_id: CallId,
+        at: Millis,
+    },
     /// Tell the authority the call was answered at `at`, `on` the issuer's phone or page (the
     /// server's `answer`): from then on it bills talk time, even if this process dies before
     /// settling. Always follows `ConnectMedia`; the same time is the settlement's

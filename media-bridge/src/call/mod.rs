@@ -371,18 +371,25 @@ impl Call {
         let PageFork::Ringing { give_up_at, rang } = self.page else {
             return;
         };
-        if let Some(picked_up_at) = self.issuer.picked_up_at() {
-            self.dropped_phone = Some((picked_up_at, now));
-        }
         self.page = PageFork::Quiet;
         self.issuer_on = IssuerDestination::Browser;
+        self.outputs
+            .push_back(Output::PageTakesOver { hang_up_phone });
+        if let Some(picked_up_at) = self.issuer.picked_up_at() {
+            self.dropped_phone = Some((picked_up_at, now));
+            // The phone is only dialled after a grant, so this always finds one.
+            if let Authorization::Granted(grant) = &self.authorization {
+                self.outputs.push_back(Output::PhoneDropped {
+                    call_id: grant.call_id,
+                    at: now,
+                });
+            }
+        }
         self.issuer = if rang {
             IssuerLeg::Ringing { give_up_at }
         } else {
             IssuerLeg::Inviting { give_up_at }
         };
-        self.outputs
-            .push_back(Output::PageTakesOver { hang_up_phone });
     }
 
     /// The page rings no more (the phone took the call, the ring timed out, the call ended).

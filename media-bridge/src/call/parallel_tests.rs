@@ -135,10 +135,16 @@ fn the_page_accepting_while_the_phone_hears_its_prompt_bills_the_phone_until_the
     assert!(!picked_up.contains(&Output::StopPage), "the page rings on");
     let outputs = both.at(14, Input::Page(PageEvent::Accepted));
     assert_eq!(
-        outputs[0],
-        Output::PageTakesOver {
-            hang_up_phone: true
-        }
+        outputs[..2],
+        [
+            Output::PageTakesOver {
+                hang_up_phone: true
+            },
+            Output::PhoneDropped {
+                call_id: CALL_ID,
+                at: at(14)
+            }
+        ]
     );
     // The phone's 1, pressed too late, reaches a page: nothing happens.
     assert!(
@@ -220,6 +226,10 @@ fn a_voicemail_that_picks_up_is_let_go_at_the_prompt_timeout_and_the_page_rings_
         [
             Output::PageTakesOver {
                 hang_up_phone: true
+            },
+            Output::PhoneDropped {
+                call_id: CALL_ID,
+                at: at(18)
             },
             Output::Progress(Progress::Ringing)
         ]

@@ -435,6 +435,12 @@ impl Authority for GuildAuthority {
         }
     }
 
+    async fn phone_dropped(&self, call: CallId, at: SystemTime) {
+        if let Err(error) = reservation::phone_dropped(&self.db, call.0, utc(at)).await {
+            tracing::error!(call = call.0, %error, "recording the phone let go failed");
+        }
+    }
+
     async fn extend(&self, call: CallId, now: SystemTime) -> Option<ExtendDecision> {
         let longest = match self.longest_call(call).await {
             Ok(longest) => longest,

@@ -1164,6 +1164,16 @@ pub async fn picked_up(
     mark_once(db, call_id, entity::Column::PickedUpAt, at).await
 }
 
+/// Ringing both: the issuer's phone, picked up, was let go at `at` for the page: a call settled
+/// without its process bills that phone leg to here, not on to the end.
+pub async fn phone_dropped(
+    db: &DatabaseConnection,
+    call_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), ReservationError> {
+    mark_once(db, call_id, entity::Column::PhoneDroppedAt, at).await
+}
+
 /// A callback's caller picked up their phone at `at` (before its extension and the bridge):
 /// their leg is billed from here, also when the call is settled by the sweeper or a restart.
 pub async fn caller_picked_up(

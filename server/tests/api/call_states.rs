@@ -19,6 +19,7 @@ both_backends!(
     a_restarted_node_settles_its_own_calls_at_once_and_leaves_the_others,
     a_settlement_from_an_out_of_date_row_settles_what_the_call_holds_now,
     a_callbacks_caller_is_billed_from_their_stored_pick_up_when_the_node_dies,
+    a_phone_let_go_for_the_page_is_billed_to_its_stored_drop_when_the_node_dies,
 );
 
 fn on_node(node: &'static str) -> CallRequest<'static> {
@@ -310,6 +311,61 @@ async fn a_callbacks_caller_is_billed_from_their_stored_pick_up_when_the_node_di
         (record.ended_at, record.cost),
         (Some(at(20)), Some(18 + 10)),
         "the issuer's leg from +2 s and the caller's from +10 s to the last stamp"
+    );
+    app.assert_money_exact().await;
+}
+
+/// Issue 11, ringing both: the page took the call from a phone at its prompt, then the node
+/// died. The phone's drop is stored when it happens, so the restarted node bills that phone
+/// leg from its pick-up to its drop, and the talk on the page's rate, not the phone's.
+async fn a_phone_let_go_for_the_page_is_billed_to_its_stored_drop_when_the_node_dies(
+    backend: Backend,
+) {
+    let (app, _) = issuer(backend, 10_000, 5).await;
+    let start = Utc::now().trunc_subsecs(0) - Duration::seconds(40);
+    // Legs [caller, the issuer's phone, the issuer's page]: 1, 2 and 1 a second.
+    let phone = per_second().map(|rate| server::calls::rates::Rate {
+        per_minute: 120,
+        ..rate
+    });
+    let ringing_both = CallRequest {
+        run_by: "node-a",
+        ..request(vec![per_second(), phone, per_second()])
+    };
+    let call = reservation::reserve(&app.db, ringing_both, start)
+        .await
+        .unwrap();
+    let at = |secs: i64| start + Duration::seconds(secs);
+    reservation::picked_up(&app.db, call.call_id, at(2))
+        .await
+        .unwrap();
+    reservation::phone_dropped(&app.db, call.call_id, at(8))
+        .await
+        .unwrap();
+    reservation::answer(&app.db, call.call_id, at(8), AnsweredOn::Browser)
+        .await
+        .unwrap();
+    reservation::stamp(&app.db, &[call.call_id], at(20))
+        .await
+        .unwrap();
+
+    let settled = reservation::settle_orphans(&app.db, "node-a")
+        .await
+        .unwrap();
+    assert_eq!(settled, [call.call_id]);
+    let record = call::Entity::find_by_id(call.call_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (record.answered_on, record.phone_dropped_at),
+        (Some(AnsweredOn::Browser), Some(at(8)))
+    );
+    assert_eq!(
+        (record.ended_at, record.cost),
+        (Some(at(20)), Some(12 + 2 * 6 + 12)),
+        "the caller and the page for the 12 s of talk, the phone for its 6 s up"
     );
     app.assert_money_exact().await;
 }
