@@ -138,7 +138,9 @@ pub(crate) async fn follow_as(
     states
 }
 
-/// Waits for the state `wanted`, returning it; fails on `ended` first or after 20 s.
+/// Waits for the state `wanted`, returning it; fails on `ended` first or after 20 s. The
+/// events carry the latest state, and the talk-time estimate (`extended`) follows `connected`
+/// at once, so a busy machine may skip to it: it counts as `connected`.
 pub(crate) async fn wait_for(states: &mut mpsc::UnboundedReceiver<Value>, wanted: &str) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
@@ -146,7 +148,7 @@ pub(crate) async fn wait_for(states: &mut mpsc::UnboundedReceiver<Value>, wanted
             .await
             .unwrap_or_else(|_| panic!("no `{wanted}` state within 20 s"))
             .unwrap_or_else(|| panic!("the events ended before `{wanted}`"));
-        if state["state"] == wanted {
+        if state["state"] == wanted || (wanted == "connected" && state["state"] == "extended") {
             return state;
         }
         assert_ne!(state["state"], "ended", "ended before `{wanted}`: {state}");
@@ -250,8 +252,9 @@ async fn a_browser_call_reaches_the_issuers_phone_and_is_billed_exactly(backend:
     wait_for(&mut states, "waiting_for_issuer").await;
     // SIPp presses 1 after listening to the prompt for a moment.
     let connected = wait_for(&mut states, "connected").await;
+    // A minute held; an `extended` that stood in for `connected` counts down from the answer.
     assert!(
-        connected["covered_secs"].as_u64().unwrap() >= 60,
+        connected["covered_secs"].as_u64().unwrap() >= 59,
         "{connected}"
     );
 

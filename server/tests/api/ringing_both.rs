@@ -59,23 +59,6 @@ async fn accept_in_page(app: &TestApp, call: &str) -> BrowserLeg {
     issuer
 }
 
-/// Waits until the call talks: `connected`, or the estimate that follows it at once (the
-/// events carry the latest state, so a busy machine may show only the second).
-async fn wait_until_talking(states: &mut tokio::sync::mpsc::UnboundedReceiver<Value>) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let state = tokio::time::timeout_at(deadline, states.recv())
-            .await
-            .expect("talking within 20 s")
-            .expect("events until then");
-        match state["state"].as_str() {
-            Some("connected" | "extended") => return,
-            Some("ended") => panic!("ended before talking: {state}"),
-            _ => {}
-        }
-    }
-}
-
 /// Audio from each browser reaches the other.
 async fn talk(caller: &mut BrowserLeg, issuer: &mut BrowserLeg) {
     for index in 0..20u8 {
@@ -151,7 +134,7 @@ async fn the_page_takes_the_call_while_the_phone_hears_its_prompt(backend: Backe
     tokio::time::sleep(Duration::from_secs(2)).await;
 
     let mut issuer = accept_in_page(&app, &call).await;
-    wait_until_talking(&mut states).await;
+    wait_for(&mut states, "connected").await;
     talk(&mut caller, &mut issuer).await;
     issuer_hangs_up(&app, &call, &mut states).await;
     // The phone was sent its BYE when the page took the call.
@@ -162,25 +145,9 @@ async fn the_page_takes_the_call_while_the_phone_hears_its_prompt(backend: Backe
     assert_eq!(record["outcome"], "answered");
     // The issuer's records say where they took it: the page, and the CSV's last column.
     app.choose_language(&app.client, "en").await;
-    let page = app
-        .client
-        .get(app.url("/dashboard/calls"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.get_text(&app.client, app.url("/dashboard/calls")).await;
     assert!(page.contains("answered in the browser"), "{page}");
-    let csv = app
-        .client
-        .get(app.url("/api/calls.csv"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get_text(&app.client, app.url("/api/calls.csv")).await;
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].ends_with(",answered_on"), "{csv}");
     assert!(lines[1].ends_with(",browser"), "{csv}");
@@ -235,7 +202,7 @@ async fn the_page_takes_the_call_while_the_phone_still_rings(backend: Backend) {
     wait_for(&mut line, "incoming").await;
     wait_for(&mut states, "ringing").await;
     let mut issuer = accept_in_page(&app, &call).await;
-    wait_until_talking(&mut states).await;
+    wait_for(&mut states, "connected").await;
     // The phone was sent its CANCEL.
     phone.assert_ends_ok().await;
     talk(&mut caller, &mut issuer).await;
@@ -264,7 +231,7 @@ async fn the_phone_pressing_1_first_stops_the_page(backend: Backend) {
     let (_caller, call) = start_call(&app).await;
     let mut states = follow(&app, &call).await;
     wait_for(&mut line, "incoming").await;
-    wait_until_talking(&mut states).await;
+    wait_for(&mut states, "connected").await;
     // The dashboard is told the call stopped ringing, and can no longer take it.
     assert_eq!(wait_for(&mut line, "gone").await["call"], call.as_str());
     let late = app
@@ -338,7 +305,7 @@ async fn a_callback_taken_in_the_page_hangs_up_the_phone_and_calls_the_caller(ba
     wait_for(&mut states, "waiting_for_issuer").await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let _issuer = accept_in_page(&app, &call).await;
-    wait_until_talking(&mut states).await;
+    wait_for(&mut states, "connected").await;
     issuer_hangs_up(&app, &call, &mut states).await;
     // Both of SIPp's calls ended with our BYE: the phone's at the takeover, the caller's now.
     trunk.assert_ends_ok().await;
