@@ -209,11 +209,7 @@ impl<A: Authority> Driver<A> {
         if matches!(self.page, Transport::Idle) {
             return;
         }
-        if let Some(account_id) = self.target.as_ref().and_then(IssuerTarget::page)
-            && let Some(lines) = &self.bridge.lines
-        {
-            lines.stop_ringing(account_id, &self.token);
-        }
+        self.forget_ring();
         self.page.hang_up().await;
     }
 
@@ -737,6 +733,15 @@ impl<A: Authority> Driver<A> {
         }
     }
 
+    /// The issuer's dashboards stop showing this call's ring (idempotent).
+    fn forget_ring(&self) {
+        if let Some(account_id) = self.target.as_ref().and_then(IssuerTarget::page)
+            && let Some(lines) = &self.bridge.lines
+        {
+            lines.stop_ringing(account_id, &self.token);
+        }
+    }
+
     fn stop_ringing(&mut self) {
         let ringing = matches!(
             self.legs[slot(Leg::Issuer)],
@@ -747,11 +752,7 @@ impl<A: Authority> Driver<A> {
         );
         if ringing {
             self.legs[slot(Leg::Issuer)].replies_ended();
-            if let Some(account_id) = self.target.as_ref().and_then(IssuerTarget::page)
-                && let Some(lines) = &self.bridge.lines
-            {
-                lines.stop_ringing(account_id, &self.token);
-            }
+            self.forget_ring();
         }
     }
 }

@@ -112,6 +112,11 @@ impl CallLegs {
         &self.rates
     }
 
+    /// Are the issuer's phone and page both rated (ringing both)?
+    pub fn ring_both(&self) -> bool {
+        self.both().is_some()
+    }
+
     /// Ringing both: the issuer's phone and page.
     fn both(&self) -> Option<(&Rate, &Rate)> {
         match self.rates.as_slice() {

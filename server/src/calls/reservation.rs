@@ -1117,12 +1117,11 @@ fn price(
     let talk_secs = up_since(ending.answered_at);
     let answered_on = ending.answered_on.or(call.answered_on);
     let legs = stored_legs(call)?.answered_on(answered_on);
-    let ringing_both = legs.rates().len() == 3;
     let issuer_secs = match ending.phone_dropped_at.or(call.phone_dropped_at) {
         // Ringing both: a phone let go for the page is billed from its pick-up to then.
         Some(dropped_at) => up(picked_up_at, dropped_at),
         // The page took the call before the phone picked up: the phone never cost anything.
-        None if ringing_both && answered_on == Some(AnsweredOn::Browser) => 0,
+        None if legs.ring_both() && answered_on == Some(AnsweredOn::Browser) => 0,
         None => Ord::max(up_since(picked_up_at), talk_secs),
     };
     let time = LegTimes {
