@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod logs;
 pub mod mail;
 pub mod openapi;
+pub mod refused_body;
 pub mod render;
 pub mod security;
 pub mod security_headers;

@@ -31,7 +31,7 @@ pub struct RecordsText {
     pub browser: &'static str,
     pub legs: &'static str,
     pub billed: &'static str,
-    /// Has a `{currency}` placeholder.
+    /// The column's head: every amount under it carries its currency's sign.
     pub cost: &'static str,
     pub outcome: &'static str,
     /// A call's outcome, by its stored code, in the order of [`OUTCOMES`].
@@ -300,10 +300,6 @@ impl RecordsText {
             .replace("{total}", &total.to_string())
     }
 
-    pub fn cost(&self, currency: &str) -> String {
-        self.cost.replace("{currency}", currency)
-    }
-
     /// The outcome word for a stored outcome (`refused:no_rate` is "refused"); an unknown code
     /// is shown as stored.
     pub fn outcome(&self, code: &str) -> String {
@@ -345,7 +341,7 @@ static KO: RecordsText = RecordsText {
     browser: "브라우저",
     legs: "구간",
     billed: "과금 시간",
-    cost: "요금 ({currency})",
+    cost: "요금",
     outcome: "결과",
     outcomes: [
         "통화함",
@@ -382,7 +378,7 @@ static EN: RecordsText = RecordsText {
     browser: "browser",
     legs: "Legs",
     billed: "Billed",
-    cost: "Cost ({currency})",
+    cost: "Cost",
     outcome: "Outcome",
     outcomes: [
         "answered",
@@ -419,7 +415,7 @@ static JA: RecordsText = RecordsText {
     browser: "ブラウザ",
     legs: "区間",
     billed: "課金時間",
-    cost: "料金({currency})",
+    cost: "料金",
     outcome: "結果",
     outcomes: [
         "通話済み",
@@ -456,7 +452,7 @@ static ZH: RecordsText = RecordsText {
     browser: "浏览器",
     legs: "通话段",
     billed: "计费时长",
-    cost: "费用({currency})",
+    cost: "费用",
     outcome: "结果",
     outcomes: [
         "已接通",

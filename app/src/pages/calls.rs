@@ -51,7 +51,7 @@ pub fn CallRecordsPage(ui: Lang, records: CallRecordsView) -> impl IntoView {
                         <th scope="col">{text.callee}</th>
                         <th scope="col">{text.legs}</th>
                         <th scope="col">{text.billed}</th>
-                        <th scope="col">{text.cost(&currency)}</th>
+                        <th scope="col">{text.cost}</th>
                         <th scope="col">{text.outcome}</th>
                     </tr>
                 </thead>

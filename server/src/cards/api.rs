@@ -388,7 +388,9 @@ async fn put_video(
     let declared = headers
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    let mut stream = body.into_data_stream();
     if declared.is_some_and(|declared| declared > max_bytes) {
+        crate::refused_body::discard(&mut stream).await;
         return Err(too_large());
     }
     let mut incoming = state
@@ -396,7 +398,6 @@ async fn put_video(
         .receive_video()
         .await
         .map_err(ApiError::internal)?;
-    let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|error| ApiError::BadRequest {
             code: "invalid_body",
@@ -406,8 +407,10 @@ async fn put_video(
             .write(&chunk, max_bytes + 1)
             .await
             .map_err(ApiError::internal)?;
-        // Past the limit the rest is not read (the file goes with `incoming`).
+        // Past the limit the rest is not kept (the file goes with `incoming`).
         if incoming.len() > max_bytes {
+            drop(incoming);
+            crate::refused_body::discard(&mut stream).await;
             return Err(too_large());
         }
     }

@@ -195,7 +195,7 @@ pub fn view(state: &AppState, row: &Model) -> Result<VerificationView, ApiError>
     })
 }
 
-/// For the issuer, in the dashboard's language (English).
+/// For the issuer, in the page's language.
 fn message(state: VerificationState, text: &app::i18n::PhoneNumbersText) -> &'static str {
     match state {
         VerificationState::Running(Progress::Calling) => text.calling,

@@ -412,6 +412,15 @@ async fn the_api_takes_a_video_and_its_still_and_refuses_past_its_limits(backend
         assert!(body.to_string().contains(&message), "{name}: {body}");
         assert_eq!(media_files(&app), Vec::<String>::new(), "{name}");
     }
+    // Far more than the socket's buffers hold, declared: the rest is read before the refusal,
+    // so the client finishes sending and reads the 413 instead of a reset (a socket closed
+    // with unread bytes answers with RST).
+    for _ in 0..3 {
+        let (status, body) =
+            put("/api/cards/ada/video", "video/webm", vec![0x1a; 600 * 1024]).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    }
+    assert_eq!(media_files(&app), Vec::<String>::new());
     // Streamed in chunks without a declared length: read up to the limit, then refused.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = sample("vp9-opus.webm")
         .chunks(1024)

@@ -139,6 +139,98 @@ async fn call_records_of(app: &TestApp, slug: &str) {
     answered.insert(&app.db).await.unwrap();
 }
 
+/// The phone-number pages that need a verification call, without a trunk: the call's page in
+/// each of its steps and after each way it can end (rows written as the bridge would write
+/// them), the numbers page listing a verified number, and a verification refused for want of a
+/// trunk. (name, HTML).
+async fn verification_pages_of(app: &TestApp, issuer: &reqwest::Client) -> Vec<(String, String)> {
+    use media_bridge::verify::{Outcome, Progress};
+    use server::verification::{LIMITS, Limits, store};
+
+    let me: serde_json::Value = issuer
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let account_id = me["id"].as_i64().expect("the issuer's account id");
+    let page = async |id: i64| {
+        let path = format!("/dashboard/numbers/verifications/{id}");
+        let response = issuer.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        response.text().await.unwrap()
+    };
+    let mut pages = Vec::new();
+    let mut shown = BTreeSet::new();
+    // Room for one call per way a verification ends, all to one number: the pages then differ
+    // by what they say of the call alone.
+    let generous = Limits {
+        per_account: 100,
+        per_number: 100,
+        ..LIMITS
+    };
+    for (index, outcome) in Outcome::ALL.into_iter().enumerate() {
+        let row = store::start(
+            &app.db,
+            generous,
+            account_id,
+            "+821055550100",
+            "482913",
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        if index == 0 {
+            // One call followed through its running steps, each with the code on show.
+            pages.push(("verification calling".into(), page(row.id).await));
+            for progress in [Progress::Ringing, Progress::WaitingForCode] {
+                store::advance(&app.db, row.id, progress).await.unwrap();
+                let html = page(row.id).await;
+                assert!(
+                    html.contains("482913"),
+                    "the code is shown while the call runs"
+                );
+                pages.push((format!("verification {}", progress.code()), html));
+            }
+        }
+        store::finish(&app.db, row.id, outcome, Utc::now())
+            .await
+            .unwrap();
+        let html = page(row.id).await;
+        assert!(
+            !html.contains("482913"),
+            "an ended call's code is forgotten"
+        );
+        shown.insert(readable_texts(&html).join(" "));
+        pages.push((format!("verification {}", outcome.code()), html));
+    }
+    assert_eq!(
+        shown.len(),
+        Outcome::ALL.len(),
+        "every way a verification ends reads differently"
+    );
+    let numbers = issuer
+        .get(app.url("/dashboard/numbers"))
+        .send()
+        .await
+        .unwrap();
+    pages.push((
+        "numbers with one verified".into(),
+        numbers.text().await.unwrap(),
+    ));
+    let refused = issuer
+        .post(app.url("/dashboard/numbers/verify"))
+        .form(&[("number", "010-5555-0100"), ("lang", "ko")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT, "no trunk here");
+    pages.push(("verification refused".into(), refused.text().await.unwrap()));
+    pages
+}
+
 async fn pages_in(app: &TestApp, lang: &str) -> Vec<(String, String)> {
     let visitor = client_in(app, lang).await;
     let mut pages = Vec::new();
@@ -212,6 +304,7 @@ async fn pages_in(app: &TestApp, lang: &str) -> Vec<(String, String)> {
     ] {
         pages.push(get(&issuer, path).await);
     }
+    pages.extend(verification_pages_of(app, &issuer).await);
     // The Embed panel's refusals of origins that are not origins (issue 12).
     let refused = issuer
         .post(app.url(&format!("/dashboard/cards/ui-{lang}/embed")))
