@@ -5,9 +5,12 @@
 //! the same rows: the worst case. Afterwards it checks the invariants for every issuer: nothing
 //! held, balance = sum of entries = grant − the settled costs, the call count used once per call.
 //!
-//!     cargo run --release -p server --example reserve_load -- [sqlite|postgres] [TASKS] [CALLS] [ISSUERS] [cache|read]
+//!     cargo run --release -p server --example reserve_load -- [sqlite|postgres] [TASKS] [CALLS] [ISSUERS] [batch|cache|read]
 //!
-//! `read` reads every call's card before reserving it, as before the card cache, to compare.
+//! `batch` (the default) is what the bridge does: through the card cache, and on PostgreSQL
+//! the calls that reserve or settle together in one statement (`reservation/batch.rs`).
+//! `cache` sends each call's statement alone; `read` also reads every call's card before
+//! reserving it, as before the card cache, to compare.
 //!
 //! PostgreSQL comes from CALLCARD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres);
 //! a fresh database is created and dropped. Loopback only; bounded by CALLS.
@@ -44,10 +47,11 @@ async fn main() -> anyhow::Result<()> {
         .transpose()?
         .unwrap_or(1)
         .clamp(1, tasks);
-    let cached = match args.get(4).map(String::as_str) {
-        None | Some("cache") => true,
-        Some("read") => false,
-        Some(other) => anyhow::bail!("`{other}`: say cache or read"),
+    let (cached, batched) = match args.get(4).map(String::as_str) {
+        None | Some("batch") => (true, true),
+        Some("cache") => (true, false),
+        Some("read") => (false, false),
+        Some(other) => anyhow::bail!("`{other}`: say batch, cache or read"),
     };
 
     let database = common::FreshDatabase::create(&backend).await?;
@@ -109,12 +113,15 @@ async fn main() -> anyhow::Result<()> {
     };
 
     let cards = std::sync::Arc::new(server::calls::card_cache::CardCache::default());
+    let batches = (batched && backend == "postgres")
+        .then(|| std::sync::Arc::new(reservation::Batches::start(db.clone())));
     let started = Instant::now();
     let per_task = calls / tasks;
     let handles: Vec<_> = (0..tasks)
         .map(|task| {
             let db = db.clone();
             let cards = cards.clone();
+            let batches = batches.clone();
             let rate = rate.clone();
             let slug = format!("load-{}", task % issuers);
             tokio::spawn(async move {
@@ -132,7 +139,9 @@ async fn main() -> anyhow::Result<()> {
                         run_by: "reserve-load",
                     };
                     let granted = if cached {
-                        reservation::reserve_with_cache(&db, &cards, request, Utc::now()).await
+                        let batches = batches.as_deref();
+                        reservation::reserve_with_cache(&db, batches, &cards, request, Utc::now())
+                            .await
                     } else {
                         reservation::reserve(&db, request, Utc::now()).await
                     }
@@ -143,6 +152,7 @@ async fn main() -> anyhow::Result<()> {
                     // As the bridge's authority does: from the row as reserved.
                     reservation::settle_believed(
                         &db,
+                        batches.as_deref(),
                         &granted.row,
                         Ending {
                             picked_up_at: None,
@@ -212,6 +222,16 @@ async fn main() -> anyhow::Result<()> {
         );
     }
 
+    if let Some(batches) = &batches {
+        let counts = batches.counts();
+        println!(
+            "batches: {} statements carried {} calls (of {} steps); {} calls went one by one after their batch could not go whole",
+            counts.batches,
+            counts.batched_calls,
+            2 * done,
+            counts.retried_calls
+        );
+    }
     println!(
         "{backend}: {done} calls (reserve + settle) on {issuers} issuers' cards by {tasks} tasks in {:.2} s = {:.0} calls/s; \
          reserve p50 {:.2} ms p99 {:.2} ms; settle p50 {:.2} ms p99 {:.2} ms; invariants: ok",

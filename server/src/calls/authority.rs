@@ -25,7 +25,7 @@ use super::card_cache::CardCache;
 use super::number::{self, ParsedNumber};
 use super::rate_store;
 use super::rates::{Rate, RateTable};
-use super::reservation::{self, Ending, ReservationError};
+use super::reservation::{self, Batches, Ending, ReservationError};
 use super::route::{self, Destination, RouteError};
 use crate::cards::call_settings;
 use crate::cards::entity::call_settings as call_settings_row;
@@ -46,6 +46,8 @@ pub struct GuildAuthority {
     /// Cards called before, so that a call on PostgreSQL is routed and reserved without
     /// reading its card first (`card_cache.rs`).
     cards: Arc<CardCache>,
+    /// PostgreSQL: the calls that reserve or settle together go in one statement (`batch.rs`).
+    batches: Option<Arc<Batches>>,
 }
 
 /// The calls this process runs, from their grant to their settlement, each with its row as the
@@ -106,12 +108,15 @@ impl GuildAuthority {
         trunk_configured: bool,
         running: RunningCalls,
     ) -> Self {
+        let batches = (db.get_database_backend() == DbBackend::Postgres)
+            .then(|| Arc::new(Batches::start(db.clone())));
         GuildAuthority {
             db,
             settings,
             trunk_configured,
             running,
             cards: Arc::default(),
+            batches,
         }
     }
 
@@ -146,8 +151,14 @@ impl GuildAuthority {
             if let Ok(route) = self.route(&settings, &table, caller) {
                 let (target, callee) = target_of(&route.destination, cached.card.account_id);
                 let engine_request = self.engine_request(request, caller, &callee, route.legs);
-                if let Some(reserved) =
-                    reservation::reserve_cached(&self.db, &cached, &engine_request, now).await?
+                if let Some(reserved) = reservation::reserve_cached(
+                    &self.db,
+                    self.batches.as_deref(),
+                    &cached,
+                    &engine_request,
+                    now,
+                )
+                .await?
                 {
                     return Ok(self.authorized(reserved, target));
                 }
@@ -174,7 +185,14 @@ impl GuildAuthority {
         };
         let (target, callee) = target_of(&route.destination, found.card.account_id);
         let engine_request = self.engine_request(request, caller, &callee, route.legs);
-        let reserved = reservation::reserve_found(&self.db, found, engine_request, now).await?;
+        let reserved = reservation::reserve_found(
+            &self.db,
+            self.batches.as_deref(),
+            found,
+            engine_request,
+            now,
+        )
+        .await?;
         Ok(self.authorized(reserved, target))
     }
 
@@ -480,7 +498,10 @@ impl Authority for GuildAuthority {
         };
         let call_id = settlement.call_id.0;
         let settled = match self.running.believed(call_id) {
-            Some(believed) => reservation::settle_believed(&self.db, &believed, ending).await,
+            Some(believed) => {
+                reservation::settle_believed(&self.db, self.batches.as_deref(), &believed, ending)
+                    .await
+            }
             None => reservation::settle(&self.db, call_id, ending).await,
         };
         match settled {

@@ -48,7 +48,10 @@ use crate::ledger::money::Money;
 use crate::ledger::rules::EntryKind;
 use crate::ledger::service::{self as ledger, LedgerError, Posting};
 
+mod batch;
 mod postgres;
+
+pub use batch::{BatchCounts, Batches};
 
 pub mod entity {
     use sea_orm::entity::prelude::*;
@@ -150,16 +153,18 @@ pub async fn reserve(
     let found = card_for_call(db, request.card_slug)
         .await?
         .ok_or(ReservationError::UnknownCard)?;
-    reserve_found(db, found, request, now).await
+    reserve_found(db, None, found, request, now).await
 }
 
 /// [`reserve`] through `cache`: on PostgreSQL a card already cached is reserved in one
 /// statement, which also checks the card is unchanged since it was cached; whatever that path
 /// cannot grant outright (a refusal, a Guild short of a whole interval, a card edited since) is
 /// decided again from a fresh read, which refreshes the cache. SQLite reads every time: its
-/// portable path has no one-statement check, and its reads are local.
+/// portable path has no one-statement check, and its reads are local. With `batches`
+/// (PostgreSQL), the statement may carry other calls' reservations too (`batch.rs`).
 pub async fn reserve_with_cache(
     db: &DatabaseConnection,
+    batches: Option<&Batches>,
     cache: &CardCache,
     request: CallRequest<'_>,
     now: DateTime<Utc>,
@@ -167,7 +172,7 @@ pub async fn reserve_with_cache(
     let postgres = db.get_database_backend() == DbBackend::Postgres;
     if postgres
         && let Some(cached) = cache.get(request.card_slug)
-        && let Some(reservation) = reserve_cached(db, &cached, &request, now).await?
+        && let Some(reservation) = reserve_cached(db, batches, &cached, &request, now).await?
     {
         return Ok(reservation);
     }
@@ -177,7 +182,19 @@ pub async fn reserve_with_cache(
     if postgres {
         cache.put(&found);
     }
-    reserve_found(db, found, request, now).await
+    reserve_found(db, batches, found, request, now).await
+}
+
+/// PostgreSQL's one-statement reservation, alone or in a batch.
+async fn reserve_on_postgres(
+    db: &DatabaseConnection,
+    batches: Option<&Batches>,
+    args: postgres::ReserveArgs,
+) -> Result<postgres::Reserved, DbErr> {
+    match batches {
+        Some(batches) => batches.reserve(args).await,
+        None => postgres::reserve(db, &args).await,
+    }
 }
 
 /// Reserves on PostgreSQL from a cached card, deciding as if the Guild had any amount
@@ -187,6 +204,7 @@ pub async fn reserve_with_cache(
 /// card changed since it was cached.
 pub async fn reserve_cached(
     db: &DatabaseConnection,
+    batches: Option<&Batches>,
     cached: &CachedCard,
     request: &CallRequest<'_>,
     now: DateTime<Utc>,
@@ -215,7 +233,13 @@ pub async fn reserve_cached(
         card: card_day.map_or(now, |today| today.starts_at),
     };
     Ok(
-        match postgres::reserve(db, &cached.card, request, now, grant.hold, version, days).await? {
+        match reserve_on_postgres(
+            db,
+            batches,
+            postgres::ReserveArgs::new(&cached.card, request, now, grant.hold, version, days),
+        )
+        .await?
+        {
             postgres::Reserved::Call(row) => Some(Reservation {
                 call_id: row.id,
                 grant,
@@ -241,6 +265,7 @@ fn card_state(card: &card::Model, settings: Option<&call_settings_row::Model>) -
 /// authority reads it to route the call first).
 pub async fn reserve_found(
     db: &DatabaseConnection,
+    batches: Option<&Batches>,
     found: CardForCall,
     request: CallRequest<'_>,
     now: DateTime<Utc>,
@@ -286,7 +311,8 @@ pub async fn reserve_found(
             guild: Some(day_start),
             card: card_day_start,
         };
-        return match postgres::reserve(db, &card, &request, now, grant.hold, None, days).await? {
+        let args = postgres::ReserveArgs::new(&card, &request, now, grant.hold, None, days);
+        return match reserve_on_postgres(db, batches, args).await? {
             postgres::Reserved::Call(row) => Ok(Reservation {
                 call_id: row.id,
                 grant,
@@ -967,14 +993,19 @@ pub async fn settle(
 
 /// [`settle`], starting from `believed`, the row as the caller last knew it (its hold after the
 /// last `extend`, its pick-up): on PostgreSQL that saves reading it first, and a belief that is
-/// out of date costs only the read it would have saved.
+/// out of date costs only the read it would have saved. With `batches` (PostgreSQL), the
+/// statement may settle other calls too (`batch.rs`).
 pub async fn settle_believed(
     db: &DatabaseConnection,
+    batches: Option<&Batches>,
     believed: &entity::Model,
     ending: Ending,
 ) -> Result<entity::Model, ReservationError> {
     if db.get_database_backend() == DbBackend::Postgres {
-        return postgres::settle(db, believed.id, ending, None, Some(believed.clone())).await;
+        return match batches {
+            Some(batches) => batches.settle(believed, ending).await,
+            None => postgres::settle(db, believed.id, ending, None, Some(believed.clone())).await,
+        };
     }
     settle(db, believed.id, ending).await
 }

@@ -250,6 +250,7 @@ async fn a_settlement_from_an_out_of_date_row_settles_what_the_call_holds_now(ba
     assert_eq!(extended.held.0, 120);
     let record = reservation::settle_believed(
         &app.db,
+        None,
         &believed,
         after_talking(start + Duration::seconds(5), 90, HangupCause::CallerHungUp),
     )

@@ -11,7 +11,7 @@ use crate::mail_sink::MailSink;
 /// The password every test account signs up with.
 pub const PASSWORD: &str = "a long enough password";
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
     Postgres,

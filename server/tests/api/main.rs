@@ -8,6 +8,7 @@ mod helpers;
 mod mail_sink;
 
 mod accounts;
+mod batches;
 mod call_races;
 mod call_states;
 mod callback_wire;

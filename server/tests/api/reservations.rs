@@ -698,7 +698,8 @@ async fn a_cached_card_is_decided_afresh_once_edited_or_short_of_money(backend: 
         hold_secs: 120,
         ..request(vec![landline()])
     };
-    let reserve = || reservation::reserve_with_cache(&app.db, &cards, two_minutes(), Utc::now());
+    let reserve =
+        || reservation::reserve_with_cache(&app.db, None, &cards, two_minutes(), Utc::now());
     let first = reserve().await.unwrap();
     let second = reserve().await.unwrap();
     assert_eq!(

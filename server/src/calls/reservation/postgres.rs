@@ -125,34 +125,91 @@ pub(super) enum Reserved {
     Stale,
 }
 
+/// One reservation's values, owned, so that a batch (`batch.rs`) can carry it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(super) struct ReserveArgs {
+    pub card_id: i64,
+    pub account_id: i64,
+    pub hold: i64,
+    pub slug: String,
+    pub caller: String,
+    pub callee: String,
+    /// The rated legs as stored (JSON text).
+    pub legs: String,
+    #[serde(serialize_with = "micros")]
+    pub at: DateTime<Utc>,
+    pub run_by: String,
+    #[serde(serialize_with = "micros_or_null")]
+    pub version: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "micros_or_null")]
+    pub guild_day: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "micros")]
+    pub card_day: DateTime<Utc>,
+}
+
+impl ReserveArgs {
+    pub fn new(
+        card: &card::Model,
+        request: &CallRequest<'_>,
+        now: DateTime<Utc>,
+        hold: Money,
+        version: Option<DateTime<Utc>>,
+        days: Days,
+    ) -> ReserveArgs {
+        let legs: Vec<&Rate> = request.legs.iter().flatten().collect();
+        ReserveArgs {
+            card_id: card.id,
+            account_id: card.account_id,
+            hold: hold.0,
+            slug: card.slug.clone(),
+            caller: request.caller_number.to_owned(),
+            callee: request.callee_number.to_owned(),
+            legs: serde_json::to_string(&legs).expect("rates always serialise"),
+            at: now,
+            run_by: request.run_by.to_owned(),
+            version,
+            guild_day: days.guild,
+            card_day: days.card,
+        }
+    }
+}
+
+/// A time as PostgreSQL stores it, in whole microseconds, cut (not rounded) as the driver
+/// sends a bound time: a batch's times are then the very ones a single statement would store.
+pub(super) fn micros<S: serde::Serializer>(at: &DateTime<Utc>, to: S) -> Result<S::Ok, S::Error> {
+    to.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+}
+
+pub(super) fn micros_or_null<S: serde::Serializer>(
+    at: &Option<DateTime<Utc>>,
+    to: S,
+) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => micros(at, to),
+        None => to.serialize_none(),
+    }
+}
+
 pub(super) async fn reserve(
     db: &DatabaseConnection,
-    card: &card::Model,
-    request: &CallRequest<'_>,
-    now: DateTime<Utc>,
-    hold: Money,
-    version: Option<DateTime<Utc>>,
-    days: Days,
+    args: &ReserveArgs,
 ) -> Result<Reserved, DbErr> {
-    let legs: Vec<&Rate> = request.legs.iter().flatten().collect();
     let statement = Statement::from_sql_and_values(
         DbBackend::Postgres,
         RESERVE,
         [
-            card.id.into(),
-            card.account_id.into(),
-            hold.0.into(),
-            card.slug.clone().into(),
-            request.caller_number.into(),
-            request.callee_number.into(),
-            serde_json::to_string(&legs)
-                .expect("rates always serialise")
-                .into(),
-            now.into(),
-            request.run_by.into(),
-            version.into(),
-            days.guild.into(),
-            days.card.into(),
+            args.card_id.into(),
+            args.account_id.into(),
+            args.hold.into(),
+            args.slug.clone().into(),
+            args.caller.clone().into(),
+            args.callee.clone().into(),
+            args.legs.clone().into(),
+            args.at.into(),
+            args.run_by.clone().into(),
+            args.version.into(),
+            args.guild_day.into(),
+            args.card_day.into(),
         ],
     );
     let row = match db.query_one_raw(statement).await {
@@ -169,6 +226,76 @@ pub(super) async fn reserve(
     Ok(Reserved::Call(Box::new(entity::Model::from_query_result(
         &row, "",
     )?)))
+}
+
+/// One settlement's values, priced from the call's row as `settle` claims it (its hold, its
+/// pick-up): the claim succeeds only if the row is still that one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(super) struct SettleArgs {
+    pub call_id: i64,
+    #[serde(serialize_with = "micros_or_null")]
+    pub answered_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "micros")]
+    pub ended_at: DateTime<Utc>,
+    pub outcome: String,
+    pub hangup_cause: String,
+    #[serde(serialize_with = "micros_or_null")]
+    pub picked_up_at: Option<DateTime<Utc>>,
+    pub billed_secs: i32,
+    pub charge: i64,
+    pub believed_held: i64,
+    #[serde(serialize_with = "micros_or_null")]
+    pub believed_picked_up_at: Option<DateTime<Utc>>,
+    /// The call-count unit goes back to the card (the call was not answered).
+    pub give_back: bool,
+    pub reference: String,
+    pub note: String,
+    #[serde(serialize_with = "micros")]
+    pub entry_at: DateTime<Utc>,
+    pub release: i64,
+    #[serde(serialize_with = "micros_or_null")]
+    pub caller_picked_up_at: Option<DateTime<Utc>>,
+    /// What the holds counted on the days and the call did not cost.
+    pub uncount: i64,
+    pub answered_on: Option<String>,
+    #[serde(serialize_with = "micros_or_null")]
+    pub phone_dropped_at: Option<DateTime<Utc>>,
+}
+
+impl SettleArgs {
+    pub fn new(call: &entity::Model, ending: &Ending) -> Result<SettleArgs, ReservationError> {
+        let picked_up_at = ending.picked_up_at.or(call.picked_up_at);
+        let caller_picked_up_at = ending.caller_picked_up_at.or(call.caller_picked_up_at);
+        let (settlement, give_back) = price(call, ending, picked_up_at, caller_picked_up_at)?;
+        Ok(SettleArgs {
+            call_id: call.id,
+            answered_at: ending.answered_at,
+            ended_at: ending.ended_at,
+            outcome: ending.outcome.to_string(),
+            hangup_cause: ending.hangup_cause.to_string(),
+            picked_up_at,
+            billed_secs: settlement.billed_secs as i32,
+            charge: settlement.charge.0,
+            believed_held: call.held,
+            believed_picked_up_at: call.picked_up_at,
+            give_back,
+            reference: format!("call:{}", call.id),
+            note: SystemNote::Call {
+                id: call.id,
+                slug: &call.card_slug,
+            }
+            .words(Lang::En),
+            entry_at: Utc::now(),
+            release: settlement.release.0,
+            caller_picked_up_at,
+            uncount: settlement.release.0 - settlement.charge.0,
+            answered_on: ending
+                .answered_on
+                .or(call.answered_on)
+                .map(|on| on.to_string()),
+            phone_dropped_at: ending.phone_dropped_at.or(call.phone_dropped_at),
+        })
+    }
 }
 
 /// Settles in one statement, from `believed` (the row as the caller last knew it) or else the
@@ -199,39 +326,32 @@ pub(super) async fn settle(
             // Already settled (or a refusal, or stamped since the sweeper looked).
             return Ok(call);
         }
-        let picked_up_at = ending.picked_up_at.or(call.picked_up_at);
-        let caller_picked_up_at = ending.caller_picked_up_at.or(call.caller_picked_up_at);
-        let (settlement, give_back) = price(&call, &ending, picked_up_at, caller_picked_up_at)?;
+        let args = SettleArgs::new(&call, &ending)?;
         let statement = Statement::from_sql_and_values(
             DbBackend::Postgres,
             SETTLE,
             [
                 call_id.into(),
-                ending.answered_at.into(),
-                ending.ended_at.into(),
+                args.answered_at.into(),
+                args.ended_at.into(),
                 ending.outcome.into(),
                 ending.hangup_cause.into(),
-                picked_up_at.into(),
-                (settlement.billed_secs as i32).into(),
-                settlement.charge.0.into(),
-                call.held.into(),
-                call.picked_up_at.into(),
+                args.picked_up_at.into(),
+                args.billed_secs.into(),
+                args.charge.into(),
+                args.believed_held.into(),
+                args.believed_picked_up_at.into(),
                 stale_before.into(),
-                give_back.into(),
+                args.give_back.into(),
                 EntryKind::CallDebit.code().into(),
-                format!("call:{call_id}").into(),
-                SystemNote::Call {
-                    id: call_id,
-                    slug: &call.card_slug,
-                }
-                .words(Lang::En)
-                .into(),
-                Utc::now().into(),
-                settlement.release.0.into(),
-                caller_picked_up_at.into(),
-                (settlement.release.0 - settlement.charge.0).into(),
+                args.reference.clone().into(),
+                args.note.clone().into(),
+                args.entry_at.into(),
+                args.release.into(),
+                args.caller_picked_up_at.into(),
+                args.uncount.into(),
                 ending.answered_on.or(call.answered_on).into(),
-                ending.phone_dropped_at.or(call.phone_dropped_at).into(),
+                args.phone_dropped_at.into(),
             ],
         );
         let settled = db.query_one_raw(statement).await.map_err(|error| {
