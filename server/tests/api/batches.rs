@@ -8,16 +8,16 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use media_bridge::call::{CallOutcome, HangupCause};
+use media_bridge::call::HangupCause;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use server::calls::authorize::Refusal;
-use server::calls::call_state::{CallState, Outcome, RecordedCause};
+use server::calls::call_state::CallState;
 use server::calls::card_cache::CardCache;
-use server::calls::reservation::{self, Batches, Ending, Reservation, ReservationError};
+use server::calls::reservation::{self, Batches, Reservation, ReservationError};
 
 use crate::call_races::per_second;
 use crate::helpers::{Backend, TestApp};
-use crate::reservations::{after_talking, issuer, request};
+use crate::reservations::{after_talking, issuer, request, unanswered};
 
 /// 500 callers at once through the card cache and the batches, as the bridge reserves.
 async fn reserve_together(
@@ -44,19 +44,6 @@ async fn reserve_together(
         }
     }
     (granted, refused)
-}
-
-fn unanswered() -> Ending {
-    Ending {
-        picked_up_at: None,
-        caller_picked_up_at: None,
-        answered_at: None,
-        ended_at: Utc::now(),
-        outcome: Outcome::Ended(CallOutcome::NoAnswer),
-        hangup_cause: RecordedCause::Call(HangupCause::IssuerDidNotAnswer),
-        answered_on: None,
-        phone_dropped_at: None,
-    }
 }
 
 /// Every entry of `account_id`, in the order written, carries the balance after it: the one

@@ -68,6 +68,20 @@ pub(crate) fn after_talking(
     }
 }
 
+/// The ending of a call the issuer never answered, now.
+pub(crate) fn unanswered() -> Ending {
+    Ending {
+        picked_up_at: None,
+        caller_picked_up_at: None,
+        answered_at: None,
+        ended_at: Utc::now(),
+        outcome: Outcome::Ended(CallOutcome::NoAnswer),
+        hangup_cause: RecordedCause::Call(HangupCause::IssuerDidNotAnswer),
+        answered_on: None,
+        phone_dropped_at: None,
+    }
+}
+
 /// An issuer whose Guild holds `grant` and whose card "ada" takes `quota` calls, any time.
 pub(crate) async fn issuer(backend: Backend, grant: i64, quota: u32) -> (TestApp, i64) {
     let app = TestApp::spawn_with(backend, |settings| settings.signup_grant = Money(grant)).await;
@@ -160,17 +174,9 @@ async fn racing_callers_get_exactly_what_the_guild_covers(backend: Backend) {
         (Some(7200), Some(0))
     );
     for call_id in granted {
-        let ending = Ending {
-            picked_up_at: None,
-            caller_picked_up_at: None,
-            answered_at: None,
-            ended_at: Utc::now(),
-            outcome: Outcome::Ended(CallOutcome::NoAnswer),
-            hangup_cause: RecordedCause::Call(HangupCause::IssuerDidNotAnswer),
-            answered_on: None,
-            phone_dropped_at: None,
-        };
-        reservation::settle(&app.db, call_id, ending).await.unwrap();
+        reservation::settle(&app.db, call_id, unanswered())
+            .await
+            .unwrap();
     }
     let after = guild(&app).await;
     assert_eq!(

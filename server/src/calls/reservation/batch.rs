@@ -374,20 +374,8 @@ async fn reserve_batch(
     jobs: &[ReserveJob],
 ) -> Result<Option<Vec<entity::Model>>, DbErr> {
     let args: Vec<&ReserveArgs> = jobs.iter().map(|job| &job.args).collect();
-    let statement = Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        RESERVE_BATCH,
-        [
-            serde_json::to_value(&args)
-                .expect("reservations always serialise")
-                .into(),
-            (jobs.len() as i64).into(),
-        ],
-    );
-    let rows = match db.query_all_raw(statement).await {
-        Ok(rows) => rows,
-        Err(error) if error.to_string().contains(NOT_WHOLE) => return Ok(None),
-        Err(error) => return Err(error),
+    let Some(rows) = run_whole(db, RESERVE_BATCH, &args, []).await? else {
+        return Ok(None);
     };
     let mut placed = rows
         .iter()
@@ -458,24 +446,36 @@ async fn settle_batch(
     jobs: &[SettleJob],
 ) -> Result<Option<Vec<entity::Model>>, DbErr> {
     let args: Vec<&SettleArgs> = jobs.iter().map(|job| &job.args).collect();
-    let statement = Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        SETTLE_BATCH,
-        [
-            serde_json::to_value(&args)
-                .expect("settlements always serialise")
-                .into(),
-            (jobs.len() as i64).into(),
-            EntryKind::CallDebit.code().into(),
-        ],
-    );
-    let rows = match db.query_all_raw(statement).await {
-        Ok(rows) => rows,
-        Err(error) if error.to_string().contains(NOT_WHOLE) => return Ok(None),
-        Err(error) => return Err(error),
+    let kind = EntryKind::CallDebit.code().into();
+    let Some(rows) = run_whole(db, SETTLE_BATCH, &args, [kind]).await? else {
+        return Ok(None);
     };
     rows.iter()
         .map(|row| entity::Model::from_query_result(row, ""))
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
+}
+
+/// Runs a batch statement on `jobs` (`$1`, as JSON), their count (`$2`) and `more` values;
+/// `None` when it aborted because it could not go whole (nothing changed).
+async fn run_whole<const MORE: usize>(
+    db: &DatabaseConnection,
+    sql: &str,
+    jobs: &[impl serde::Serialize],
+    more: [sea_orm::Value; MORE],
+) -> Result<Option<Vec<sea_orm::QueryResult>>, DbErr> {
+    let values = [
+        serde_json::to_value(jobs)
+            .expect("a batch always serialises")
+            .into(),
+        (jobs.len() as i64).into(),
+    ]
+    .into_iter()
+    .chain(more);
+    let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
+    match db.query_all_raw(statement).await {
+        Ok(rows) => Ok(Some(rows)),
+        Err(error) if error.to_string().contains(NOT_WHOLE) => Ok(None),
+        Err(error) => Err(error),
+    }
 }
