@@ -191,7 +191,9 @@ struct SettleJob {
 }
 
 /// A process's queues of reservations and settlements for one PostgreSQL database, each served
-/// by [`WORKERS`] tasks. Dropping it ends the tasks once their queues are empty.
+/// by [`WORKERS`] tasks. Dropping it ends the tasks once their queues are empty. The queues
+/// need no bound of their own: a call reaches them only once admitted (`admission.rs` bounds
+/// the calls in flight per address, per card and in all), and each waits for its answer.
 pub struct Batches {
     reserves: mpsc::UnboundedSender<ReserveJob>,
     settles: mpsc::UnboundedSender<SettleJob>,
