@@ -147,14 +147,7 @@ async fn verification_pages_of(app: &TestApp, issuer: &reqwest::Client) -> Vec<(
     use media_bridge::verify::{Outcome, Progress};
     use server::verification::{LIMITS, Limits, store};
 
-    let me: serde_json::Value = issuer
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = app.get_json(issuer, app.url("/api/me")).await;
     let account_id = me["id"].as_i64().expect("the issuer's account id");
     let page = async |id: i64| {
         let path = format!("/dashboard/numbers/verifications/{id}");
