@@ -54,6 +54,15 @@ impl Codec {
     pub fn encode_into(self, samples: &[i16], out: &mut Vec<u8>) {
         out.extend(samples.iter().map(|&sample| self.encode(sample)));
     }
+
+    /// Rewrites `bytes`, encoded in `self`, as `to` encodes the same samples.
+    pub fn recode_in_place(self, to: Codec, bytes: &mut [u8]) {
+        if self != to {
+            for byte in bytes {
+                *byte = to.encode(self.decode(*byte));
+            }
+        }
+    }
 }
 
 pub const MULAW_SILENCE: u8 = 0xFF;

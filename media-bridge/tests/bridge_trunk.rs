@@ -224,6 +224,96 @@ async fn the_issuers_extension_is_dialled_as_rfc_4733_before_the_prompt() {
     sipp.assert_ends_ok().await;
 }
 
+/// Issue 9: a trunk whose media relay moves the stream inside the call and switches to PCMA,
+/// with telephone-event on 96 (`reoffer_moves_media.xml`). The rest of the accept prompt goes
+/// to the new address in the same RTP stream, recoded for PCMA where it was, and the issuer's
+/// "1" sent from there on 96 is heard: the call connects.
+#[tokio::test]
+async fn a_re_offer_that_moves_the_stream_and_switches_codec_is_followed() {
+    use media_bridge::dtmf::{Digit, DtmfSender};
+    use media_bridge::g711::Codec;
+    use media_bridge::prompts::{self, Prompt};
+    use media_bridge::rtp::{RtpHeader, RtpPacket};
+    use tokio::net::UdpSocket;
+
+    support::init_logs();
+    let first = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let moved = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let port = |socket: &UdpSocket| socket.local_addr().unwrap().port().to_string();
+    let sipp = Sipp::start(
+        Scenario::Template(
+            "reoffer_moves_media.xml",
+            vec![
+                ("__SINK_PORT__", port(&first)),
+                ("__MOVED_PORT__", port(&moved)),
+            ],
+        ),
+        &[],
+    );
+    let (bridge, _settled) = bridge_to(&sipp, None, CallConfig::default()).await;
+    let (live, _browser) = browser_call(&bridge).await;
+    let prompt = prompts::frames(Prompt::Accept, "en", Codec::Pcmu).unwrap();
+    let mut buffer = [0u8; 1_500];
+
+    // Before the move: the prompt's first frame, in PCMU, at the first address.
+    let (len, _) = tokio::time::timeout(Duration::from_secs(10), first.recv_from(&mut buffer))
+        .await
+        .expect("the prompt starts at the answer's address")
+        .unwrap();
+    let before = RtpPacket::parse(&buffer[..len]).unwrap();
+    assert_eq!(before.header.payload_type, 0);
+    assert_eq!(before.payload, &prompt[0][..]);
+    let (ssrc, first_sequence) = (before.header.ssrc, before.header.sequence_number);
+
+    // After it: the same stream at the new address, in PCMA, the prompt going on where it was.
+    let (len, bridge_rtp) =
+        tokio::time::timeout(Duration::from_secs(10), moved.recv_from(&mut buffer))
+            .await
+            .expect("the prompt follows the stream")
+            .unwrap();
+    let after = RtpPacket::parse(&buffer[..len]).unwrap();
+    assert_eq!(after.header.payload_type, 8, "PCMA now");
+    assert_eq!(after.header.ssrc, ssrc, "one stream, unbroken");
+    let index = usize::from(after.header.sequence_number.wrapping_sub(first_sequence));
+    assert!(
+        (1..prompt.len()).contains(&index),
+        "frame {index} of {}: the move came 600 ms in",
+        prompt.len()
+    );
+    let mut expected = prompt[index];
+    Codec::Pcmu.recode_in_place(Codec::Pcma, &mut expected);
+    assert_eq!(after.payload, &expected[..], "frame {index}, recoded");
+
+    // The issuer presses 1 from the new address, as telephone-event 96.
+    let mut header = RtpHeader {
+        marker: false,
+        payload_type: 96,
+        sequence_number: 0,
+        timestamp: 8_000,
+        ssrc: 0x5eed,
+        csrc: Vec::new(),
+    };
+    let started = tokio::time::Instant::now();
+    for packet in DtmfSender::new(Digit::One, Duration::from_millis(100)) {
+        tokio::time::sleep_until(started + packet.send_after).await;
+        header.marker = packet.marker;
+        header.sequence_number = header.sequence_number.wrapping_add(1);
+        let mut datagram = Vec::new();
+        header.write(&packet.payload, &mut datagram).unwrap();
+        moved.send_to(&datagram, bridge_rtp).await.unwrap();
+    }
+    let mut status = live.status.clone();
+    tokio::time::timeout(
+        Duration::from_secs(5),
+        status.wait_for(|status| matches!(status, CallStatus::Connected { .. })),
+    )
+    .await
+    .expect("the key on 96 was heard")
+    .unwrap();
+    live.hang_up();
+    sipp.assert_ends_ok().await;
+}
+
 /// Issue 10: a callback through the real driver, with SIPp as the trunk for both legs. The
 /// issuer's phone is rung first and presses 1; only then is the caller's number dialled; it
 /// answers, its extension's keys arrive as RFC 4733 in order, the legs are bridged, and when

@@ -5,7 +5,14 @@
 //! the same rows: the worst case. Afterwards it checks the invariants for every issuer: nothing
 //! held, balance = sum of entries = grant − the settled costs, the call count used once per call.
 //!
-//!     cargo run --release -p server --example reserve_load -- [sqlite|postgres] [TASKS] [CALLS] [ISSUERS] [batch|cache|read]
+//!     cargo run --release -p server --example reserve_load -- [sqlite|postgres] [TASKS] [CALLS] [ISSUERS] [batch|cache|read] [RATE]
+//!
+//! Without RATE the load is a closed loop: each task starts its next call when its last one is
+//! settled, so TASKS calls are in flight, never more. With RATE (calls/s) it is an open loop, as
+//! callers arrive: call i starts at i / RATE s whether or not earlier ones are done (up to
+//! TASKS in flight; an arrival that finds them all busy waits, and its wait counts), and each
+//! call's time is measured from its arrival. A RATE the database keeps up with shows as that
+//! many calls/s with a steady latency; one it cannot, as fewer calls/s and a latency that grows.
 //!
 //! `batch` (the default) is what the bridge does: through the card cache, and on PostgreSQL
 //! the calls that reserve or settle together in one statement (`reservation/batch.rs`).
@@ -17,6 +24,7 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::model::{CallSettings, CardContent, CardInput, Lang, LocalizedContent, Weekday};
@@ -53,6 +61,7 @@ async fn main() -> anyhow::Result<()> {
         Some("read") => (false, false),
         Some(other) => anyhow::bail!("`{other}`: say batch, cache or read"),
     };
+    let arrivals_per_sec: Option<f64> = args.get(5).map(|n| n.parse()).transpose()?;
 
     let database = common::FreshDatabase::create(&backend).await?;
     let url = database.url.clone();
@@ -112,73 +121,69 @@ async fn main() -> anyhow::Result<()> {
         connect_fee: 0,
     };
 
-    let cards = std::sync::Arc::new(server::calls::card_cache::CardCache::default());
+    let cards = Arc::new(server::calls::card_cache::CardCache::default());
     let batches = (batched && backend == "postgres")
-        .then(|| std::sync::Arc::new(reservation::Batches::start(db.clone())));
-    let started = Instant::now();
+        .then(|| Arc::new(reservation::Batches::start(db.clone())));
+    let caller = Caller {
+        db: db.clone(),
+        cards,
+        batches: batches.clone(),
+        cached,
+        rate,
+    };
     let per_task = calls / tasks;
-    let handles: Vec<_> = (0..tasks)
-        .map(|task| {
-            let db = db.clone();
-            let cards = cards.clone();
-            let batches = batches.clone();
-            let rate = rate.clone();
-            let slug = format!("load-{}", task % issuers);
-            tokio::spawn(async move {
-                let (mut reserves, mut settles) =
-                    (Vec::with_capacity(per_task), Vec::with_capacity(per_task));
-                for _ in 0..per_task {
-                    let began = Instant::now();
-                    let request = CallRequest {
-                        card_slug: &slug,
-                        caller_number: "browser",
-                        callee_number: "browser",
-                        caller_region: None,
-                        legs: vec![Some(rate.clone())],
-                        hold_secs: 60,
-                        run_by: "reserve-load",
-                    };
-                    let granted = if cached {
-                        let batches = batches.as_deref();
-                        reservation::reserve_with_cache(&db, batches, &cards, request, Utc::now())
-                            .await
-                    } else {
-                        reservation::reserve(&db, request, Utc::now()).await
-                    }
-                    .expect("every call is affordable");
-                    reserves.push(began.elapsed());
-                    let began = Instant::now();
-                    let now = Utc::now();
-                    // As the bridge's authority does: from the row as reserved.
-                    reservation::settle_believed(
-                        &db,
-                        batches.as_deref(),
-                        &granted.row,
-                        Ending {
-                            picked_up_at: None,
-                            caller_picked_up_at: None,
-                            answered_at: Some(now),
-                            ended_at: now + chrono::Duration::seconds(30),
-                            outcome: Outcome::Ended(CallOutcome::Answered),
-                            hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
-                            answered_on: None,
-                            phone_dropped_at: None,
-                        },
-                    )
-                    .await
-                    .expect("settles");
-                    settles.push(began.elapsed());
-                }
-                (reserves, settles)
-            })
-        })
-        .collect();
-    let (mut reserves, mut settles): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
-    for handle in handles {
-        let (r, s) = handle.await?;
-        reserves.extend(r);
-        settles.extend(s);
-    }
+    let started = Instant::now();
+    let (mut reserves, mut settles, answered_by_issuer): (
+        Vec<Duration>,
+        Vec<Duration>,
+        Vec<usize>,
+    ) = match arrivals_per_sec {
+        None => {
+            let handles: Vec<_> = (0..tasks)
+                .map(|task| {
+                    let caller = caller.clone();
+                    let slug = format!("load-{}", task % issuers);
+                    tokio::spawn(async move {
+                        let mut times = Vec::with_capacity(per_task);
+                        for _ in 0..per_task {
+                            times.push(caller.call(&slug, Instant::now()).await);
+                        }
+                        times
+                    })
+                })
+                .collect();
+            let mut times = Vec::new();
+            for handle in handles {
+                times.extend(handle.await?);
+            }
+            let (reserves, settles) = times.into_iter().unzip();
+            let answered = (0..issuers)
+                .map(|issuer| (0..tasks).filter(|task| task % issuers == issuer).count() * per_task)
+                .collect();
+            (reserves, settles, answered)
+        }
+        Some(per_sec) => {
+            let in_flight = Arc::new(tokio::sync::Semaphore::new(tasks));
+            let mut running = tokio::task::JoinSet::new();
+            for call in 0..calls {
+                let arrival = started + Duration::from_secs_f64(call as f64 / per_sec);
+                tokio::time::sleep_until(arrival.into()).await;
+                let seat = in_flight.clone().acquire_owned().await?;
+                let caller = caller.clone();
+                let slug = format!("load-{}", call % issuers);
+                running.spawn(async move {
+                    let times = caller.call(&slug, arrival).await;
+                    drop(seat);
+                    times
+                });
+            }
+            let (reserves, settles) = running.join_all().await.into_iter().unzip();
+            let answered = (0..issuers)
+                .map(|issuer| (0..calls).filter(|call| call % issuers == issuer).count())
+                .collect();
+            (reserves, settles, answered)
+        }
+    };
     let elapsed = started.elapsed();
     let done = reserves.len();
     let percentile = |samples: &mut Vec<Duration>, p: f64| {
@@ -206,7 +211,7 @@ async fn main() -> anyhow::Result<()> {
             row.try_get("", "total")?,
             row.try_get("", "quota")?,
         );
-        let answered = (0..tasks).filter(|task| task % issuers == issuer).count() * per_task;
+        let answered = answered_by_issuer[issuer];
         anyhow::ensure!(held == 0, "{held} still held");
         anyhow::ensure!(
             balance == total,
@@ -232,8 +237,12 @@ async fn main() -> anyhow::Result<()> {
             counts.retried_calls
         );
     }
+    let load = match arrivals_per_sec {
+        None => format!("by {tasks} tasks"),
+        Some(per_sec) => format!("arriving at {per_sec:.0}/s, at most {tasks} in flight,"),
+    };
     println!(
-        "{backend}: {done} calls (reserve + settle) on {issuers} issuers' cards by {tasks} tasks in {:.2} s = {:.0} calls/s; \
+        "{backend}: {done} calls (reserve + settle) on {issuers} issuers' cards {load} in {:.2} s = {:.0} calls/s; \
          reserve p50 {:.2} ms p99 {:.2} ms; settle p50 {:.2} ms p99 {:.2} ms; invariants: ok",
         elapsed.as_secs_f64(),
         done as f64 / elapsed.as_secs_f64(),
@@ -246,4 +255,60 @@ async fn main() -> anyhow::Result<()> {
     drop(db);
     database.remove().await?;
     Ok(())
+}
+
+/// What each call shares: the database, the card cache and the batches, and the one rate.
+#[derive(Clone)]
+struct Caller {
+    db: sea_orm::DatabaseConnection,
+    cards: Arc<server::calls::card_cache::CardCache>,
+    batches: Option<Arc<reservation::Batches>>,
+    cached: bool,
+    rate: Rate,
+}
+
+impl Caller {
+    /// One call on `slug`'s card, answered and ended 30 s later, arrived at `arrival`: how long
+    /// from its arrival until it was reserved, and how long its settlement took.
+    async fn call(&self, slug: &str, arrival: Instant) -> (Duration, Duration) {
+        let request = CallRequest {
+            card_slug: slug,
+            caller_number: "browser",
+            callee_number: "browser",
+            caller_region: None,
+            legs: vec![Some(self.rate.clone())],
+            hold_secs: 60,
+            run_by: "reserve-load",
+        };
+        let batches = self.batches.as_deref();
+        let granted = if self.cached {
+            reservation::reserve_with_cache(&self.db, batches, &self.cards, request, Utc::now())
+                .await
+        } else {
+            reservation::reserve(&self.db, request, Utc::now()).await
+        }
+        .expect("every call is affordable");
+        let reserved = arrival.elapsed();
+        let began = Instant::now();
+        let now = Utc::now();
+        // As the bridge's authority does: from the row as reserved.
+        reservation::settle_believed(
+            &self.db,
+            batches,
+            &granted.row,
+            Ending {
+                picked_up_at: None,
+                caller_picked_up_at: None,
+                answered_at: Some(now),
+                ended_at: now + chrono::Duration::seconds(30),
+                outcome: Outcome::Ended(CallOutcome::Answered),
+                hangup_cause: RecordedCause::Call(HangupCause::CallerHungUp),
+                answered_on: None,
+                phone_dropped_at: None,
+            },
+        )
+        .await
+        .expect("settles");
+        (reserved, began.elapsed())
+    }
 }

@@ -229,7 +229,7 @@ impl<A: Authority> Driver<A> {
                 Some(Input::HungUp(leg))
             }
             LegEvent::Reply(reply) => self.on_page_reply(Which::Issuer, reply).await,
-            LegEvent::Trunk(event) => Some(self.on_trunk(leg, event)),
+            LegEvent::Trunk(event) => self.on_trunk(leg, event),
             LegEvent::Media(Ok(Received::Audio { payload, .. })) => {
                 self.forward(leg, &payload).await;
                 None
@@ -242,9 +242,9 @@ impl<A: Authority> Driver<A> {
         }
     }
 
-    fn on_trunk(&mut self, leg: Leg, event: Option<TrunkEvent>) -> Input {
+    fn on_trunk(&mut self, leg: Leg, event: Option<TrunkEvent>) -> Option<Input> {
         let transport = &mut self.legs[slot(leg)];
-        match event {
+        Some(match event {
             Some(TrunkEvent::Ringing) => Input::Ringing(leg),
             Some(TrunkEvent::Answered {
                 remote_rtp,
@@ -257,6 +257,18 @@ impl<A: Authority> Driver<A> {
                     telephone_event,
                 });
                 Input::Answered(leg)
+            }
+            Some(TrunkEvent::MediaChanged(remote)) => {
+                // Audio forwarded from now on is transcoded for the new codec; what is left of
+                // a prompt, made in the old one, is recoded.
+                let before = transport.codec();
+                transport.follow_media(remote);
+                if let Some(playback) = self.playing[slot(leg)].as_mut() {
+                    for frame in &mut playback.frames[playback.next..] {
+                        before.recode_in_place(remote.codec, frame);
+                    }
+                }
+                return None;
             }
             Some(TrunkEvent::Failed { status }) => Input::Failed {
                 leg,
@@ -277,7 +289,7 @@ impl<A: Authority> Driver<A> {
                 transport.signalling_ended();
                 Input::HungUp(leg)
             }
-        }
+        })
     }
 
     fn on_decision(&mut self, decision: Decision) -> Option<Input> {
@@ -759,13 +771,9 @@ impl<A: Authority> Driver<A> {
 
 /// G.711 passes through when both legs agree; otherwise each byte is decoded and re-encoded.
 fn transcode(payload: &[u8], from: Codec, to: Codec) -> Vec<u8> {
-    if from == to {
-        return payload.to_vec();
-    }
-    payload
-        .iter()
-        .map(|&byte| to.encode(from.decode(byte)))
-        .collect()
+    let mut audio = payload.to_vec();
+    from.recode_in_place(to, &mut audio);
+    audio
 }
 
 #[cfg(test)]

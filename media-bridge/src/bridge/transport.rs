@@ -126,6 +126,18 @@ impl Transport {
         }
     }
 
+    /// The phone's trunk moved its stream or switched codec inside the call.
+    pub(super) fn follow_media(&mut self, remote: crate::trunk::RemoteMedia) {
+        if let Transport::Phone {
+            media: Some((sender, receiver)),
+            ..
+        } = self
+        {
+            sender.follow(remote);
+            receiver.follow(remote);
+        }
+    }
+
     /// The leg's signalling is over by itself (BYE received, session expired): nothing to end.
     pub(super) fn signalling_ended(&mut self) {
         if let Transport::Phone { call, .. } = self {

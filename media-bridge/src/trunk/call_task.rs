@@ -158,6 +158,7 @@ impl CallTask {
                     self.offer.sdp.clone(),
                     self.offer.local_rtp,
                     self.offer.session_id,
+                    &self.offer.codecs,
                     &answer,
                 )
             }
@@ -388,7 +389,11 @@ impl CallTask {
         }
         let verdict = in_dialog.decide(method, &request.body);
         match verdict {
-            Verdict::Accept { sdp } => {
+            Verdict::Accept { sdp, media } => {
+                if let Some(media) = media {
+                    info!(codec = ?media.codec, remote_rtp = %media.rtp, "the trunk's media changed");
+                    self.emit(TrunkEvent::MediaChanged(media));
+                }
                 if let Some((trial, timer_headers_out)) = timer {
                     self.timer = trial;
                     if let Some(refresh) = timer_headers_out {

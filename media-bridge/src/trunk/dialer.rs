@@ -10,7 +10,9 @@
 //! once with the configured credentials; a second challenge is final and reported as
 //! `Failed { status: 401 | 407 }`. A 422 naming a larger `Min-SE` is retried once with it.
 //! After the answer the trunk's in-dialog requests are answered ([`super::in_dialog`]:
-//! OPTIONS and session refreshes 200, media changes we cannot follow 488, other methods 405),
+//! OPTIONS and session refreshes 200, an offer we can serve 200 and, when it changed our
+//! media, [`TrunkEvent::MediaChanged`]; an offer naming no codec we speak 488, other methods
+//! 405),
 //! the session timer refreshes or watches for the trunk's refreshes
 //! ([`super::session_timer`]), and the call ends with the trunk's BYE
 //! ([`TrunkEvent::HungUp`]), with an expired session (our BYE, then
@@ -18,8 +20,8 @@
 //! BYE after it).
 //!
 //! Invariants: at most one `Ringing`; exactly one of `Answered`, `Failed` or `MediaFailed`
-//! unless we hung up first; `HungUp` and `SessionExpired` only after `Answered`, and at most
-//! one of them; after [`TrunkCall::hang_up`] (or dropping the [`TrunkCall`], which hangs up
+//! unless we hung up first; `MediaChanged`, `HungUp` and `SessionExpired` only after
+//! `Answered`, and at most one of the last two; after [`TrunkCall::hang_up`] (or dropping the [`TrunkCall`], which hangs up
 //! too) no event is delivered. Hanging up never makes its caller wait for the trunk: the
 //! CANCEL or BYE transaction finishes on the call's task (up to 64 × T1 = 32 s when the
 //! trunk never answers it), which then removes the dialog, so the call leaves no dialog
@@ -45,6 +47,7 @@ use tracing::{Instrument, debug, info, info_span};
 
 use super::call_task::{CallTask, Offer, invite_headers};
 use super::config::{HostPort, PhoneNumber, Transport, TrunkConfig};
+use super::rtp_socket::RemoteMedia;
 use super::sdp::{SdpError, SdpOffer};
 use super::session_timer::SessionTimer;
 use crate::g711::Codec;
@@ -83,6 +86,9 @@ pub enum TrunkEvent {
         /// The payload type for RFC 4733 events; `None` if the trunk refused them.
         telephone_event: Option<u8>,
     },
+    /// The trunk's offer inside the call moved its stream, switched codec or event type, and
+    /// we accepted: send and read from now on as this says. Nothing for the core.
+    MediaChanged(RemoteMedia),
     /// A final failure, or its RFC 3261 stand-in: the core's `Input::Failed`.
     Failed { status: u16 },
     /// Answered with SDP the bridge cannot use; the call was ended with BYE. The core's

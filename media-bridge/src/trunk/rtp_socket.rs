@@ -120,6 +120,12 @@ impl RtpSender {
         self.remote.codec
     }
 
+    /// Sends as `remote` says from the next packet on (the trunk's re-offer moved the stream
+    /// or switched codec); the stream itself (SSRC, sequence, timestamp) goes on unbroken.
+    pub fn follow(&mut self, remote: RemoteMedia) {
+        self.remote = remote;
+    }
+
     /// Sends one packet of G.711 audio in the negotiated codec (160 bytes for 20 ms).
     pub async fn send_audio(&mut self, payload: &[u8]) -> Result<(), RtpSocketError> {
         if payload.is_empty() || payload.len() > 1_200 {
@@ -215,6 +221,11 @@ pub struct RtpReceiver {
 }
 
 impl RtpReceiver {
+    /// Reads as `remote` says from the next packet on: its codec and event type, from its IP.
+    pub fn follow(&mut self, remote: RemoteMedia) {
+        self.remote = remote;
+    }
+
     /// Waits for the next audio packet or new key press; everything else (other payload
     /// types, repeated event packets, garbage, strangers) is dropped on the way.
     pub async fn recv(&mut self) -> Result<Received, RtpSocketError> {

@@ -92,8 +92,8 @@ pub async fn run(
             .next_deadline()
             .map(|at| started + Duration::from_millis(at.0));
         let input = tokio::select! {
-            event = next_trunk_event(&mut trunk) => Some(match event {
-                Some(TrunkEvent::Ringing) => Input::Ringing,
+            event = next_trunk_event(&mut trunk) => match event {
+                Some(TrunkEvent::Ringing) => Some(Input::Ringing),
                 Some(TrunkEvent::Answered { remote_rtp, codec: answered, telephone_event }) => {
                     if telephone_event.is_none() {
                         tracing::warn!("the trunk refused RFC 4733 events: no code can be typed");
@@ -106,17 +106,34 @@ pub async fn run(
                             telephone_event,
                         }));
                     }
-                    Input::Answered
+                    Some(Input::Answered)
                 }
-                Some(TrunkEvent::Failed { status }) => Input::Failed { status },
+                Some(TrunkEvent::MediaChanged(remote)) => {
+                    // Prompts are made in the codec the trunk now takes; what is left of one
+                    // playing is recoded.
+                    if let Some(rest) = playing.take() {
+                        let before = codec;
+                        playing = Some(rest.map(|mut frame| {
+                            before.recode_in_place(remote.codec, &mut frame);
+                            frame
+                        }).collect::<Vec<_>>().into_iter());
+                    }
+                    codec = remote.codec;
+                    if let Some((sender, receiver)) = media.as_mut() {
+                        sender.follow(remote);
+                        receiver.follow(remote);
+                    }
+                    None
+                }
+                Some(TrunkEvent::Failed { status }) => Some(Input::Failed { status }),
                 Some(TrunkEvent::MediaFailed { .. } | TrunkEvent::SessionExpired) => {
-                    Input::MediaFailed
+                    Some(Input::MediaFailed)
                 }
                 Some(TrunkEvent::HungUp) | None => {
                     trunk = None;
-                    Input::HungUp
+                    Some(Input::HungUp)
                 }
-            }),
+            },
             received = next_trunk_media(&mut media) => match received {
                 Ok(Received::Digit(digit)) => Some(Input::Digit(digit)),
                 Ok(Received::Audio { .. }) => None,

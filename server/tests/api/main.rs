@@ -6,6 +6,7 @@
 
 mod helpers;
 mod mail_sink;
+mod private_postgres;
 
 mod accounts;
 mod batches;
