@@ -30,6 +30,7 @@ mod m20261206_000021_card_video;
 mod m20261206_000022_card_design;
 mod m20261206_000023_name_reading;
 mod m20261206_000024_ringing_both;
+mod m20261206_000025_rate_table_version;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000022_card_design::Migration),
             Box::new(m20261206_000023_name_reading::Migration),
             Box::new(m20261206_000024_ringing_both::Migration),
+            Box::new(m20261206_000025_rate_table_version::Migration),
         ]
     }
 }

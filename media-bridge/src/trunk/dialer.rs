@@ -21,8 +21,8 @@
 //!
 //! Invariants: at most one `Ringing`; exactly one of `Answered`, `Failed` or `MediaFailed`
 //! unless we hung up first; `MediaChanged`, `HungUp` and `SessionExpired` only after
-//! `Answered`, and at most one of the last two; after [`TrunkCall::hang_up`] (or dropping the [`TrunkCall`], which hangs up
-//! too) no event is delivered. Hanging up never makes its caller wait for the trunk: the
+//! `Answered`, and at most one of the last two; after [`TrunkCall::hang_up`] (or dropping the
+//! [`TrunkCall`], which hangs up too) no event is delivered. Hanging up never makes its caller wait for the trunk: the
 //! CANCEL or BYE transaction finishes on the call's task (up to 64 × T1 = 32 s when the
 //! trunk never answers it), which then removes the dialog, so the call leaves no dialog
 //! behind; [`HangingUp::finished`] waits for that moment if someone must. Errors without a

@@ -135,7 +135,7 @@ impl InDialog {
     fn answer(&mut self, offer: &[u8]) -> Verdict {
         // Reading the offer as if it answered an offer of only the codec in use finds
         // whether it still lists that codec, where it wants RTP, and its event type; failing
-        // that, as an answer to our own offer finds the first codec of its we speak.
+        // that, as an answer to our own offer finds the first of its codecs that we speak.
         let offered = match SdpAnswer::parse(offer, &[self.remote.codec]) {
             Err(SdpError::NoCommonCodec) => SdpAnswer::parse(offer, &self.codecs),
             read => read,

@@ -23,7 +23,7 @@ use super::authorize::{Bound, Funds, Refusal as EngineRefusal};
 use super::call_state::{AnsweredOn, Outcome, RecordedCause};
 use super::card_cache::CardCache;
 use super::number::{self, ParsedNumber};
-use super::rate_store;
+use super::rate_store::RateCache;
 use super::rates::{Rate, RateTable};
 use super::reservation::{self, Batches, Ending, ReservationError};
 use super::route::{self, Destination, RouteError};
@@ -48,6 +48,8 @@ pub struct GuildAuthority {
     cards: Arc<CardCache>,
     /// PostgreSQL: the calls that reserve or settle together go in one statement (`batch.rs`).
     batches: Option<Arc<Batches>>,
+    /// The rate table as last read, checked by its version on every call (`rate_store.rs`).
+    rates: Arc<RateCache>,
 }
 
 /// The calls this process runs, from their grant to their settlement, each with its row as the
@@ -117,6 +119,7 @@ impl GuildAuthority {
             running,
             cards: Arc::default(),
             batches,
+            rates: Arc::default(),
         }
     }
 
@@ -142,7 +145,7 @@ impl GuildAuthority {
             }
         };
         let caller = caller.as_ref();
-        let table = rate_store::load(&self.db).await?;
+        let table = self.rates.table(&self.db).await?;
         let postgres = self.db.get_database_backend() == DbBackend::Postgres;
         // A card called before: routed and reserved from the cache in one statement, unless
         // that cannot grant the call outright (see `reservation::reserve_cached`).

@@ -1,7 +1,13 @@
 //! The rate table in the database: read whole, replaced whole (an import is all or nothing).
+//! Each replacement raises the table's version (`rate_table`, migration 25) in its own
+//! transaction, so a [`RateCache`] keeps the table it read for as long as that one number
+//! says it is still the table.
+
+use std::sync::{Arc, Mutex};
 
 use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryOrder, Set,
+    Statement, TransactionTrait,
 };
 
 use super::rates::{LegClass, Rate, RateTable};
@@ -68,9 +74,32 @@ fn rate_of(row: entity::Model) -> Result<Rate, DbErr> {
     })
 }
 
-/// Replaces every rate with `rates` in one transaction.
+/// The table's version: raised by every [`replace`].
+pub async fn version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM rate_table WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::Custom("the rate table's version row is missing".into()))?;
+    row.try_get("", "version")
+}
+
+/// Replaces every rate with `rates` in one transaction, which also raises the version.
 pub async fn replace(db: &DatabaseConnection, rates: &[Rate]) -> Result<(), DbErr> {
     let transaction = db.begin().await?;
+    let raised = transaction
+        .execute_raw(Statement::from_string(
+            db.get_database_backend(),
+            "UPDATE rate_table SET version = version + 1 WHERE id = 1",
+        ))
+        .await?;
+    if raised.rows_affected() != 1 {
+        return Err(DbErr::Custom(
+            "the rate table's version row is missing".into(),
+        ));
+    }
     entity::Entity::delete_many().exec(&transaction).await?;
     for rate in rates {
         entity::ActiveModel {
@@ -85,4 +114,33 @@ pub async fn replace(db: &DatabaseConnection, rates: &[Rate]) -> Result<(), DbEr
         .await?;
     }
     transaction.commit().await
+}
+
+/// The table as this process last read it, with the version it was read at. A call then costs
+/// one read of that number instead of every rate (issue 9: the authority read them all per
+/// call). The version is read before the rates, so the table kept is never older than its
+/// version says: a replacement in between only costs one more read.
+#[derive(Default)]
+pub struct RateCache {
+    kept: Mutex<Option<(i64, Arc<RateTable>)>>,
+}
+
+impl RateCache {
+    /// The current table: the kept one if the version has not moved, else read again.
+    pub async fn table(&self, db: &DatabaseConnection) -> Result<Arc<RateTable>, DbErr> {
+        let current = version(db).await?;
+        if let Some((kept_at, table)) = self
+            .kept
+            .lock()
+            .expect("rate cache lock is never poisoned")
+            .as_ref()
+            && *kept_at == current
+        {
+            return Ok(Arc::clone(table));
+        }
+        let table = Arc::new(load(db).await?);
+        *self.kept.lock().expect("rate cache lock is never poisoned") =
+            Some((current, Arc::clone(&table)));
+        Ok(table)
+    }
 }

@@ -2,8 +2,8 @@
 //! `server/src/calls/reservation/batch.rs`) come out exactly as they would one by one: racing
 //! callers get exactly what the Guild covers, each settles to the won on its own leg, the
 //! ledger's entries follow one another (each entry's `balance_after` is the one before plus its
-//! amount), and two steps of one call racing — an `extend` or the sweeper against a batched
-//! settlement — leave no hold behind. PostgreSQL only: SQLite has no batches (one writer).
+//! amount), two steps of one call racing — an `extend` or the sweeper against a batched
+//! settlement — leave no hold behind, and a call settled twice at once is charged once. PostgreSQL only: SQLite has no batches (one writer).
 
 use std::sync::Arc;
 
@@ -194,4 +194,57 @@ async fn an_extend_or_the_sweeper_racing_a_batched_settlement_of_the_same_call_l
         assert_eq!(held, 0, "round {round}: no hold outlives its call");
         assert_entries_chain(&app.db, account_id).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_settled_twice_at_once_through_the_batches_is_charged_once() {
+    // Two processes' endings of one call (a hang-up and a restart's settlement, say) from the
+    // same belief, every call twice at once: a batch then holds a call twice, cannot go whole,
+    // and its calls are settled one by one — each call once.
+    let (app, account_id) = issuer(Backend::Postgres, 100_000, 1000).await;
+    let batches = Arc::new(Batches::start(app.db.clone()));
+    let (granted, refused) = reserve_together(&app, &batches, 40).await;
+    assert!(refused.is_empty(), "{refused:?}");
+    let before = batches.counts();
+    let answered_at = Utc::now() - Duration::minutes(5);
+    let settles: Vec<_> = granted
+        .iter()
+        .flat_map(|call| [call.row.clone(), call.row.clone()])
+        .map(|believed| {
+            let (db, batches) = (app.db.clone(), batches.clone());
+            let ending = after_talking(answered_at, 30, HangupCause::CallerHungUp);
+            tokio::spawn(async move {
+                reservation::settle_believed(&db, Some(&batches), &believed, ending).await
+            })
+        })
+        .collect();
+    for settle in settles {
+        let record = settle.await.unwrap().unwrap();
+        assert_eq!((record.state, record.cost), (CallState::Settled, Some(30)));
+    }
+    assert_eq!(guild_figures(&app).await, (100_000 - 40 * 30, 0));
+    assert_entries_chain(&app.db, account_id).await;
+    let entries = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            format!(
+                "SELECT count(*) AS entries, count(DISTINCT reference) AS calls \
+                 FROM ledger_entries WHERE account_id = {account_id} AND amount < 0"
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let count = |column| entries.try_get::<i64>("", column).unwrap();
+    assert_eq!(
+        (count("entries"), count("calls")),
+        (40, 40),
+        "one debit per call"
+    );
+    let after = batches.counts();
+    assert!(
+        after.retried_calls > before.retried_calls,
+        "a batch holding a call twice went one by one: {after:?}"
+    );
 }

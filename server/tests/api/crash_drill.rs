@@ -11,7 +11,7 @@ use chrono::Utc;
 use media_bridge::call::HangupCause;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 use server::calls::call_state::{CallState, RecordedCause};
-use server::calls::metering::{CallLegs, LegTimes};
+use server::calls::metering::{CallLegs, LegTimes, Settlement};
 use server::calls::reservation::entity as call;
 use server::cards::entity::call_settings;
 use server::ledger::money::Money;
@@ -147,15 +147,8 @@ async fn postgres_restarted_under_running_calls_loses_and_doubles_nothing() {
         (talked_until - answered_at).num_seconds() >= 8,
         "talked through the outage: {answered_at} to {talked_until}"
     );
-    let up_since = |start: chrono::DateTime<Utc>| (talked_until - start).num_seconds() as u32;
-    let expected = CallLegs::from_stored(&talked.legs).unwrap().settle(
-        Money(talking.held),
-        LegTimes {
-            caller_secs: up_since(answered_at),
-            issuer_secs: up_since(talked.picked_up_at.expect("the pick-up is stored")),
-            page_secs: 0,
-        },
-    );
+    assert_eq!(talked.held, talking.held, "settled with the hold it ran on");
+    let expected = priced(&talked);
     assert_eq!(
         (talked.billed_secs, talked.cost),
         (Some(expected.billed_secs as i32), Some(expected.charge.0)),
@@ -255,17 +248,12 @@ async fn a_server_killed_mid_call_settles_it_within_seconds_of_its_restart(backe
     );
     let talk_secs = (ended_at - answered_at).num_seconds();
     assert!(talk_secs >= 4, "billed {talk_secs} s of a 9 s call");
-    // Priced by the metering rules for exactly the recorded times: the browser caller's leg
-    // from the answer, the issuer's phone leg from its pick-up, both to the recorded end.
-    let up_since = |start: chrono::DateTime<Utc>| (ended_at - start).num_seconds() as u32;
-    let expected = CallLegs::from_stored(&settled.legs).unwrap().settle(
-        Money(settled.held),
-        LegTimes {
-            caller_secs: up_since(answered_at),
-            issuer_secs: up_since(settled.picked_up_at.expect("the pick-up is stored")),
-            page_secs: 0,
-        },
+    assert_eq!(
+        settled.answered_at,
+        Some(answered_at),
+        "the answer as stored"
     );
+    let expected = priced(&settled);
     assert_eq!(
         (settled.billed_secs, settled.cost),
         (Some(expected.billed_secs as i32), Some(expected.charge.0)),
@@ -286,6 +274,21 @@ async fn a_server_killed_mid_call_settles_it_within_seconds_of_its_restart(backe
     drop(server);
 
     assert_money_adds_up(data_dir.path(), &database_url);
+}
+
+/// What the metering rules charge `settled` for exactly its recorded times: the browser
+/// caller's leg from the answer, the issuer's phone leg from its pick-up, both to its end.
+fn priced(settled: &call::Model) -> Settlement {
+    let ended_at = settled.ended_at.expect("a settled call has an end");
+    let up_since = |start: chrono::DateTime<Utc>| (ended_at - start).num_seconds() as u32;
+    CallLegs::from_stored(&settled.legs).unwrap().settle(
+        Money(settled.held),
+        LegTimes {
+            caller_secs: up_since(settled.answered_at.expect("the answer is stored")),
+            issuer_secs: up_since(settled.picked_up_at.expect("the pick-up is stored")),
+            page_secs: 0,
+        },
+    )
 }
 
 /// The operator's check: every Guild's balance is its ledger, nothing is held by ended calls.
