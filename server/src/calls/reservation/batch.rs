@@ -295,9 +295,10 @@ impl Batches {
 /// (`plan_cache_mode = force_generic_plan`). PostgreSQL plans a prepared statement for the values
 /// at hand on its first five runs on each connection, and after that whenever such a plan looks
 /// cheaper than the generic one; the reservation statements, which find every row by its key,
-/// then pay a plan per run for nothing. Measured: a fifth of the database's CPU under load,
-/// +21 % calls/s (`reserve_load`, BENCHMARKS.md). Only the batches' pool: elsewhere (the sweeper's
-/// `state = …`) a plan for the values can be the better one. Connects lazily, as it is used.
+/// then pay a plan per run for nothing. Measured: a fifth of the database's CPU under load;
+/// `reserve_load` with 16 tasks 1,764 → 2,591-2,901 calls/s (BENCHMARKS.md). Only the batches'
+/// pool: elsewhere (the sweeper's `state = …`) a plan for the values can be the better one.
+/// Connects lazily, as it is used.
 fn generic_plans(db: &DatabaseConnection) -> DatabaseConnection {
     let pool = db.get_postgres_connection_pool();
     let options = (*pool.connect_options())
