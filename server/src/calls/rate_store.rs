@@ -74,6 +74,10 @@ fn rate_of(row: entity::Model) -> Result<Rate, DbErr> {
     })
 }
 
+/// What reading or raising the version says when migration 25's one row is gone: never taken
+/// as "unchanged".
+const NO_VERSION_ROW: &str = "the rate table's version row is missing";
+
 /// The table's version: raised by every [`replace`].
 pub async fn version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
     let row = db
@@ -82,7 +86,7 @@ pub async fn version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
             "SELECT version FROM rate_table WHERE id = 1",
         ))
         .await?
-        .ok_or_else(|| DbErr::Custom("the rate table's version row is missing".into()))?;
+        .ok_or_else(|| DbErr::Custom(NO_VERSION_ROW.into()))?;
     row.try_get("", "version")
 }
 
@@ -96,9 +100,7 @@ pub async fn replace(db: &DatabaseConnection, rates: &[Rate]) -> Result<(), DbEr
         ))
         .await?;
     if raised.rows_affected() != 1 {
-        return Err(DbErr::Custom(
-            "the rate table's version row is missing".into(),
-        ));
+        return Err(DbErr::Custom(NO_VERSION_ROW.into()));
     }
     entity::Entity::delete_many().exec(&transaction).await?;
     for rate in rates {
